@@ -1,0 +1,52 @@
+"""Run a module's main() in-process with given args; capture exit_json / fail_json.
+
+Usage:
+    result = run_module(rsyslog_dropin.main, {'name': 'x', ...}, check_mode=True)
+    result.failed, result.changed, result.data['diff'] ...
+"""
+import json
+from unittest import mock
+
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+
+class ModuleExit(Exception):
+    def __init__(self, data, failed):
+        super().__init__(data.get('msg', ''))
+        self.data = data
+        self.failed = failed
+
+
+class ModuleResult:
+    def __init__(self, data, failed):
+        self.data = data
+        self.failed = failed
+        self.changed = bool(data.get('changed'))
+        self.msg = data.get('msg', '')
+
+    def __repr__(self):
+        return 'ModuleResult(failed=%r, data=%s)' % (self.failed, json.dumps(self.data, default=str)[:2000])
+
+
+def _exit_json(self, **kwargs):
+    raise ModuleExit(kwargs, failed=False)
+
+
+def _fail_json(self, msg='', **kwargs):
+    kwargs['msg'] = msg
+    raise ModuleExit(kwargs, failed=True)
+
+
+def run_module(main, args, check_mode=False, diff=False):
+    args = dict(args)
+    args['_ansible_check_mode'] = check_mode
+    args['_ansible_diff'] = diff
+    with patch_module_args(args), \
+            mock.patch.object(basic.AnsibleModule, 'exit_json', _exit_json), \
+            mock.patch.object(basic.AnsibleModule, 'fail_json', _fail_json):
+        try:
+            main()
+        except ModuleExit as done:
+            return ModuleResult(done.data, done.failed)
+    raise AssertionError('module returned without exit_json or fail_json')
