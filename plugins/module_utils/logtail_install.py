@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure decisions behind the logtail_agent module: where the installer lives, which mode
+to pass it, which version is installed, and what has to happen.
+
+No disk, network or command access except ``read_installed_version`` (one small file read),
+so every rule here has a unit test on plain values. Runs on target Python 3.6+.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import re
+
+NETWORKS = ('intranet', 'internet', 'acceleration', 'auto')
+APP_INFO = 'app_info.json'
+
+ACTION_NONE = 'none'
+ACTION_INSTALL = 'install'
+ACTION_UPGRADE = 'upgrade'
+ACTION_REMOVE = 'remove'
+
+# Region ids look like cn-hangzhou, ap-southeast-1, cn-shanghai-finance-1.
+_REGION_RE = re.compile(r'^[a-z]{2,}(-[a-z0-9]+)+$')
+_SHA256_RE = re.compile(r'^[0-9a-f]{64}$')
+
+
+class InstallError(Exception):
+    """Bad input for the installer; ``field`` names the option to fix."""
+
+    def __init__(self, field, message):
+        Exception.__init__(self, '%s: %s' % (field, message))
+        self.field = field
+
+
+def check_region(region):
+    if not region or not _REGION_RE.match(region):
+        raise InstallError('region', 'expected an Alibaba Cloud region id such as cn-hangzhou, got %r'
+                           % (region,))
+    return region
+
+
+def installer_url(region, network):
+    """The official logtail.sh URL for a region; only intranet uses the internal OSS host."""
+    check_region(region)
+    if network not in NETWORKS:
+        raise InstallError('network', 'must be one of %s, got %r' % (', '.join(NETWORKS), network))
+    host = 'oss-%s-internal' % region if network == 'intranet' else 'oss-%s' % region
+    return 'http://logtail-release-%s.%s.aliyuncs.com/linux64/logtail.sh' % (region, host)
+
+
+def install_mode(region, network):
+    """The argument of ``logtail.sh install``: <region>, <region>-internet, <region>-acceleration, auto."""
+    if network == 'auto':
+        return 'auto'
+    check_region(region)
+    if network == 'intranet':
+        return region
+    if network in ('internet', 'acceleration'):
+        return '%s-%s' % (region, network)
+    raise InstallError('network', 'must be one of %s, got %r' % (', '.join(NETWORKS), network))
+
+
+def parse_checksum(value):
+    """``sha256:<hex>`` or bare hex -> lower-case hex digest; None stays None."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if ':' in text:
+        algorithm, text = text.split(':', 1)
+        if algorithm != 'sha256':
+            raise InstallError('installer_checksum', 'only sha256 is supported, got %r' % algorithm)
+    if not _SHA256_RE.match(text):
+        raise InstallError('installer_checksum', 'expected sha256:<64 hex digits>, got %r' % value)
+    return text
+
+
+def parse_app_info(text):
+    """Version string from app_info.json text; None when the key is missing or the JSON is broken."""
+    try:
+        info = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(info, dict):
+        return None
+    version = info.get('logtail_version')
+    if version is None or version == '':
+        return None
+    return str(version).strip()
+
+
+def read_installed_version(install_dir):
+    """(installed, version). ``installed`` is true when the install dir holds an agent at all;
+    version is None if app_info.json is missing or unreadable (a broken install)."""
+    path = os.path.join(install_dir, APP_INFO)
+    try:
+        with open(path) as handle:
+            return True, parse_app_info(handle.read())
+    except (IOError, OSError):
+        pass
+    # A directory with the agent binary but no app_info.json is a broken install, still an install.
+    return os.path.exists(os.path.join(install_dir, 'ilogtail')), None
+
+
+def decide_action(state, wanted_version, installed, installed_version):
+    """What to do for the wanted state/version given what is on the host."""
+    if state == 'absent':
+        return ACTION_REMOVE if installed else ACTION_NONE
+    if not installed:
+        return ACTION_INSTALL
+    if installed_version is None:
+        # Something is there but we cannot tell what: reinstall rather than trust it.
+        return ACTION_UPGRADE
+    if wanted_version is None or str(wanted_version) == installed_version:
+        return ACTION_NONE
+    return ACTION_UPGRADE
+
+
+def version_summary(installed, version):
+    """One line for the diff: what the host holds."""
+    if not installed:
+        return 'logtail: absent\n'
+    return 'logtail_version: %s\n' % (version if version is not None else 'unknown (no app_info.json)')
