@@ -1,0 +1,282 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure functions that turn rsyslog_dropin's options into drop-in text.
+
+Nothing here touches the disk or runs a command, so every function is unit-tested on
+strings and dicts. Bad input raises ValueError with a message that names the option
+(``forward.port must be ...``), which the module passes to fail_json unchanged.
+
+Runs on target Python 3.6+.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import re
+
+MANAGED_HEADER = (
+    '# Managed by Ansible (alicloud_ops.logging.rsyslog_dropin). Local edits will be overwritten.\n'
+)
+
+# The seed's Logtail syslog line. Field order matters to Logtail's syslog parser; the second
+# field must equal the tag of the Log Service syslog config, hence the placeholder.
+ALI_LOG_FMT_SEED = (
+    '0.1 {sys_tag} %timegenerated:::date-unixtimestamp% %fromhost-ip% %hostname% %pri-text% '
+    '%protocol-version% %app-name% %procid% %msgid% %msg:::drop-last-lf%\n'
+)
+
+QUEUE_DEFAULTS = {
+    'type': 'LinkedList',
+    'filename': 'fwdRule1',
+    'spool_directory': '/var/spool/rsyslog',
+    'max_disk_space': '1g',
+    'save_on_shutdown': True,
+    'size': None,
+    'high_watermark': None,
+    'low_watermark': None,
+    'checkpoint_interval': None,
+    'timeout_enqueue': None,
+}
+ACTION_DEFAULTS = {
+    'resume_retry_count': -1,
+    'resume_interval': None,
+}
+TEMPLATE_DEFAULTS = {
+    'name': 'ALI_LOG_FMT',
+    'format': None,
+}
+FORWARD_DEFAULTS = {
+    'target': '127.0.0.1',
+    'port': 11111,
+    'protocol': 'tcp',
+    'selector': '*.*',
+    'sys_tag': 'sys_tag',
+    'template': TEMPLATE_DEFAULTS,
+    'queue': QUEUE_DEFAULTS,
+    'action': ACTION_DEFAULTS,
+    'extra_params': None,
+}
+QUEUE_TYPES = ('LinkedList', 'FixedArray', 'Direct', 'Disk')
+PROTOCOLS = ('tcp', 'udp')
+
+# Option name -> rsyslog parameter, in the order they are written.
+_QUEUE_PARAMS = (
+    ('filename', 'queue.filename'),
+    ('spool_directory', 'queue.spoolDirectory'),
+    ('max_disk_space', 'queue.maxDiskSpace'),
+    ('save_on_shutdown', 'queue.saveOnShutdown'),
+    ('size', 'queue.size'),
+    ('high_watermark', 'queue.highWatermark'),
+    ('low_watermark', 'queue.lowWatermark'),
+    ('checkpoint_interval', 'queue.checkpointInterval'),
+    ('timeout_enqueue', 'queue.timeoutEnqueue'),
+)
+# Only meaningful when the queue can spill to disk; left out otherwise so the file says what it does.
+_DISK_ONLY = ('filename', 'spool_directory', 'max_disk_space', 'save_on_shutdown', 'checkpoint_interval')
+
+_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
+_SIZE_RE = re.compile(r'^[0-9]+[kKmMgGtT]?$')
+_PARAM_NAME_RE = re.compile(r'^[A-Za-z][A-Za-z0-9_.]*$')
+
+
+def dropin_filename(name, weight):
+    """``<weight>-<name>.conf``; weight 0-99 is zero-padded so files sort in load order."""
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise ValueError('name must match [A-Za-z0-9_.-]+ (it becomes a file name), got %r' % (name,))
+    if name.endswith('.conf'):
+        raise ValueError('name must not end in .conf; the module adds it (got %r)' % name)
+    if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 99:
+        raise ValueError('weight must be an integer from 0 to 99, got %r' % (weight,))
+    return '%02d-%s.conf' % (weight, name)
+
+
+def ali_log_format(sys_tag):
+    """The seed's ALI_LOG_FMT line with ``sys_tag`` as its second field."""
+    check_sys_tag(sys_tag)
+    return ALI_LOG_FMT_SEED.format(sys_tag=sys_tag)
+
+
+def check_sys_tag(sys_tag):
+    # Logtail splits the line on spaces, so a tag with whitespace would shift every field.
+    if not isinstance(sys_tag, str) or not sys_tag or re.search(r'\s', sys_tag):
+        raise ValueError('forward.sys_tag must be a non-empty string without whitespace, got %r' % (sys_tag,))
+
+
+def quote_value(value, field):
+    """A RainerScript string literal for a plain value (host, path, file name...)."""
+    if isinstance(value, bool):
+        text = 'on' if value else 'off'
+    else:
+        text = str(value)
+    if '\n' in text or '\r' in text:
+        raise ValueError('%s must not contain a line break' % field)
+    return '"%s"' % text.replace('\\', '\\\\').replace('"', '\\"')
+
+
+def quote_template_string(fmt):
+    """A RainerScript string literal for a template format.
+
+    Backslash sequences already in ``fmt`` are rsyslog's own escapes and are kept (so a
+    format copied from an rsyslog config, ``...%msg%\\n``, works); real newlines, tabs and
+    carriage returns become ``\\n``, ``\\t``, ``\\r``; bare double quotes are escaped.
+    """
+    out = []
+    i = 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == '\\':
+            if i + 1 < len(fmt):
+                out.append(fmt[i:i + 2])
+                i += 2
+                continue
+            out.append('\\\\')  # a lone trailing backslash would swallow the closing quote
+        elif char == '"':
+            out.append('\\"')
+        elif char == '\n':
+            out.append('\\n')
+        elif char == '\t':
+            out.append('\\t')
+        elif char == '\r':
+            out.append('\\r')
+        else:
+            out.append(char)
+        i += 1
+    return '"%s"' % ''.join(out)
+
+
+def _merged(defaults, given):
+    out = copy.deepcopy(defaults)
+    for key, value in (given or {}).items():
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def normalize_forward(forward):
+    """``forward`` with every default filled in and every value checked."""
+    opts = _merged(FORWARD_DEFAULTS, forward)
+    for key in ('template', 'queue', 'action'):
+        opts[key] = _merged(FORWARD_DEFAULTS[key], (forward or {}).get(key))
+    if not isinstance(opts['target'], str) or not opts['target'].strip():
+        raise ValueError('forward.target must be a host name or IP address, got %r' % (opts['target'],))
+    port = opts['port']
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ValueError('forward.port must be an integer from 1 to 65535, got %r' % (port,))
+    if opts['protocol'] not in PROTOCOLS:
+        raise ValueError('forward.protocol must be one of %s, got %r' % (', '.join(PROTOCOLS), opts['protocol']))
+    if not isinstance(opts['selector'], str) or not opts['selector'].strip():
+        raise ValueError('forward.selector must be a non-empty syslog selector such as "*.*"')
+    check_sys_tag(opts['sys_tag'])
+    _check_template(opts['template'])
+    _check_queue(opts['queue'])
+    _check_action(opts['action'])
+    for name in sorted(opts['extra_params'] or {}):
+        if not _PARAM_NAME_RE.match(name):
+            raise ValueError('forward.extra_params key %r is not an rsyslog parameter name' % name)
+    return opts
+
+
+def _check_template(template):
+    if not _NAME_RE.match(str(template['name'])):
+        raise ValueError('forward.template.name must match [A-Za-z0-9_.-]+, got %r' % (template['name'],))
+    if is_builtin_template(template['name']) and template['format'] is not None:
+        raise ValueError('forward.template.format cannot be set for the built-in template %s' % template['name'])
+    if template['format'] is not None and not str(template['format']).strip():
+        raise ValueError('forward.template.format must not be empty')
+
+
+def _check_queue(queue):
+    if queue['type'] not in QUEUE_TYPES:
+        raise ValueError('forward.queue.type must be one of %s, got %r' % (', '.join(QUEUE_TYPES), queue['type']))
+    if queue['type'] == 'Disk' and not queue['filename']:
+        raise ValueError('forward.queue.filename is required when forward.queue.type is Disk')
+    if queue['filename'] and not _NAME_RE.match(str(queue['filename'])):
+        raise ValueError('forward.queue.filename must be a plain file name, got %r' % (queue['filename'],))
+    if queue['spool_directory'] and not str(queue['spool_directory']).startswith('/'):
+        raise ValueError('forward.queue.spool_directory must be an absolute path, got %r'
+                         % (queue['spool_directory'],))
+    if queue['max_disk_space'] is not None and not _SIZE_RE.match(str(queue['max_disk_space'])):
+        raise ValueError('forward.queue.max_disk_space must be a size such as 1g, 512m or 1048576, got %r'
+                         % (queue['max_disk_space'],))
+    for key in ('size', 'high_watermark', 'low_watermark', 'checkpoint_interval'):
+        if queue[key] is not None and (isinstance(queue[key], bool) or int(queue[key]) < 1):
+            raise ValueError('forward.queue.%s must be a positive integer, got %r' % (key, queue[key]))
+    if queue['timeout_enqueue'] is not None and int(queue['timeout_enqueue']) < 0:
+        raise ValueError('forward.queue.timeout_enqueue must be 0 or more milliseconds')
+
+
+def _check_action(action):
+    if int(action['resume_retry_count']) < -1:
+        raise ValueError('forward.action.resume_retry_count must be -1 (retry forever) or more, got %r'
+                         % (action['resume_retry_count'],))
+    if action['resume_interval'] is not None and int(action['resume_interval']) < 1:
+        raise ValueError('forward.action.resume_interval must be 1 second or more, got %r'
+                         % (action['resume_interval'],))
+
+
+def is_builtin_template(name):
+    # rsyslog's own templates (RSYSLOG_ForwardFormat, ...) exist without a definition.
+    return str(name).startswith('RSYSLOG_')
+
+
+def is_disk_assisted(queue):
+    """True when the queue keeps messages on disk (so its spool directory must exist)."""
+    return queue['type'] == 'Disk' or (queue['type'] in ('LinkedList', 'FixedArray') and bool(queue['filename']))
+
+
+def render_template(name, fmt):
+    return 'template(name=%s type="string"\n         string=%s)\n' % (
+        quote_value(name, 'forward.template.name'), quote_template_string(fmt))
+
+
+def render_forward_action(forward, indent='    '):
+    """The ``action(type="omfwd" ...)`` statement, one parameter a line."""
+    opts = normalize_forward(forward)
+    queue, action = opts['queue'], opts['action']
+    params = [
+        ('type', 'omfwd'),
+        ('target', opts['target']),
+        ('port', opts['port']),
+        ('protocol', opts['protocol']),
+        ('template', opts['template']['name']),
+        ('queue.type', queue['type']),
+    ]
+    disk = is_disk_assisted(queue)
+    for key, param in _QUEUE_PARAMS:
+        if queue[key] is not None and queue[key] != '' and (disk or key not in _DISK_ONLY):
+            params.append((param, queue[key]))
+    params.append(('action.resumeRetryCount', action['resume_retry_count']))
+    if action['resume_interval'] is not None:
+        params.append(('action.resumeInterval', action['resume_interval']))
+    for name in sorted(opts['extra_params'] or {}):
+        params.append((name, opts['extra_params'][name]))
+    inner = indent + '       '
+    lines = ['%s=%s' % (name, quote_value(value, 'forward.%s' % name)) for name, value in params]
+    return '%saction(%s)\n' % (indent, ('\n' + inner).join(lines))
+
+
+def render_forward_dropin(forward):
+    """The whole drop-in for a ``forward``: header, template, and the filtered action."""
+    opts = normalize_forward(forward)
+    parts = [MANAGED_HEADER]
+    template = opts['template']
+    if not is_builtin_template(template['name']):
+        fmt = template['format'] if template['format'] is not None else ali_log_format(opts['sys_tag'])
+        parts.append('\n' + render_template(template['name'], fmt))
+    # prifilt() takes the classic selector syntax; the block form keeps the action readable.
+    parts.append('\nif prifilt(%s) then {\n' % quote_value(opts['selector'], 'forward.selector'))
+    parts.append(render_forward_action(opts))
+    parts.append('}\n')
+    return ''.join(parts)
+
+
+def render_dropin(content=None, forward=None):
+    """Drop-in text from raw ``content`` (written as given) or a structured ``forward``."""
+    if (content is None) == (forward is None):
+        raise ValueError('exactly one of content or forward is required')
+    if content is not None:
+        return content
+    return render_forward_dropin(forward)

@@ -1,0 +1,381 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: rsyslog_dropin
+short_description: Write an rsyslog drop-in, validated with rsyslogd -N1 before it replaces anything
+description:
+  - Writes C(<dropin_dir>/<weight>-<name>.conf) from raw O(content), or renders a structured O(forward)
+    into a RainerScript C(action(type="omfwd" ...)) with a template (by default the Logtail
+    C(ALI_LOG_FMT) line) and a disk-assisted queue, so that no log line is lost while the receiver is down
+    or rsyslog restarts.
+  - Before the file is replaced or removed, the whole resulting configuration (the main config and every
+    drop-in, with the candidate standing in for the old file) is checked with C(rsyslogd -N1) in a temp
+    directory. An invalid candidate fails with rsyslogd's own message and the old file stays byte-identical.
+  - The module never restarts rsyslog. It returns RV(restart_required) so that a handler restarts it once.
+  - When the forward queue keeps messages on disk, the module creates its spool directory (mode 0700).
+version_added: 1.0.0
+author: alicloud_ops.logging contributors
+options:
+  name:
+    description: Drop-in name; the file is C(<weight>-<name>.conf). Letters, digits, C(_), C(.) and C(-).
+    type: str
+    required: true
+  weight:
+    description: Load order, 0 to 99, written zero-padded (C(05-name.conf)). rsyslog loads drop-ins in file name order.
+    type: int
+    default: 50
+  state:
+    description: Whether the drop-in should exist. V(absent) is validated too (something may use what it defines).
+    type: str
+    choices: [present, absent]
+    default: present
+  content:
+    description: Raw drop-in text, written exactly as given. Mutually exclusive with O(forward).
+    type: str
+  forward:
+    description:
+      - Forward messages to a TCP or UDP receiver (by default Logtail's syslog input on 127.0.0.1:11111).
+        Mutually exclusive with O(content). Every sub-option has a default, so V({}) renders the seed's setup.
+    type: dict
+    suboptions:
+      target:
+        description: Receiver host name or IP address.
+        type: str
+        default: 127.0.0.1
+      port:
+        description: Receiver port, 1 to 65535.
+        type: int
+        default: 11111
+      protocol:
+        description: Transport.
+        type: str
+        choices: [tcp, udp]
+        default: tcp
+      selector:
+        description: Classic syslog selector for the messages to forward, used as C(if prifilt("<selector>")).
+        type: str
+        default: '*.*'
+      sys_tag:
+        description:
+          - Second field of the default C(ALI_LOG_FMT) line. It must equal the tag of the Log Service
+            syslog config. No whitespace. Ignored when O(forward.template.format) is set.
+        type: str
+        default: sys_tag
+      template:
+        description: The line format sent to the receiver.
+        type: dict
+        suboptions:
+          name:
+            description:
+              - Template name. Names starting with C(RSYSLOG_) are rsyslog's built-in templates; they are
+                referenced, not defined.
+            type: str
+            default: ALI_LOG_FMT
+          format:
+            description:
+              - rsyslog template string. Backslash escapes are rsyslog's own (C(\n)); real newlines are written as
+                C(\n) and double quotes are escaped. Default is the seed's line,
+                C(0.1 <sys_tag> %timegenerated:::date-unixtimestamp% %fromhost-ip% %hostname% %pri-text%
+                %protocol-version% %app-name% %procid% %msgid% %msg:::drop-last-lf%\n).
+            type: str
+      queue:
+        description: The action queue. With a O(forward.queue.filename) a LinkedList or FixedArray queue spills to disk.
+        type: dict
+        suboptions:
+          type:
+            description: rsyslog queue type.
+            type: str
+            choices: [LinkedList, FixedArray, Direct, Disk]
+            default: LinkedList
+          filename:
+            description: Spool file prefix (C(queue.filename)); V('') makes an in-memory queue.
+            type: str
+            default: fwdRule1
+          spool_directory:
+            description: Where the queue files live (C(queue.spoolDirectory)); created when missing.
+            type: path
+            default: /var/spool/rsyslog
+          max_disk_space:
+            description: C(queue.maxDiskSpace), a size such as V(1g), V(512m) or a byte count.
+            type: str
+            default: 1g
+          save_on_shutdown:
+            description: C(queue.saveOnShutdown), keep queued messages across an rsyslog restart.
+            type: bool
+            default: true
+          size:
+            description: C(queue.size), the queue's capacity in messages (rsyslog's default when unset).
+            type: int
+          high_watermark:
+            description: C(queue.highWatermark), in messages; above it a disk-assisted queue writes to disk.
+            type: int
+          low_watermark:
+            description: C(queue.lowWatermark), in messages.
+            type: int
+          checkpoint_interval:
+            description: C(queue.checkpointInterval), write queue bookkeeping every N messages.
+            type: int
+          timeout_enqueue:
+            description: C(queue.timeoutEnqueue) in milliseconds.
+            type: int
+      action:
+        description: Retry behaviour of the action.
+        type: dict
+        suboptions:
+          resume_retry_count:
+            description: C(action.resumeRetryCount); V(-1) retries forever so nothing is discarded.
+            type: int
+            default: -1
+          resume_interval:
+            description: C(action.resumeInterval) in seconds (rsyslog's default, 30, when unset).
+            type: int
+      extra_params:
+        description: More C(omfwd) parameters, written quoted as given (for example C(StreamDriver=gtls)).
+        type: dict
+  dropin_dir:
+    description: The directory the main config includes.
+    type: path
+    default: /etc/rsyslog.d
+  main_config:
+    description: rsyslog's main config, validated together with the drop-ins.
+    type: path
+    default: /etc/rsyslog.conf
+  validate:
+    description: Check the resulting configuration with C(rsyslogd -N1) before any change. Leave it on.
+    type: bool
+    default: true
+  rsyslogd_path:
+    description: The rsyslogd binary used for validation; found on the PATH and in C(/usr/sbin) when unset.
+    type: path
+  mode:
+    description: File mode. When unset a new file gets V('0644') and an existing file keeps its mode.
+    type: raw
+  owner:
+    description: File owner.
+    type: str
+  group:
+    description: File group.
+    type: str
+attributes:
+  check_mode:
+    support: full
+    description: Validation runs in check mode too; nothing is written.
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+seealso:
+  - name: rsyslog omfwd
+    description: The forwarding output module's parameters.
+    link: https://www.rsyslog.com/doc/configuration/modules/omfwd.html
+notes:
+  - Pair it with a handler that restarts rsyslog when RV(restart_required) is true.
+'''
+
+EXAMPLES = r'''
+- name: Forward all syslog to Logtail with the seed's template and a disk-assisted queue
+  alicloud_ops.logging.rsyslog_dropin:
+    name: logtail-forward
+    weight: 60
+    forward:
+      sys_tag: web_syslog
+  notify: Restart rsyslog
+
+- name: Forward only auth messages to a remote collector over UDP, memory queue
+  alicloud_ops.logging.rsyslog_dropin:
+    name: auth-remote
+    forward:
+      target: logs.example.internal
+      port: 514
+      protocol: udp
+      selector: auth,authpriv.*
+      template: {name: RSYSLOG_SyslogProtocol23Format}
+      queue: {filename: ''}
+
+- name: Raw drop-in
+  alicloud_ops.logging.rsyslog_dropin:
+    name: drop-noise
+    weight: 10
+    content: |
+      :programname, isequal, "noisy-daemon" stop
+
+- name: Remove the forward (validated first)
+  alicloud_ops.logging.rsyslog_dropin:
+    name: logtail-forward
+    weight: 60
+    state: absent
+'''
+
+RETURN = r'''
+path:
+  description: The drop-in file.
+  returned: always
+  type: str
+  sample: /etc/rsyslog.d/60-logtail-forward.conf
+validated:
+  description: Whether rsyslogd -N1 checked the change (false when nothing changed or O(validate=false)).
+  returned: always
+  type: bool
+restart_required:
+  description: The drop-in's content changed (or would, in check mode); rsyslog must restart to load it.
+  returned: always
+  type: bool
+content:
+  description: The drop-in text the module wants on disk.
+  returned: when O(state=present)
+  type: str
+spool_directory:
+  description: The queue spool directory the module made sure exists, if the queue is disk-assisted.
+  returned: when O(forward) uses a disk-assisted queue
+  type: str
+  sample: /var/spool/rsyslog
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import file_state
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.rsyslog_render import (
+    ACTION_DEFAULTS, FORWARD_DEFAULTS, QUEUE_DEFAULTS, TEMPLATE_DEFAULTS,
+    dropin_filename, is_disk_assisted, normalize_forward, render_dropin,
+)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.rsyslog_validate import (
+    check_whole_config, main_includes_dir, make_validator,
+)
+
+
+def _sub(spec_types, defaults, choices=None):
+    options = {}
+    for key, kind in spec_types.items():
+        options[key] = {'type': kind}
+        if defaults.get(key) is not None:
+            options[key]['default'] = defaults[key]
+        if choices and key in choices:
+            options[key]['choices'] = choices[key]
+    return options
+
+
+FORWARD_SPEC = dict(
+    target=dict(type='str', default=FORWARD_DEFAULTS['target']),
+    port=dict(type='int', default=FORWARD_DEFAULTS['port']),
+    protocol=dict(type='str', default=FORWARD_DEFAULTS['protocol'], choices=['tcp', 'udp']),
+    selector=dict(type='str', default=FORWARD_DEFAULTS['selector']),
+    sys_tag=dict(type='str', default=FORWARD_DEFAULTS['sys_tag']),
+    template=dict(type='dict', apply_defaults=True, options=_sub(
+        {'name': 'str', 'format': 'str'}, TEMPLATE_DEFAULTS)),
+    queue=dict(type='dict', apply_defaults=True, options=_sub(
+        {'type': 'str', 'filename': 'str', 'spool_directory': 'path', 'max_disk_space': 'str',
+         'save_on_shutdown': 'bool', 'size': 'int', 'high_watermark': 'int', 'low_watermark': 'int',
+         'checkpoint_interval': 'int', 'timeout_enqueue': 'int'},
+        QUEUE_DEFAULTS, {'type': ['LinkedList', 'FixedArray', 'Direct', 'Disk']})),
+    action=dict(type='dict', apply_defaults=True, options=_sub(
+        {'resume_retry_count': 'int', 'resume_interval': 'int'}, ACTION_DEFAULTS)),
+    extra_params=dict(type='dict'),
+)
+
+ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    weight=dict(type='int', default=50),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    content=dict(type='str'),
+    forward=dict(type='dict', options=FORWARD_SPEC),
+    dropin_dir=dict(type='path', default='/etc/rsyslog.d'),
+    main_config=dict(type='path', default='/etc/rsyslog.conf'),
+    validate=dict(type='bool', default=True),
+    rsyslogd_path=dict(type='path'),
+    mode=dict(type='raw'),
+    owner=dict(type='str'),
+    group=dict(type='str'),
+)
+
+
+def _rsyslogd(module):
+    path = module.params['rsyslogd_path'] or module.get_bin_path('rsyslogd', opt_dirs=['/usr/sbin', '/sbin'])
+    if not path or not os.access(path, os.X_OK):
+        module.fail_json(msg='rsyslogd_path: no rsyslogd found (%s); install rsyslog, set rsyslogd_path, '
+                             'or set validate=false to skip the check' % (path or 'not on PATH'))
+    if not os.path.isfile(module.params['main_config']):
+        module.fail_json(msg='main_config: %s does not exist, so the configuration cannot be validated'
+                             % module.params['main_config'])
+    if not main_includes_dir(module.params['main_config'], module.params['dropin_dir']):
+        module.warn('main_config %s does not include %s; rsyslog will not load this drop-in'
+                    % (module.params['main_config'], module.params['dropin_dir']))
+    return path
+
+
+def _ensure_spool_directory(module, spool):
+    """Create the queue's spool dir; rsyslog cannot spill to disk (and loses the queue) without it."""
+    if os.path.isdir(spool):
+        return None
+    if not module.check_mode:
+        os.makedirs(spool, 0o700)
+    return {'before': {'path': spool, 'state': 'absent'}, 'after': {'path': spool, 'state': 'directory'}}
+
+
+def run(module):
+    params = module.params
+    try:
+        basename = dropin_filename(params['name'], params['weight'])
+        forward = normalize_forward(params['forward']) if params['forward'] is not None else None
+        content = render_dropin(params['content'], forward) if params['state'] == 'present' else None
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    path = os.path.join(params['dropin_dir'], basename)
+    rsyslogd = _rsyslogd(module) if params['validate'] else None
+    result = dict(path=path, validated=False, restart_required=False)
+    diffs = []
+
+    if params['state'] == 'absent':
+        if rsyslogd and os.path.lexists(path):
+            check_whole_config(module, rsyslogd, params['main_config'], params['dropin_dir'], basename, None)
+            result['validated'] = True
+        outcome = file_state.ensure_absent(module, path)
+    else:
+        missing = []
+        if forward is not None and is_disk_assisted(forward['queue']):
+            spool = forward['queue']['spool_directory']
+            result['spool_directory'] = spool
+            spool_diff = _ensure_spool_directory(module, spool)
+            if spool_diff:
+                diffs.append(spool_diff)
+                if module.check_mode:
+                    missing.append(spool)  # validate as if it had been created
+        validator = None
+        if rsyslogd:
+            validator = make_validator(module, rsyslogd, params['main_config'], params['dropin_dir'],
+                                       basename, missing)
+        outcome = file_state.ensure_file(module, path, content, mode=params['mode'], owner=params['owner'],
+                                         group=params['group'], validate=validator, create_parent=True)
+        result['validated'] = outcome.validated
+        result['content'] = content
+    changed, file_diffs = file_state.summarize([outcome])
+    result['restart_required'] = outcome.content_changed
+    result['changed'] = changed or bool(diffs)
+    result['diff'] = diffs + file_diffs
+    module.exit_json(**result)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=ARGUMENT_SPEC,
+        mutually_exclusive=[('content', 'forward')],
+        required_if=[('state', 'present', ('content', 'forward'), True)],
+        supports_check_mode=True,
+    )
+    try:
+        run(module)
+    except file_state.ValidationFailed as exc:
+        module.fail_json(msg=str(exc), path=os.path.join(module.params['dropin_dir'], '%02d-%s.conf' % (
+            module.params['weight'], module.params['name'])), validated=False, restart_required=False)
+
+
+if __name__ == '__main__':
+    main()
