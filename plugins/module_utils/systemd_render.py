@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure functions for systemd unit files: names, paths, rendering, verify-output reading.
+
+Nothing here touches the disk or runs a command, so every function is unit-tested on
+strings and dicts. Runs on target Python 3.6+.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+
+UNIT_SUFFIXES = ('service', 'socket', 'device', 'mount', 'automount', 'swap', 'target',
+                 'path', 'timer', 'slice', 'scope')
+# systemd's own rule (unit-name.c): [A-Za-z0-9:_.\\-] plus one '@' for templates/instances.
+_UNIT_NAME = re.compile(r'^[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?\.(%s)$' % '|'.join(UNIT_SUFFIXES))
+_DROPIN_NAME = re.compile(r'^[A-Za-z0-9:_.@-]+$')
+_KEY = re.compile(r'^[A-Za-z][A-Za-z0-9-]*$')
+# A unit name is at most 255 bytes (UNIT_NAME_MAX in systemd).
+UNIT_NAME_MAX = 255
+
+MANAGED_HEADER = '# Managed by Ansible (alicloud_ops.logging.systemd_unit): local edits are overwritten.\n'
+
+
+class UnitSpecError(ValueError):
+    """Bad name or sections; the message names the offending field."""
+
+
+def validate_unit_name(name):
+    """Return ``name`` if it is a unit name systemd accepts, else raise UnitSpecError."""
+    if not name or len(name) > UNIT_NAME_MAX or not _UNIT_NAME.match(name):
+        raise UnitSpecError(
+            "name: %r is not a valid unit name; expected e.g. 'ilogtaild.service' "
+            "(letters, digits, ':_.-\\', an optional '@', and one of the suffixes .%s)"
+            % (name, ', .'.join(UNIT_SUFFIXES)))
+    return name
+
+
+def normalize_dropin_name(dropin):
+    """Drop-in file name without directory, always ending in ``.conf``."""
+    base = dropin[:-len('.conf')] if dropin.endswith('.conf') else dropin
+    if not base or not _DROPIN_NAME.match(base):
+        raise UnitSpecError(
+            'dropin: %r is not a valid drop-in name; use letters, digits and ":_.@-" '
+            "(e.g. '10-restart'), without a directory" % dropin)
+    return base + '.conf'
+
+
+def unit_file_path(unit_dir, name, dropin=None, root=None):
+    """Where the unit (or its drop-in ``<unit>.d/<dropin>.conf``) lives, under ``root`` if set."""
+    directory = unit_dir
+    if root:
+        directory = os.path.join(root, unit_dir.lstrip('/'))
+    if dropin:
+        return os.path.join(directory, name + '.d', normalize_dropin_name(dropin))
+    return os.path.join(directory, name)
+
+
+def _render_value(field, value):
+    if isinstance(value, bool):
+        return 'yes' if value else 'no'
+    if value is None:
+        # An empty assignment is meaningful: it resets list settings such as ExecStart=.
+        return ''
+    if isinstance(value, (dict, list, tuple)):
+        raise UnitSpecError('%s: nested %s is not allowed; a value is a string, number, boolean '
+                            'or (for repeated keys) a list of those' % (field, type(value).__name__))
+    text = str(value)
+    if '\n' in text or '\r' in text:
+        raise UnitSpecError('%s: value contains a line break; write one value per list item '
+                            'instead' % field)
+    return text
+
+
+def render_sections(sections, header=MANAGED_HEADER):
+    """Render ``{"Unit": {"After": ["a", "b"]}, ...}`` into unit-file text.
+
+    Section and key order are kept; a list value becomes one ``Key=`` line per item (so
+    ``ExecStart: ["", "/new"]`` resets then sets, as drop-ins need); booleans become yes/no.
+    """
+    if not isinstance(sections, dict) or not sections:
+        raise UnitSpecError('sections: expected a non-empty mapping of section name to keys')
+    lines = [header] if header else []
+    for index, (section, keys) in enumerate(sections.items()):
+        if not section or any(c in section for c in '[]\n\r'):
+            raise UnitSpecError('sections: %r is not a valid section name' % (section,))
+        if not isinstance(keys, dict):
+            raise UnitSpecError('sections.%s: expected a mapping of keys to values, got %s'
+                                % (section, type(keys).__name__))
+        if index or header:
+            lines.append('\n')
+        lines.append('[%s]\n' % section)
+        for key, value in keys.items():
+            field = 'sections.%s.%s' % (section, key)
+            if not _KEY.match(str(key)):
+                raise UnitSpecError('%s: %r is not a valid key name (letters, digits and "-")'
+                                    % (field, key))
+            values = value if isinstance(value, (list, tuple)) else [value]
+            if not values:
+                raise UnitSpecError('%s: empty list; give at least one value (use "" to reset)'
+                                    % field)
+            for item_index, item in enumerate(values):
+                item_field = field if values is not value else '%s[%d]' % (field, item_index)
+                lines.append('%s=%s\n' % (key, _render_value(item_field, item)))
+    return ''.join(lines)
+
+
+def verify_problems(output, candidate_paths, returncode, strict_rc=True, executable_exists=None):
+    """Pick the lines of ``systemd-analyze verify`` output that should refuse a candidate.
+
+    systemd-analyze exits 0 on parse errors in the file ("Unknown key ..., ignoring") and
+    non-zero on problems that may lie elsewhere (a missing dependency). So: every line that
+    points into one of ``candidate_paths`` counts; a non-zero exit counts when ``strict_rc``.
+    When the unit is written for another root (image baking), the host's view of commands
+    and dependencies is meaningless: pass ``strict_rc=False`` and ``executable_exists`` to
+    re-check "Command X is not executable" inside that root.
+    """
+    problems = []
+    other = []
+    prefixes = tuple(p + ':' for p in candidate_paths)
+    for line in output.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(prefixes):
+            problems.append(line)
+            continue
+        match = re.search(r'Command (\S+) is not executable', line)
+        if match and executable_exists is not None:
+            if not executable_exists(match.group(1)):
+                problems.append(line)
+            continue
+        other.append(line)
+    if returncode != 0 and strict_rc:
+        problems.extend(other)
+        if not problems:
+            problems.append('systemd-analyze verify exited with status %d' % returncode)
+    return problems
