@@ -1,0 +1,253 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure functions that turn DescribeInstances items into inventory hosts, names, vars and groups.
+
+Nothing here talks to Ansible or the network, so every naming and filtering rule has plain unit tests.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import fnmatch
+import re
+
+DEFAULT_HOSTNAMES = ('private_ip',)
+ALL_GROUP = 'alicloud'
+# Hostname sources a user may name in `hostnames` (besides `tag:Key`).
+HOSTNAME_SOURCES = ('private_ip', 'public_ip', 'eip', 'instance_id', 'instance_name', 'hostname')
+_UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]')
+
+
+class InventoryOptionError(ValueError):
+    """A user option is malformed; the message names the option."""
+
+
+def _ip_list(container):
+    return list((container or {}).get('IpAddress') or [])
+
+
+def instance_hostvars(instance):
+    """One DescribeInstances item (API casing) -> snake_case hostvars without prefix or suffix."""
+    vpc = instance.get('VpcAttributes') or {}
+    private_ips = _ip_list(vpc.get('PrivateIpAddress')) or _ip_list(instance.get('InnerIpAddress'))
+    public_ips = _ip_list(instance.get('PublicIpAddress'))
+    eip = instance.get('EipAddress') or {}
+    tags = {}
+    for tag in (instance.get('Tags') or {}).get('Tag') or []:
+        tags[tag.get('TagKey')] = tag.get('TagValue') or ''
+    interfaces = []
+    for nic in (instance.get('NetworkInterfaces') or {}).get('NetworkInterface') or []:
+        interfaces.append({
+            'network_interface_id': nic.get('NetworkInterfaceId', ''),
+            'primary_ip_address': nic.get('PrimaryIpAddress', ''),
+            'mac_address': nic.get('MacAddress', ''),
+            'type': nic.get('Type', ''),
+        })
+    return {
+        'instance_id': instance.get('InstanceId', ''),
+        'instance_name': instance.get('InstanceName', ''),
+        'hostname': instance.get('HostName', ''),
+        'description': instance.get('Description', ''),
+        'region_id': instance.get('RegionId', ''),
+        'zone_id': instance.get('ZoneId', ''),
+        'vpc_id': vpc.get('VpcId', ''),
+        'vswitch_id': vpc.get('VSwitchId', ''),
+        'private_ip': private_ips[0] if private_ips else '',
+        'private_ips': private_ips,
+        'public_ip': public_ips[0] if public_ips else '',
+        'public_ips': public_ips,
+        'eip': eip.get('IpAddress') or '',
+        'eip_allocation_id': eip.get('AllocationId') or '',
+        'security_group_ids': list((instance.get('SecurityGroupIds') or {}).get('SecurityGroupId') or []),
+        'tags': tags,
+        'instance_type': instance.get('InstanceType', ''),
+        'instance_charge_type': instance.get('InstanceChargeType', ''),
+        'image_id': instance.get('ImageId', ''),
+        'os_name': instance.get('OSName', ''),
+        'os_type': instance.get('OSType', ''),
+        'status': instance.get('Status', ''),
+        'creation_time': instance.get('CreationTime', ''),
+        'resource_group_id': instance.get('ResourceGroupId', ''),
+        'network_interfaces': interfaces,
+    }
+
+
+def _source_value(hostvars, source):
+    """Value of one hostname source (`private_ip`, `tag:Key`, `tag:Key=Value`) or '' when absent."""
+    if source.startswith('tag:'):
+        key, sep, wanted = source[4:].partition('=')
+        if key not in hostvars['tags']:
+            return ''
+        value = hostvars['tags'][key]
+        if sep:
+            # `tag:Key=Value` names the host `Key_Value` only when the tag has that value (aws_ec2 form).
+            return '%s_%s' % (key, value) if value == wanted else ''
+        return value
+    return hostvars.get(source) or ''
+
+
+def compile_hostnames(preferences):
+    """Validate the `hostnames` option into a list of (name_source, prefix_source, separator) tuples."""
+    compiled = []
+    for index, item in enumerate(preferences or DEFAULT_HOSTNAMES):
+        if isinstance(item, dict):
+            unknown = set(item) - {'name', 'prefix', 'separator'}
+            if unknown or 'name' not in item:
+                raise InventoryOptionError(
+                    'hostnames[%d]: a dict entry takes name (required), prefix and separator, got %s'
+                    % (index, sorted(item)))
+            entry = (item['name'], item.get('prefix'), item.get('separator', '_'))
+        elif isinstance(item, str):
+            entry = (item, None, '_')
+        else:
+            raise InventoryOptionError('hostnames[%d]: expected a string or a dict, got %r' % (index, item))
+        for source in entry[:2]:
+            if source is not None and not source.startswith('tag:') and source not in HOSTNAME_SOURCES:
+                raise InventoryOptionError(
+                    'hostnames[%d]: unknown hostname source %r; use one of %s or tag:Key'
+                    % (index, source, ', '.join(HOSTNAME_SOURCES)))
+        compiled.append(entry)
+    return compiled
+
+
+def candidate_names(hostvars, compiled):
+    """Every non-empty name the preferences give for one instance, best first, without repeats."""
+    names = []
+    for name_source, prefix_source, separator in compiled:
+        name = _source_value(hostvars, name_source)
+        if name and prefix_source:
+            prefix = _source_value(hostvars, prefix_source)
+            name = '%s%s%s' % (prefix, separator, name) if prefix else ''
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def sanitize_group_name(name):
+    """Same rule as Ansible's default group-name transformation: anything but [A-Za-z0-9_] becomes `_`."""
+    return _UNSAFE_GROUP_CHARS.sub('_', name)
+
+
+def default_groups(hostvars, sanitize=sanitize_group_name):
+    """`alicloud`, the region and the zone (sanitised), in that order, skipping empty ones."""
+    groups = [ALL_GROUP]
+    for key in ('region_id', 'zone_id'):
+        if hostvars.get(key):
+            groups.append(sanitize(hostvars[key]))
+    return groups
+
+
+def decorate_hostvars(hostvars, prefix='', suffix=''):
+    if not prefix and not suffix:
+        return hostvars
+    return dict(('%s%s%s' % (prefix, key, suffix), value) for key, value in hostvars.items())
+
+
+# include_filters / exclude_filters: keys a filter entry may use (evaluated locally on hostvars).
+FILTER_KEYS = ('instance_id', 'instance_ids', 'instance_name', 'hostname', 'region_id', 'zone_id', 'vpc_id',
+               'vswitch_id', 'status', 'instance_type', 'os_name', 'os_type', 'image_id', 'private_ip',
+               'public_ip', 'eip', 'security_group_id', 'resource_group_id', 'tags')
+
+
+def _matches_any(actual_values, wanted):
+    wanted_list = wanted if isinstance(wanted, list) else [wanted]
+    for pattern in wanted_list:
+        for actual in actual_values:
+            if fnmatch.fnmatchcase(str(actual), str(pattern)):
+                return True
+    return False
+
+
+def _entry_matches(hostvars, entry):
+    for key, wanted in entry.items():
+        if key == 'tags':
+            for tag_key, tag_value in wanted.items():
+                if tag_key not in hostvars['tags']:
+                    return False
+                if tag_value is not None and not _matches_any([hostvars['tags'][tag_key]], tag_value):
+                    return False
+            continue
+        if key == 'instance_ids':
+            actual = [hostvars['instance_id']]
+        elif key == 'security_group_id':
+            actual = hostvars['security_group_ids']
+        elif key in ('private_ip', 'public_ip'):
+            actual = hostvars[key + 's']
+        else:
+            actual = [hostvars[key]]
+        if not _matches_any(actual, wanted):
+            return False
+    return True
+
+
+def validate_local_filters(option, entries):
+    """Check include_filters / exclude_filters entries; errors name the option, index and key."""
+    for index, entry in enumerate(entries or []):
+        if not isinstance(entry, dict) or not entry:
+            raise InventoryOptionError('%s[%d]: expected a non-empty dict of conditions' % (option, index))
+        for key, value in entry.items():
+            if key not in FILTER_KEYS:
+                raise InventoryOptionError('%s[%d]: unknown key %r; use one of %s'
+                                           % (option, index, key, ', '.join(FILTER_KEYS)))
+            if key == 'tags' and not isinstance(value, dict):
+                raise InventoryOptionError('%s[%d].tags: expected a dict of tag key to value (or null)'
+                                           % (option, index))
+
+
+def passes_local_filters(hostvars, include_filters, exclude_filters):
+    """Kept when it matches any include entry (or there are none) and no exclude entry: exclude wins."""
+    for entry in exclude_filters or ():
+        if _entry_matches(hostvars, entry):
+            return False
+    if not include_filters:
+        return True
+    for entry in include_filters:
+        if _entry_matches(hostvars, entry):
+            return True
+    return False
+
+
+class PlannedHost(object):
+    __slots__ = ('names', 'hostvars', 'groups')
+
+    def __init__(self, names, hostvars, groups):
+        self.names = names
+        self.hostvars = hostvars
+        self.groups = groups
+
+
+def plan_hosts(instances, hostnames=None, allow_duplicated_hosts=False, include_filters=None,
+               exclude_filters=None, sanitize=sanitize_group_name):
+    """Instances -> (planned hosts, notes). Names are unique unless allow_duplicated_hosts is set.
+
+    Without allow_duplicated_hosts each instance becomes one host named by its first non-empty preference;
+    when another instance already holds that name, the instance falls back to its instance_id (with a
+    note) so that two machines never share one host entry and its vars. With allow_duplicated_hosts the
+    instance is listed under every name its preferences give, as aws_ec2 does.
+    """
+    compiled = compile_hostnames(hostnames)
+    validate_local_filters('include_filters', include_filters)
+    validate_local_filters('exclude_filters', exclude_filters)
+    planned, notes, taken, unnamed = [], [], {}, []
+    for instance in instances:
+        hostvars = instance_hostvars(instance)
+        if not passes_local_filters(hostvars, include_filters, exclude_filters):
+            continue
+        names = candidate_names(hostvars, compiled)
+        if not names:
+            unnamed.append(hostvars['instance_id'])
+            continue
+        if not allow_duplicated_hosts:
+            names = names[:1]
+            holder = taken.get(names[0])
+            if holder is not None:
+                notes.append('instances %s and %s both resolve to host name %r; %s is listed as %s'
+                             % (holder, hostvars['instance_id'], names[0], hostvars['instance_id'],
+                                hostvars['instance_id']))
+                names = [hostvars['instance_id']]
+            taken[names[0]] = hostvars['instance_id']
+        planned.append(PlannedHost(names, hostvars, default_groups(hostvars, sanitize)))
+    if unnamed:
+        notes.append('%d instance(s) have none of the hostnames sources and were left out: %s'
+                     % (len(unnamed), ', '.join(unnamed[:10]) + (' ...' if len(unnamed) > 10 else '')))
+    return planned, notes

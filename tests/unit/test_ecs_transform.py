@@ -1,0 +1,169 @@
+import copy
+
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
+    InventoryOptionError, candidate_names, compile_hostnames, decorate_hostvars, default_groups, instance_hostvars,
+    passes_local_filters, plan_hosts, sanitize_group_name)
+
+WEB = {
+    'InstanceId': 'i-web1', 'InstanceName': 'web 1', 'HostName': 'web1.internal', 'Status': 'Running',
+    'RegionId': 'cn-hangzhou', 'ZoneId': 'cn-hangzhou-h', 'InstanceType': 'ecs.g7.large', 'OSName': 'Debian 12',
+    'CreationTime': '2024-05-01T08:00Z', 'ImageId': 'debian_12', 'OSType': 'linux',
+    'VpcAttributes': {'VpcId': 'vpc-a', 'VSwitchId': 'vsw-a', 'PrivateIpAddress': {'IpAddress': ['10.0.0.5', '10.0.0.6']}},
+    'PublicIpAddress': {'IpAddress': ['47.1.1.1']},
+    'EipAddress': {'IpAddress': '', 'AllocationId': ''},
+    'SecurityGroupIds': {'SecurityGroupId': ['sg-web', 'sg-base']},
+    'Tags': {'Tag': [{'TagKey': 'env', 'TagValue': 'prod'}, {'TagKey': 'Name', 'TagValue': 'web-one'},
+                     {'TagKey': 'team', 'TagValue': ''}]},
+    'NetworkInterfaces': {'NetworkInterface': [
+        {'NetworkInterfaceId': 'eni-1', 'PrimaryIpAddress': '10.0.0.5', 'MacAddress': '00:16:3e:00:00:01',
+         'Type': 'Primary'}]},
+}
+
+
+def instance(**changes):
+    item = copy.deepcopy(WEB)
+    item.update(changes)
+    return item
+
+
+def test_hostvars_are_snake_case_with_tags_as_dict():
+    hv = instance_hostvars(WEB)
+    assert hv['instance_id'] == 'i-web1'
+    assert hv['instance_name'] == 'web 1'
+    assert hv['hostname'] == 'web1.internal'
+    assert (hv['region_id'], hv['zone_id'], hv['vpc_id'], hv['vswitch_id']) == (
+        'cn-hangzhou', 'cn-hangzhou-h', 'vpc-a', 'vsw-a')
+    assert hv['private_ip'] == '10.0.0.5' and hv['private_ips'] == ['10.0.0.5', '10.0.0.6']
+    assert hv['public_ip'] == '47.1.1.1' and hv['eip'] == ''
+    assert hv['security_group_ids'] == ['sg-web', 'sg-base']
+    assert hv['tags'] == {'env': 'prod', 'Name': 'web-one', 'team': ''}
+    assert (hv['instance_type'], hv['os_name'], hv['status']) == ('ecs.g7.large', 'Debian 12', 'Running')
+    assert hv['creation_time'] == '2024-05-01T08:00Z'
+    assert hv['network_interfaces'] == [{'network_interface_id': 'eni-1', 'primary_ip_address': '10.0.0.5',
+                                         'mac_address': '00:16:3e:00:00:01', 'type': 'Primary'}]
+    assert all(key == key.lower() for key in hv)
+
+
+def test_hostvars_survive_missing_fields():
+    hv = instance_hostvars({'InstanceId': 'i-bare'})
+    assert hv['private_ip'] == '' and hv['tags'] == {} and hv['security_group_ids'] == []
+    classic = instance_hostvars({'InstanceId': 'i-c', 'InnerIpAddress': {'IpAddress': ['10.9.9.9']}})
+    assert classic['private_ip'] == '10.9.9.9'
+
+
+@pytest.mark.parametrize('preference, expected', [
+    (['private_ip'], ['10.0.0.5']),
+    (['public_ip'], ['47.1.1.1']),
+    (['instance_id'], ['i-web1']),
+    (['instance_name'], ['web 1']),
+    (['hostname'], ['web1.internal']),
+    (['tag:Name'], ['web-one']),
+    (['tag:env=prod'], ['env_prod']),
+    (['tag:env=dev'], []),
+    (['tag:team'], []),              # empty tag value does not name a host
+    (['eip'], []),
+    (['eip', 'tag:missing', 'instance_id'], ['i-web1']),
+    ([{'name': 'tag:Name', 'prefix': 'instance_id'}], ['i-web1_web-one']),
+    ([{'name': 'private_ip', 'prefix': 'tag:env', 'separator': '-'}], ['prod-10.0.0.5']),
+    ([{'name': 'private_ip', 'prefix': 'eip', 'separator': '-'}], []),   # empty prefix skips the entry
+    (['private_ip', 'public_ip', 'private_ip'], ['10.0.0.5', '47.1.1.1']),
+])
+def test_every_hostnames_form(preference, expected):
+    assert candidate_names(instance_hostvars(WEB), compile_hostnames(preference)) == expected
+
+
+def test_eip_form():
+    hv = instance_hostvars(instance(EipAddress={'IpAddress': '8.8.1.1', 'AllocationId': 'eip-1'}))
+    assert candidate_names(hv, compile_hostnames(['eip'])) == ['8.8.1.1']
+    assert hv['eip_allocation_id'] == 'eip-1'
+
+
+def test_default_hostname_is_private_ip():
+    assert candidate_names(instance_hostvars(WEB), compile_hostnames(None)) == ['10.0.0.5']
+
+
+@pytest.mark.parametrize('bad, fragment', [
+    (['private_ip', 'ipv6'], "hostnames[1]: unknown hostname source 'ipv6'"),
+    ([{'prefix': 'instance_id'}], 'hostnames[0]: a dict entry takes name (required)'),
+    ([{'name': 'instance_id', 'sep': '-'}], 'hostnames[0]: a dict entry'),
+    ([{'name': 'instance_id', 'prefix': 'nope'}], "unknown hostname source 'nope'"),
+    ([3], 'hostnames[0]: expected a string or a dict'),
+])
+def test_bad_hostnames_name_the_entry(bad, fragment):
+    with pytest.raises(InventoryOptionError) as err:
+        compile_hostnames(bad)
+    assert fragment in str(err.value)
+
+
+def test_duplicate_names_fall_back_to_instance_id_without_allow_duplicated_hosts():
+    twin = instance(InstanceId='i-web2')  # same private ip (e.g. two VPCs)
+    planned, notes = plan_hosts([WEB, twin], hostnames=['private_ip'])
+    assert [p.names for p in planned] == [['10.0.0.5'], ['i-web2']]
+    assert len(notes) == 1 and 'i-web1 and i-web2' in notes[0]
+
+
+def test_allow_duplicated_hosts_lists_every_matching_name_and_keeps_collisions():
+    twin = instance(InstanceId='i-web2')
+    planned, notes = plan_hosts([WEB, twin], hostnames=['private_ip', 'instance_id'], allow_duplicated_hosts=True)
+    assert [p.names for p in planned] == [['10.0.0.5', 'i-web1'], ['10.0.0.5', 'i-web2']]
+    assert notes == []
+
+
+def test_instances_without_any_name_are_left_out_with_a_note():
+    planned, notes = plan_hosts([WEB, instance(InstanceId='i-x', EipAddress={})], hostnames=['tag:Owner'])
+    assert planned == []
+    assert '2 instance(s) have none of the hostnames sources' in notes[0] and 'i-x' in notes[0]
+
+
+@pytest.mark.parametrize('raw, safe', [
+    ('cn-hangzhou', 'cn_hangzhou'), ('cn-hangzhou-h', 'cn_hangzhou_h'), ('a.b c/d:e', 'a_b_c_d_e'),
+    ('ok_name1', 'ok_name1'),
+])
+def test_group_name_sanitisation(raw, safe):
+    assert sanitize_group_name(raw) == safe
+
+
+def test_default_groups_are_all_region_zone():
+    assert default_groups(instance_hostvars(WEB)) == ['alicloud', 'cn_hangzhou', 'cn_hangzhou_h']
+    assert default_groups({'region_id': 'x', 'zone_id': ''}) == ['alicloud', 'x']
+    assert default_groups(instance_hostvars(WEB), sanitize=lambda n: n.upper()) == [
+        'alicloud', 'CN-HANGZHOU', 'CN-HANGZHOU-H']
+
+
+def test_prefix_and_suffix():
+    hv = {'instance_id': 'i-1', 'tags': {}}
+    assert decorate_hostvars(hv) is hv
+    assert decorate_hostvars(hv, 'ecs_') == {'ecs_instance_id': 'i-1', 'ecs_tags': {}}
+    assert decorate_hostvars(hv, suffix='_ecs') == {'instance_id_ecs': 'i-1', 'tags_ecs': {}}
+    assert decorate_hostvars(hv, 'a_', '_z') == {'a_instance_id_z': 'i-1', 'a_tags_z': {}}
+
+
+def test_include_and_exclude_filters_exclude_wins():
+    hv = instance_hostvars(WEB)
+    assert passes_local_filters(hv, None, None)
+    assert passes_local_filters(hv, [{'tags': {'env': 'prod'}}], None)
+    assert passes_local_filters(hv, [{'tags': {'env': None}}], None)             # any value
+    assert not passes_local_filters(hv, [{'tags': {'env': 'dev'}}], None)
+    assert passes_local_filters(hv, [{'zone_id': 'cn-shanghai-*'}, {'instance_name': 'web*'}], None)  # any entry
+    assert not passes_local_filters(hv, [{'instance_name': 'web*', 'vpc_id': 'vpc-b'}], None)  # AND within
+    assert passes_local_filters(hv, [{'security_group_id': 'sg-base'}], None)
+    assert passes_local_filters(hv, [{'private_ip': '10.0.0.6'}], None)         # any of the host's ips
+    assert passes_local_filters(hv, [{'instance_ids': ['i-x', 'i-web1']}], None)
+    assert not passes_local_filters(hv, [{'tags': {'env': 'prod'}}], [{'instance_type': 'ecs.g7.*'}])
+    assert not passes_local_filters(hv, None, [{'status': ['Stopped', 'Running']}])
+
+
+def test_plan_hosts_applies_filters_and_validates_them():
+    other = instance(InstanceId='i-db', VpcAttributes={'VpcId': 'vpc-a', 'PrivateIpAddress': {'IpAddress': ['10.0.0.9']}},
+                     Tags={'Tag': [{'TagKey': 'env', 'TagValue': 'dev'}]})
+    planned, _ = plan_hosts([WEB, other], include_filters=[{'vpc_id': 'vpc-a'}],
+                            exclude_filters=[{'tags': {'env': 'dev'}}])
+    assert [p.hostvars['instance_id'] for p in planned] == ['i-web1']
+    with pytest.raises(InventoryOptionError) as err:
+        plan_hosts([WEB], exclude_filters=[{'colour': 'red'}])
+    assert "exclude_filters[0]: unknown key 'colour'" in str(err.value)
+    with pytest.raises(InventoryOptionError) as err:
+        plan_hosts([WEB], include_filters=[{'tags': ['env']}])
+    assert 'include_filters[0].tags' in str(err.value)
