@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ECS API access for the inventory: SDK client per region, NextToken paging, retries, concurrent regions.
+
+The official SDK (alibabacloud_ecs20140526 on alibabacloud_tea_openapi) signs and sends every request.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import EcsApiError, RetryPolicy
+
+ENDPOINT_ENV = ('ALICLOUD_ECS_ENDPOINT', 'ALIBABA_CLOUD_ECS_ENDPOINT')
+PAGE_SIZE = 100
+API_VERSION = '2014-05-26'
+# Filters the `filters` option accepts, mapped to DescribeInstancesRequest fields.
+FILTER_FIELDS = {
+    'status': 'status',
+    'vpc_id': 'vpc_id',
+    'vswitch_id': 'v_switch_id',
+    'zone_id': 'zone_id',
+    'instance_ids': 'instance_ids',
+    'instance_name': 'instance_name',
+    'instance_type': 'instance_type',
+    'security_group_id': 'security_group_id',
+    'resource_group_id': 'resource_group_id',
+    'image_id': 'image_id',
+    'tags': 'tag',
+}
+__all__ = ['EcsInventoryClient', 'EcsApiError', 'RetryPolicy', 'parse_endpoint', 'build_describe_request',
+           'FILTER_FIELDS']
+
+
+def parse_endpoint(endpoint_url, region_id):
+    """endpoint_url (or None) -> (host[:port] or None, protocol). `{region}` is replaced by the region id.
+
+    http:// selects plain HTTP (emulators, private gateways); https:// or no scheme keeps HTTPS.
+    """
+    if not endpoint_url:
+        return None, 'HTTPS'
+    url = endpoint_url.replace('{region}', region_id)
+    protocol = 'HTTPS'
+    if url.startswith('http://'):
+        protocol, url = 'HTTP', url[len('http://'):]
+    elif url.startswith('https://'):
+        url = url[len('https://'):]
+    return url.rstrip('/'), protocol
+
+
+def build_describe_request(region_id, filters, next_token=None):
+    """`filters` option (snake_case) -> the SDK's DescribeInstancesRequest for one page."""
+    from alibabacloud_ecs20140526 import models as ecs_models
+    fields = {'region_id': region_id, 'max_results': PAGE_SIZE}
+    if next_token:
+        fields['next_token'] = next_token
+    for key, value in (filters or {}).items():
+        if value is None or value == [] or value == {}:
+            continue
+        if key not in FILTER_FIELDS:
+            raise ValueError('filters: unknown key %r; use one of %s' % (key, ', '.join(sorted(FILTER_FIELDS))))
+        if key == 'instance_ids':
+            ids = [value] if isinstance(value, str) else list(value)
+            if len(ids) > 100:
+                raise ValueError('filters.instance_ids: at most 100 ids per request, got %d' % len(ids))
+            value = json.dumps(ids)
+        elif key == 'tags':
+            if not isinstance(value, dict) or len(value) > 20:
+                raise ValueError('filters.tags: expected a dict of at most 20 tag keys (value null = any value)')
+            value = [ecs_models.DescribeInstancesRequestTag(key=k, value=None if v is None else str(v))
+                     for k, v in sorted(value.items())]
+        elif key == 'status' and isinstance(value, str):
+            value = value[:1].upper() + value[1:]
+        fields[FILTER_FIELDS[key]] = value
+    return ecs_models.DescribeInstancesRequest(**fields)
+
+
+class CallCounter(object):
+    """Thread-safe count of API calls (attempts, including retried ones) per action."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.calls = {}
+
+    def add(self, action):
+        with self._lock:
+            self.calls[action] = self.calls.get(action, 0) + 1
+
+    @property
+    def total(self):
+        return sum(self.calls.values())
+
+
+class EcsInventoryClient(object):
+    """Reads regions and instances. One SDK client per region; regions run in a bounded thread pool."""
+
+    def __init__(self, credential_client, endpoint_url=None, default_region='cn-hangzhou', max_workers=8,
+                 retry_policy=None, connect_timeout_ms=5000, read_timeout_ms=15000, sdk_factory=None,
+                 environ=None):
+        environ = os.environ if environ is None else environ
+        self._credential = credential_client
+        self.endpoint_url = endpoint_url or next((environ[n] for n in ENDPOINT_ENV if environ.get(n)), None)
+        self.default_region = default_region
+        self.max_workers = max(1, int(max_workers))
+        self.retry = retry_policy or RetryPolicy()
+        self._timeouts = (int(connect_timeout_ms), int(read_timeout_ms))
+        self._sdk_factory = sdk_factory or self._make_sdk_client
+        self._sdk_clients = {}
+        self._lock = threading.Lock()
+        self.counter = CallCounter()
+
+    def _make_sdk_client(self, region_id):
+        from alibabacloud_ecs20140526.client import Client as EcsClient
+        from alibabacloud_tea_openapi.utils_models import Config
+        endpoint, protocol = parse_endpoint(self.endpoint_url, region_id)
+        config = Config(credential=self._credential, region_id=region_id, protocol=protocol,
+                        connect_timeout=self._timeouts[0], read_timeout=self._timeouts[1])
+        if endpoint:
+            config.endpoint = endpoint
+        return EcsClient(config)
+
+    def sdk_client(self, region_id):
+        with self._lock:
+            client = self._sdk_clients.get(region_id)
+            if client is None:
+                client = self._sdk_clients[region_id] = self._sdk_factory(region_id)
+            return client
+
+    def _call(self, action, region_id, send):
+        def attempt():
+            self.counter.add(action)
+            return send()
+        return self.retry.run(attempt, '%s in %s' % (action, region_id), region_id)
+
+    def describe_regions(self):
+        """All region ids the account can see (DescribeRegions, asked in default_region)."""
+        from alibabacloud_ecs20140526 import models as ecs_models
+        from darabonba.runtime import RuntimeOptions
+        sdk = self.sdk_client(self.default_region)
+        request = ecs_models.DescribeRegionsRequest(accept_language='en-US')
+        response = self._call('DescribeRegions', self.default_region,
+                              lambda: sdk.describe_regions_with_options(request, RuntimeOptions()))
+        regions = (response.body.to_map().get('Regions') or {}).get('Region') or []
+        return [region['RegionId'] for region in regions]
+
+    def _describe_page(self, sdk, request):
+        """One DescribeInstances page as the raw JSON body.
+
+        Same request the SDK's describe_instances_with_options sends (query from the SDK's own request
+        model), but the body stays plain JSON: building and flattening the response models costs about
+        30 us per instance, a third of a second at 10,000 hosts, for data we turn into dicts anyway.
+        """
+        from alibabacloud_tea_openapi.utils import Utils
+        from alibabacloud_tea_openapi import utils_models as openapi_models
+        from darabonba.runtime import RuntimeOptions
+        request.validate()
+        query = dict((k, v) for k, v in request.to_map().items() if v is not None)
+        params = openapi_models.Params(action='DescribeInstances', version=API_VERSION, protocol='HTTPS',
+                                       pathname='/', method='POST', auth_type='AK', style='RPC',
+                                       req_body_type='formData', body_type='json')
+        raw = sdk.call_api(params, openapi_models.OpenApiRequest(query=Utils.query(query)), RuntimeOptions())
+        return raw['body']
+
+    def describe_instances(self, region_id, filters=None):
+        """Every instance of one region, following NextToken. Each page is fetched (with retries) before the
+        token advances, so a retried page is neither skipped nor counted twice."""
+        sdk = self.sdk_client(region_id)
+        instances, seen_tokens, token = [], set(), None
+        while True:
+            request = build_describe_request(region_id, filters, token)
+            body = self._call('DescribeInstances', region_id, lambda: self._describe_page(sdk, request))
+            instances.extend((body.get('Instances') or {}).get('Instance') or [])
+            token = body.get('NextToken') or None
+            if token is None:
+                return instances
+            if token in seen_tokens:
+                raise EcsApiError('request', 'DescribeInstances in %s returned NextToken %r twice; stopping '
+                                  'instead of looping' % (region_id, token), region_id=region_id)
+            seen_tokens.add(token)
+
+    def fetch(self, regions, filters=None, on_region_error=None):
+        """Instances of every region, read concurrently; returned in region order, then API order.
+
+        on_region_error(region_id, EcsApiError) -> True to skip the region (strict_permissions false),
+        False/None to raise. Auth failures are always raised: they would fail in every region alike.
+        """
+        build_describe_request('validate', filters)  # bad filters fail here, once, naming the key
+        results = {}
+        workers = min(self.max_workers, max(1, len(regions)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [(region, pool.submit(self.describe_instances, region, filters)) for region in regions]
+            for region, future in futures:
+                try:
+                    results[region] = future.result()
+                except EcsApiError as error:
+                    if error.kind == 'auth' or not (on_region_error and on_region_error(region, error)):
+                        for _region, other in futures:
+                            other.cancel()
+                        raise error
+        instances = []
+        for region in regions:
+            instances.extend(results.get(region, ()))
+        return instances

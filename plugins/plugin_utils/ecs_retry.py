@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Error classification and retry policy for Alibaba Cloud API calls.
+
+Kinds: `transient` (throttling, 5xx, timeouts, connection errors: retried), `auth` (the key, secret,
+signature or STS token is wrong: never retried, fails every region), `permission` (Forbidden in a region:
+skipped or fatal per strict_permissions), `request` (anything else the API rejects).
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import random
+import socket
+import time
+
+AUTH_CODES = frozenset([
+    'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive', 'SignatureDoesNotMatch',
+    'IncompleteSignature', 'InvalidAccessKeySecret', 'InvalidSecurityToken', 'InvalidSecurityToken.Expired',
+    'InvalidSecurityToken.Malformed', 'InvalidSecurityToken.MismatchWithAccessKey', 'MissingSecurityToken',
+    'InvalidAuthorization',
+])
+TRANSIENT_CODES = frozenset([
+    'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'ServiceTimeout', 'OperationConflict',
+    'LastTokenProcessing', 'UnknownError',
+])
+
+
+class EcsApiError(Exception):
+    """An API failure after retries, classified. Messages carry codes and request ids, never secrets."""
+
+    def __init__(self, kind, message, region_id=None, code=None, attempts=1):
+        super(EcsApiError, self).__init__(message)
+        self.kind = kind
+        self.region_id = region_id
+        self.code = code
+        self.attempts = attempts
+
+
+def _error_code(exc):
+    code = getattr(exc, 'code', None)
+    return code if isinstance(code, str) and code != 'None' else ''
+
+
+def classify_error(exc):
+    """Exception raised by the SDK (or by the transport under it) -> kind."""
+    if isinstance(exc, EcsApiError):
+        return exc.kind
+    name = type(exc).__name__
+    if name == 'CredentialException':
+        return 'auth'
+    code = _error_code(exc)
+    status = getattr(exc, 'status_code', None) or 0
+    if code.startswith('Throttling') or code in TRANSIENT_CODES or status == 429 or status >= 500:
+        return 'transient'
+    if code in AUTH_CODES or code.startswith('InvalidSecurityToken') or code.startswith('InvalidAccessKeyId'):
+        return 'auth'
+    if code.startswith('Forbidden') or code.startswith('NoPermission') or status == 403:
+        return 'permission'
+    if code or status:
+        return 'request'
+    # No API answer at all: connection refused/reset, DNS, timeouts. The SDK wraps these in
+    # UnretryableException(inner_exception=requests/socket error).
+    inner = getattr(exc, 'inner_exception', None) or exc
+    if isinstance(inner, (socket.timeout, ConnectionError, TimeoutError, OSError)):
+        return 'transient'
+    module = type(inner).__module__ or ''
+    if module.startswith(('requests', 'urllib3')) or name == 'UnretryableException':
+        return 'transient'
+    return 'request'
+
+
+def describe_error(exc):
+    """Short message for users: code, HTTP status and the API message (which carries the request id)."""
+    if isinstance(exc, EcsApiError):
+        return str(exc)
+    code = _error_code(exc)
+    status = getattr(exc, 'status_code', None)
+    message = getattr(exc, 'message', None) or str(getattr(exc, 'inner_exception', None) or exc)
+    parts = []
+    if code:
+        parts.append(code)
+    if status:
+        parts.append('HTTP %s' % status)
+    parts.append(str(message))
+    return ': '.join(parts)
+
+
+def api_error(exc, region_id, attempts=1, action=''):
+    kind = classify_error(exc)
+    prefix = '%s: ' % action if action else ''
+    return EcsApiError(kind, prefix + describe_error(exc), region_id=region_id, code=_error_code(exc) or None,
+                       attempts=attempts)
+
+
+class RetryPolicy(object):
+    """Exponential backoff with full jitter (delay = uniform(0, min(max_delay, base * 2**n))) on transient
+    errors, until `deadline` seconds after the first attempt of a call. sleep/clock/rand are injectable
+    so tests can check the exact sequence without waiting."""
+
+    def __init__(self, base_delay=0.2, max_delay=5.0, deadline=60.0, sleep=time.sleep, clock=time.monotonic,
+                 rand=random.random):
+        self.base_delay = float(base_delay)
+        self.max_delay = float(max_delay)
+        self.deadline = float(deadline)
+        self._sleep = sleep
+        self._clock = clock
+        self._rand = rand
+
+    def backoff_cap(self, retry_number):
+        return min(self.max_delay, self.base_delay * (2 ** retry_number))
+
+    def run(self, attempt, what, region_id=None):
+        """Call attempt() until it returns; raise EcsApiError once it fails permanently or time is up."""
+        start = self._clock()
+        retry_number = 0
+        while True:
+            try:
+                return attempt()
+            except Exception as exc:  # the SDK raises many unrelated classes; classify_error sorts them
+                kind = classify_error(exc)
+                if kind != 'transient':
+                    raise api_error(exc, region_id, retry_number + 1, what)
+                delay = self._rand() * self.backoff_cap(retry_number)
+                if self._clock() + delay - start > self.deadline:
+                    raise EcsApiError(
+                        'transient', '%s: still failing after %d attempts in %.1fs (retry deadline %.0fs); last '
+                        'error: %s' % (what, retry_number + 1, self._clock() - start, self.deadline,
+                                       describe_error(exc)),
+                        region_id=region_id, code=_error_code(exc) or None, attempts=retry_number + 1)
+                self._sleep(delay)
+                retry_number += 1
+

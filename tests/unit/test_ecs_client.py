@@ -1,0 +1,245 @@
+import json
+import socket
+import threading
+
+import pytest
+from alibabacloud_tea_openapi import exceptions as sdk_errors
+from darabonba.exceptions import UnretryableException
+from darabonba.policy.retry import RetryPolicyContext
+
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import (
+    EcsInventoryClient, build_describe_request, parse_endpoint)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import (
+    EcsApiError, RetryPolicy, classify_error)
+
+
+def client_error(code, status=400, message='boom'):
+    return sdk_errors.ClientException(status_code=status, code=code, message='code: %s, %s request id: R1'
+                                      % (status, message), data={})
+
+
+def server_error(code='ServiceUnavailable', status=503):
+    return sdk_errors.ServerException(status_code=status, code=code, message='code: %s, down request id: R2' % status,
+                                      data={})
+
+
+def connection_error():
+    # What the SDK raises when nothing answers: the transport error wrapped in UnretryableException.
+    return UnretryableException(RetryPolicyContext(exception=ConnectionRefusedError(111, 'Connection refused')))
+
+
+@pytest.mark.parametrize('exc, kind', [
+    (client_error('Throttling.User'), 'transient'),
+    (client_error('Throttling'), 'transient'),
+    (server_error(), 'transient'),
+    (server_error('InternalError', 500), 'transient'),
+    (socket.timeout('timed out'), 'transient'),
+    (connection_error(), 'transient'),
+    (client_error('InvalidAccessKeyId.NotFound', 404), 'auth'),
+    (client_error('SignatureDoesNotMatch'), 'auth'),
+    (client_error('InvalidSecurityToken.Expired'), 'auth'),
+    (client_error('Forbidden.RAM', 403), 'permission'),
+    (client_error('Forbidden', 403), 'permission'),
+    (client_error('InvalidParameter'), 'request'),
+])
+def test_classification(exc, kind):
+    assert classify_error(exc) == kind
+
+
+class FakeClock(object):
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def policy(clock, rand=lambda: 1.0, deadline=60.0):
+    return RetryPolicy(base_delay=0.2, max_delay=2.0, deadline=deadline, sleep=clock.sleep, clock=clock.clock,
+                       rand=rand)
+
+
+def failing(errors, result='ok'):
+    errors = list(errors)
+    calls = []
+
+    def attempt():
+        calls.append(1)
+        if errors:
+            raise errors.pop(0)
+        return result
+    return attempt, calls
+
+
+def test_backoff_sequence_is_exponential_capped_and_fully_jittered():
+    clock = FakeClock()
+    attempt, calls = failing([client_error('Throttling.User')] * 6)
+    assert policy(clock).run(attempt, 'DescribeInstances') == 'ok'
+    assert clock.sleeps == [0.2, 0.4, 0.8, 1.6, 2.0, 2.0]
+    assert len(calls) == 7
+    jittered = FakeClock()
+    draws = iter([0.5, 0.25, 0.0])
+    attempt, _ = failing([server_error()] * 3)
+    policy(jittered, rand=lambda: next(draws)).run(attempt, 'x')
+    assert jittered.sleeps == [0.1, 0.1, 0.0]   # uniform(0, cap): 0.5*0.2, 0.25*0.4, 0*0.8
+
+
+def test_deadline_stops_retrying_with_a_clear_message():
+    clock = FakeClock()
+    attempt, calls = failing([server_error()] * 100)
+    with pytest.raises(EcsApiError) as err:
+        policy(clock, deadline=3.0).run(attempt, 'DescribeInstances in cn-x', 'cn-x')
+    assert err.value.kind == 'transient' and err.value.region_id == 'cn-x'
+    assert sum(clock.sleeps) <= 3.0
+    assert clock.sleeps == [0.2, 0.4, 0.8, 1.6]          # the next 2.0 would pass the deadline
+    assert 'still failing after 5 attempts' in str(err.value) and 'ServiceUnavailable' in str(err.value)
+    assert len(calls) == 5
+
+
+@pytest.mark.parametrize('exc, kind', [
+    (client_error('Forbidden.RAM', 403), 'permission'),
+    (client_error('InvalidAccessKeyId.NotFound', 404), 'auth'),
+    (client_error('InvalidParameter'), 'request'),
+])
+def test_permanent_errors_are_not_retried(exc, kind):
+    clock = FakeClock()
+    attempt, calls = failing([exc])
+    with pytest.raises(EcsApiError) as err:
+        policy(clock).run(attempt, 'DescribeInstances in r', 'r')
+    assert err.value.kind == kind and len(calls) == 1 and clock.sleeps == []
+    assert exc.code in str(err.value) and 'request id: R1' in str(err.value)
+
+
+@pytest.mark.parametrize('url, region, expected', [
+    (None, 'cn-hangzhou', (None, 'HTTPS')),
+    ('http://127.0.0.1:8080', 'cn-hangzhou', ('127.0.0.1:8080', 'HTTP')),
+    ('https://ecs.example.com/', 'cn-hangzhou', ('ecs.example.com', 'HTTPS')),
+    ('ecs-vpc.{region}.aliyuncs.com', 'cn-shanghai', ('ecs-vpc.cn-shanghai.aliyuncs.com', 'HTTPS')),
+])
+def test_parse_endpoint(url, region, expected):
+    assert parse_endpoint(url, region) == expected
+
+
+def test_filters_map_to_request_fields():
+    request = build_describe_request('cn-hangzhou', {
+        'status': 'running', 'vpc_id': 'vpc-1', 'zone_id': 'cn-hangzhou-h', 'instance_ids': ['i-1', 'i-2'],
+        'instance_name': 'web-*', 'tags': {'env': 'prod', 'team': None}, 'vswitch_id': None}, next_token='T2')
+    query = request.to_map()
+    assert query['RegionId'] == 'cn-hangzhou' and query['MaxResults'] == 100 and query['NextToken'] == 'T2'
+    assert query['Status'] == 'Running' and query['VpcId'] == 'vpc-1' and query['ZoneId'] == 'cn-hangzhou-h'
+    assert json.loads(query['InstanceIds']) == ['i-1', 'i-2'] and query['InstanceName'] == 'web-*'
+    assert query['Tag'] == [{'Key': 'env', 'Value': 'prod'}, {'Key': 'team'}]
+    assert 'VSwitchId' not in query
+    with pytest.raises(ValueError) as err:
+        build_describe_request('r', {'colour': 'red'})
+    assert "filters: unknown key 'colour'" in str(err.value)
+
+
+class FakeEcs(object):
+    """Stands in for the SDK client: serves pages of `instances` by NextToken, failing on a schedule."""
+
+    def __init__(self, region, instances, failures=None):
+        self.region = region
+        self.instances = instances
+        self.failures = list(failures or [])
+        self.requests = []
+        self.lock = threading.Lock()
+
+    def call_api(self, params, request, runtime):
+        with self.lock:
+            query = dict(request.query)
+            self.requests.append(query)
+            if self.failures:
+                failure = self.failures.pop(0)
+                if failure is not None:
+                    raise failure
+        assert params.action == 'DescribeInstances' and query['RegionId'] == self.region
+        assert str(query['MaxResults']) == '100'
+        start = int(query.get('NextToken') or 0)
+        page = self.instances[start:start + 100]
+        end = start + len(page)
+        body = {'RequestId': 'R', 'TotalCount': len(self.instances), 'Instances': {'Instance': page},
+                'NextToken': str(end) if end < len(self.instances) else ''}
+        return {'body': body, 'statusCode': 200, 'headers': {}}
+
+
+def make_client(fakes, **kwargs):
+    clock = FakeClock()
+    retry = RetryPolicy(sleep=clock.sleep, clock=clock.clock, rand=lambda: 0.5)
+    return EcsInventoryClient(None, sdk_factory=lambda region: fakes[region], retry_policy=retry,
+                              environ={}, **kwargs)
+
+
+def region_instances(region, count):
+    return [{'InstanceId': '%s-i-%04d' % (region, n), 'RegionId': region} for n in range(count)]
+
+
+def test_paging_with_failures_neither_drops_nor_repeats():
+    throttle = client_error('Throttling.User')
+    fakes = {
+        'r1': FakeEcs('r1', region_instances('r1', 250), [None, throttle, server_error(), None, throttle]),
+        'r2': FakeEcs('r2', region_instances('r2', 100)),
+        'r3': FakeEcs('r3', []),
+    }
+    client = make_client(fakes, max_workers=2)
+    got = client.fetch(['r1', 'r2', 'r3'], {'status': 'Running'})
+    ids = [item['InstanceId'] for item in got]
+    assert ids == [i['InstanceId'] for r in ('r1', 'r2', 'r3') for i in fakes[r].instances]
+    assert len(set(ids)) == 350
+    # r1: 3 pages + 3 failed attempts; r2: one full page with an empty token; r3: one empty page.
+    assert [q.get('NextToken') for q in fakes['r1'].requests] == [None, '100', '100', '100', '200', '200']
+    assert client.counter.calls == {'DescribeInstances': 8}
+
+
+def test_repeated_next_token_is_an_error_not_a_loop():
+    class Looping(FakeEcs):
+        def call_api(self, params, request, runtime):
+            return {'body': {'Instances': {'Instance': []}, 'NextToken': 'same'}}
+    client = make_client({'r': Looping('r', [])})
+    with pytest.raises(EcsApiError) as err:
+        client.fetch(['r'])
+    assert 'NextToken' in str(err.value)
+
+
+def test_forbidden_region_skipped_or_raised():
+    fakes = {'ok': FakeEcs('ok', region_instances('ok', 3)),
+             'no': FakeEcs('no', [], [client_error('Forbidden.RAM', 403, 'User not authorized')])}
+    skipped = []
+    got = make_client(fakes).fetch(['no', 'ok'], on_region_error=lambda r, e: skipped.append((r, e.kind)) or True)
+    assert len(got) == 3 and skipped == [('no', 'permission')]
+    fakes['no'].failures = [client_error('Forbidden.RAM', 403)]
+    with pytest.raises(EcsApiError) as err:
+        make_client(fakes).fetch(['no', 'ok'], on_region_error=lambda r, e: False)
+    assert err.value.kind == 'permission' and err.value.region_id == 'no'
+
+
+def test_auth_errors_are_raised_even_when_regions_may_be_skipped():
+    fakes = {'a': FakeEcs('a', [], [client_error('SignatureDoesNotMatch')])}
+    with pytest.raises(EcsApiError) as err:
+        make_client(fakes).fetch(['a'], on_region_error=lambda r, e: True)
+    assert err.value.kind == 'auth'
+
+
+def test_regions_run_concurrently_within_max_workers():
+    active, peak, lock = [0], [0], threading.Lock()
+    gate = threading.Barrier(3, timeout=10)
+
+    class Slow(FakeEcs):
+        def call_api(self, params, request, runtime):
+            with lock:
+                active[0] += 1
+                peak[0] = max(peak[0], active[0])
+            try:
+                gate.wait()   # only returns once three regions are in flight at the same time
+            finally:
+                with lock:
+                    active[0] -= 1
+            return FakeEcs.call_api(self, params, request, runtime)
+    fakes = dict((r, Slow(r, region_instances(r, 1))) for r in ('a', 'b', 'c', 'd', 'e', 'f'))
+    got = make_client(fakes, max_workers=3).fetch(sorted(fakes))
+    assert len(got) == 6 and peak[0] == 3
