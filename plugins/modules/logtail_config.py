@@ -1,0 +1,256 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: logtail_config
+short_description: Merge settings into Logtail's ilogtail_config.json, and manage its machine id and AliUid files
+description:
+  - Sets the keys you name in C(ilogtail_config.json) and keeps every other key, in its order; new keys
+    are appended. When the values already match, the file is left byte-identical.
+  - Typed options for the syslog (streamlog) TCP input and the resource limits are checked before anything
+    is written; O(extra_config) sets any other key.
+  - Writes the machine group's user-defined id file (O(user_defined_ids)) and the cross-account AliUid
+    marker files (O(aliuids)).
+  - All inputs and the existing file are checked first; on any error nothing is written.
+  - The installer (M(alicloud_ops.logging.logtail_agent)) rewrites C(ilogtail_config.json), so run this
+    module after it.
+version_added: 1.0.0
+author: alicloud_ops.logging contributors
+options:
+  config_path:
+    description: The agent's main config. Created (with its directory) if missing.
+    type: path
+    default: /usr/local/ilogtail/ilogtail_config.json
+  streamlog_open:
+    description: Turn the syslog TCP input on or off.
+    type: bool
+  streamlog_tcp_addr:
+    description: IP address the syslog TCP input listens on; V(127.0.0.1) keeps it local to the host.
+    type: str
+  streamlog_tcp_port:
+    description: Port of the syslog TCP input (1-65535). rsyslog forwards to it.
+    type: int
+  streamlog_formats:
+    description:
+      - Line formats the syslog input parses. The first field of a line is the format's O(streamlog_formats[].version).
+    type: list
+    elements: dict
+    suboptions:
+      version:
+        description: Format version tag, for example V(0.1).
+        type: str
+        required: true
+      fields:
+        description: Field names in line order.
+        type: list
+        elements: str
+        required: true
+  streamlog_pool_size_in_mb:
+    description: Buffer size of the syslog input, in MB.
+    type: int
+  streamlog_rcv_size_each_call:
+    description: Bytes read per receive call by the syslog input.
+    type: int
+  cpu_usage_limit:
+    description: CPU cores the agent may use (for example V(0.4)).
+    type: float
+  mem_usage_limit:
+    description: Memory limit in MB.
+    type: int
+  max_bytes_per_sec:
+    description: Upload rate limit in bytes per second.
+    type: int
+  process_thread_count:
+    description: Worker threads.
+    type: int
+  send_request_concurrency:
+    description: Concurrent upload requests.
+    type: int
+  buffer_file_num:
+    description: Number of local buffer files kept when Log Service is unreachable.
+    type: int
+  buffer_file_size:
+    description: Size of each local buffer file in bytes.
+    type: int
+  extra_config:
+    description:
+      - Any other keys to set, for example V(working_ip) or V(data_server_list). Values are written as JSON.
+      - Typed keys above are refused here; use their options.
+    type: dict
+  user_defined_ids:
+    description:
+      - Ids the machine group identifies this host by; written one a line to O(user_defined_id_path).
+      - The agent picks changes up by itself within about a minute (no restart).
+      - Unset leaves the file alone; an empty list removes it.
+    type: list
+    elements: str
+  user_defined_id_path:
+    description: Where the user-defined ids go.
+    type: path
+    default: /etc/ilogtail/user_defined_id
+  aliuids:
+    description:
+      - Alibaba Cloud account ids (digits) allowed to collect from this host; each becomes an empty file
+        in O(aliuids_dir). Unset leaves the directory alone.
+    type: list
+    elements: str
+  aliuids_dir:
+    description: Directory of the AliUid marker files.
+    type: path
+    default: /etc/ilogtail/users
+  aliuids_exclusive:
+    description:
+      - Remove account-id files in O(aliuids_dir) that O(aliuids) does not list. Files whose names are
+        not account ids are never touched.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: One diff per changed file.
+  platform:
+    platforms: posix
+seealso:
+  - module: alicloud_ops.logging.logtail_agent
+'''
+
+EXAMPLES = r'''
+- name: Open the syslog input on loopback for rsyslog, identify the host, allow a second account
+  alicloud_ops.logging.logtail_config:
+    streamlog_open: true
+    streamlog_tcp_addr: 127.0.0.1
+    streamlog_tcp_port: 11111
+    streamlog_formats:
+      - version: "0.1"
+        fields: [sys_tag, time, ip, hostname, pri_text, protocol_version, app_name, procid, msgid, msg]
+    cpu_usage_limit: 0.5
+    mem_usage_limit: 512
+    extra_config:
+      working_hostname: "{{ inventory_hostname }}"
+    user_defined_ids: [web-prod]
+    aliuids: ["1234567890123456"]
+    aliuids_exclusive: true
+  register: logtail_cfg
+  notify: restart logtail
+'''
+
+RETURN = r'''
+restart_required:
+  description: True when ilogtail_config.json changed; the agent reads it only at start. The id and AliUid files need no restart.
+  returned: always
+  type: bool
+changed_files:
+  description: Paths that changed (or would change in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [/usr/local/ilogtail/ilogtail_config.json, /etc/ilogtail/user_defined_id]
+config:
+  description: The merged content of ilogtail_config.json.
+  returned: always
+  type: dict
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
+    ValidationFailed, ensure_absent, ensure_file, read_text, summarize)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_config_merge import (
+    TYPED_KEYS, ConfigError, check_aliuids, merge_logtail_config, parse_config, plan_aliuid_files,
+    render_logtail_config, render_user_defined_id, wanted_keys)
+
+_TYPES = {bool: 'bool', str: 'str', int: 'int', float: 'float'}
+
+
+def argument_spec():
+    spec = dict(
+        config_path=dict(type='path', default='/usr/local/ilogtail/ilogtail_config.json'),
+        extra_config=dict(type='dict'),
+        user_defined_ids=dict(type='list', elements='str'),
+        user_defined_id_path=dict(type='path', default='/etc/ilogtail/user_defined_id'),
+        aliuids=dict(type='list', elements='str'),
+        aliuids_dir=dict(type='path', default='/etc/ilogtail/users'),
+        aliuids_exclusive=dict(type='bool', default=False),
+    )
+    for name, (kind, _low, _high) in TYPED_KEYS.items():
+        if kind is list:
+            spec[name] = dict(type='list', elements='dict', options=dict(
+                version=dict(type='str', required=True), fields=dict(type='list', elements='str', required=True)))
+        else:
+            spec[name] = dict(type=_TYPES[kind])
+    return spec
+
+
+def validate_json(candidate):
+    try:
+        with open(candidate) as handle:
+            parse_config(handle.read(), candidate)
+    except ConfigError as exc:
+        raise ValidationFailed(str(exc))
+
+
+def existing_names(directory):
+    if not os.path.isdir(directory):
+        return []
+    return [n for n in os.listdir(directory) if os.path.isfile(os.path.join(directory, n))]
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    p = module.params
+    # Compute everything before the first write, so a bad input leaves every file as it was.
+    try:
+        current_text = read_text(p['config_path'])
+        current = parse_config(current_text, p['config_path'])
+        wanted = wanted_keys(p, p['extra_config'])
+        merged = merge_logtail_config(current, wanted)
+        # Nothing to set and no agent config yet: do not invent one.
+        config_text = render_logtail_config(current_text, current, merged) if wanted or current_text else None
+        ids_text = None
+        if p['user_defined_ids'] is not None:
+            ids_text = render_user_defined_id(p['user_defined_ids'])
+        create, remove = [], []
+        if p['aliuids'] is not None:
+            create, remove = plan_aliuid_files(check_aliuids(p['aliuids']), existing_names(p['aliuids_dir']),
+                                               p['aliuids_exclusive'])
+    except ConfigError as exc:
+        module.fail_json(msg=str(exc))
+
+    try:
+        results = []
+        if config_text is not None:
+            results.append(ensure_file(module, p['config_path'], config_text, validate=validate_json,
+                                       create_parent=True))
+        restart_required = bool(results) and results[0].content_changed
+        if p['user_defined_ids'] is not None:
+            if ids_text is None:
+                results.append(ensure_absent(module, p['user_defined_id_path']))
+            else:
+                results.append(ensure_file(module, p['user_defined_id_path'], ids_text, mode='0644',
+                                           create_parent=True))
+        for name in create:
+            results.append(ensure_file(module, os.path.join(p['aliuids_dir'], name), '', mode='0644',
+                                       create_parent=True))
+        for name in remove:
+            results.append(ensure_absent(module, os.path.join(p['aliuids_dir'], name)))
+    except (ValidationFailed, IOError, OSError) as exc:
+        module.fail_json(msg='writing Logtail files failed: %s' % exc)
+
+    changed, diffs = summarize(results)
+    module.exit_json(changed=changed, diff=diffs, restart_required=restart_required,
+                     changed_files=[r.path for r in results if r.changed], config=merged)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,108 @@
+import json
+
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import logtail_install as li
+
+
+@pytest.mark.parametrize('network, url', [
+    ('intranet', 'http://logtail-release-cn-hangzhou.oss-cn-hangzhou-internal.aliyuncs.com/linux64/logtail.sh'),
+    ('internet', 'http://logtail-release-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/linux64/logtail.sh'),
+    ('acceleration', 'http://logtail-release-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/linux64/logtail.sh'),
+    ('auto', 'http://logtail-release-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/linux64/logtail.sh'),
+])
+def test_installer_url_per_network(network, url):
+    assert li.installer_url('cn-hangzhou', network) == url
+
+
+def test_installer_url_multi_part_region():
+    assert li.installer_url('ap-southeast-1', 'intranet') == (
+        'http://logtail-release-ap-southeast-1.oss-ap-southeast-1-internal.aliyuncs.com/linux64/logtail.sh')
+
+
+@pytest.mark.parametrize('region', ['', None, 'hangzhou', 'CN-HANGZHOU', 'cn-hangzhou/../x', 'cn hangzhou'])
+def test_bad_region_names_the_field(region):
+    with pytest.raises(li.InstallError) as exc:
+        li.installer_url(region, 'intranet')
+    assert exc.value.field == 'region'
+    assert str(exc.value).startswith('region:')
+
+
+def test_bad_network_names_the_field():
+    with pytest.raises(li.InstallError, match='^network:'):
+        li.installer_url('cn-hangzhou', 'vpc')
+    with pytest.raises(li.InstallError, match='^network:'):
+        li.install_mode('cn-hangzhou', 'vpc')
+
+
+@pytest.mark.parametrize('network, mode', [
+    ('intranet', 'cn-beijing'), ('internet', 'cn-beijing-internet'),
+    ('acceleration', 'cn-beijing-acceleration'), ('auto', 'auto'),
+])
+def test_install_mode(network, mode):
+    assert li.install_mode('cn-beijing', network) == mode
+
+
+def test_auto_mode_needs_no_region():
+    assert li.install_mode(None, 'auto') == 'auto'
+    with pytest.raises(li.InstallError, match='^region:'):
+        li.install_mode(None, 'internet')
+
+
+HEX = 'ab' * 32
+
+
+@pytest.mark.parametrize('value', [HEX, 'sha256:' + HEX, 'SHA256:' + HEX.upper(), '  %s\n' % HEX])
+def test_parse_checksum_forms(value):
+    assert li.parse_checksum(value) == HEX
+
+
+@pytest.mark.parametrize('value', ['md5:' + HEX, HEX[:-1], HEX + 'a', 'sha256:' + 'zz' * 32, ''])
+def test_parse_checksum_rejects(value):
+    with pytest.raises(li.InstallError) as exc:
+        li.parse_checksum(value)
+    assert exc.value.field == 'installer_checksum'
+
+
+def test_parse_checksum_none():
+    assert li.parse_checksum(None) is None
+
+
+def test_parse_app_info():
+    assert li.parse_app_info(json.dumps({'logtail_version': '1.8.0', 'os': 'Linux'})) == '1.8.0'
+    assert li.parse_app_info('{"logtail_version": 0.16}') == '0.16'
+    assert li.parse_app_info('{"os": "Linux"}') is None
+    assert li.parse_app_info('{"logtail_version": ""}') is None
+    assert li.parse_app_info('{broken') is None
+    assert li.parse_app_info('[1, 2]') is None
+
+
+def test_read_installed_version(tmp_path):
+    assert li.read_installed_version(str(tmp_path / 'nothing')) == (False, None)
+    (tmp_path / 'ilogtail').write_text('binary')
+    assert li.read_installed_version(str(tmp_path)) == (True, None)
+    (tmp_path / 'app_info.json').write_text('{"logtail_version": "1.7.1"}')
+    assert li.read_installed_version(str(tmp_path)) == (True, '1.7.1')
+
+
+@pytest.mark.parametrize('state, wanted, installed, version, action', [
+    ('present', None, False, None, 'install'),
+    ('present', '1.8.0', False, None, 'install'),
+    ('present', None, True, '1.7.1', 'none'),
+    ('present', '1.8.0', True, '1.8.0', 'none'),
+    ('present', '1.8.0', True, '1.7.1', 'upgrade'),
+    ('present', '1.7.1', True, '1.8.0', 'upgrade'),
+    ('present', '1.8.0', True, None, 'upgrade'),
+    ('present', None, True, None, 'upgrade'),
+    ('absent', None, True, '1.8.0', 'remove'),
+    ('absent', '1.8.0', True, None, 'remove'),
+    ('absent', None, False, None, 'none'),
+])
+def test_decide_action(state, wanted, installed, version, action):
+    assert li.decide_action(state, wanted, installed, version) == action
+
+
+def test_version_summary():
+    assert li.version_summary(False, None) == 'logtail: absent\n'
+    assert li.version_summary(True, '1.8.0') == 'logtail_version: 1.8.0\n'
+    assert 'unknown' in li.version_summary(True, None)
