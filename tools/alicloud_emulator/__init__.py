@@ -1,0 +1,85 @@
+"""Alibaba Cloud API emulator for tests, demos and benchmarks (ECS DescribeRegions / DescribeInstances).
+
+    from tools.alicloud_emulator import start_emulator
+    emu = start_emulator(access_keys={'ID': 'SECRET'}, instances=50, regions=3)
+    ...  # point the official SDK at emu.endpoint with protocol='HTTP'
+    emu.stop()
+"""
+import json
+import threading
+from urllib.request import Request, urlopen
+
+from .dataset import build_dataset
+from .ecs import EcsService
+from .server import EmulatorHTTPServer, build_state
+
+DEFAULT_ACCESS_KEYS = {'emulator-access-key-id': 'emulator-access-key-secret'}
+READY_LINE = 'alicloud-emulator ready at %s'
+
+
+class RunningEmulator(object):
+    """A started emulator: .url, .endpoint ('127.0.0.1:PORT'), .stats(), .reset_stats(), .stop()."""
+
+    def __init__(self, server, thread=None):
+        self.server = server
+        self.thread = thread
+        host, port = server.server_address[:2]
+        self.host, self.port = host, port
+        self.endpoint = '%s:%d' % (host, port)
+        self.url = 'http://%s' % self.endpoint
+        self.state = server.state
+
+    @property
+    def ecs(self):
+        return self.state.services['2014-05-26']
+
+    def stats(self):
+        return self.state.stats.snapshot()
+
+    def reset_stats(self):
+        self.state.stats.reset()
+
+    def http_stats(self):
+        """Stats through the HTTP endpoint, as an out-of-process client would read them."""
+        with urlopen(Request(self.url + '/_emulator/stats'), timeout=10) as resp:
+            return json.loads(resp.read().decode('utf-8'))
+
+    def stop(self):
+        if self.server is None:
+            return
+        self.server.shutdown()
+        self.server.server_close()
+        if self.thread is not None:
+            self.thread.join(10)
+        self.server = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def create_server(access_keys=None, instances=None, regions=3, seed=0, latency_ms=0, throttle_rate=0.0,
+                  error_rate=0.0, forbidden_regions=(), fixture=None, sts_token=None, host='127.0.0.1', port=0,
+                  stopped_rate=0.0, verbose=False):
+    """Build the dataset and bind the server (not yet serving). instances defaults to 20, or 0 with a fixture."""
+    if instances is None:
+        instances = 0 if fixture is not None else 20
+    region_list, instance_list = build_dataset(instances, regions, seed, fixture, stopped_rate)
+    ecs = EcsService(region_list, instance_list, forbidden_regions)
+    state = build_state(access_keys or DEFAULT_ACCESS_KEYS, [ecs], sts_token, latency_ms, throttle_rate,
+                        error_rate, seed)
+    return EmulatorHTTPServer((host, int(port)), state, verbose=verbose)
+
+
+def start_emulator(**options):
+    """Start an emulator in a daemon thread; see create_server for the options."""
+    server = create_server(**options)
+    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.1},
+                              name='alicloud-emulator', daemon=True)
+    thread.start()
+    return RunningEmulator(server, thread)
+
+
+__all__ = ['start_emulator', 'create_server', 'RunningEmulator', 'READY_LINE', 'DEFAULT_ACCESS_KEYS']

@@ -1,0 +1,74 @@
+"""CLI: python -m tools.alicloud_emulator [options]; prints the ready line on stdout when serving."""
+import argparse
+import signal
+import sys
+
+from . import READY_LINE, RunningEmulator, create_server
+from .dataset import FixtureError
+
+
+def _rate(text):
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError('must be a fraction between 0 and 1')
+    return value
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog='python -m tools.alicloud_emulator',
+                                     description='Alibaba Cloud ECS API emulator (DescribeRegions, DescribeInstances).')
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=0, help='0 picks a free port (default)')
+    parser.add_argument('--access-key-id', action='append', default=[],
+                        help='repeatable; paired in order with --access-key-secret')
+    parser.add_argument('--access-key-secret', action='append', default=[])
+    parser.add_argument('--sts-token', help='SecurityToken that requests signed with the STS key pair must carry')
+    parser.add_argument('--instances', type=int, help='seeded instances (default 20, or 0 with --fixture)')
+    parser.add_argument('--regions', type=int, default=3, help='regions of the seeded dataset (default 3)')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--stopped-rate', type=_rate, default=0.0, help='fraction of seeded instances Stopped')
+    parser.add_argument('--latency-ms', type=float, default=0.0, help='added to every API call')
+    parser.add_argument('--throttle-rate', type=_rate, default=0.0, help='fraction of calls answered Throttling.User')
+    parser.add_argument('--error-rate', type=_rate, default=0.0, help='fraction of calls answered 500/503')
+    parser.add_argument('--forbidden-regions', default='', help='comma-separated; DescribeInstances answers 403')
+    parser.add_argument('--fixture', help='JSON file: {"regions": [...], "instances": [...]}')
+    parser.add_argument('--verbose', action='store_true', help='log every request on stderr')
+    args = parser.parse_args(argv)
+    if len(args.access_key_id) != len(args.access_key_secret):
+        parser.error('give as many --access-key-secret as --access-key-id')
+    if args.throttle_rate + args.error_rate > 1.0:
+        parser.error('--throttle-rate plus --error-rate must not exceed 1')
+    return args
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        server = create_server(
+            access_keys=dict(zip(args.access_key_id, args.access_key_secret)) or None,
+            instances=args.instances, regions=args.regions, seed=args.seed, latency_ms=args.latency_ms,
+            throttle_rate=args.throttle_rate, error_rate=args.error_rate, stopped_rate=args.stopped_rate,
+            forbidden_regions=[r.strip() for r in args.forbidden_regions.split(',') if r.strip()],
+            fixture=args.fixture, sts_token=args.sts_token, host=args.host, port=args.port, verbose=args.verbose)
+    except (FixtureError, ValueError, OSError) as err:
+        sys.stderr.write('alicloud-emulator: %s\n' % err)
+        return 2
+    emulator = RunningEmulator(server)
+
+    def _terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+    sys.stdout.write(READY_LINE % emulator.url + '\n')
+    sys.stdout.flush()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
