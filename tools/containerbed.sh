@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Container bed for Molecule, the demo and CI: a Docker engine from Debian's docker.io and local
+# Debian base images (no registry is reachable here) that boot real systemd as PID 1.
+#
+#   tools/containerbed.sh ensure               engine + both images (the default)
+#   tools/containerbed.sh engine               start dockerd when `docker info` fails
+#   tools/containerbed.sh image DISTRO         build localhost/alicloud-ops-DISTRO unless it is current
+#   tools/containerbed.sh run NAME DISTRO      start a systemd container and wait for it to boot
+#   tools/containerbed.sh rm NAME...           remove containers
+#   tools/containerbed.sh run-flags           print the `docker run` flags (the one place they live)
+#
+# Container flags come from ../shared/notes/containers.md: never --privileged and never a read-write
+# cgroup bind (systemd in the container would rewrite the host's cgroup tree).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DISTROS=(bookworm trixie)
+# What the roles need in a host besides the base system: python3 for Ansible modules, systemd as init,
+# rsyslog to forward, procps (pgrep/pkill for the agent's init script and the restart test).
+PACKAGES=python3,systemd,systemd-sysv,rsyslog,procps
+CACHE_DIR=${CONTAINERBED_CACHE:-.cache/containerbed}
+DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd-containerbed.log}
+
+log() { echo "containerbed: $*" >&2; }
+
+image_name() { echo "localhost/alicloud-ops-$1"; }
+
+# A build recipe id: an image built from another package list or mirror is rebuilt, not reused.
+recipe_id() {
+  echo "$1 $PACKAGES $(debian_mirror) v2" | sha256sum | cut -c1-16
+}
+
+debian_mirror() {
+  # The mirror apt already uses (deb822 or one-line sources), so no other host is contacted.
+  local m
+  m=$(grep -hsE '^\s*URIs:\s*\S+/debian/?\s*$' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 |
+      awk '{print $2}')
+  [ -n "$m" ] || m=$(grep -hsE '^\s*deb\s+\S+/debian/?\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+      2>/dev/null | head -1 | awk '{print $2}')
+  echo "${m:-http://deb.debian.org/debian}"
+}
+
+ensure_engine() {
+  if docker info >/dev/null 2>&1; then return 0; fi
+  command -v dockerd >/dev/null || { log "dockerd missing: run tools/setup-host.sh (installs docker.io)"; exit 1; }
+  log "starting dockerd (log: $DOCKERD_LOG)"
+  mkdir -p "$(dirname "$DOCKERD_LOG")"
+  # No init system runs on these hosts: detach dockerd so it outlives this script.
+  setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  for _ in $(seq 1 120); do
+    docker info >/dev/null 2>&1 && { log "docker engine ready"; return 0; }
+    sleep 0.5
+  done
+  log "dockerd did not become ready in 60 s; last log lines:"; tail -20 "$DOCKERD_LOG" >&2; exit 1
+}
+
+build_image() {
+  local distro=$1 image recipe rootfs tarball
+  image=$(image_name "$distro")
+  recipe=$(recipe_id "$distro")
+  if [ "$(docker image inspect -f '{{index .Config.Labels "alicloud-ops.recipe"}}' "$image" 2>/dev/null)" = "$recipe" ]; then
+    return 0
+  fi
+  mkdir -p "$CACHE_DIR"
+  tarball="$CACHE_DIR/$distro-$recipe.rootfs.tar"
+  if [ ! -s "$tarball" ]; then
+    # Debian ships debootstrap scripts for new suites as links to sid's; add the link if this one lacks it.
+    [ -e "/usr/share/debootstrap/scripts/$distro" ] || ln -s sid "/usr/share/debootstrap/scripts/$distro"
+    rm -f "$CACHE_DIR/$distro-"*.rootfs.tar   # tarballs of older recipes
+    rootfs=$(mktemp -d "${TMPDIR:-/tmp}/containerbed-$distro.XXXXXX")
+    log "debootstrap $distro from $(debian_mirror) (about a minute)"
+    if ! debootstrap --variant=minbase --include="$PACKAGES" "$distro" "$rootfs" "$(debian_mirror)" \
+        >"$CACHE_DIR/debootstrap-$distro.log" 2>&1; then
+      log "debootstrap failed; see $CACHE_DIR/debootstrap-$distro.log"; tail -20 "$CACHE_DIR/debootstrap-$distro.log" >&2
+      rm -rf "$rootfs"; exit 1
+    fi
+    prune_rootfs "$rootfs"
+    tar -C "$rootfs" --numeric-owner -cf "$tarball.part" . && mv "$tarball.part" "$tarball"
+    rm -rf "$rootfs"
+  fi
+  log "importing $image"
+  docker import \
+    --change 'CMD ["/lib/systemd/systemd"]' \
+    --change 'ENV container=docker' \
+    --change "LABEL alicloud-ops.recipe=$recipe" \
+    "$tarball" "$image" >/dev/null
+}
+
+prune_rootfs() {
+  local root=$1
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  # Empty machine-id: systemd makes a fresh one per container instead of all sharing one.
+  : >"$root/etc/machine-id"
+  # Units that only make sense on real hardware or a full boot, and slow or fail in a container.
+  local unit
+  for unit in getty.target console-getty.service systemd-udevd.service systemd-udev-trigger.service \
+      systemd-firstboot.service systemd-modules-load.service sys-kernel-config.mount \
+      sys-kernel-debug.mount sys-kernel-tracing.mount systemd-remount-fs.service tmp.mount; do
+    ln -sfn /dev/null "$root/etc/systemd/system/$unit"
+  done
+}
+
+run_flags() {
+  echo "--tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup:ro --network none --stop-signal SIGRTMIN+3"
+}
+
+wait_booted() {
+  local name=$1 state=""
+  for _ in $(seq 1 120); do
+    state=$(docker exec "$name" systemctl is-system-running 2>/dev/null || true)
+    case $state in running|degraded) return 0 ;; esac
+    sleep 0.5
+  done
+  log "$name did not boot (state: ${state:-unknown})"; docker logs --tail 30 "$name" >&2 || true; return 1
+}
+
+run_container() {
+  local name=$1 distro=$2
+  if [ "$(docker inspect -f '{{.State.Running}}' "$name" 2>/dev/null)" != "true" ]; then
+    docker rm -f "$name" >/dev/null 2>&1 || true
+    # shellcheck disable=SC2046
+    docker run -d --name "$name" --hostname "$name" $(run_flags) \
+      --label alicloud-ops.containerbed=1 "$(image_name "$distro")" /lib/systemd/systemd >/dev/null
+  fi
+  wait_booted "$name"
+}
+
+cmd=${1:-ensure}
+case $cmd in
+  engine) ensure_engine ;;
+  image) ensure_engine; build_image "$2" ;;
+  ensure)
+    ensure_engine
+    # One build at a time: pytest, the demo and a developer may all call this together.
+    exec 9>"${TMPDIR:-/tmp}/containerbed.lock"; flock 9
+    for d in "${DISTROS[@]}"; do build_image "$d"; done
+    log "ok: $(for d in "${DISTROS[@]}"; do printf '%s ' "$(image_name "$d")"; done)"
+    ;;
+  run) ensure_engine; run_container "$2" "$3" ;;
+  rm) shift; [ $# -eq 0 ] || docker rm -f "$@" >/dev/null 2>&1 || true ;;
+  run-flags) run_flags ;;
+  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+esac
