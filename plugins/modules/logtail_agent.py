@@ -67,7 +67,9 @@ options:
     type: path
     default: /usr/local/ilogtail
   timeout:
-    description: Seconds allowed for the download and, separately, for the installer run.
+    description:
+      - Seconds allowed for the download and, separately, for the installer run (the latter through
+        coreutils C(timeout), when the target has it).
     type: int
     default: 300
   validate_certs:
@@ -186,8 +188,16 @@ def run_installer(module, url, checksum, args, timeout):
                                  % (url, checksum, actual), installer_url=url)
         # The real installer downloads its package into the current directory.
         command = [module.get_bin_path('sh', required=True), script] + args
-        rc, out, err = module.run_command(command, cwd=workdir, timeout=timeout)
+        # run_command has no timeout; coreutils timeout (on every Linux target) bounds a hung installer.
+        limiter = module.get_bin_path('timeout')
+        if limiter:
+            command = [limiter, str(timeout)] + command
+        rc, out, err = module.run_command(command, cwd=workdir)
         output = (out or '') + (err or '')
+        if limiter and rc == 124:
+            module.fail_json(msg='timeout: logtail.sh %s did not finish within %d seconds: %s'
+                                 % (' '.join(args), timeout, output.strip()[-2000:]),
+                             installer_url=url, installer_output=output, rc=rc)
         if rc != 0:
             module.fail_json(msg='logtail.sh %s failed with exit code %d: %s'
                                  % (' '.join(args), rc, output.strip()[-2000:]),

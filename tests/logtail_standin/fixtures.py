@@ -1,0 +1,46 @@
+"""pytest fixtures for the TEST STAND-IN Logtail mirror and install root.
+
+Import them into a test module with
+``from tests.logtail_standin.fixtures import logtail_mirror, standin_root  # noqa: F401``.
+"""
+import os
+import signal
+import time
+
+import pytest
+
+from tests.logtail_standin.server import MirrorServer
+
+
+@pytest.fixture
+def logtail_mirror(tmp_path):
+    """A stand-in OSS mirror on 127.0.0.1 with nothing published yet (call .publish(version))."""
+    mirror = MirrorServer(str(tmp_path / 'mirror')).start()
+    yield mirror
+    mirror.stop()
+
+
+def stop_standin_agent(root):
+    """Stop an agent that the stand-in init script started under ``root`` (by its pidfile)."""
+    pidfile = os.path.join(root, 'usr', 'local', 'ilogtail', 'ilogtail.pid')
+    try:
+        pid = int(open(pidfile).read().strip())
+    except (IOError, OSError, ValueError):
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture
+def standin_root(tmp_path):
+    """A filesystem prefix for the stand-in installer; any agent it started is stopped afterwards."""
+    root = tmp_path / 'root'
+    root.mkdir()
+    yield root
+    stop_standin_agent(str(root))

@@ -1,0 +1,140 @@
+import os
+import socket
+
+import yaml
+
+from ansible_collections.alicloud_ops.logging.plugins.modules import logtail_agent
+from tests.logtail_standin.fixtures import logtail_mirror, standin_root  # noqa: F401
+from tests.support.module_harness import run_module
+
+
+def closed_port_url():
+    # A URL nothing listens on: any download attempt fails loudly.
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return 'http://127.0.0.1:%d/linux64/logtail.sh' % port
+
+
+def fake_install(install_dir, version):
+    os.makedirs(install_dir)
+    with open(os.path.join(install_dir, 'app_info.json'), 'w') as handle:
+        handle.write('{"logtail_version": "%s"}' % version)
+
+
+def test_wanted_version_installed_means_no_download(tmp_path):
+    install_dir = str(tmp_path / 'ilogtail')
+    fake_install(install_dir, '1.8.0')
+    res = run_module(logtail_agent.main, dict(region='cn-hangzhou', installer_url=closed_port_url(),
+                                              version='1.8.0', install_dir=install_dir), diff=True)
+    assert not res.failed and not res.changed, res
+    assert res.data['action'] == 'none' and res.data['installed_version'] == '1.8.0'
+    assert res.data['diff']['before'] == res.data['diff']['after']
+
+
+def test_check_mode_reports_without_download(tmp_path):
+    install_dir = str(tmp_path / 'ilogtail')
+    fake_install(install_dir, '1.7.1')
+    res = run_module(logtail_agent.main, dict(region='cn-hangzhou', installer_url=closed_port_url(),
+                                              version='1.8.0', install_dir=install_dir), check_mode=True, diff=True)
+    assert not res.failed and res.changed
+    assert res.data['action'] == 'upgrade' and res.data['previous_version'] == '1.7.1'
+    assert res.data['diff']['after'] == 'logtail_version: 1.8.0\n'
+    res = run_module(logtail_agent.main, dict(state='absent', region='cn-hangzhou', installer_url=closed_port_url(),
+                                              install_dir=install_dir), check_mode=True, diff=True)
+    assert res.changed and res.data['action'] == 'remove' and res.data['diff']['after'] == 'logtail: absent\n'
+    assert os.path.exists(os.path.join(install_dir, 'app_info.json'))
+
+
+def test_derived_url_and_mode(tmp_path):
+    res = run_module(logtail_agent.main, dict(region='cn-shanghai', network='internet',
+                                              install_dir=str(tmp_path / 'x')), check_mode=True)
+    assert res.data['installer_url'] == (
+        'http://logtail-release-cn-shanghai.oss-cn-shanghai.aliyuncs.com/linux64/logtail.sh')
+    assert res.data['install_mode'] == 'cn-shanghai-internet' and res.data['action'] == 'install'
+
+
+def test_argument_errors_name_the_field(tmp_path):
+    base = dict(install_dir=str(tmp_path / 'x'))
+    cases = [
+        (dict(region='cn-hangzhou', installer_checksum='md5:abc'), 'installer_checksum:'),
+        (dict(region='cn-hangzhou', installer_checksum='sha256:1234'), 'installer_checksum:'),
+        (dict(region='Hangzhou'), 'region:'),
+        (dict(), 'region:'),
+        (dict(network='auto'), 'region: required unless installer_url'),
+        (dict(region='cn-hangzhou', timeout=0), 'timeout:'),
+        (dict(region='cn-hangzhou', network='vpc'), 'network'),
+    ]
+    for args, prefix in cases:
+        res = run_module(logtail_agent.main, dict(base, **args))
+        assert res.failed and prefix in res.msg, (args, res.msg)
+
+
+def test_auto_mode_with_mirror_needs_no_region(tmp_path):
+    res = run_module(logtail_agent.main, dict(network='auto', installer_url=closed_port_url(),
+                                              install_dir=str(tmp_path / 'x')), check_mode=True)
+    assert not res.failed and res.data['install_mode'] == 'auto'
+
+
+def test_install_verify_upgrade_remove(logtail_mirror, standin_root, monkeypatch):  # noqa: F811
+    monkeypatch.setenv('LOGTAIL_STANDIN_ROOT', str(standin_root))
+    install_dir = str(standin_root / 'usr' / 'local' / 'ilogtail')
+    checksum = logtail_mirror.publish('1.8.0')
+    args = dict(region='cn-hangzhou', installer_url=logtail_mirror.installer_url, install_dir=install_dir,
+                installer_checksum='sha256:' + checksum, version='1.8.0')
+    res = run_module(logtail_agent.main, args, diff=True)
+    assert not res.failed, res
+    assert res.data['action'] == 'install' and res.data['installed_version'] == '1.8.0'
+    assert res.data['previous_version'] is None
+    assert 'installed logtail 1.8.0' in res.data['installer_output']
+    assert os.path.exists(os.path.join(install_dir, 'ilogtail_config.json'))
+    assert os.path.exists(str(standin_root / 'etc' / 'init.d' / 'ilogtaild'))
+
+    # The mirror now ships 1.9.0 but we ask for 1.7.0: the installer runs and the module catches the mismatch.
+    logtail_mirror.publish('1.9.0')
+    res = run_module(logtail_agent.main, dict(args, version='1.7.0', installer_checksum=None))
+    assert res.failed and res.msg.startswith('version: wanted 1.7.0 but the installer')
+    assert res.data['installed_version'] == '1.9.0'  # the failure says what the host now holds
+    res = run_module(logtail_agent.main, dict(args, version='1.9.0', installer_checksum=None))
+    assert not res.failed and res.data['action'] == 'none'
+    logtail_mirror.publish('2.0.0')
+    res = run_module(logtail_agent.main, dict(args, version='2.0.0', installer_checksum=None), diff=True)
+    assert not res.failed and res.data['action'] == 'upgrade' and res.data['previous_version'] == '1.9.0'
+    assert res.data['installed_version'] == '2.0.0'
+    assert res.data['diff']['before'] == 'logtail_version: 1.9.0\n'
+    assert res.data['diff']['after'] == 'logtail_version: 2.0.0\n'
+
+    res = run_module(logtail_agent.main, dict(args, state='absent', installer_checksum=None, version=None))
+    assert not res.failed and res.data['action'] == 'remove' and res.data['installed_version'] is None
+    assert not os.path.exists(install_dir)
+
+
+def test_checksum_mismatch_runs_nothing(logtail_mirror, standin_root, monkeypatch):  # noqa: F811
+    monkeypatch.setenv('LOGTAIL_STANDIN_ROOT', str(standin_root))
+    logtail_mirror.publish('1.8.0')
+    res = run_module(logtail_agent.main, dict(region='cn-hangzhou', installer_url=logtail_mirror.installer_url,
+                                              installer_checksum='0' * 64,
+                                              install_dir=str(standin_root / 'usr' / 'local' / 'ilogtail')))
+    assert res.failed and res.msg.startswith('installer_checksum: mismatch')
+    assert 'the installer was not run' in res.msg
+    assert logtail_mirror.requests['/linux64/logtail.sh'] == 1
+    assert logtail_mirror.requests['/linux64/logtail-linux64.tar.gz'] == 0
+    assert os.listdir(str(standin_root)) == []
+
+
+def test_download_error_names_url(tmp_path):
+    url = closed_port_url()
+    res = run_module(logtail_agent.main, dict(region='cn-hangzhou', installer_url=url,
+                                              install_dir=str(tmp_path / 'x')))
+    assert res.failed and res.msg.startswith('installer_url: download of %s failed' % url)
+
+
+def test_documentation_is_valid_yaml_with_attributes():
+    doc = yaml.safe_load(logtail_agent.DOCUMENTATION)
+    assert doc['attributes']['check_mode']['support'] == 'full'
+    assert doc['attributes']['diff_mode']['support'] == 'full'
+    assert set(doc['options']) == {'state', 'region', 'network', 'installer_url', 'installer_checksum', 'version',
+                                   'install_dir', 'timeout', 'validate_certs'}
+    yaml.safe_load(logtail_agent.EXAMPLES)
+    yaml.safe_load(logtail_agent.RETURN)

@@ -1,0 +1,142 @@
+import json
+import os
+
+import yaml
+
+from ansible_collections.alicloud_ops.logging.plugins.modules import logtail_config
+from tests.support.module_harness import run_module
+
+INSTALLER_TEXT = '''{
+    "config_server_address" : "http://logtail.cn-hangzhou-intranet.log.aliyuncs.com",
+    "streamlog_open" : false,
+    "streamlog_tcp_port" : 11111,
+    "unknown_future_key" : [1, 2]
+}
+'''
+
+
+def paths(tmp_path):
+    return {
+        'config_path': str(tmp_path / 'ilogtail' / 'ilogtail_config.json'),
+        'user_defined_id_path': str(tmp_path / 'etc' / 'user_defined_id'),
+        'aliuids_dir': str(tmp_path / 'etc' / 'users'),
+    }
+
+
+def seed(tmp_path, text=INSTALLER_TEXT):
+    args = paths(tmp_path)
+    os.makedirs(os.path.dirname(args['config_path']))
+    with open(args['config_path'], 'w') as handle:
+        handle.write(text)
+    return args
+
+
+def test_merge_then_idempotent(tmp_path):
+    args = seed(tmp_path)
+    args.update(streamlog_open=True, streamlog_tcp_addr='127.0.0.1', cpu_usage_limit=1,
+                extra_config={'working_ip': '10.0.0.5'})
+    first = run_module(logtail_config.main, args, diff=True)
+    assert not first.failed, first
+    assert first.changed and first.data['restart_required']
+    assert first.data['changed_files'] == [args['config_path']]
+    written = json.load(open(args['config_path']))
+    assert written['unknown_future_key'] == [1, 2]
+    assert written['streamlog_open'] is True and written['cpu_usage_limit'] == 1.0
+    assert list(written)[-3:] == ['streamlog_tcp_addr', 'cpu_usage_limit', 'working_ip']
+    assert first.data['diff'][0]['before'] == INSTALLER_TEXT
+    second = run_module(logtail_config.main, args, diff=True)
+    assert not second.changed and not second.data['restart_required'] and second.data['diff'] == []
+
+
+def test_check_mode_writes_nothing_and_reports_the_same(tmp_path):
+    args = seed(tmp_path)
+    args.update(streamlog_open=True, user_defined_ids=['web'], aliuids=['123'])
+    check = run_module(logtail_config.main, args, check_mode=True, diff=True)
+    assert check.changed and check.data['restart_required']
+    assert open(args['config_path']).read() == INSTALLER_TEXT
+    assert not os.path.exists(args['user_defined_id_path']) and not os.path.exists(args['aliuids_dir'])
+    real = run_module(logtail_config.main, args, diff=True)
+    assert real.data['changed_files'] == check.data['changed_files']
+    assert [d['after'] for d in real.data['diff']] == [d['after'] for d in check.data['diff']]
+    assert len(real.data['diff']) == 3
+
+
+def test_ids_change_needs_no_restart(tmp_path):
+    args = seed(tmp_path)
+    args['user_defined_ids'] = ['web-prod', 'shanghai']
+    res = run_module(logtail_config.main, args)
+    assert res.changed and not res.data['restart_required']
+    assert open(args['user_defined_id_path']).read() == 'web-prod\nshanghai\n'
+    assert oct(os.stat(args['user_defined_id_path']).st_mode & 0o777) == '0o644'
+    assert open(args['config_path']).read() == INSTALLER_TEXT
+    args['user_defined_ids'] = []
+    res = run_module(logtail_config.main, args)
+    assert res.changed and not os.path.exists(args['user_defined_id_path'])
+
+
+def test_aliuids_exclusive(tmp_path):
+    args = seed(tmp_path)
+    os.makedirs(args['aliuids_dir'])
+    for name in ('111', '222', 'README'):
+        open(os.path.join(args['aliuids_dir'], name), 'w').close()
+    args.update(aliuids=['222', '333'])
+    res = run_module(logtail_config.main, args)
+    assert res.changed and sorted(os.listdir(args['aliuids_dir'])) == ['111', '222', '333', 'README']
+    args['aliuids_exclusive'] = True
+    res = run_module(logtail_config.main, args)
+    assert res.changed and sorted(os.listdir(args['aliuids_dir'])) == ['222', '333', 'README']
+    assert res.data['changed_files'] == [os.path.join(args['aliuids_dir'], '111')]
+    assert not run_module(logtail_config.main, args).changed
+
+
+def test_malformed_json_fails_naming_file_and_writes_nothing(tmp_path):
+    args = seed(tmp_path, '{"streamlog_open": tru')
+    args.update(streamlog_open=True, user_defined_ids=['web'], aliuids=['1'])
+    res = run_module(logtail_config.main, args)
+    assert res.failed
+    assert res.msg.startswith('config_path: %s is not valid JSON' % args['config_path'])
+    assert open(args['config_path']).read() == '{"streamlog_open": tru'
+    assert not os.path.exists(args['user_defined_id_path']) and not os.path.exists(args['aliuids_dir'])
+
+
+def test_bad_values_name_the_field_and_write_nothing(tmp_path):
+    args = seed(tmp_path)
+    for bad, field in (({'streamlog_tcp_port': 70000}, 'streamlog_tcp_port:'),
+                       ({'streamlog_tcp_addr': 'not-an-ip'}, 'streamlog_tcp_addr:'),
+                       ({'aliuids': ['12x']}, 'aliuids[0]:'),
+                       ({'extra_config': {'streamlog_open': True}}, 'extra_config.streamlog_open:'),
+                       ({'user_defined_ids': ['a\nb']}, 'user_defined_ids[0]:')):
+        res = run_module(logtail_config.main, dict(args, streamlog_open=True, **bad))
+        assert res.failed and res.msg.startswith(field), res
+        assert open(args['config_path']).read() == INSTALLER_TEXT
+
+
+def test_streamlog_formats_suboptions_are_checked(tmp_path):
+    args = seed(tmp_path)
+    res = run_module(logtail_config.main, dict(args, streamlog_formats=[{'version': '0.1'}]))
+    assert res.failed and 'fields' in res.msg
+    res = run_module(logtail_config.main, dict(args, streamlog_formats=[{'version': 0.1, 'fields': ['sys_tag', 'msg']}]))
+    assert not res.failed
+    assert json.load(open(args['config_path']))['streamlog_formats'] == [{'version': '0.1', 'fields': ['sys_tag', 'msg']}]
+
+
+def test_missing_config_is_created_only_when_keys_are_wanted(tmp_path):
+    args = paths(tmp_path)
+    res = run_module(logtail_config.main, dict(args, user_defined_ids=['web']))
+    assert res.changed and not os.path.exists(args['config_path'])
+    res = run_module(logtail_config.main, dict(args, streamlog_tcp_port=11111))
+    assert res.changed and res.data['restart_required']
+    assert json.load(open(args['config_path'])) == {'streamlog_tcp_port': 11111}
+
+
+def test_documentation_matches_argument_spec():
+    doc = yaml.safe_load(logtail_config.DOCUMENTATION)
+    spec = logtail_config.argument_spec()
+    assert set(doc['options']) == set(spec)
+    for name, option in doc['options'].items():
+        assert option['type'] == spec[name]['type'], name
+        assert option.get('default') == spec[name].get('default'), name
+    assert doc['attributes']['check_mode']['support'] == 'full'
+    assert doc['attributes']['diff_mode']['support'] == 'full'
+    yaml.safe_load(logtail_config.EXAMPLES)
+    yaml.safe_load(logtail_config.RETURN)
