@@ -187,6 +187,12 @@ systemd_running:
   description: Whether systemd is PID 1 on the host (C(/run/systemd/system) exists).
   returned: always
   type: bool
+actions:
+  description: What was done to the unit (in check mode, would be done), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [daemon-reload, enabled, started]
 msg:
   description: A summary, including why the service state was not applied.
   returned: always
@@ -302,6 +308,7 @@ def main():
         if not check_mode:
             ctl.daemon_reload()
         daemon_reloaded = True
+        actions.append('daemon-reload')
 
     enabled = None
     if p['enabled'] is not None and p['state'] == 'present':
@@ -331,12 +338,12 @@ def main():
         module.warn(warning)
 
     changed = file_changed or daemon_reloaded or bool(actions)
-    msg = '%s %s' % (path, 'changed' if file_changed else 'unchanged')
+    msg = '%s %s' % (path, 'changed' if file_changed else 'unchanged') if results else p['name']
     if actions:
         msg += '; ' + ', '.join(actions)
     if warnings:
         msg += '; ' + warnings[0]
-    result = dict(changed=changed, path=path, state=p['state'], verified=verified,
+    result = dict(changed=changed, path=path, state=p['state'], verified=verified, actions=actions,
                   daemon_reloaded=daemon_reloaded, enabled=enabled, active_state=active_state,
                   systemd_running=systemd_running, msg=msg)
     if module._diff and diffs:

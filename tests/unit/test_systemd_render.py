@@ -96,3 +96,8 @@ def test_verify_missing_command_is_rechecked_inside_root():
         [out.strip()]
     # Without a root the host's answer stands.
     assert verify_problems(out, [CAND], 1) == [out.strip()]
+
+
+def test_verify_excused_missing_command_does_not_trip_the_exit_code():
+    out = 'agent.service: Command /opt/agent is not executable: No such file or directory\n'
+    assert verify_problems(out, [CAND], 1, executable_exists=lambda c: True) == []

@@ -214,6 +214,7 @@ def test_running_systemd_reloads_only_when_the_file_changed(unit_dir, running_sy
             'service_state': 'started'}
     res = run(args)
     assert res.data['systemd_running'] and res.data['daemon_reloaded'] and res.data['active_state'] == 'active'
+    assert res.data['actions'] == ['daemon-reload', 'enabled', 'started']
     calls = running_systemd()['calls']
     assert calls.index('daemon-reload') < calls.index('enable agent.service') < calls.index('start agent.service')
     again = run(args)
@@ -247,3 +248,11 @@ def test_running_systemd_absent_stops_disables_then_removes(unit_dir, running_sy
     assert res.changed and not data['active'] and not data['enabled']
     assert data['calls'][-1] == 'daemon-reload'
     assert not os.path.exists(os.path.join(unit_dir, 'agent.service'))
+
+
+def test_check_mode_tolerates_a_command_an_earlier_task_would_install(unit_dir):
+    content = '[Service]\nExecStart=/nonexistent/agent\n'
+    res = run({'name': 'agent.service', 'content': content, 'unit_dir': unit_dir}, check_mode=True)
+    assert not res.failed and res.changed, res
+    assert any('/nonexistent/agent does not exist yet' in w for w in get_warning_messages())
+    assert run({'name': 'agent.service', 'content': content, 'unit_dir': unit_dir}).failed
