@@ -216,9 +216,10 @@ class PlannedHost(object):
         self.groups = groups
 
 
-def plan_hosts(instances, hostnames=None, allow_duplicated_hosts=False, include_filters=None,
+def plan_hosts(records, hostnames=None, allow_duplicated_hosts=False, include_filters=None,
                exclude_filters=None, sanitize=sanitize_group_name):
-    """Instances -> (planned hosts, notes). Names are unique unless allow_duplicated_hosts is set.
+    """Hostvars records (from instance_hostvars) -> (planned hosts, notes). Names are unique unless
+    allow_duplicated_hosts is set.
 
     Without allow_duplicated_hosts each instance becomes one host named by its first non-empty preference;
     when another instance already holds that name, the instance falls back to its instance_id (with a
@@ -229,8 +230,7 @@ def plan_hosts(instances, hostnames=None, allow_duplicated_hosts=False, include_
     validate_local_filters('include_filters', include_filters)
     validate_local_filters('exclude_filters', exclude_filters)
     planned, notes, taken, unnamed = [], [], {}, []
-    for instance in instances:
-        hostvars = instance_hostvars(instance)
+    for hostvars in records:
         if not passes_local_filters(hostvars, include_filters, exclude_filters):
             continue
         names = candidate_names(hostvars, compiled)

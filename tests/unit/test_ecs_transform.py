@@ -28,6 +28,10 @@ def instance(**changes):
     return item
 
 
+def records(*instances):
+    return [instance_hostvars(item) for item in instances]
+
+
 def test_hostvars_are_snake_case_with_tags_as_dict():
     hv = instance_hostvars(WEB)
     assert hv['instance_id'] == 'i-web1'
@@ -99,20 +103,20 @@ def test_bad_hostnames_name_the_entry(bad, fragment):
 
 def test_duplicate_names_fall_back_to_instance_id_without_allow_duplicated_hosts():
     twin = instance(InstanceId='i-web2')  # same private ip (e.g. two VPCs)
-    planned, notes = plan_hosts([WEB, twin], hostnames=['private_ip'])
+    planned, notes = plan_hosts(records(WEB, twin), hostnames=['private_ip'])
     assert [p.names for p in planned] == [['10.0.0.5'], ['i-web2']]
     assert len(notes) == 1 and 'i-web1 and i-web2' in notes[0]
 
 
 def test_allow_duplicated_hosts_lists_every_matching_name_and_keeps_collisions():
     twin = instance(InstanceId='i-web2')
-    planned, notes = plan_hosts([WEB, twin], hostnames=['private_ip', 'instance_id'], allow_duplicated_hosts=True)
+    planned, notes = plan_hosts(records(WEB, twin), hostnames=['private_ip', 'instance_id'], allow_duplicated_hosts=True)
     assert [p.names for p in planned] == [['10.0.0.5', 'i-web1'], ['10.0.0.5', 'i-web2']]
     assert notes == []
 
 
 def test_instances_without_any_name_are_left_out_with_a_note():
-    planned, notes = plan_hosts([WEB, instance(InstanceId='i-x', EipAddress={})], hostnames=['tag:Owner'])
+    planned, notes = plan_hosts(records(WEB, instance(InstanceId='i-x', EipAddress={})), hostnames=['tag:Owner'])
     assert planned == []
     assert '2 instance(s) have none of the hostnames sources' in notes[0] and 'i-x' in notes[0]
 
@@ -158,12 +162,12 @@ def test_include_and_exclude_filters_exclude_wins():
 def test_plan_hosts_applies_filters_and_validates_them():
     other = instance(InstanceId='i-db', VpcAttributes={'VpcId': 'vpc-a', 'PrivateIpAddress': {'IpAddress': ['10.0.0.9']}},
                      Tags={'Tag': [{'TagKey': 'env', 'TagValue': 'dev'}]})
-    planned, _ = plan_hosts([WEB, other], include_filters=[{'vpc_id': 'vpc-a'}],
+    planned, _ = plan_hosts(records(WEB, other), include_filters=[{'vpc_id': 'vpc-a'}],
                             exclude_filters=[{'tags': {'env': 'dev'}}])
     assert [p.hostvars['instance_id'] for p in planned] == ['i-web1']
     with pytest.raises(InventoryOptionError) as err:
-        plan_hosts([WEB], exclude_filters=[{'colour': 'red'}])
+        plan_hosts(records(WEB), exclude_filters=[{'colour': 'red'}])
     assert "exclude_filters[0]: unknown key 'colour'" in str(err.value)
     with pytest.raises(InventoryOptionError) as err:
-        plan_hosts([WEB], include_filters=[{'tags': ['env']}])
+        plan_hosts(records(WEB), include_filters=[{'tags': ['env']}])
     assert 'include_filters[0].tags' in str(err.value)

@@ -1,0 +1,270 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: alicloud_ecs
+short_description: Alibaba Cloud ECS instances as inventory hosts
+description:
+  - Lists the ECS instances of one or more regions through the official SDK (alibabacloud_ecs20140526),
+    reading regions concurrently and pages of 100 with NextToken.
+  - Throttling, 5xx answers, timeouts and connection errors are retried with exponential backoff and full
+    jitter until O(retry_deadline).
+  - Hosts get snake_case hostvars and land in the groups C(alicloud), one per region and one per zone
+    (sanitised, for example C(cn_hangzhou) and C(cn_hangzhou_h)), plus whatever O(groups) and O(keyed_groups) build.
+  - The inventory file name must end in C(alicloud_ecs.yml) or C(alicloud_ecs.yaml).
+  - "Credentials are taken from the first of: the access_key/secret_key (and security_token), profile or
+    ecs_role_name options; the environment (E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET),
+    E(ALIBABA_CLOUD_SECURITY_TOKEN), then E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY), E(ALICLOUD_SECURITY_TOKEN),
+    then a profile named by E(ALIBABA_CLOUD_PROFILE) or E(ALICLOUD_PROFILE)); the current profile of
+    C(~/.aliyun/config.json) (modes AK, StsToken, RamRoleArn, EcsRamRole); the ECS RAM role from the instance
+    metadata service. O(role_arn) then assumes a role with whichever source won."
+  - Secrets are never written to output, warnings or the cache, which holds instance data only.
+author: alicloud_ops maintainers
+requirements:
+  - alibabacloud_ecs20140526
+  - alibabacloud_credentials
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: Marks the file as an inventory for this plugin.
+    required: true
+    type: str
+    choices: [alicloud_ops.logging.alicloud_ecs]
+  regions:
+    description: Region ids to read. When empty the plugin asks DescribeRegions (in O(default_region)) for all of them.
+    type: list
+    elements: str
+    default: []
+  default_region:
+    description: Region whose endpoint answers DescribeRegions.
+    type: str
+    default: cn-hangzhou
+    env: [{name: ALICLOUD_REGION}, {name: ALIBABA_CLOUD_REGION_ID}]
+  filters:
+    description:
+      - Server-side filters, sent with every DescribeInstances request.
+      - "Keys: C(status) (default C(Running); set to V(null) for every status), C(vpc_id), C(vswitch_id), C(zone_id),
+        C(instance_ids) (at most 100), C(instance_name) (C(*) wildcards), C(instance_type), C(security_group_id),
+        C(resource_group_id), C(image_id), C(tags) (a dict of up to 20 tag keys; all must match; a V(null) value
+        matches any value)."
+    type: dict
+    default: {status: Running}
+  include_filters:
+    description:
+      - Client-side filters on the fetched hosts. A host is kept when it matches at least one entry. Each entry
+        is a dict of conditions that must all hold; a list value means any of; strings may use C(*) wildcards.
+      - "Keys: instance_id, instance_ids, instance_name, hostname, region_id, zone_id, vpc_id, vswitch_id, status,
+        instance_type, os_name, os_type, image_id, private_ip, public_ip, eip, security_group_id,
+        resource_group_id, tags (dict of key to value or V(null))."
+    type: list
+    elements: dict
+    default: []
+  exclude_filters:
+    description: Same form as O(include_filters); a host matching any entry is dropped, even if it is included.
+    type: list
+    elements: dict
+    default: []
+  hostnames:
+    description:
+      - Ordered preference list of host name sources; the first non-empty one names the host.
+      - "Sources: C(private_ip), C(public_ip), C(eip), C(instance_id), C(instance_name), C(hostname),
+        C(tag:Key) (the tag's value), C(tag:Key=Value) (C(Key_Value) when the tag has that value)."
+      - "An entry may be a dict C({name: SOURCE, prefix: SOURCE, separator: '_'}) that joins two sources, for
+        example C({name: tag:Name, prefix: instance_id, separator: '-'})."
+      - Instances with none of the sources are left out with a warning.
+    type: list
+    elements: raw
+    default: [private_ip]
+  allow_duplicated_hosts:
+    description:
+      - When false, each instance is one host named by its first matching source; an instance whose name is
+        already taken by another instance is listed under its instance id instead, with a warning.
+      - When true, each instance is listed under every name its sources give and instances may share names.
+    type: bool
+    default: false
+  hostvars_prefix:
+    description: Prefix added to every hostvar name this plugin sets (not to O(compose) results).
+    type: str
+    default: ''
+  hostvars_suffix:
+    description: Suffix added to every hostvar name this plugin sets (not to O(compose) results).
+    type: str
+    default: ''
+  access_key:
+    description: AccessKey id. See the description for the full credentials order.
+    type: str
+    aliases: [alicloud_access_key, access_key_id]
+    env: [{name: ALICLOUD_ACCESS_KEY}, {name: ALIBABA_CLOUD_ACCESS_KEY_ID}]
+  secret_key:
+    description: AccessKey secret. Never printed or cached.
+    type: str
+    aliases: [alicloud_secret_key, access_key_secret]
+    env: [{name: ALICLOUD_SECRET_KEY}, {name: ALIBABA_CLOUD_ACCESS_KEY_SECRET}]
+  security_token:
+    description: STS security token, for temporary AccessKeys (C(STS.*)). Sent with every request.
+    type: str
+    aliases: [alicloud_security_token, sts_token]
+    env: [{name: ALICLOUD_SECURITY_TOKEN}, {name: ALIBABA_CLOUD_SECURITY_TOKEN}]
+  profile:
+    description: Profile of the Alibaba Cloud CLI config file to use (default the file's C(current) profile).
+    type: str
+    aliases: [alicloud_profile]
+    env: [{name: ALICLOUD_PROFILE}, {name: ALIBABA_CLOUD_PROFILE}]
+  config_file:
+    description: Alibaba Cloud CLI config file holding the profiles.
+    type: path
+    default: ~/.aliyun/config.json
+    aliases: [shared_credentials_file]
+    env: [{name: ALICLOUD_SHARED_CREDENTIALS_FILE}]
+  ecs_role_name:
+    description: RAM role attached to the ECS instance running Ansible; its credentials come from instance metadata.
+    type: str
+    aliases: [ram_role_name]
+    env: [{name: ALICLOUD_ECS_ROLE_NAME}, {name: ALIBABA_CLOUD_ECS_METADATA}]
+  role_arn:
+    description: RAM role to assume (STS AssumeRole) with the resolved credentials before listing instances.
+    type: str
+    aliases: [assume_role_arn]
+    env: [{name: ALICLOUD_ASSUME_ROLE_ARN}, {name: ALIBABA_CLOUD_ROLE_ARN}]
+  role_session_name:
+    description: Session name for O(role_arn).
+    type: str
+    default: ansible-alicloud-ecs-inventory
+    env: [{name: ALICLOUD_ASSUME_ROLE_SESSION_NAME}, {name: ALIBABA_CLOUD_ROLE_SESSION_NAME}]
+  role_session_duration:
+    description: Lifetime in seconds of the assumed role's credentials (900 or more).
+    type: int
+    default: 3600
+  sts_endpoint:
+    description: STS endpoint for O(role_arn) (default C(sts.aliyuncs.com)).
+    type: str
+  endpoint_url:
+    description:
+      - ECS API endpoint instead of the SDK's regional default, for VPC or private endpoints and emulators.
+        C(http://) selects plain HTTP. C({region}) is replaced by the region id, e.g.
+        C(https://ecs-vpc.{region}.aliyuncs.com).
+    type: str
+    aliases: [ecs_endpoint]
+    env: [{name: ALIBABA_CLOUD_ECS_ENDPOINT}, {name: ALICLOUD_ECS_ENDPOINT}]
+  strict_permissions:
+    description:
+      - When true, a region that answers Forbidden or cannot be read fails the inventory with a clear error.
+      - When false, such a region is skipped with a warning and the other regions are listed.
+      - Authentication failures (wrong key, secret or token) always fail.
+    type: bool
+    default: true
+  max_workers:
+    description: Regions read at the same time.
+    type: int
+    default: 8
+  retry_deadline:
+    description: Seconds after the first attempt of a call when retrying stops.
+    type: float
+    default: 60
+  retry_base_delay:
+    description: First backoff cap in seconds; it doubles per retry up to O(retry_max_delay), and the delay is drawn uniformly below it.
+    type: float
+    default: 0.2
+  retry_max_delay:
+    description: Largest backoff cap in seconds.
+    type: float
+    default: 5
+  connect_timeout:
+    description: Connect timeout per request, in seconds.
+    type: float
+    default: 5
+  read_timeout:
+    description: Read timeout per request, in seconds.
+    type: float
+    default: 15
+'''
+
+EXAMPLES = r'''
+# inventories/production/alicloud_ecs.yml
+plugin: alicloud_ops.logging.alicloud_ecs
+regions: [cn-hangzhou, cn-shanghai]
+filters:
+  status: Running
+  tags: {team: web}
+exclude_filters:
+  - tags: {logging: disabled}
+hostnames:
+  - private_ip
+  - instance_id
+keyed_groups:
+  - key: tags.env
+    prefix: env
+  - key: instance_type
+    prefix: type
+groups:
+  debian: os_name is search('Debian')
+compose:
+  ansible_host: private_ip
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: .cache/inventory
+cache_timeout: 600
+
+# Every region, credentials from ~/.aliyun/config.json profile "ops", assuming a read-only role.
+plugin: alicloud_ops.logging.alicloud_ecs
+profile: ops
+role_arn: acs:ram::123456789012:role/ecs-inventory-readonly
+strict_permissions: false
+'''
+
+from ansible.errors import AnsibleError
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
+    CACHE_FORMAT, InventorySourceError, fetch_records, populate_inventory)
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'alicloud_ops.logging.alicloud_ecs'
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(
+            ('alicloud_ecs.yml', 'alicloud_ecs.yaml'))
+
+    def option_from_config(self, name):
+        """The option when it was set in the inventory file; None when it came from the environment.
+
+        The credentials order ranks every option above every environment variable, so env-sourced values
+        are left for ecs_credentials to pick up in its own order."""
+        value, origin = self.get_option_and_origin(name)
+        if isinstance(origin, str) and origin.startswith('env:'):
+            return None
+        return value
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
+        self._read_config_data(path)
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option('cache') and cache
+        update_cache = self.get_option('cache') and not cache
+        records = None
+        if use_cache:
+            try:
+                cached = self._cache[cache_key]
+                if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT:
+                    records = cached['hosts']
+                    self.display.vvv('alicloud_ecs: %d hosts from the inventory cache' % len(records))
+            except KeyError:
+                pass
+            update_cache = records is None
+        try:
+            if records is None:
+                records = fetch_records(self)
+            populate_inventory(self, records)
+        except InventorySourceError as exc:
+            raise AnsibleError('alicloud_ecs: %s' % to_native(exc))
+        # Only write what was fetched now: rewriting data read from the cache would reset its age.
+        if update_cache:
+            self._cache[cache_key] = {'format': CACHE_FORMAT, 'hosts': records}
