@@ -10,22 +10,10 @@ import socket
 import time
 
 from tests.logtail_standin.fixtures import logtail_mirror, standin_root  # noqa: F401
-from tests.support import playbook_runner
-
-# These plays target localhost from the yaml inventory only; do not load the ECS inventory plugin.
-ISOLATED = {'ANSIBLE_INVENTORY_ENABLED': 'yaml'}
+from tests.integration.logtail_play_helpers import run_playbook, task_result
 
 
-def run_playbook(tmp_path, play, **kwargs):
-    # A fresh private dir per run: ansible-runner keeps env/cmdline there, so a run without
-    # --check after a --check run in the same dir would silently run in check mode again.
-    runs = len([n for n in os.listdir(str(tmp_path)) if n.startswith('run-')]) if tmp_path.exists() else 0
-    private = tmp_path / ('run-%d' % runs)
-    private.mkdir(parents=True)
-    return playbook_runner.run_playbook(private, play, envvars=ISOLATED, **kwargs)
-
-
-def agent_play(root, mirror, check=False, **options):
+def agent_play(root, mirror, **options):
     args = dict(region='cn-hangzhou', network='intranet', installer_url=mirror.installer_url,
                 install_dir=str(root / 'usr' / 'local' / 'ilogtail'))
     args.update(options)
@@ -37,9 +25,7 @@ def agent_play(root, mirror, check=False, **options):
 
 
 def agent_result(run, event='runner_on_ok'):
-    results = [res for name, res in run.task_results(event) if name == 'logtail agent']
-    assert len(results) == 1, run.stdout
-    return results[0]
+    return task_result(run, 'logtail agent', event)
 
 
 def installed_version(root):
