@@ -148,6 +148,10 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
     server_version = 'AlicloudEmulator/1.0'
     # An idle keep-alive connection must not pin a thread forever after the client goes away.
     timeout = 60
+    # Headers and body leave in one buffered write with Nagle off: two small writes on a keep-alive
+    # connection otherwise meet the client's delayed ACK and cost 40 ms per call.
+    wbufsize = 256 * 1024
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # noqa: A002 - BaseHTTPRequestHandler's signature
         if self.server.verbose:
