@@ -1,0 +1,234 @@
+"""ansible-inventory with the alicloud_ecs plugin against the ECS emulator, through the unchanged SDK."""
+import glob
+import json
+import os
+import subprocess
+
+import pytest
+import yaml
+
+from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_emulator  # noqa: F401 (fixture)
+from tests.support.playbook_runner import REPO_ROOT, VENV_BIN, ansible_env, run_playbook
+
+FIXTURE = {
+    'regions': [{'RegionId': 'cn-hangzhou', 'LocalName': 'China (Hangzhou)'},
+                {'RegionId': 'cn-shanghai', 'LocalName': 'China (Shanghai)'}],
+    'instances': [
+        {'InstanceId': 'i-web1', 'InstanceName': 'web-1', 'HostName': 'web1', 'RegionId': 'cn-hangzhou',
+         'ZoneId': 'cn-hangzhou-h', 'InstanceType': 'ecs.g7.large', 'OSName': 'Alibaba Cloud Linux 3.2104 LTS 64 bit',
+         'CreationTime': '2024-05-01T08:00Z', 'Status': 'Running',
+         'VpcAttributes': {'VpcId': 'vpc-hz', 'VSwitchId': 'vsw-hz-h', 'PrivateIpAddress': {'IpAddress': ['10.0.1.11']}},
+         'PublicIpAddress': {'IpAddress': ['47.96.0.11']},
+         'SecurityGroupIds': {'SecurityGroupId': ['sg-web', 'sg-base']},
+         'Tags': {'Tag': [{'TagKey': 'env', 'TagValue': 'prod'}, {'TagKey': 'role', 'TagValue': 'web'}]}},
+        {'InstanceId': 'i-web2', 'InstanceName': 'web-2', 'RegionId': 'cn-hangzhou', 'ZoneId': 'cn-hangzhou-i',
+         'Status': 'Running', 'VpcAttributes': {'VpcId': 'vpc-hz', 'PrivateIpAddress': {'IpAddress': ['10.0.2.12']}},
+         'EipAddress': {'IpAddress': '8.136.0.12', 'AllocationId': 'eip-12'},
+         'Tags': {'env': 'prod', 'role': 'web'}},
+        {'InstanceId': 'i-db1', 'InstanceName': 'db-1', 'RegionId': 'cn-shanghai', 'ZoneId': 'cn-shanghai-b',
+         'Status': 'Running', 'VpcAttributes': {'VpcId': 'vpc-sh', 'PrivateIpAddress': {'IpAddress': ['10.1.1.21']}},
+         'Tags': {'env': 'staging', 'role': 'db'}},
+        {'InstanceId': 'i-old', 'InstanceName': 'old-1', 'RegionId': 'cn-shanghai', 'ZoneId': 'cn-shanghai-b',
+         'Status': 'Stopped', 'VpcAttributes': {'VpcId': 'vpc-sh', 'PrivateIpAddress': {'IpAddress': ['10.1.1.99']}}},
+    ],
+}
+RUNNING_IPS = {'10.0.1.11', '10.0.2.12', '10.1.1.21'}
+
+
+def clean_env(tmp_path, extra=None):
+    """No credentials from the machine running the tests: own HOME, no cloud env vars, no metadata service."""
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
+    env.update(ansible_env())
+    # A source that fails to parse is a warning by default; make it an error so the exit code tells.
+    env.update({'HOME': str(tmp_path), 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true',
+                'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true',
+                'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp')})
+    env.update(extra or {})
+    return env
+
+
+def write_config(tmp_path, emu, **options):
+    config = {'plugin': 'alicloud_ops.logging.alicloud_ecs', 'endpoint_url': emu.url,
+              'access_key': TEST_KEY_ID, 'secret_key': TEST_KEY_SECRET, 'retry_base_delay': 0.02}
+    config.update(options)
+    config = dict((k, v) for k, v in config.items() if v is not None)
+    path = tmp_path / 'alicloud_ecs.yml'
+    path.write_text(yaml.safe_dump(config))
+    return str(path)
+
+
+def inventory(tmp_path, source, *args, env=None):
+    cmd = [os.path.join(VENV_BIN, 'ansible-inventory'), '-i', source] + list(args or ['--list'])
+    return subprocess.run(cmd, capture_output=True, text=True, env=clean_env(tmp_path, env), cwd=REPO_ROOT,
+                          timeout=300)
+
+
+def plain(value):
+    """ansible-inventory marks API strings as unsafe ({"__ansible_unsafe": s}): they are never templated."""
+    if isinstance(value, dict):
+        if set(value) == {'__ansible_unsafe'}:
+            return value['__ansible_unsafe']
+        return dict((k, plain(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def listing(result):
+    assert result.returncode == 0, result.stderr
+    return plain(json.loads(result.stdout))
+
+
+def hosts_of(data, group):
+    return set(data.get(group, {}).get('hosts', []))
+
+
+def all_hosts(data):
+    return set(data['_meta']['hostvars'])
+
+
+def test_fixture_gives_exact_hosts_groups_and_hostvars(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE)
+    source = write_config(tmp_path, emu, keyed_groups=[{'key': 'tags.role', 'prefix': 'role'}],
+                          groups={'alinux': "os_name is search('Alibaba Cloud Linux')"}, compose={'ansible_host': 'public_ip or eip or private_ip'})
+    data = listing(inventory(tmp_path, source))
+    assert all_hosts(data) == RUNNING_IPS
+    assert hosts_of(data, 'alicloud') == RUNNING_IPS
+    groups = dict((g, hosts_of(data, g)) for g in data if g not in ('_meta', 'all'))
+    assert groups['cn_hangzhou'] == {'10.0.1.11', '10.0.2.12'}
+    assert groups['cn_shanghai'] == {'10.1.1.21'}
+    assert groups['cn_hangzhou_h'] == {'10.0.1.11'} and groups['cn_hangzhou_i'] == {'10.0.2.12'}
+    assert groups['cn_shanghai_b'] == {'10.1.1.21'}
+    assert groups['role_web'] == {'10.0.1.11', '10.0.2.12'} and groups['role_db'] == {'10.1.1.21'}
+    assert groups['alinux'] == {'10.0.1.11'}
+    web1 = data['_meta']['hostvars']['10.0.1.11']
+    expected = {
+        'instance_id': 'i-web1', 'instance_name': 'web-1', 'hostname': 'web1', 'region_id': 'cn-hangzhou',
+        'zone_id': 'cn-hangzhou-h', 'vpc_id': 'vpc-hz', 'vswitch_id': 'vsw-hz-h', 'private_ip': '10.0.1.11',
+        'public_ip': '47.96.0.11', 'eip': '', 'security_group_ids': ['sg-web', 'sg-base'],
+        'tags': {'env': 'prod', 'role': 'web'}, 'instance_type': 'ecs.g7.large', 'os_name': 'Alibaba Cloud Linux 3.2104 LTS 64 bit',
+        'status': 'Running', 'creation_time': '2024-05-01T08:00Z', 'ansible_host': '47.96.0.11'}
+    assert dict((k, web1[k]) for k in expected) == expected
+    assert data['_meta']['hostvars']['10.0.2.12']['ansible_host'] == '8.136.0.12'
+    graph = inventory(tmp_path, source, '--graph')
+    assert graph.returncode == 0, graph.stderr
+    assert '@cn_shanghai_b:' in graph.stdout and '|--10.1.1.21' in graph.stdout
+
+
+def test_hostnames_prefix_suffix_filters_and_status(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE)
+    source = write_config(tmp_path, emu, regions=['cn-hangzhou', 'cn-shanghai'],
+                          filters={'status': None, 'tags': {'env': None}},
+                          hostnames=[{'name': 'instance_name', 'prefix': 'tag:env', 'separator': '-'}, 'instance_id'],
+                          exclude_filters=[{'instance_name': 'web-2'}], hostvars_prefix='ecs_')
+    data = listing(inventory(tmp_path, source))
+    assert all_hosts(data) == {'prod-web-1', 'staging-db-1'}   # i-old has no env tag; web-2 excluded
+    assert data['_meta']['hostvars']['staging-db-1']['ecs_instance_id'] == 'i-db1'
+    assert 'instance_id' not in data['_meta']['hostvars']['staging-db-1']
+    emu_calls = emu.stats()['calls']
+    assert emu_calls.get('DescribeRegions', 0) == 0   # regions given: no DescribeRegions
+
+
+def test_throttling_and_5xx_still_give_the_exact_inventory(tmp_path, ecs_emulator):
+    clean = ecs_emulator(instances=3000, regions=3, seed=7)
+    flaky = ecs_emulator(instances=3000, regions=3, seed=7, throttle_rate=0.2, error_rate=0.05)
+    expected = listing(inventory(tmp_path, write_config(tmp_path, clean)))
+    # One worker keeps the emulator's seeded fault sequence in call order, so the faults below are certain.
+    got = listing(inventory(tmp_path, write_config(tmp_path, flaky, max_workers=1)))
+    assert len(all_hosts(expected)) == 3000
+    assert got == expected
+    stats = flaky.stats()
+    assert stats['throttled'] > 0 and stats['errors'] > 0
+    # 10 pages of 100 in each of 3 regions; every throttled or failed call was retried.
+    assert stats['calls']['DescribeInstances'] >= 30 + 1
+
+
+def test_forbidden_region_strict_fails_and_non_strict_warns(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE, forbidden_regions=['cn-shanghai'])
+    strict = inventory(tmp_path, write_config(tmp_path, emu))
+    assert strict.returncode != 0
+    assert 'permission denied in region cn-shanghai' in strict.stderr and 'Forbidden' in strict.stderr
+    lenient = inventory(tmp_path, write_config(tmp_path, emu, strict_permissions=False))
+    data = listing(lenient)
+    assert all_hosts(data) == {'10.0.1.11', '10.0.2.12'}
+    assert 'skipping region cn-shanghai' in lenient.stderr and 'Forbidden' in lenient.stderr
+
+
+def test_wrong_secret_fails_clearly_without_leaking_it(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE)
+    wrong = 'Wr0ngSecretValue-must-not-leak'
+    cache_dir = tmp_path / 'cache'
+    source = write_config(tmp_path, emu, secret_key=wrong, cache=True, cache_plugin='ansible.builtin.jsonfile',
+                          cache_connection=str(cache_dir))
+    result = inventory(tmp_path, source, '--list', '-vvvv')
+    assert result.returncode != 0
+    assert 'authentication failed' in result.stderr and 'SignatureDoesNotMatch' in result.stderr
+    assert wrong not in result.stdout and wrong not in result.stderr
+    for path in glob.glob(str(cache_dir / '**'), recursive=True):
+        if os.path.isfile(path):
+            assert wrong not in open(path).read()
+    bad_id = inventory(tmp_path, write_config(tmp_path, emu, access_key='LTAI-no-such-key'))
+    assert bad_id.returncode != 0 and 'InvalidAccessKeyId.NotFound' in bad_id.stderr
+    assert TEST_KEY_SECRET not in bad_id.stderr + bad_id.stdout
+
+
+def test_cache_is_used_then_flushed(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE)
+    cache_dir = tmp_path / 'cache'
+    source = write_config(tmp_path, emu, cache=True, cache_plugin='ansible.builtin.jsonfile',
+                          cache_connection=str(cache_dir), cache_timeout=3600)
+    first = listing(inventory(tmp_path, source))
+    calls_after_first = emu.stats()['calls']
+    assert calls_after_first['DescribeInstances'] >= 2
+    cache_files = [p for p in glob.glob(str(cache_dir / '*')) if os.path.isfile(p)]
+    assert len(cache_files) == 1
+    mtime = os.stat(cache_files[0]).st_mtime_ns
+    content = open(cache_files[0]).read()
+    assert TEST_KEY_SECRET not in content and TEST_KEY_ID not in content and 'i-web1' in content
+
+    second = listing(inventory(tmp_path, source))
+    assert second == first
+    assert emu.stats()['calls'] == calls_after_first          # no new API calls
+    assert os.stat(cache_files[0]).st_mtime_ns == mtime     # cache not rewritten, so its age is kept
+
+    flushed = listing(inventory(tmp_path, source, '--list', '--flush-cache'))
+    assert flushed == first
+    assert emu.stats()['calls']['DescribeInstances'] == 2 * calls_after_first['DescribeInstances']
+
+
+def test_sts_token_reaches_the_request(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE, access_keys={'STS.TempKey': 'temp-secret'}, sts_token='token-abc')
+    ok = inventory(tmp_path, write_config(tmp_path, emu, access_key='STS.TempKey', secret_key='temp-secret',
+                                          security_token='token-abc'))
+    assert all_hosts(listing(ok)) == RUNNING_IPS
+    missing = inventory(tmp_path, write_config(tmp_path, emu, access_key='STS.TempKey', secret_key='temp-secret'))
+    assert missing.returncode != 0 and 'InvalidSecurityToken' in missing.stderr
+    # Same token from a StsToken profile in ~/.aliyun/config.json, endpoint from the environment.
+    (tmp_path / '.aliyun').mkdir()
+    (tmp_path / '.aliyun' / 'config.json').write_text(json.dumps({'current': 'temp', 'profiles': [
+        {'name': 'temp', 'mode': 'StsToken', 'access_key_id': 'STS.TempKey', 'access_key_secret': 'temp-secret',
+         'sts_token': 'token-abc'}]}))
+    source = write_config(tmp_path, emu, access_key=None, secret_key=None, endpoint_url=None)
+    from_profile = inventory(tmp_path, source, env={'ALICLOUD_ECS_ENDPOINT': emu.url})
+    assert all_hosts(listing(from_profile)) == RUNNING_IPS
+
+
+def test_environment_credentials(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE)
+    source = write_config(tmp_path, emu, access_key=None, secret_key=None)
+    result = inventory(tmp_path, source, env={'ALICLOUD_ACCESS_KEY': TEST_KEY_ID,
+                                              'ALICLOUD_SECRET_KEY': TEST_KEY_SECRET})
+    assert all_hosts(listing(result)) == RUNNING_IPS
+    nothing = inventory(tmp_path, source)
+    assert nothing.returncode != 0 and 'no credentials found' in nothing.stderr
+
+
+def test_refresh_inventory_playbook(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE)
+    source = write_config(tmp_path, emu)
+    result = run_playbook(tmp_path, os.path.join(REPO_ROOT, 'playbooks', 'refresh_inventory.yml'),
+                          inventory=source, envvars={'HOME': str(tmp_path),
+                                                     'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'})
+    assert result.rc == 0, result.stdout
+    counts = [res for task, res in result.task_results() if task == 'Host count per group']
+    assert counts and counts[-1]['msg']['alicloud'] == 3 and counts[-1]['msg']['cn_shanghai'] == 1
