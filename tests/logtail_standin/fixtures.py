@@ -20,6 +20,15 @@ def logtail_mirror(tmp_path):
     mirror.stop()
 
 
+def pid_alive(pid):
+    """True while ``pid`` runs; a zombie waiting for its adoptive parent to reap it counts as gone."""
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            return handle.read().rsplit(') ', 1)[1][0] != 'Z'
+    except (IOError, OSError):
+        return False
+
+
 def stop_standin_agent(root):
     """Stop an agent that the stand-in init script started under ``root`` (by its pidfile)."""
     pidfile = os.path.join(root, 'usr', 'local', 'ilogtail', 'ilogtail.pid')
@@ -30,7 +39,8 @@ def stop_standin_agent(root):
     try:
         os.kill(pid, signal.SIGTERM)
         for _ in range(50):
-            os.kill(pid, 0)
+            if not pid_alive(pid):
+                return
             time.sleep(0.1)
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:

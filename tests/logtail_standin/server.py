@@ -139,7 +139,8 @@ class MirrorServer:
         return build_mirror(self.directory, version, self.url, self.default_region)
 
     def start(self):
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                                        daemon=True)
         self._thread.start()
         return self
 
