@@ -5,6 +5,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from urllib.request import Request, urlopen
 
 import pytest
@@ -160,6 +161,26 @@ def test_forbidden_region_answers_403_and_others_still_work(ecs_emulator):
     assert (status, code) == (403, 'Forbidden.RAM')
     assert len(all_by_token(client, 'cn-hangzhou')[0]) == 3
     assert emu.stats()['forbidden'] == 1
+
+
+def test_latency_sleeps_do_not_serialise_concurrent_calls(ecs_emulator):
+    emu = ecs_emulator(instances=8, regions=8, latency_ms=400)
+    regions = [r['RegionId'] for r in emu.ecs.regions]
+    barrier = threading.Barrier(len(regions))
+    results = {}
+
+    def fetch(region):
+        client = ecs_client(emu, region_id=region)
+        barrier.wait()
+        results[region] = len(all_by_token(client, region)[0])
+    threads = [threading.Thread(target=fetch, args=(r,)) for r in regions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == {r: 1 for r in regions}
+    # All eight started together and each held its thread for 400 ms: they must have overlapped.
+    assert emu.stats()['max_in_flight'] >= 4
 
 
 def _http_json(url, method='GET'):

@@ -66,12 +66,24 @@ class Stats(object):
             self.signature_failures = 0
             self.client_errors = 0
             self.forbidden = 0
+            # Calls in progress survive a reset; the high-water mark restarts from them.
+            self.in_flight = getattr(self, 'in_flight', 0)
+            self.max_in_flight = self.in_flight
 
     def count_call(self, action, region_id):
         with self._lock:
             self.calls[action] = self.calls.get(action, 0) + 1
             if region_id:
                 self.by_region[region_id] = self.by_region.get(region_id, 0) + 1
+
+    def enter(self):
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self):
+        with self._lock:
+            self.in_flight = max(0, self.in_flight - 1)
 
     def count(self, field):
         with self._lock:
@@ -82,7 +94,7 @@ class Stats(object):
             return {'calls': dict(self.calls), 'by_region': dict(self.by_region), 'ok': self.ok,
                     'throttled': self.throttled, 'errors': self.errors,
                     'signature_failures': self.signature_failures, 'client_errors': self.client_errors,
-                    'forbidden': self.forbidden}
+                    'forbidden': self.forbidden, 'max_in_flight': self.max_in_flight}
 
 
 class EmulatorState(object):
@@ -107,6 +119,13 @@ class EmulatorState(object):
         service = self.services.get(version)
         if action:
             self.stats.count_call(action, params.get('RegionId'))
+        self.stats.enter()
+        try:
+            return self._answer(method, pathname, query, headers, body, params, action, service, request_id)
+        finally:
+            self.stats.leave()
+
+    def _answer(self, method, pathname, query, headers, body, params, action, service, request_id):
         if self.latency:
             time.sleep(self.latency)
         counted = False
