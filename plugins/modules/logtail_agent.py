@@ -60,7 +60,7 @@ options:
       - When it is already installed nothing is downloaded. When another version is installed the
         installer runs (the installer always installs the version it ships) and the module fails if
         the result is not this version.
-      - Unset means any installed version is fine.
+      - Unset (or empty) means any installed version is fine.
     type: str
   install_dir:
     description: Where the agent lives; used to find C(app_info.json). Must match the installer's layout.
@@ -237,8 +237,10 @@ def main():
     if p['timeout'] <= 0:
         module.fail_json(msg='timeout: must be a positive number of seconds, got %d' % p['timeout'])
 
+    # An empty version (an unset role variable rendered as "") means any version.
+    wanted = p['version'].strip() if p['version'] else None
     installed, previous = read_installed_version(p['install_dir'])
-    action = decide_action(p['state'], p['version'], installed, previous)
+    action = decide_action(p['state'], wanted, installed, previous)
     result = dict(changed=action != ACTION_NONE, action=action, previous_version=previous,
                   installed_version=previous, installer_url=url, install_mode=mode)
     if action == ACTION_NONE or module.check_mode:
@@ -247,7 +249,7 @@ def main():
         elif action == ACTION_REMOVE:
             after = version_summary(False, None)
         else:
-            after = 'logtail_version: %s\n' % (p['version'] or 'whatever the installer ships')
+            after = 'logtail_version: %s\n' % (wanted or 'whatever the installer ships')
         result['diff'] = dict(before=version_summary(installed, previous), after=after,
                               before_header=p['install_dir'], after_header=p['install_dir'])
         module.exit_json(**result)
@@ -266,9 +268,9 @@ def main():
         if now_version is None:
             module.fail_json(msg='logtail.sh install finished but %s has no readable app_info.json; check '
                                  'install_dir' % p['install_dir'], **result)
-        if p['version'] is not None and now_version != p['version']:
+        if wanted is not None and now_version != wanted:
             module.fail_json(msg='version: wanted %s but the installer at %s installed %s'
-                                 % (p['version'], url, now_version), **result)
+                                 % (wanted, url, now_version), **result)
     module.exit_json(**result)
 
 

@@ -33,6 +33,14 @@ def test_wanted_version_installed_means_no_download(tmp_path):
     assert res.data['diff']['before'] == res.data['diff']['after']
 
 
+def test_empty_version_means_any(tmp_path):
+    install_dir = str(tmp_path / 'ilogtail')
+    fake_install(install_dir, '1.8.0')
+    res = run_module(logtail_agent.main, dict(region='cn-hangzhou', installer_url=closed_port_url(),
+                                              version='', install_dir=install_dir))
+    assert not res.failed and not res.changed and res.data['action'] == 'none'
+
+
 def test_check_mode_reports_without_download(tmp_path):
     install_dir = str(tmp_path / 'ilogtail')
     fake_install(install_dir, '1.7.1')
