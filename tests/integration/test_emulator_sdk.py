@@ -6,11 +6,14 @@ import signal
 import subprocess
 import sys
 import threading
+from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
 import pytest
 from alibabacloud_ecs20140526 import models
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException
+from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
+from darabonba.runtime import RuntimeOptions
 
 from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_client, ecs_emulator  # noqa: F401
 
@@ -181,6 +184,26 @@ def test_latency_sleeps_do_not_serialise_concurrent_calls(ecs_emulator):
     assert results == {r: 1 for r in regions}
     # All eight started together and each held its thread for 400 ms: they must have overlapped.
     assert emu.stats()['max_in_flight'] >= 4
+
+
+def test_unknown_action_version_and_unsigned_requests_get_real_error_bodies(ecs_emulator):
+    emu = ecs_emulator(instances=2, regions=1)
+    client = ecs_client(emu)
+
+    def call(action, version):
+        params = Params(action=action, version=version, protocol='HTTP', pathname='/', method='POST',
+                        auth_type='AK', style='RPC', req_body_type='formData', body_type='json')
+        return client.call_api(params, OpenApiRequest(query={'RegionId': 'cn-hangzhou'}), RuntimeOptions())
+    assert call('DescribeRegions', '2014-05-26')['body']['Regions']['Region'][0]['RegionId'] == 'cn-hangzhou'
+    assert sdk_error(lambda: call('DescribeNothing', '2014-05-26')) == (404, 'InvalidAction.NotFound')
+    assert sdk_error(lambda: call('DescribeRegions', '2016-01-01')) == (400, 'InvalidVersion')
+    with pytest.raises(HTTPError) as err:
+        urlopen(Request(emu.url + '/?Action=DescribeRegions&Version=2014-05-26', data=b''), timeout=10)
+    body = json.loads(err.value.read().decode('utf-8'))
+    assert err.value.code == 400 and body['Code'] == 'IncompleteSignature'
+    assert sorted(body) == ['Code', 'HostId', 'Message', 'Recommend', 'RequestId']
+    assert err.value.headers['x-acs-request-id'] == body['RequestId']
+    assert emu.stats()['signature_failures'] == 1 and emu.stats()['client_errors'] == 2
 
 
 def _http_json(url, method='GET'):
