@@ -134,6 +134,21 @@ def test_rpc_v1_signature_matches_sdk_and_detects_tampering():
     assert error_code(Authenticator({KEY: SECRET}), request) == (400, 'SignatureDoesNotMatch')
 
 
+def test_rpc_v1_signs_form_body_parameters_too():
+    query = {'Action': 'DescribeInstances', 'Format': 'json', 'Version': '2014-05-26',
+             'Timestamp': Utils.get_timestamp(), 'SignatureNonce': Utils.get_nonce(),
+             'SignatureMethod': 'HMAC-SHA1', 'SignatureVersion': '1.0', 'AccessKeyId': KEY}
+    form = {'RegionId': 'cn-hangzhou', 'InstanceName': 'web *'}
+    query['Signature'] = Utils.get_rpcsignature(dict(query, **form), 'POST', SECRET)
+    headers = {'content-type': ['application/x-www-form-urlencoded']}
+    auth = Authenticator({KEY: SECRET})
+    assert auth.authenticate('POST', '/', dict(query), headers, b'RegionId=cn-hangzhou&InstanceName=web+%2A') == KEY
+    query['SignatureNonce'] = Utils.get_nonce()
+    query['Signature'] = Utils.get_rpcsignature(dict(query, **form), 'POST', SECRET)
+    assert error_code(auth, ('POST', '/', query, headers, b'RegionId=cn-shanghai&InstanceName=web+%2A')) \
+        == (400, 'SignatureDoesNotMatch')
+
+
 def test_rpc_v1_wrong_secret_and_unknown_key():
     assert error_code(Authenticator({KEY: 'nope'}), sdk_signed_rpc()) == (400, 'SignatureDoesNotMatch')
     assert error_code(Authenticator({'x': SECRET}), sdk_signed_rpc()) == (404, 'InvalidAccessKeyId.NotFound')

@@ -8,6 +8,7 @@ import json
 import random
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -108,58 +109,79 @@ class EmulatorState(object):
         self.stats = Stats()
 
     def handle_api(self, method, pathname, query, headers, body):
-        """Return (status, body bytes, request id) for one API call."""
-        request_id = new_request_id()
-        params = dict(query)
-        content_type = (headers.get('content-type') or [''])[0]
-        if body and content_type.startswith('application/x-www-form-urlencoded'):
-            params.update(parse_qsl(body.decode('utf-8'), keep_blank_values=True))
-        action = (headers.get('x-acs-action') or [params.get('Action')])[0]
-        version = (headers.get('x-acs-version') or [params.get('Version')])[0]
-        service = self.services.get(version)
-        if action:
-            self.stats.count_call(action, params.get('RegionId'))
+        """Return (status, body bytes, request id) for one API call.
+
+        query: {name: value} from the URL; headers: {lowercase name: [values]}; body: bytes.
+        """
+        call = ApiCall(method, pathname, query, headers, body)
+        if call.action:
+            self.stats.count_call(call.action, call.params.get('RegionId'))
         self.stats.enter()
         try:
-            return self._answer(method, pathname, query, headers, body, params, action, service, request_id)
+            if self.latency:
+                time.sleep(self.latency)
+            status, payload = self._answer(call)
         finally:
             self.stats.leave()
+        return status, payload, call.request_id
 
-    def _answer(self, method, pathname, query, headers, body, params, action, service, request_id):
-        if self.latency:
-            time.sleep(self.latency)
-        counted = False
+    def _answer(self, call):
+        service = self.services.get(call.version)
         try:
-            if not action:
-                raise ApiError(400, 'MissingParameter', 'The input parameter "Action" that is mandatory for '
-                                                        'processing this request is not supplied.')
-            try:
-                self.authenticator.authenticate(method, pathname, query, headers, body)
-            except ApiError:
-                self.stats.count('signature_failures')
-                counted = True
-                raise
-            if service is None:
-                raise ApiError(400, 'InvalidVersion', 'Specified parameter Version is not valid.')
-            handler = service.actions.get(action)
-            if handler is None:
-                raise ApiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url '
-                                                              'and method.')
-            fault = self.faults.roll()
-            if fault is not None:
-                self.stats.count('throttled' if fault.status == 400 else 'errors')
-                counted = True
-                raise fault
-            result = handler(params, request_id)
+            result = self._dispatch(call, service)
         except ApiError as err:
-            if not counted:
-                self.stats.count('forbidden' if err.code.startswith('Forbidden') else 'client_errors')
             product = service.product if service is not None else 'Ecs'
-            return err.status, err.body(request_id, HOST_ID, product), request_id
+            return err.status, err.body(call.request_id, HOST_ID, product)
+        except Exception:  # an emulator bug must still answer, as the real gateway's InternalError does
+            traceback.print_exc()
+            err = ApiError(500, 'InternalError', 'The request processing has failed due to some unknown error.')
+            return err.status, err.body(call.request_id, HOST_ID)
         self.stats.count('ok')
         if not isinstance(result, bytes):
             result = json.dumps(result, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
-        return 200, result, request_id
+        return 200, result
+
+    def _dispatch(self, call, service):
+        """Check the call in the real gateway's order and run its action; every refusal is counted once."""
+        if not call.action:
+            self.stats.count('client_errors')
+            raise ApiError(400, 'MissingParameter', 'The input parameter "Action" that is mandatory for '
+                                                    'processing this request is not supplied.')
+        try:
+            self.authenticator.authenticate(call.method, call.pathname, call.query, call.headers, call.body)
+        except ApiError:
+            self.stats.count('signature_failures')
+            raise
+        handler = service.actions.get(call.action) if service is not None else None
+        if handler is None:
+            self.stats.count('client_errors')
+            if service is None:
+                raise ApiError(400, 'InvalidVersion', 'Specified parameter Version is not valid.')
+            raise ApiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url '
+                                                          'and method.')
+        fault = self.faults.roll()
+        if fault is not None:
+            self.stats.count('throttled' if fault.status == 400 else 'errors')
+            raise fault
+        try:
+            return handler(call.params, call.request_id)
+        except ApiError as err:
+            self.stats.count('forbidden' if err.code.startswith('Forbidden') else 'client_errors')
+            raise
+
+
+class ApiCall(object):
+    """One API request as received: RPC parameters come from the query and a form body alike."""
+
+    def __init__(self, method, pathname, query, headers, body):
+        self.method, self.pathname, self.query, self.headers, self.body = method, pathname, query, headers, body
+        self.request_id = new_request_id()
+        self.params = dict(query)
+        content_type = (headers.get('content-type') or [''])[0]
+        if body and content_type.startswith('application/x-www-form-urlencoded'):
+            self.params.update(parse_qsl(body.decode('utf-8'), keep_blank_values=True))
+        self.action = (headers.get('x-acs-action') or [self.params.get('Action')])[0]
+        self.version = (headers.get('x-acs-version') or [self.params.get('Version')])[0]
 
 
 class EmulatorRequestHandler(BaseHTTPRequestHandler):

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import threading
 import time
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from .errors import ApiError
 
@@ -108,7 +108,11 @@ class Authenticator(object):
         if authorization:
             return self._authenticate_acs3(method, pathname, query, headers, body, authorization)
         if 'Signature' in query:
-            return self._authenticate_rpc_v1(method, query)
+            # V1 signs the query and a form body together, as one parameter set.
+            params = dict(query)
+            if body and (headers.get('content-type') or [''])[0].startswith('application/x-www-form-urlencoded'):
+                params.update(parse_qsl(body.decode('utf-8'), keep_blank_values=True))
+            return self._authenticate_rpc_v1(method, params)
         raise _incomplete('The request signature does not conform to Aliyun standards: no Authorization '
                           'header and no Signature parameter.')
 
