@@ -53,8 +53,14 @@ class Systemctl:
         cmd = [self._binary()]
         if self.root:
             cmd.append('--root=%s' % self.root)
+        env = dict(C_LOCALE)
+        if self.root:
+            # A unit named like a SysV script makes systemctl also run the distro's update-rc.d /
+            # chkconfig inside the root, which an offline tree need not have; the native unit is
+            # what systemd uses anyway.
+            env['SYSTEMCTL_SKIP_SYSV'] = '1'
         cmd.extend(args)
-        rc, out, err = self.module.run_command(cmd, environ_update=C_LOCALE)
+        rc, out, err = self.module.run_command(cmd, environ_update=env)
         if must_succeed and rc != 0:
             self.module.fail_json(msg='%s failed (rc=%d): %s' % (' '.join(cmd), rc, (err or out).strip()),
                                   rc=rc, stdout=out, stderr=err)

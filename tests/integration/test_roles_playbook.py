@@ -1,0 +1,199 @@
+"""site.yml and playbooks/decommission.yml through ansible-runner against a temp root.
+
+Every role path points into ``root`` via alicloud_logging_root; the stand-in installer honours
+LOGTAIL_STANDIN_ROOT (test-only) and is served from a loopback mirror. systemd is not PID 1
+here, so the unit is written and enabled offline (systemctl --root) and nothing is started;
+rsyslog validation is the host's real rsyslogd -N1 against a test main config. The end-to-end
+test then starts the installed stand-in agent through the installed init script and a real
+rsyslogd from the same main config, and checks a line makes it through the role's drop-in.
+"""
+import json
+import os
+import socket
+import subprocess
+import pytest
+
+from tests.integration.logtail_play_helpers import ISOLATED
+from tests.integration.rsyslog_bed import Process, free_port, port_open, read_lines, wait_for
+from tests.logtail_standin.server import MirrorServer
+from tests.support import playbook_runner
+
+REPO = playbook_runner.REPO_ROOT
+SITE = os.path.join(REPO, 'site.yml')
+DECOMMISSION = os.path.join(REPO, 'playbooks', 'decommission.yml')
+VERSION = '1.8.0'
+SYS_TAG = 'web_syslog'
+
+
+class Bed:
+    """A temp system root with an rsyslog main config, the stand-in mirror and the play vars."""
+
+    def __init__(self, tmp_path):
+        self.tmp = tmp_path
+        self.root = str(tmp_path / 'root')
+        self.input_port = free_port()
+        self.streamlog_port = free_port()
+        os.makedirs(self.path('/etc/rsyslog.d'))
+        with open(self.path('/etc/rsyslog.conf'), 'w') as handle:
+            handle.write(
+                'global(workDirectory="%(work)s")\n'
+                'module(load="imtcp")\n'
+                'input(type="imtcp" address="127.0.0.1" port="%(port)d")\n'
+                '$IncludeConfig %(dropins)s/*.conf\n'
+                # Like any real rsyslog.conf, it logs locally too, so it stays valid without the drop-in.
+                'action(type="omfile" file="%(local)s")\n'
+                % {'work': str(tmp_path), 'port': self.input_port, 'dropins': self.path('/etc/rsyslog.d'),
+                   'local': str(tmp_path / 'local.log')})
+        self.mirror = MirrorServer(str(tmp_path / 'mirror')).start()
+        checksum = self.mirror.publish(VERSION)
+        self.extravars = {
+            'alicloud_logging_root': self.root,
+            'alicloud_logging_sys_tag': SYS_TAG,
+            'alicloud_logging_streamlog_port': self.streamlog_port,
+            'logtail_installer_url': self.mirror.installer_url,
+            'logtail_installer_checksum': checksum,
+            'logtail_version': VERSION,
+            'logtail_aliuids': ['1234567890123456'],
+            'rsyslog_forward_resume_interval': 1,
+            'rsyslog_forward_drain_retries': 3,
+            'rsyslog_forward_drain_delay': 1,
+        }
+        self.processes = []
+
+    def path(self, target_path):
+        return self.root + target_path
+
+    def run(self, playbook, **kwargs):
+        envvars = dict(ISOLATED, LOGTAIL_STANDIN_ROOT=self.root)
+        runs = len([n for n in os.listdir(str(self.tmp)) if n.startswith('run-')])
+        private = self.tmp / ('run-%d' % runs)
+        private.mkdir()
+        return playbook_runner.run_playbook(private, playbook, extravars=self.extravars, envvars=envvars,
+                                            **kwargs)
+
+    def snapshot(self):
+        found = {}
+        for base, dirs, files in os.walk(self.root):
+            for name in dirs + files:
+                full = os.path.join(base, name)
+                found[os.path.relpath(full, self.root)] = (
+                    os.readlink(full) if os.path.islink(full) else
+                    None if os.path.isdir(full) else open(full, 'rb').read())
+        return found
+
+    def close(self):
+        for proc in self.processes:
+            proc.stop()
+        init = self.path('/etc/init.d/ilogtaild')
+        if os.path.exists(init):
+            subprocess.run([init, 'stop'], check=False, capture_output=True)
+        self.mirror.stop()
+
+
+@pytest.fixture
+def bed(tmp_path):
+    b = Bed(tmp_path)
+    yield b
+    b.close()
+
+
+def changed_tasks(result):
+    return sorted(name for name, res in result.task_results() if res.get('changed'))
+
+
+def module_calls(result):
+    """Tasks that ran a module on the host (argument-spec validation runs on the controller)."""
+    return [name for name, res in result.task_results()
+            if not name.startswith('Validating arguments against arg spec')]
+
+
+def rsyslog_config_valid(bed):
+    proc = subprocess.run(['/usr/sbin/rsyslogd', '-N1', '-f', bed.path('/etc/rsyslog.conf')],
+                          capture_output=True, text=True)
+    return proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_site_check_then_apply_then_idempotent_then_decommission(bed):
+    pristine = bed.snapshot()
+
+    check = bed.run(SITE, check=True, diff=True)
+    assert check.rc == 0, check.stdout
+    assert bed.snapshot() == pristine, 'check mode wrote into the root'
+    would_change = changed_tasks(check)
+
+    first = bed.run(SITE, diff=True)
+    assert first.rc == 0, first.stdout
+    assert changed_tasks(first) == would_change == sorted([
+        'Install Logtail with the official installer',
+        'Configure Logtail (streamlog syslog input, limits, machine identity)',
+        'Run Logtail under systemd, restarted whenever it dies',
+        'Forward all syslog to Logtail through a disk-assisted queue'])
+    # systemd is not running: the unit is enabled offline and the service state is not applied.
+    unit = open(bed.path('/etc/systemd/system/ilogtaild.service')).read()
+    for line in ('Type=forking', 'PIDFile=/usr/local/ilogtail/ilogtail.pid',
+                 'ExecStart=/etc/init.d/ilogtaild start', 'ExecStop=/etc/init.d/ilogtaild stop',
+                 'Restart=always', 'RestartSec=2', 'StartLimitIntervalSec=0', 'WantedBy=multi-user.target'):
+        assert line + '\n' in unit
+    wants = bed.path('/etc/systemd/system/multi-user.target.wants/ilogtaild.service')
+    assert os.readlink(wants) == '/etc/systemd/system/ilogtaild.service'
+    config = json.load(open(bed.path('/usr/local/ilogtail/ilogtail_config.json')))
+    assert config['streamlog_open'] is True and config['streamlog_tcp_addr'] == '127.0.0.1'
+    assert config['streamlog_tcp_port'] == bed.streamlog_port
+    assert config['streamlog_formats'] == [{'version': '0.1', 'fields': [
+        'sys_tag', 'time', 'ip', 'hostname', 'pri_text', 'protocol_version', 'app_name', 'procid', 'msgid', 'msg']}]
+    assert 'data_server_list' in config, 'keys the installer wrote must be kept'
+    assert open(bed.path('/etc/ilogtail/user_defined_id')).read().split() == ['alicloud-ops-logging']
+    assert os.path.exists(bed.path('/etc/ilogtail/users/1234567890123456'))
+    dropin = open(bed.path('/etc/rsyslog.d/60-logtail.conf')).read()
+    for needle in (SYS_TAG, 'fwdRule1', bed.path('/var/spool/rsyslog'), 'LinkedList', '"1g"',
+                   str(bed.streamlog_port), 'omfwd'):
+        assert needle in dropin
+    assert rsyslog_config_valid(bed)[0]
+    # Handlers ran but could not restart anything here, and said why.
+    assert first.stdout.count('was not applied') >= 2, first.stdout
+
+    second = bed.run(SITE)
+    assert second.rc == 0 and second.changed == 0, second.stdout
+    calls = module_calls(second)
+    assert len(calls) == 4, calls  # the idempotent run: no facts, four module calls per host
+
+    gone = bed.run(DECOMMISSION)
+    assert gone.rc == 0, gone.stdout
+    for target_path in ('/etc/systemd/system/ilogtaild.service', wants[len(bed.root):],
+                        '/etc/rsyslog.d/60-logtail.conf', '/usr/local/ilogtail', '/etc/init.d/ilogtaild',
+                        '/etc/ilogtail/user_defined_id', '/etc/ilogtail/users/1234567890123456'):
+        assert not os.path.lexists(bed.path(target_path)), target_path
+    assert rsyslog_config_valid(bed)[0]
+    again = bed.run(DECOMMISSION)
+    assert again.rc == 0 and again.changed == 0, again.stdout
+
+
+def test_decommission_refuses_while_the_queue_has_not_drained(bed):
+    assert bed.run(SITE).rc == 0
+    spool = bed.path('/var/spool/rsyslog')
+    with open(os.path.join(spool, 'fwdRule1.00000001'), 'w') as handle:
+        handle.write('queued\n')
+    stuck = bed.run(DECOMMISSION)
+    assert stuck.rc != 0 and 'Wait until the forward queue has drained' in stuck.stdout
+    assert os.path.exists(bed.path('/etc/rsyslog.d/60-logtail.conf'))
+    assert os.path.exists(bed.path('/usr/local/ilogtail/ilogtail_config.json'))
+
+
+def test_installed_agent_receives_syslog_through_the_role_dropin(bed):
+    assert bed.run(SITE).rc == 0
+    init = bed.path('/etc/init.d/ilogtaild')
+    started = subprocess.run([init, 'start'], capture_output=True, text=True)
+    assert started.returncode == 0, started.stdout + started.stderr
+    wait_for(lambda: port_open(bed.streamlog_port), 30, 'the installed agent to listen')
+    rsyslogd = Process(['/usr/sbin/rsyslogd', '-n', '-C', '-f', bed.path('/etc/rsyslog.conf'),
+                        '-i', str(bed.tmp / 'rsyslogd.pid')], str(bed.tmp / 'rsyslogd.out'))
+    bed.processes.append(rsyslogd)
+    wait_for(lambda: port_open(bed.input_port), 30, 'rsyslogd to listen')
+    with socket.create_connection(('127.0.0.1', bed.input_port)) as sock:
+        sock.sendall(b'<13>1 2026-11-26T10:00:00Z web1 myapp 4242 - - hello from the role test\n')
+    record = bed.path('/usr/local/ilogtail/standin_received.log')
+    lines = wait_for(lambda: read_lines(record), 30, 'the line to reach the agent')
+    # version sys_tag time fromhost-ip hostname pri-text protocol-version app-name procid msgid msg
+    fields = lines[0].split(' ', 10)
+    assert fields[0] == '0.1' and fields[1] == SYS_TAG and fields[4] == 'web1'
+    assert fields[7:9] == ['myapp', '4242'] and fields[10] == 'hello from the role test'
