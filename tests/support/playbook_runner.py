@@ -1,6 +1,7 @@
 """Run a real playbook through ansible-runner with this repo's ansible.cfg and collection path."""
 import os
 import sys
+import tempfile
 import textwrap
 
 import ansible_runner
@@ -54,8 +55,8 @@ class PlaybookResult:
 def run_playbook(tmp_path, playbook, check=False, diff=False, extravars=None, inventory=None,
                  envvars=None, cmdline=''):
     """``playbook``: a path, or a list of plays (dicts) / YAML text written to a temp file."""
-    private = os.path.join(str(tmp_path), 'runner')
-    os.makedirs(private, exist_ok=True)
+    # A fresh private dir per run: ansible-runner persists flags (e.g. --check) in env/cmdline.
+    private = tempfile.mkdtemp(prefix='runner-', dir=str(tmp_path))
     if not (isinstance(playbook, str) and os.path.exists(playbook)):
         path = os.path.join(private, 'play.yml')
         with open(path, 'w') as handle:
