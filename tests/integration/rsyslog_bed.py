@@ -1,0 +1,155 @@
+"""A private, real rsyslogd and the Logtail stand-in, both on loopback, for the forward tests.
+
+rsyslogd runs in the foreground (-n) from a test main config in tmp_path: input over imtcp
+on a free 127.0.0.1 port (no /dev/log), work and spool dirs in tmp_path, its own pid file,
+and -C so it never chdirs to /. After the module's drop-in, the main config writes every
+message to ``accepted.log``: a line there proves rsyslog accepted the message and had already
+handed it to the forward action's queue (actions run in config order), so the tests can tell
+"rsyslog lost it" apart from "the sender lost it".
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+STANDIN = os.path.join(REPO_ROOT, 'tests', 'logtail_standin', 'ilogtail_standin_daemon.py')
+RSYSLOGD = '/usr/sbin/rsyslogd'
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout, what, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError('gave up after %ss waiting for %s' % (timeout, what))
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(('127.0.0.1', port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def read_lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding='utf-8', errors='replace') as handle:
+        return handle.read().splitlines()
+
+
+class Process:
+    """A child process that is always stopped (SIGTERM, then SIGKILL) by ``stop``."""
+
+    def __init__(self, argv, log_path):
+        self.log = open(log_path, 'ab')
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+class RsyslogBed:
+    """Paths and processes of one test's rsyslogd + stand-in; ``close`` stops whatever runs."""
+
+    def __init__(self, root):
+        self.root = str(root)
+        self.dropin_dir = os.path.join(self.root, 'rsyslog.d')
+        self.spool_dir = os.path.join(self.root, 'spool')
+        self.work_dir = os.path.join(self.root, 'work')
+        self.main_config = os.path.join(self.root, 'rsyslog.conf')
+        self.accepted = os.path.join(self.root, 'accepted.log')
+        self.record = os.path.join(self.root, 'received.log')
+        self.input_port = free_port()
+        self.standin_port = free_port()
+        self.rsyslogd = None
+        self.standin = None
+        for directory in (self.dropin_dir, self.work_dir):
+            os.makedirs(directory, exist_ok=True)
+        with open(self.main_config, 'w') as handle:
+            handle.write(self.main_config_text())
+
+    def main_config_text(self):
+        return (
+            'global(workDirectory="%(work)s")\n'
+            'module(load="imtcp")\n'
+            'input(type="imtcp" address="127.0.0.1" port="%(port)d")\n'
+            '$IncludeConfig %(dropins)s/*.conf\n'
+            'action(type="omfile" file="%(accepted)s")\n'
+        ) % {'work': self.work_dir, 'port': self.input_port, 'dropins': self.dropin_dir,
+             'accepted': self.accepted}
+
+    def module_args(self, **forward):
+        forward.setdefault('port', self.standin_port)
+        queue = forward.setdefault('queue', {})
+        queue.setdefault('spool_directory', self.spool_dir)
+        # rsyslog's default 30 s retry interval would only make the test slow.
+        forward.setdefault('action', {}).setdefault('resume_interval', 1)
+        return {'name': 'logtail-forward', 'weight': 60, 'forward': forward,
+                'dropin_dir': self.dropin_dir, 'main_config': self.main_config}
+
+    def start_rsyslogd(self):
+        pidfile = os.path.join(self.root, 'rsyslogd.pid')
+        if os.path.exists(pidfile):
+            os.unlink(pidfile)
+        self.rsyslogd = Process([RSYSLOGD, '-n', '-C', '-f', self.main_config, '-i', pidfile],
+                                os.path.join(self.root, 'rsyslogd.out'))
+        wait_for(lambda: port_open(self.input_port) or not self.rsyslogd.alive(), 30, 'rsyslogd imtcp')
+        assert self.rsyslogd.alive(), self.rsyslogd_output()
+        return self.rsyslogd
+
+    def stop_rsyslogd(self):
+        code = self.rsyslogd.stop()
+        self.rsyslogd = None
+        return code
+
+    def rsyslogd_output(self):
+        return '\n'.join(read_lines(os.path.join(self.root, 'rsyslogd.out')))
+
+    def start_standin(self):
+        self.standin = Process([sys.executable, STANDIN, '--addr', '127.0.0.1', '--port', str(self.standin_port),
+                                '--record', self.record], os.path.join(self.root, 'standin.out'))
+        wait_for(lambda: port_open(self.standin_port), 30, 'the Logtail stand-in to listen')
+        return self.standin
+
+    def send(self, lines):
+        """Send syslog lines over one TCP connection (octet-stuffing framing: one a line)."""
+        payload = ''.join(line + '\n' for line in lines).encode('utf-8')
+        with socket.create_connection(('127.0.0.1', self.input_port), timeout=30) as sock:
+            sock.sendall(payload)
+            sock.shutdown(socket.SHUT_WR)
+            # rsyslog never writes back; EOF here means it has read and closed our stream.
+            sock.settimeout(60)
+            sock.recv(1)
+
+    def close(self):
+        for proc in (self.rsyslogd, self.standin):
+            if proc is not None:
+                proc.stop()
