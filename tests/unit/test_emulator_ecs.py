@@ -24,7 +24,7 @@ FIXTURE = {
 }
 
 
-def service(instances=0, regions=3, seed=0, fixture=None, forbidden=()):
+def service(instances=0, regions=None, seed=0, fixture=None, forbidden=()):
     region_list, instance_list = build_dataset(instances, regions, seed, fixture)
     return EcsService(region_list, instance_list, forbidden)
 
@@ -94,6 +94,11 @@ def test_fixture_file_and_errors(tmp_path):
         load_fixture({'regions': [{}]})
     with pytest.raises(FixtureError, match='cannot read fixture'):
         load_fixture(str(tmp_path / 'missing.json'))
+
+
+def test_a_fixture_alone_brings_only_its_regions():
+    assert [r['RegionId'] for r in build_dataset(fixture=FIXTURE)[0]] == ['cn-hangzhou', 'ap-southeast-1']
+    assert len(build_dataset()[0]) == 3 and build_dataset()[1] == []
 
 
 def test_fixture_and_seeded_fleet_combine():

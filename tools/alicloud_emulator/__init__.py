@@ -60,10 +60,13 @@ class RunningEmulator(object):
         self.stop()
 
 
-def create_server(access_keys=None, instances=None, regions=3, seed=0, latency_ms=0, throttle_rate=0.0,
+def create_server(access_keys=None, instances=None, regions=None, seed=0, latency_ms=0, throttle_rate=0.0,
                   error_rate=0.0, forbidden_regions=(), fixture=None, sts_token=None, host='127.0.0.1', port=0,
                   stopped_rate=0.0, verbose=False):
-    """Build the dataset and bind the server (not yet serving). instances defaults to 20, or 0 with a fixture."""
+    """Build the dataset and bind the server (not yet serving).
+
+    instances defaults to 20, or 0 with a fixture; regions to 3, or only the fixture's with a fixture alone.
+    """
     if instances is None:
         instances = 0 if fixture is not None else 20
     region_list, instance_list = build_dataset(instances, regions, seed, fixture, stopped_rate)

@@ -3,7 +3,7 @@ import argparse
 import signal
 import sys
 
-from . import READY_LINE, RunningEmulator, create_server
+from . import DEFAULT_ACCESS_KEYS, READY_LINE, RunningEmulator, create_server
 from .dataset import FixtureError
 
 
@@ -24,7 +24,8 @@ def parse_args(argv):
     parser.add_argument('--access-key-secret', action='append', default=[])
     parser.add_argument('--sts-token', help='SecurityToken that requests signed with the STS key pair must carry')
     parser.add_argument('--instances', type=int, help='seeded instances (default 20, or 0 with --fixture)')
-    parser.add_argument('--regions', type=int, default=3, help='regions of the seeded dataset (default 3)')
+    parser.add_argument('--regions', type=int,
+                        help="regions of the seeded dataset (default 3; with only --fixture, the fixture's)")
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--stopped-rate', type=_rate, default=0.0, help='fraction of seeded instances Stopped')
     parser.add_argument('--latency-ms', type=float, default=0.0, help='added to every API call')
@@ -36,6 +37,8 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if len(args.access_key_id) != len(args.access_key_secret):
         parser.error('give as many --access-key-secret as --access-key-id')
+    if (args.instances is not None and args.instances < 0) or (args.regions is not None and args.regions < 1) or args.latency_ms < 0:
+        parser.error('--instances and --latency-ms must be >= 0 and --regions >= 1')
     if args.throttle_rate + args.error_rate > 1.0:
         parser.error('--throttle-rate plus --error-rate must not exceed 1')
     return args
@@ -54,6 +57,9 @@ def main(argv=None):
         sys.stderr.write('alicloud-emulator: %s\n' % err)
         return 2
     emulator = RunningEmulator(server)
+    if not args.access_key_id:
+        sys.stderr.write('alicloud-emulator: no --access-key-id given; accepting the default pair %s / %s\n'
+                         % next(iter(DEFAULT_ACCESS_KEYS.items())))
 
     def _terminate(signum, frame):
         raise KeyboardInterrupt

@@ -229,8 +229,13 @@ def load_fixture(source):
     return regions, instances
 
 
-def build_dataset(instances=0, regions=3, seed=0, fixture=None, stopped_rate=0.0):
-    """The seeded fleet plus the fixture's instances -> (regions, instances)."""
+def build_dataset(instances=0, regions=None, seed=0, fixture=None, stopped_rate=0.0):
+    """The seeded fleet plus the fixture's instances -> (regions, instances).
+
+    regions defaults to 3, except with a fixture and no seeded instances: then only the fixture's regions exist.
+    """
+    if regions is None:
+        regions = 0 if fixture is not None and not instances else 3
     region_list = region_table(max(int(regions), 1 if instances else 0))
     all_instances = seeded_instances(int(instances), region_list, seed, stopped_rate) if instances else []
     if fixture is not None:
