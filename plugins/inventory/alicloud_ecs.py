@@ -14,6 +14,11 @@ description:
     jitter until O(retry_deadline).
   - Hosts get snake_case hostvars and land in the groups C(alicloud), one per region and one per zone
     (sanitised, for example C(cn_hangzhou) and C(cn_hangzhou_h)), plus whatever O(groups) and O(keyed_groups) build.
+  - "Hostvars (snake_case): instance_id, instance_name, hostname, description, region_id, zone_id, vpc_id,
+    vswitch_id, private_ip, private_ips, public_ip, public_ips, eip, eip_allocation_id, security_group_ids,
+    ecs_tags (the tags as a dict; not C(tags), which is a reserved play keyword that ansible-core warns about),
+    instance_type, instance_charge_type, image_id, os_name, os_type, status, creation_time, resource_group_id,
+    network_interfaces. O(hostvars_prefix) and O(hostvars_suffix) decorate every name."
   - The inventory file name must end in C(alicloud_ecs.yml) or C(alicloud_ecs.yaml).
   - "Credentials are taken from the first of: the access_key/secret_key (and security_token), profile or
     ecs_role_name options; the environment (E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET),
@@ -197,7 +202,7 @@ hostnames:
   - private_ip
   - instance_id
 keyed_groups:
-  - key: tags.env
+  - key: ecs_tags.env
     prefix: env
   - key: instance_type
     prefix: type

@@ -59,7 +59,8 @@ def instance_hostvars(instance):
         'eip': eip.get('IpAddress') or '',
         'eip_allocation_id': eip.get('AllocationId') or '',
         'security_group_ids': list((instance.get('SecurityGroupIds') or {}).get('SecurityGroupId') or []),
-        'tags': tags,
+        # Not `tags`: that is a reserved play keyword and ansible-core warns about any variable with its name.
+        'ecs_tags': tags,
         'instance_type': instance.get('InstanceType', ''),
         'instance_charge_type': instance.get('InstanceChargeType', ''),
         'image_id': instance.get('ImageId', ''),
@@ -76,9 +77,9 @@ def _source_value(hostvars, source):
     """Value of one hostname source (`private_ip`, `tag:Key`, `tag:Key=Value`) or '' when absent."""
     if source.startswith('tag:'):
         key, sep, wanted = source[4:].partition('=')
-        if key not in hostvars['tags']:
+        if key not in hostvars['ecs_tags']:
             return ''
-        value = hostvars['tags'][key]
+        value = hostvars['ecs_tags'][key]
         if sep:
             # `tag:Key=Value` names the host `Key_Value` only when the tag has that value (aws_ec2 form).
             return '%s_%s' % (key, value) if value == wanted else ''
@@ -162,9 +163,9 @@ def _entry_matches(hostvars, entry):
     for key, wanted in entry.items():
         if key == 'tags':
             for tag_key, tag_value in wanted.items():
-                if tag_key not in hostvars['tags']:
+                if tag_key not in hostvars['ecs_tags']:
                     return False
-                if tag_value is not None and not _matches_any([hostvars['tags'][tag_key]], tag_value):
+                if tag_value is not None and not _matches_any([hostvars['ecs_tags'][tag_key]], tag_value):
                     return False
             continue
         if key == 'instance_ids':

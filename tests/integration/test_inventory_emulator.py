@@ -89,9 +89,11 @@ def all_hosts(data):
 
 def test_fixture_gives_exact_hosts_groups_and_hostvars(tmp_path, ecs_emulator):
     emu = ecs_emulator(fixture=FIXTURE)
-    source = write_config(tmp_path, emu, keyed_groups=[{'key': 'tags.role', 'prefix': 'role'}],
+    source = write_config(tmp_path, emu, keyed_groups=[{'key': 'ecs_tags.role', 'prefix': 'role'}],
                           groups={'alinux': "os_name is search('Alibaba Cloud Linux')"}, compose={'ansible_host': 'public_ip or eip or private_ip'})
-    data = listing(inventory(tmp_path, source))
+    result = inventory(tmp_path, source)
+    assert '[WARNING]' not in result.stderr          # e.g. no reserved-name variable such as `tags`
+    data = listing(result)
     assert all_hosts(data) == RUNNING_IPS
     assert hosts_of(data, 'alicloud') == RUNNING_IPS
     groups = dict((g, hosts_of(data, g)) for g in data if g not in ('_meta', 'all'))
@@ -106,7 +108,7 @@ def test_fixture_gives_exact_hosts_groups_and_hostvars(tmp_path, ecs_emulator):
         'instance_id': 'i-web1', 'instance_name': 'web-1', 'hostname': 'web1', 'region_id': 'cn-hangzhou',
         'zone_id': 'cn-hangzhou-h', 'vpc_id': 'vpc-hz', 'vswitch_id': 'vsw-hz-h', 'private_ip': '10.0.1.11',
         'public_ip': '47.96.0.11', 'eip': '', 'security_group_ids': ['sg-web', 'sg-base'],
-        'tags': {'env': 'prod', 'role': 'web'}, 'instance_type': 'ecs.g7.large', 'os_name': 'Alibaba Cloud Linux 3.2104 LTS 64 bit',
+        'ecs_tags': {'env': 'prod', 'role': 'web'}, 'instance_type': 'ecs.g7.large', 'os_name': 'Alibaba Cloud Linux 3.2104 LTS 64 bit',
         'status': 'Running', 'creation_time': '2024-05-01T08:00Z', 'ansible_host': '47.96.0.11'}
     assert dict((k, web1[k]) for k in expected) == expected
     assert data['_meta']['hostvars']['10.0.2.12']['ansible_host'] == '8.136.0.12'

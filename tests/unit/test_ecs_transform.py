@@ -42,7 +42,8 @@ def test_hostvars_are_snake_case_with_tags_as_dict():
     assert hv['private_ip'] == '10.0.0.5' and hv['private_ips'] == ['10.0.0.5', '10.0.0.6']
     assert hv['public_ip'] == '47.1.1.1' and hv['eip'] == ''
     assert hv['security_group_ids'] == ['sg-web', 'sg-base']
-    assert hv['tags'] == {'env': 'prod', 'Name': 'web-one', 'team': ''}
+    assert hv['ecs_tags'] == {'env': 'prod', 'Name': 'web-one', 'team': ''}
+    assert 'tags' not in hv   # reserved play keyword: ansible-core would warn on every run
     assert (hv['instance_type'], hv['os_name'], hv['status']) == ('ecs.g7.large', 'Debian 12', 'Running')
     assert hv['creation_time'] == '2024-05-01T08:00Z'
     assert hv['network_interfaces'] == [{'network_interface_id': 'eni-1', 'primary_ip_address': '10.0.0.5',
@@ -52,7 +53,7 @@ def test_hostvars_are_snake_case_with_tags_as_dict():
 
 def test_hostvars_survive_missing_fields():
     hv = instance_hostvars({'InstanceId': 'i-bare'})
-    assert hv['private_ip'] == '' and hv['tags'] == {} and hv['security_group_ids'] == []
+    assert hv['private_ip'] == '' and hv['ecs_tags'] == {} and hv['security_group_ids'] == []
     classic = instance_hostvars({'InstanceId': 'i-c', 'InnerIpAddress': {'IpAddress': ['10.9.9.9']}})
     assert classic['private_ip'] == '10.9.9.9'
 
@@ -137,11 +138,11 @@ def test_default_groups_are_all_region_zone():
 
 
 def test_prefix_and_suffix():
-    hv = {'instance_id': 'i-1', 'tags': {}}
+    hv = {'instance_id': 'i-1', 'ecs_tags': {}}
     assert decorate_hostvars(hv) is hv
-    assert decorate_hostvars(hv, 'ecs_') == {'ecs_instance_id': 'i-1', 'ecs_tags': {}}
-    assert decorate_hostvars(hv, suffix='_ecs') == {'instance_id_ecs': 'i-1', 'tags_ecs': {}}
-    assert decorate_hostvars(hv, 'a_', '_z') == {'a_instance_id_z': 'i-1', 'a_tags_z': {}}
+    assert decorate_hostvars(hv, 'x_') == {'x_instance_id': 'i-1', 'x_ecs_tags': {}}
+    assert decorate_hostvars(hv, suffix='_ecs') == {'instance_id_ecs': 'i-1', 'ecs_tags_ecs': {}}
+    assert decorate_hostvars(hv, 'a_', '_z') == {'a_instance_id_z': 'i-1', 'a_ecs_tags_z': {}}
 
 
 def test_include_and_exclude_filters_exclude_wins():
