@@ -107,6 +107,15 @@ class EmulatorState(object):
         self.faults = faults
         self.latency = max(0.0, latency_ms / 1000.0)
         self.stats = Stats()
+        # REST products (Log Service) that sign and route their own way: objects with accepts(headers),
+        # handle(state, method, path, query, headers, body) -> (status, body, headers), introspect(method, path).
+        self.rest_services = []
+
+    def rest_service_for(self, headers):
+        for service in self.rest_services:
+            if service.accepts(headers):
+                return service
+        return None
 
     def handle_api(self, method, pathname, query, headers, body):
         """Return (status, body bytes, request id) for one API call.
@@ -218,6 +227,10 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             headers.setdefault(name.lower(), []).append(value)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
+        rest = state.rest_service_for(headers)
+        if rest is not None:
+            status, payload, extra = rest.handle(state, self.command, split.path or '/', query, headers, body)
+            return self._send(status, payload, extra_headers=extra)
         status, payload, request_id = state.handle_api(self.command, split.path or '/', query, headers, body)
         self._send(status, payload, extra_headers={'x-acs-request-id': request_id})
 
@@ -229,6 +242,10 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             return self._send(200, b'{"reset":true}')
         if path == '/_emulator/health':
             return self._send(200, b'{"ok":true}')
+        for service in state.rest_services:
+            answer = service.introspect(self.command, path)
+            if answer is not None:
+                return self._send(*answer)
         return self._send(404, b'{"Code":"NotFound","Message":"unknown emulator endpoint"}')
 
     do_GET = _handle
