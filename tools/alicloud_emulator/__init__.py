@@ -1,4 +1,5 @@
-"""Alibaba Cloud API emulator for tests, demos and benchmarks (ECS DescribeRegions / DescribeInstances).
+"""Alibaba Cloud API emulator for tests, demos and benchmarks (ECS DescribeRegions / DescribeInstances;
+Log Service projects, logstores, machine groups and Logtail configs: see sls.py).
 
     from tools.alicloud_emulator import start_emulator
     emu = start_emulator(access_keys={'ID': 'SECRET'}, instances=50, regions=3)
@@ -12,6 +13,7 @@ from urllib.request import Request, urlopen
 from .dataset import build_dataset
 from .ecs import EcsService
 from .server import EmulatorHTTPServer, build_state
+from .sls import SlsService
 
 DEFAULT_ACCESS_KEYS = {'emulator-access-key-id': 'emulator-access-key-secret'}
 READY_LINE = 'alicloud-emulator ready at %s'
@@ -32,6 +34,16 @@ class RunningEmulator(object):
     @property
     def ecs(self):
         return self.state.services['2014-05-26']
+
+    @property
+    def sls(self):
+        """The Log Service product; .store.snapshot() is what GET /_emulator/sls/state answers."""
+        return self.state.rest_services[0]
+
+    def sls_state(self):
+        """Log Service resources through the HTTP endpoint (GET /_emulator/sls/state)."""
+        with urlopen(Request(self.url + '/_emulator/sls/state'), timeout=10) as resp:
+            return json.loads(resp.read().decode('utf-8'))
 
     def stats(self):
         return self.state.stats.snapshot()
@@ -73,6 +85,8 @@ def create_server(access_keys=None, instances=None, regions=None, seed=0, latenc
     ecs = EcsService(region_list, instance_list, forbidden_regions)
     state = build_state(access_keys or DEFAULT_ACCESS_KEYS, [ecs], sts_token, latency_ms, throttle_rate,
                         error_rate, seed)
+    state.rest_services.append(SlsService(access_keys or DEFAULT_ACCESS_KEYS, sts_token,
+                                          state.authenticator.sts_key_ids))
     return EmulatorHTTPServer((host, int(port)), state, verbose=verbose)
 
 
