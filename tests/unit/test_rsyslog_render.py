@@ -1,0 +1,122 @@
+"""rsyslog_render: drop-in names, quoting, the ALI_LOG_FMT template and the omfwd action, on strings."""
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import rsyslog_render as render
+
+
+def test_dropin_filename_pads_weight():
+    assert render.dropin_filename('logtail-forward', 5) == '05-logtail-forward.conf'
+    assert render.dropin_filename('a_b.c', 99) == '99-a_b.c.conf'
+
+
+@pytest.mark.parametrize('name,weight,field', [
+    ('bad name', 50, 'name'), ('../x', 50, 'name'), ('x.conf', 50, 'name'), ('', 50, 'name'),
+    ('ok', 100, 'weight'), ('ok', -1, 'weight'), ('ok', True, 'weight'),
+])
+def test_dropin_filename_rejects(name, weight, field):
+    with pytest.raises(ValueError, match='^%s ' % field):
+        render.dropin_filename(name, weight)
+
+
+def test_ali_log_format_is_the_seed_with_sys_tag():
+    assert render.ali_log_format('web') == (
+        '0.1 web %timegenerated:::date-unixtimestamp% %fromhost-ip% %hostname% %pri-text% %protocol-version% '
+        '%app-name% %procid% %msgid% %msg:::drop-last-lf%\n')
+    with pytest.raises(ValueError, match='forward.sys_tag'):
+        render.ali_log_format('two words')
+
+
+def test_quote_value_escapes_backslash_and_quote():
+    assert render.quote_value('a"b\\c', 'f') == '"a\\"b\\\\c"'
+    assert render.quote_value(True, 'f') == '"on"'
+    assert render.quote_value(11111, 'f') == '"11111"'
+    with pytest.raises(ValueError, match='forward.target must not contain a line break'):
+        render.quote_value('a\nb', 'forward.target')
+
+
+def test_quote_template_string_keeps_rsyslog_escapes_and_escapes_the_rest():
+    assert render.quote_template_string('%msg%\n') == '"%msg%\\n"'
+    assert render.quote_template_string('%msg%\\n') == '"%msg%\\n"'  # already rsyslog's escape
+    assert render.quote_template_string('say "hi"\t') == '"say \\"hi\\"\\t"'
+    assert render.quote_template_string('a \\" b') == '"a \\" b"'
+    assert render.quote_template_string('tail\\') == '"tail\\\\"'
+
+
+def test_default_forward_renders_the_seed():
+    text = render.render_forward_dropin({})
+    assert text.startswith(render.MANAGED_HEADER)
+    assert ('template(name="ALI_LOG_FMT" type="string"\n         string="0.1 sys_tag '
+            '%timegenerated:::date-unixtimestamp%') in text
+    assert '%msg:::drop-last-lf%\\n")\n' in text
+    assert 'if prifilt("*.*") then {\n    action(type="omfwd"\n' in text
+    for line in ('target="127.0.0.1"', 'port="11111"', 'protocol="tcp"', 'template="ALI_LOG_FMT"',
+                 'queue.type="LinkedList"', 'queue.filename="fwdRule1"',
+                 'queue.spoolDirectory="/var/spool/rsyslog"', 'queue.maxDiskSpace="1g"',
+                 'queue.saveOnShutdown="on"', 'action.resumeRetryCount="-1")'):
+        assert '\n           %s' % line in text, line
+    assert 'resumeInterval' not in text and 'queue.size' not in text
+    assert text.endswith('}\n')
+
+
+def test_forward_options_are_rendered():
+    text = render.render_forward_dropin({
+        'target': 'logs.example', 'port': 514, 'protocol': 'udp', 'selector': 'auth,authpriv.*',
+        'sys_tag': 'app_tag', 'queue': {'size': 50000, 'max_disk_space': '512m', 'save_on_shutdown': False},
+        'action': {'resume_interval': 10, 'resume_retry_count': 5}, 'extra_params': {'name': 'fwd "x"'}})
+    assert '0.1 app_tag ' in text
+    assert 'if prifilt("auth,authpriv.*") then {' in text
+    for line in ('target="logs.example"', 'port="514"', 'protocol="udp"', 'queue.size="50000"',
+                 'queue.maxDiskSpace="512m"', 'queue.saveOnShutdown="off"', 'action.resumeInterval="10"',
+                 'action.resumeRetryCount="5"', 'name="fwd \\"x\\"")'):
+        assert line in text, line
+
+
+def test_memory_queue_leaves_out_disk_parameters():
+    text = render.render_forward_action({'queue': {'filename': '', 'size': 100}})
+    assert 'queue.size="100"' in text
+    for param in ('queue.filename', 'queue.spoolDirectory', 'queue.maxDiskSpace', 'queue.saveOnShutdown'):
+        assert param not in text
+    assert not render.is_disk_assisted(render.normalize_forward({'queue': {'filename': ''}})['queue'])
+    assert render.is_disk_assisted(render.normalize_forward({})['queue'])
+
+
+def test_builtin_template_is_referenced_not_defined():
+    text = render.render_forward_dropin({'template': {'name': 'RSYSLOG_SyslogProtocol23Format'}})
+    assert 'template(name=' not in text
+    assert 'template="RSYSLOG_SyslogProtocol23Format"' in text
+
+
+def test_custom_format_replaces_the_seed():
+    text = render.render_forward_dropin({'template': {'name': 'MINE', 'format': '%hostname% %msg%\n'}})
+    assert 'template(name="MINE" type="string"\n         string="%hostname% %msg%\\n")' in text
+    assert 'sys_tag' not in text
+
+
+@pytest.mark.parametrize('forward,field', [
+    ({'port': 0}, 'forward.port'), ({'port': 65536}, 'forward.port'), ({'protocol': 'relp'}, 'forward.protocol'),
+    ({'target': ' '}, 'forward.target'), ({'selector': ''}, 'forward.selector'),
+    ({'sys_tag': 'a b'}, 'forward.sys_tag'), ({'template': {'name': 'a b'}}, 'forward.template.name'),
+    ({'template': {'format': ' '}}, 'forward.template.format'),
+    ({'template': {'name': 'RSYSLOG_X', 'format': '%msg%'}}, 'forward.template.format'),
+    ({'queue': {'type': 'Ring'}}, 'forward.queue.type'),
+    ({'queue': {'type': 'Disk', 'filename': ''}}, 'forward.queue.filename'),
+    ({'queue': {'filename': 'a/b'}}, 'forward.queue.filename'),
+    ({'queue': {'spool_directory': 'rel'}}, 'forward.queue.spool_directory'),
+    ({'queue': {'max_disk_space': 'lots'}}, 'forward.queue.max_disk_space'),
+    ({'queue': {'size': 0}}, 'forward.queue.size'),
+    ({'action': {'resume_retry_count': -2}}, 'forward.action.resume_retry_count'),
+    ({'action': {'resume_interval': 0}}, 'forward.action.resume_interval'),
+    ({'extra_params': {'bad key': 'x'}}, 'forward.extra_params'),
+])
+def test_bad_forward_names_the_field(forward, field):
+    with pytest.raises(ValueError, match='^%s' % field.replace('.', r'\.')):
+        render.normalize_forward(forward)
+
+
+def test_render_dropin_takes_exactly_one_source():
+    assert render.render_dropin(content='raw\n') == 'raw\n'
+    assert render.render_dropin(forward={}) == render.render_forward_dropin({})
+    with pytest.raises(ValueError):
+        render.render_dropin()
+    with pytest.raises(ValueError):
+        render.render_dropin(content='x', forward={})
