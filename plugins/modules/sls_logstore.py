@@ -1,0 +1,173 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: sls_logstore
+short_description: Create, update or delete a Log Service (SLS) logstore
+description:
+  - Makes sure a logstore exists in a project with the given retention and shard settings, or does not exist.
+  - Options left unset keep the logstore's current value (or the service default on creation).
+  - O(shard_count) only applies on creation; Log Service changes the shard count of an existing logstore only
+    by splitting or merging shards, so a different value gives a warning and no change.
+version_added: 1.0.0
+author: alicloud_ops.logging contributors
+options:
+  project:
+    description: Project that holds the logstore (see M(alicloud_ops.logging.sls_project)).
+    type: str
+    required: true
+  name:
+    description: Logstore name (3-63 lowercase letters, digits, hyphens and underscores).
+    type: str
+    required: true
+    aliases: [logstore]
+  state:
+    description: V(present) creates or updates the logstore, V(absent) deletes it with its data.
+    type: str
+    choices: [present, absent]
+    default: present
+  ttl:
+    description: Days to keep data, 1-3650 (3650 keeps it for good). Default on creation V(30).
+    type: int
+  shard_count:
+    description: Shards on creation, 1-256. Default V(2).
+    type: int
+  auto_split:
+    description: Split shards automatically when traffic grows. Default on creation V(true).
+    type: bool
+  max_split_shard:
+    description: Upper bound for automatic splitting, 1-256. Default on creation V(64).
+    type: int
+  append_meta:
+    description: Add the receive time and client IP to each log. Default on creation V(false).
+    type: bool
+  enable_tracking:
+    description: Accept web tracking (anonymous writes). Default on creation V(false).
+    type: bool
+extends_documentation_fragment:
+  - alicloud_ops.logging.sls_auth
+attributes:
+  check_mode:
+    support: full
+    description: Only reads from Log Service and reports what would change.
+  diff_mode:
+    support: full
+    description: Before and after are the logstore settings as dicts.
+  platform:
+    platforms: all
+    description: Runs where the SDK is installed, usually the controller (a localhost play).
+seealso:
+  - module: alicloud_ops.logging.sls_project
+  - module: alicloud_ops.logging.sls_logtail_config
+'''
+
+EXAMPLES = r'''
+- name: Syslog logstore, 30 days
+  alicloud_ops.logging.sls_logstore:
+    project: web-logs
+    name: syslog
+    ttl: 30
+    shard_count: 2
+    auto_split: true
+    region: cn-hangzhou
+
+- name: Keep a year of data
+  alicloud_ops.logging.sls_logstore:
+    project: web-logs
+    name: syslog
+    ttl: 365
+'''
+
+RETURN = r'''
+logstore:
+  description: The logstore after the run (before it, for V(absent)); empty when it does not exist.
+  returned: always
+  type: dict
+  sample: {"name": "syslog", "ttl": 30, "shard_count": 2, "auto_split": true, "max_split_shard": 64,
+           "append_meta": false, "enable_tracking": false}
+changes:
+  description: Settings that changed (or would change in check mode); V(created) or V(deleted) for the logstore.
+  returned: always
+  type: list
+  elements: str
+  sample: [ttl]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import SlsCaller, sls_argument_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
+    LOGSTORE_KEYS, logstore_view, name_problem, plan_logstore)
+
+RANGES = {'ttl': (1, 3650), 'shard_count': (1, 256), 'max_split_shard': (1, 256)}
+
+
+def check_params(module):
+    params = module.params
+    problems = [('project', name_problem('project', params['project'])),
+                ('name', name_problem('logstore', params['name']))]
+    for key, (low, high) in RANGES.items():
+        if params[key] is not None and not low <= params[key] <= high:
+            problems.append((key, 'must be between %d and %d, got %d' % (low, high, params[key])))
+    problems = [(k, p) for k, p in problems if p]
+    if problems:
+        module.fail_json(msg='; '.join('%s: %s' % p for p in problems))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=sls_argument_spec(
+            project=dict(type='str', required=True),
+            name=dict(type='str', required=True, aliases=['logstore']),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            ttl=dict(type='int'),
+            shard_count=dict(type='int'),
+            auto_split=dict(type='bool'),
+            max_split_shard=dict(type='int'),
+            append_meta=dict(type='bool'),
+            enable_tracking=dict(type='bool'),
+        ),
+        supports_check_mode=True,
+    )
+    check_params(module)
+    params = module.params
+    project, name = params['project'], params['name']
+    caller = SlsCaller(module)
+    response = caller.lookup('GetLogStore', 'get_logstore', (project, name), missing=('LogStoreNotExist',),
+                             parents={'ProjectNotExist': 'project: project %s does not exist; create it first '
+                                                         '(alicloud_ops.logging.sls_project)' % project})
+    current = logstore_view(response.get_body()) if response is not None else None
+
+    if params['state'] == 'absent':
+        changes = ['deleted'] if current else []
+        if current and not module.check_mode:
+            caller.call('DeleteLogStore', 'delete_logstore', project, name)
+        module.exit_json(changed=bool(changes), changes=changes, logstore=current or {},
+                         diff={'before': current or {}, 'after': {}})
+
+    after, changes, warnings = plan_logstore(current, dict((k, params[k]) for k in LOGSTORE_KEYS))
+    after['name'] = name
+    for warning in warnings:
+        module.warn(warning)
+    if changes and not module.check_mode:
+        settings = dict((k, after[k]) for k in ('ttl', 'auto_split', 'max_split_shard', 'append_meta',
+                                                  'enable_tracking'))
+        if current is None:
+            caller.call('CreateLogStore', 'create_logstore', project, name, shard_count=after['shard_count'],
+                        **settings)
+        else:
+            caller.call('UpdateLogStore', 'update_logstore', project, name, **settings)
+        after = logstore_view(caller.call('GetLogStore', 'get_logstore', project, name).get_body())
+    module.exit_json(changed=bool(changes), changes=changes, logstore=after,
+                     diff={'before': current or {}, 'after': after})
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,318 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: sls_logtail_config
+short_description: Manage a Logtail config (syslog or pipeline form) and the machine groups it is applied to
+description:
+  - Makes sure a Logtail config exists in a project and is applied to the given machine groups, or is detached
+    from every group and deleted.
+  - The default form is the syslog config the rsyslog forwarder needs - C(inputType) V(syslog) whose O(tag)
+    must equal the second field (sys_tag) of each line rsyslog sends (C(alicloud_logging_sys_tag)); lines with
+    another tag are dropped by Logtail.
+  - With O(pipeline) the module manages the newer pipeline (v2) form (C(inputs), C(processors),
+    C(aggregators), C(flushers)) through the SDK's Logtail pipeline config API instead.
+  - When the config exists in the other form, it is detached, deleted and recreated in the asked form, then
+    applied to the groups again.
+  - In the syslog form, keys of C(inputDetail) that the service adds and that this module does not set are
+    kept, so they never make the module report a change.
+version_added: 1.0.0
+author: alicloud_ops.logging contributors
+options:
+  project:
+    description: Project that holds the config.
+    type: str
+    required: true
+  name:
+    description: Config name (2-128 lowercase letters, digits, hyphens and underscores).
+    type: str
+    required: true
+    aliases: [config]
+  state:
+    description: V(present) creates or updates the config and its bindings; V(absent) detaches it from every
+      machine group, then deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  logstore:
+    description: Logstore the collected logs go to. Required with O(state=present).
+    type: str
+  tag:
+    description: Syslog tag the config accepts; equal to the rsyslog template's sys_tag. Required for the
+      syslog form (without O(pipeline)).
+    type: str
+  local_storage:
+    description: Let Logtail buffer up to 1 GB locally while Log Service is unreachable (syslog form).
+    type: bool
+    default: true
+  input_detail:
+    description: Further C(inputDetail) keys of the syslog form, sent as given (O(tag) and O(local_storage) win).
+    type: dict
+    default: {}
+  log_sample:
+    description: Sample log line shown in the console. Unset keeps the current one.
+    type: str
+  pipeline:
+    description:
+      - The pipeline (v2) form. Keys C(inputs) (exactly one plugin), C(processors), C(aggregators),
+        C(flushers) (lists of plugin dicts, each with a C(Type)) and C(global) (dict).
+      - Without C(flushers), one C(flusher_sls) plugin into O(logstore) is used.
+    type: dict
+  machine_groups:
+    description:
+      - Machine groups the config is applied to. They must exist (M(alicloud_ops.logging.sls_machine_group)).
+      - Unset leaves the bindings alone.
+    type: list
+    elements: str
+  purge_machine_groups:
+    description: Detach the config from groups not in O(machine_groups). V(false) only adds bindings.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - alicloud_ops.logging.sls_auth
+attributes:
+  check_mode:
+    support: full
+    description: Only reads from Log Service and reports what would change, including bindings.
+  diff_mode:
+    support: full
+    description: Before and after are the config as dicts, with the C(machine_groups) it is applied to.
+  platform:
+    platforms: all
+    description: Runs where the SDK is installed, usually the controller (a localhost play).
+seealso:
+  - module: alicloud_ops.logging.sls_machine_group
+  - module: alicloud_ops.logging.rsyslog_dropin
+'''
+
+EXAMPLES = r'''
+- name: Syslog config matching the rsyslog template, applied to the fleet's group
+  alicloud_ops.logging.sls_logtail_config:
+    project: web-logs
+    name: syslog-forward
+    logstore: syslog
+    tag: "{{ alicloud_logging_sys_tag }}"
+    machine_groups: [web-hosts]
+
+- name: The same collection in the pipeline form
+  alicloud_ops.logging.sls_logtail_config:
+    project: web-logs
+    name: nginx-access
+    logstore: nginx
+    pipeline:
+      inputs:
+        - Type: input_file
+          FilePaths: [/var/log/nginx/access.log]
+    machine_groups: [web-hosts]
+
+- name: Detach from every group and delete
+  alicloud_ops.logging.sls_logtail_config:
+    project: web-logs
+    name: syslog-forward
+    state: absent
+'''
+
+RETURN = r'''
+config:
+  description: The config after the run (before it, for V(absent)) as the API shows it, plus C(form)
+    (V(legacy) or V(pipeline)); empty when it does not exist.
+  returned: always
+  type: dict
+  sample: {"configName": "syslog-forward", "inputType": "syslog", "form": "legacy",
+           "inputDetail": {"tag": "sys_tag", "localStorage": true}, "outputType": "LogService",
+           "outputDetail": {"logstoreName": "syslog"}}
+machine_groups:
+  description: Groups the config is applied to after the run.
+  returned: always
+  type: list
+  elements: str
+attached:
+  description: Groups the config was (or would be) applied to by this run.
+  returned: always
+  type: list
+  elements: str
+detached:
+  description: Groups the config was (or would be) removed from by this run.
+  returned: always
+  type: list
+  elements: str
+changes:
+  description: Config fields that changed (or would change); V(created), V(deleted) or V(form) for the whole config.
+  returned: always
+  type: list
+  elements: str
+'''
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
+    LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsCaller, sls_argument_spec)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
+    config_view, name_problem, pipeline_config_body, pipeline_problem, plan_attachments, plan_config,
+    syslog_config_body)
+
+# Per form: (get, create, update, delete) SDK methods and the action names errors show.
+FORMS = {
+    'legacy': ('get_logtail_config', 'create_logtail_config', 'update_logtail_config', 'delete_logtail_config',
+               'Config'),
+    'pipeline': ('get_logtail_pipeline_config', 'create_logtail_pipeline_config', 'update_logtail_pipeline_config',
+                 'delete_logtail_pipeline_config', 'LogtailPipelineConfig'),
+}
+
+
+def check_params(module):
+    params = module.params
+    problems = [('project', name_problem('project', params['project'])),
+                ('name', name_problem('config', params['name']))]
+    if params['state'] == 'present':
+        problems.append(('logstore', name_problem('logstore', params['logstore'])))
+        if params['pipeline'] is not None:
+            problems.append(('pipeline', pipeline_problem(params['pipeline'])))
+        elif not params['tag']:
+            problems.append(('tag', 'required for the syslog form (or give pipeline)'))
+        elif not re.match(r'^\S+$', params['tag']):
+            problems.append(('tag', 'must be one word: rsyslog sends it as a space-separated field, got %r'
+                             % params['tag']))
+    for group in params['machine_groups'] or []:
+        problems.append(('machine_groups', name_problem('machine_group', group)))
+    problems = ['%s: %s' % (k, p) for k, p in problems if p]
+    if problems:
+        module.fail_json(msg='; '.join(problems))
+
+
+class ConfigTasks(object):
+    def __init__(self, module, caller):
+        self.module, self.caller = module, caller
+        self.project, self.name = module.params['project'], module.params['name']
+        self.parents = {'ProjectNotExist': 'project: project %s does not exist; create it first '
+                                           '(alicloud_ops.logging.sls_project)' % self.project}
+
+    def get(self, form):
+        method, action = FORMS[form][0], 'Get' + FORMS[form][4]
+        response = self.caller.lookup(action, method, (self.project, self.name), ('ConfigNotExist',), self.parents)
+        return config_view(response.get_body(), form) if response is not None else None
+
+    def write(self, form, verb, body):
+        index = {'create': 1, 'update': 2}[verb]
+        detail = (LogtailPipelineConfigDetail.from_json(body) if form == 'pipeline'
+                  else LogtailConfigGenerator.generate_config(body))
+        self.caller.call(verb.capitalize() + FORMS[form][4], FORMS[form][index], self.project, detail)
+
+    def delete(self, form):
+        self.caller.call('Delete' + FORMS[form][4], FORMS[form][3], self.project, self.name)
+
+    def applied_groups(self):
+        response = self.caller.call('GetAppliedMachineGroups', 'get_config_applied_machine_groups', self.project,
+                                    self.name)
+        return sorted(response.get_body().get('machinegroups') or [])
+
+    def bind(self, group, attach):
+        action = 'ApplyConfigToMachineGroup' if attach else 'RemoveConfigFromMachineGroup'
+        method = 'apply_config_to_machine_group' if attach else 'remove_config_to_machine_group'
+        missing = {'MachineGroupNotExist': 'machine_groups: machine group %s does not exist in project %s; create '
+                                           'it first (alicloud_ops.logging.sls_machine_group)' % (group, self.project)}
+        self.caller.lookup(action, method, (self.project, self.name, group), (), missing)
+
+    def check_groups_exist(self, groups):
+        """Fail before any write when a group to apply to is missing; in check mode warn (an earlier task of
+        the run may create it)."""
+        for group in groups:
+            self.caller.lookup('GetMachineGroup', 'get_machine_group', (self.project, group), (), dict(
+                self.parents, MachineGroupNotExist='machine_groups: machine group %s does not exist in project %s; '
+                'create it first (alicloud_ops.logging.sls_machine_group)' % (group, self.project)))
+
+
+def desired_body(params):
+    if params['pipeline'] is not None:
+        return 'pipeline', pipeline_config_body(params['name'], params['logstore'], params['pipeline'],
+                                                params['log_sample'])
+    return 'legacy', syslog_config_body(params['name'], params['logstore'], params['tag'], params['local_storage'],
+                                        params['input_detail'], params['log_sample'])
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=sls_argument_spec(
+            project=dict(type='str', required=True),
+            name=dict(type='str', required=True, aliases=['config']),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            logstore=dict(type='str'),
+            tag=dict(type='str'),
+            local_storage=dict(type='bool', default=True),
+            input_detail=dict(type='dict', default={}),
+            log_sample=dict(type='str'),
+            pipeline=dict(type='dict'),
+            machine_groups=dict(type='list', elements='str'),
+            purge_machine_groups=dict(type='bool', default=True),
+        ),
+        mutually_exclusive=[('tag', 'pipeline')],
+        required_if=[('state', 'present', ['logstore'])],
+        supports_check_mode=True,
+    )
+    check_params(module)
+    params = module.params
+    tasks = ConfigTasks(module, SlsCaller(module))
+    present = params['state'] == 'present'
+    form, body = desired_body(params) if present else ('legacy', None)
+    other = 'legacy' if form == 'pipeline' else 'pipeline'
+    current = tasks.get(form)
+    if current is None:
+        current = tasks.get(other)
+    groups_before = tasks.applied_groups() if current else []
+
+    if not present:
+        attach, detach, changes, after = [], groups_before, (['deleted'] if current else []), None
+    else:
+        if current is None or current['form'] != form:
+            # Checks the logstore (and project) first, so a missing one gets a message naming the option.
+            tasks.caller.lookup('GetLogStore', 'get_logstore', (params['project'], params['logstore']), (), dict(
+                tasks.parents, LogStoreNotExist='logstore: logstore %s does not exist in project %s; create it '
+                'first (alicloud_ops.logging.sls_logstore)' % (params['logstore'], params['project'])))
+        after, changes = plan_config(current, body, form)
+        wanted = params['machine_groups']
+        if 'form' in changes and wanted is None:
+            wanted = groups_before
+        attach, detach = plan_attachments(groups_before, wanted, params['purge_machine_groups'])
+        if 'form' in changes:
+            # Recreating drops every binding: apply again all the groups the config is to keep.
+            keep = set(wanted or []) | (set() if params['purge_machine_groups'] else set(groups_before))
+            attach, detach = sorted(keep), sorted(set(groups_before) - keep)
+
+    tasks.check_groups_exist(attach)
+    if not module.check_mode:
+        rebuild = 'form' in changes or not present
+        for group in (groups_before if rebuild else detach):
+            tasks.bind(group, attach=False)
+        if current is not None and rebuild:
+            tasks.delete(current['form'])
+        if present and changes:
+            write_body = dict(body, inputDetail=after['inputDetail']) if form == 'legacy' else body
+            if 'logSample' in after:
+                write_body['logSample'] = after['logSample']
+            tasks.write(form, 'create' if current is None or rebuild else 'update', write_body)
+        for group in attach:
+            tasks.bind(group, attach=True)
+        if present:
+            after = tasks.get(form)
+
+    groups_after = sorted((set(groups_before) | set(attach)) - set(detach)) if present else []
+    if present and 'form' in changes:
+        groups_after = sorted(attach)
+    before_view = dict(current, machine_groups=groups_before) if current else {}
+    after_view = dict(after, machine_groups=groups_after) if present else {}
+    module.exit_json(changed=bool(changes or attach or detach), changes=changes, config=(after or current or {}),
+                     machine_groups=groups_after, attached=attach, detached=detach,
+                     diff={'before': before_view, 'after': after_view})
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,183 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: sls_machine_group
+short_description: Manage a Log Service machine group (the hosts a Logtail config applies to)
+description:
+  - Makes sure a machine group exists with the given identification, machine list and attributes, or does not
+    exist.
+  - V(userdefined) identification (the default) keeps working under auto scaling - every host writes the same
+    id into C(/etc/ilogtail/user_defined_id) (M(alicloud_ops.logging.logtail_config), variable
+    C(alicloud_logging_user_defined_ids)), so new instances join with no API call.
+  - V(ip) identification lists the hosts' private IPs, usually taken from the inventory's hostvars.
+  - The machine list is replaced exactly, or only added to with O(append=true).
+version_added: 1.0.0
+author: alicloud_ops.logging contributors
+options:
+  project:
+    description: Project that holds the machine group.
+    type: str
+    required: true
+  name:
+    description: Machine group name (3-128 letters, digits, hyphens and underscores).
+    type: str
+    required: true
+    aliases: [group]
+  state:
+    description: V(present) creates or updates the group, V(absent) deletes it (configs applied to it stay).
+    type: str
+    choices: [present, absent]
+    default: present
+  machine_type:
+    description: How Logtail hosts are recognised - by user-defined id or by IP address.
+    type: str
+    choices: [userdefined, ip]
+    default: userdefined
+  machines:
+    description:
+      - User-defined ids or IP addresses (for O(machine_type=ip)) of the group.
+      - Unset keeps the current list (empty on creation); V([]) empties it unless O(append=true).
+    type: list
+    elements: str
+  append:
+    description: Add O(machines) to the current list instead of replacing it.
+    type: bool
+    default: false
+  group_topic:
+    description: Topic attached to every log collected from the group. Unset keeps the current one.
+    type: str
+  external_name:
+    description: External name attribute of the group. Unset keeps the current one.
+    type: str
+extends_documentation_fragment:
+  - alicloud_ops.logging.sls_auth
+attributes:
+  check_mode:
+    support: full
+    description: Only reads from Log Service and reports what would change.
+  diff_mode:
+    support: full
+    description: Before and after are the group as dicts (machine type, machines, attributes).
+  platform:
+    platforms: all
+    description: Runs where the SDK is installed, usually the controller (a localhost play).
+seealso:
+  - module: alicloud_ops.logging.sls_logtail_config
+  - module: alicloud_ops.logging.logtail_config
+'''
+
+EXAMPLES = r'''
+- name: Group identified by the id every host writes (auto-scaling friendly)
+  alicloud_ops.logging.sls_machine_group:
+    project: web-logs
+    name: web-hosts
+    machines: "{{ alicloud_logging_user_defined_ids }}"
+    group_topic: web
+
+- name: Group of the inventory's private IPs, replaced exactly
+  alicloud_ops.logging.sls_machine_group:
+    project: web-logs
+    name: web-hosts-by-ip
+    machine_type: ip
+    machines: "{{ groups['web'] | map('extract', hostvars, 'private_ip_address') | list }}"
+
+- name: Add two hosts, keep the rest
+  alicloud_ops.logging.sls_machine_group:
+    project: web-logs
+    name: web-hosts-by-ip
+    machine_type: ip
+    machines: [10.0.0.21, 10.0.0.22]
+    append: true
+'''
+
+RETURN = r'''
+machine_group:
+  description: The group after the run (before it, for V(absent)); empty when it does not exist.
+  returned: always
+  type: dict
+  sample: {"name": "web-hosts", "machine_type": "userdefined", "machines": ["alicloud-ops-logging"],
+           "group_type": "", "group_topic": "web", "external_name": ""}
+changes:
+  description: Fields that changed (or would change in check mode); V(created) or V(deleted) for the group.
+  returned: always
+  type: list
+  elements: str
+  sample: [machines]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
+    MachineGroupDetail, SlsCaller, sls_argument_spec)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
+    GROUP_ATTRIBUTE_KEYS, group_attribute_body, group_view, machines_problem, name_problem, plan_group)
+
+
+def check_params(module):
+    params = module.params
+    problems = [('project', name_problem('project', params['project'])),
+                ('name', name_problem('machine_group', params['name']))]
+    problems = ['%s: %s' % (k, p) for k, p in problems if p]
+    machines = machines_problem(params['machine_type'], params['machines'])
+    if machines:
+        problems.append(machines)
+    if problems:
+        module.fail_json(msg='; '.join(problems))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=sls_argument_spec(
+            project=dict(type='str', required=True),
+            name=dict(type='str', required=True, aliases=['group']),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            machine_type=dict(type='str', default='userdefined', choices=['userdefined', 'ip']),
+            machines=dict(type='list', elements='str'),
+            append=dict(type='bool', default=False),
+            group_topic=dict(type='str'),
+            external_name=dict(type='str'),
+        ),
+        supports_check_mode=True,
+    )
+    check_params(module)
+    params = module.params
+    project, name = params['project'], params['name']
+    caller = SlsCaller(module)
+    response = caller.lookup('GetMachineGroup', 'get_machine_group', (project, name),
+                             missing=('MachineGroupNotExist',),
+                             parents={'ProjectNotExist': 'project: project %s does not exist; create it first '
+                                                         '(alicloud_ops.logging.sls_project)' % project})
+    current = group_view(response.get_body()) if response is not None else None
+
+    if params['state'] == 'absent':
+        changes = ['deleted'] if current else []
+        if current and not module.check_mode:
+            caller.call('DeleteMachineGroup', 'delete_machine_group', project, name)
+        module.exit_json(changed=bool(changes), changes=changes, machine_group=current or {},
+                         diff={'before': current or {}, 'after': {}})
+
+    attributes = dict((k, params[k]) for k in GROUP_ATTRIBUTE_KEYS)
+    after, changes = plan_group(current, params['machine_type'], params['machines'], params['append'], attributes)
+    after['name'] = name
+    if changes and not module.check_mode:
+        detail = MachineGroupDetail(name, after['machine_type'], after['machines'], group_type=after['group_type'],
+                                    group_attribute=group_attribute_body(after))
+        if current is None:
+            caller.call('CreateMachineGroup', 'create_machine_group', project, detail)
+        else:
+            caller.call('UpdateMachineGroup', 'update_machine_group', project, detail)
+        after = group_view(caller.call('GetMachineGroup', 'get_machine_group', project, name).get_body())
+    module.exit_json(changed=bool(changes), changes=changes, machine_group=after,
+                     diff={'before': current or {}, 'after': after})
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,126 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: sls_project
+short_description: Create, update or delete a Log Service (SLS) project
+description:
+  - Makes sure a Log Service project exists with the given description, or does not exist.
+  - Talks to Log Service through the official C(aliyun-log-python-sdk); the endpoint is configurable.
+  - Deleting a project deletes everything in it (logstores, machine groups, Logtail configs).
+version_added: 1.0.0
+author: alicloud_ops.logging contributors
+options:
+  name:
+    description: Project name (3-63 lowercase letters, digits and hyphens; globally unique in a region).
+    type: str
+    required: true
+    aliases: [project]
+  description:
+    description: Project description. Unset keeps the current one (empty on creation).
+    type: str
+  state:
+    description: V(present) creates or updates the project, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - alicloud_ops.logging.sls_auth
+attributes:
+  check_mode:
+    support: full
+    description: Only reads from Log Service and reports what would change.
+  diff_mode:
+    support: full
+    description: Before and after are the project as dicts (name, description).
+  platform:
+    platforms: all
+    description: Runs where the SDK is installed, usually the controller (a localhost play).
+seealso:
+  - module: alicloud_ops.logging.sls_logstore
+'''
+
+EXAMPLES = r'''
+- name: Log project for the web fleet
+  alicloud_ops.logging.sls_project:
+    name: web-logs
+    description: syslog of every web host
+    region: cn-hangzhou
+
+- name: Remove the project and everything in it
+  alicloud_ops.logging.sls_project:
+    name: web-logs
+    state: absent
+    endpoint: cn-hangzhou.log.aliyuncs.com
+'''
+
+RETURN = r'''
+project:
+  description: The project after the run (before it, for V(absent)); empty when it does not exist.
+  returned: always
+  type: dict
+  sample: {"name": "web-logs", "description": "syslog of every web host", "region": "cn-hangzhou",
+           "status": "Normal"}
+changes:
+  description: Fields that changed (or would change in check mode); V(created) or V(deleted) for the whole project.
+  returned: always
+  type: list
+  elements: str
+  sample: [description]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import SlsCaller, sls_argument_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
+    name_problem, plan_project, project_view)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=sls_argument_spec(
+            name=dict(type='str', required=True, aliases=['project']),
+            description=dict(type='str'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    name = params['name']
+    problem = name_problem('project', name)
+    if problem:
+        module.fail_json(msg='name: %s' % problem)
+
+    caller = SlsCaller(module)
+    response = caller.lookup('GetProject', 'get_project', (name,), missing=('ProjectNotExist',))
+    current = project_view(response.get_body()) if response is not None else None
+
+    if params['state'] == 'absent':
+        changes = ['deleted'] if current else []
+        if current and not module.check_mode:
+            caller.call('DeleteProject', 'delete_project', name)
+        module.exit_json(changed=bool(changes), changes=changes, project=current or {},
+                         diff={'before': current or {}, 'after': {}})
+
+    after, changes = plan_project(current, params['description'])
+    after['name'] = name
+    if changes and not module.check_mode:
+        if current is None:
+            caller.call('CreateProject', 'create_project', name, after['description'])
+        else:
+            caller.call('UpdateProject', 'update_project', name, after['description'])
+        refreshed = caller.call('GetProject', 'get_project', name)
+        after = project_view(refreshed.get_body())
+    module.exit_json(changed=bool(changes), changes=changes, project=after,
+                     diff={'before': current or {}, 'after': after})
+
+
+if __name__ == '__main__':
+    main()
