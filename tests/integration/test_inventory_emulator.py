@@ -234,3 +234,48 @@ def test_refresh_inventory_playbook(tmp_path, ecs_emulator):
     assert result.rc == 0, result.stdout
     counts = [res for task, res in result.task_results() if task == 'Host count per group']
     assert counts and counts[-1]['msg']['alicloud'] == 3 and counts[-1]['msg']['cn_shanghai'] == 1
+
+
+def copy_inventory_dir(name, tmp_path):
+    target = tmp_path / name
+    target.mkdir()
+    for root, _dirs, files in os.walk(os.path.join(REPO_ROOT, 'inventories', name)):
+        rel = os.path.relpath(root, os.path.join(REPO_ROOT, 'inventories', name))
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for filename in files:
+            with open(os.path.join(root, filename)) as src:
+                (target / rel / filename).write_text(src.read())
+    return str(target)
+
+
+def example_inventory(tmp_path, name, env):
+    """Run an example inventory directory from a temp copy, so its .cache/ lands in tmp_path."""
+    source = copy_inventory_dir(name, tmp_path)
+    cmd = [os.path.join(VENV_BIN, 'ansible-inventory'), '-i', source, '--list']
+    return subprocess.run(cmd, capture_output=True, text=True, env=clean_env(tmp_path, env), cwd=str(tmp_path),
+                          timeout=300)
+
+
+def test_example_production_inventory(tmp_path, ecs_emulator):
+    fixture = json.loads(json.dumps(FIXTURE))
+    fixture['instances'].append({'InstanceId': 'i-quiet', 'RegionId': 'cn-hangzhou', 'Status': 'Running',
+                                 'VpcAttributes': {'PrivateIpAddress': {'IpAddress': ['10.0.9.9']}},
+                                 'Tags': {'logging': 'disabled'}})
+    emu = ecs_emulator(fixture=fixture)
+    (tmp_path / '.aliyun').mkdir()
+    (tmp_path / '.aliyun' / 'config.json').write_text(json.dumps({'current': 'other', 'profiles': [
+        {'name': 'ops', 'mode': 'AK', 'access_key_id': TEST_KEY_ID, 'access_key_secret': TEST_KEY_SECRET}]}))
+    result = example_inventory(tmp_path, 'production', {'ALICLOUD_ECS_ENDPOINT': emu.url})
+    data = listing(result)
+    assert all_hosts(data) == RUNNING_IPS                       # i-quiet excluded by tags logging=disabled
+    assert hosts_of(data, 'env_prod') == {'10.0.1.11', '10.0.2.12'} and hosts_of(data, 'role_db') == {'10.1.1.21'}
+    assert data['_meta']['hostvars']['10.1.1.21']['ansible_host'] == '10.1.1.21'
+    assert glob.glob(str(tmp_path / '.cache' / 'inventory' / '*'))  # jsonfile cache written
+    assert TEST_KEY_SECRET not in open(glob.glob(str(tmp_path / '.cache' / 'inventory' / '*'))[0]).read()
+
+
+def test_example_emulator_inventory(tmp_path, ecs_emulator):
+    emu = ecs_emulator(instances=40, regions=3, access_keys={'emulator-access-key-id': 'emulator-access-key-secret'})
+    data = listing(example_inventory(tmp_path, 'emulator', {'ALICLOUD_ECS_ENDPOINT': emu.url}))
+    assert len(all_hosts(data)) == 40
+    assert set(emu.stats()['by_region']) == {'cn-hangzhou', 'cn-shanghai', 'ap-southeast-1'}
