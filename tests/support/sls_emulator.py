@@ -1,0 +1,58 @@
+"""pytest fixtures for the Log Service half of the emulator (tools/alicloud_emulator/sls.py).
+
+    from tests.support.sls_emulator import sls_emulator, SLS_KEY_ID, SLS_KEY_SECRET  # noqa: F401
+    def test_x(sls_emulator):
+        sls_emulator.sls_state()            # {'projects': {...}}, through GET /_emulator/sls/state
+        sls_auth(sls_emulator)              # module options pointing at it
+"""
+import json
+from urllib.request import Request, urlopen
+
+import pytest
+
+from tools.alicloud_emulator import start_emulator
+
+SLS_KEY_ID = 'LTAI5tSlsEmulatorKey'
+SLS_KEY_SECRET = 'sls-emulator-secret-never-print'
+# Credentials the host's environment may carry; tests must not pick them up.
+CREDENTIAL_ENV = ('ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN',
+                  'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALICLOUD_SECURITY_TOKEN', 'ALICLOUD_SLS_ENDPOINT',
+                  'ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION')
+
+
+@pytest.fixture(scope='module')
+def sls_emulator_server():
+    emu = start_emulator(access_keys={SLS_KEY_ID: SLS_KEY_SECRET}, instances=1, regions=1)
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def sls_emulator(sls_emulator_server, monkeypatch):
+    """The module's emulator with an empty Log Service and zeroed stats; credential env vars cleared."""
+    for name in CREDENTIAL_ENV:
+        monkeypatch.delenv(name, raising=False)
+    with urlopen(Request(sls_emulator_server.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
+        pass
+    sls_emulator_server.reset_stats()
+    return sls_emulator_server
+
+
+def sls_auth(emu, secret=SLS_KEY_SECRET, key_id=SLS_KEY_ID):
+    return {'endpoint': emu.endpoint, 'access_key_id': key_id, 'access_key_secret': secret}
+
+
+def sls_env(emu, secret=SLS_KEY_SECRET, key_id=SLS_KEY_ID):
+    """Environment for a playbook run: credentials and endpoint the way users give them."""
+    return {'ALIBABA_CLOUD_ACCESS_KEY_ID': key_id, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': secret,
+            'ALICLOUD_SLS_ENDPOINT': emu.endpoint}
+
+
+def mutating_calls(emu):
+    """API calls that would change Log Service, by action name."""
+    calls = emu.stats()['calls']
+    return {k: v for k, v in calls.items() if k.startswith(('Create', 'Update', 'Delete', 'Apply', 'Remove'))}
+
+
+def state_json(emu):
+    return json.dumps(emu.sls_state(), sort_keys=True)
