@@ -227,7 +227,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
-    CACHE_FORMAT, InventorySourceError, fetch_records, populate_inventory)
+    CACHE_FORMAT, InventorySourceError, fetch_records, populate_inventory, redact)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -269,7 +269,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 records = fetch_records(self)
             populate_inventory(self, records)
         except InventorySourceError as exc:
-            raise AnsibleError('alicloud_ecs: %s' % to_native(exc))
+            raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
         # Only write what was fetched now: rewriting data read from the cache would reset its age.
         if update_cache:
             self._cache[cache_key] = {'format': CACHE_FORMAT, 'hosts': records}

@@ -9,11 +9,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import time
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import EcsInventoryClient
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_credentials import (
-    CredentialsError, resolve_credentials)
+    ENV_SECRET_KEY, ENV_SECURITY_TOKEN, CredentialsError, resolve_credentials)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import EcsApiError, RetryPolicy
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
     ALL_GROUP, InventoryOptionError, decorate_hostvars, instance_hostvars, plan_hosts)
@@ -26,6 +27,19 @@ CREDENTIAL_OPTIONS = ('access_key', 'secret_key', 'security_token', 'profile', '
 
 class InventorySourceError(Exception):
     """Anything that stops the inventory: bad option, credentials, API failure. Message is user-facing."""
+
+
+def _known_secrets(plugin):
+    values = [plugin.get_option('secret_key'), plugin.get_option('security_token')]
+    values.extend(os.environ.get(name) for name in ENV_SECRET_KEY + ENV_SECURITY_TOKEN)
+    return [value for value in values if value and len(value) >= 4]
+
+
+def redact(plugin, text):
+    """Last line of defence: no message we emit may contain a secret we were given, whatever quoted it."""
+    for secret in _known_secrets(plugin):
+        text = text.replace(secret, '***')
+    return text
 
 
 def _credential_options(plugin):
@@ -59,8 +73,8 @@ def _region_error_handler(plugin, strict):
     def on_region_error(region, error):
         if strict:
             return False
-        plugin.display.warning('alicloud_ecs: skipping region %s (strict_permissions is false): %s'
-                               % (region, error))
+        plugin.display.warning(redact(plugin, 'alicloud_ecs: skipping region %s (strict_permissions is false): %s'
+                                      % (region, error)))
         return True
     return on_region_error
 

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import random
+import re
 import socket
 import time
 
@@ -24,6 +25,15 @@ TRANSIENT_CODES = frozenset([
     'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'ServiceTimeout', 'OperationConflict',
     'LastTokenProcessing', 'UnknownError',
 ])
+
+
+# Transport errors quote request URLs; signed query strings must not reach users, logs or warnings.
+_SIGNED_PARAMS = re.compile(r'((?:Signature|SecurityToken|AccessKeyId|AccessKeySecret|x-acs-security-token)=)'
+                            r'[^&\s\'"]+', re.IGNORECASE)
+
+
+def redact_signed_params(text):
+    return _SIGNED_PARAMS.sub(r'\1***', text)
 
 
 class EcsApiError(Exception):
@@ -83,7 +93,7 @@ def describe_error(exc):
     if status:
         parts.append('HTTP %s' % status)
     parts.append(str(message))
-    return ': '.join(parts)
+    return redact_signed_params(': '.join(parts))
 
 
 def api_error(exc, region_id, attempts=1, action=''):
@@ -124,7 +134,7 @@ class RetryPolicy(object):
                 delay = self._rand() * self.backoff_cap(retry_number)
                 if self._clock() + delay - start > self.deadline:
                     raise EcsApiError(
-                        'transient', '%s: still failing after %d attempts in %.1fs (retry deadline %.0fs); last '
+                        'transient', '%s: still failing after %d attempt(s) in %.1fs (retry deadline %gs); last '
                         'error: %s' % (what, retry_number + 1, self._clock() - start, self.deadline,
                                        describe_error(exc)),
                         region_id=region_id, code=_error_code(exc) or None, attempts=retry_number + 1)

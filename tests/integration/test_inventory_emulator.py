@@ -79,6 +79,17 @@ def listing(result):
     return plain(json.loads(result.stdout))
 
 
+def verbose_listing(tmp_path, source, env=None):
+    """--list -vvvv: the inventory goes to a file since -vvvv writes its own lines to stdout.
+    Returns (data, every character the run printed)."""
+    out = tmp_path / 'listing.json'
+    result = inventory(tmp_path, source, '--list', '-vvvv', '--output', str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout + result.stderr
+    assert 'alicloud_ecs: credentials from' in printed       # really verbose
+    return plain(json.loads(out.read_text())), printed
+
+
 def hosts_of(data, group):
     return set(data.get(group, {}).get('hosts', []))
 
@@ -156,6 +167,19 @@ def test_forbidden_region_strict_fails_and_non_strict_warns(tmp_path, ecs_emulat
     assert 'skipping region cn-shanghai' in lenient.stderr and 'Forbidden' in lenient.stderr
 
 
+def test_unreachable_endpoint_strict_fails_non_strict_warns(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE)
+    emu.stop()    # nothing listens on its port any more: connection refused
+    source = write_config(tmp_path, emu, regions=['cn-hangzhou'], retry_deadline=0.5)
+    strict = inventory(tmp_path, source)
+    assert strict.returncode != 0
+    assert 'API unavailable in region cn-hangzhou' in strict.stderr and 'Connection refused' in strict.stderr
+    data, printed = verbose_listing(tmp_path, write_config(tmp_path, emu, regions=['cn-hangzhou'],
+                                                           retry_deadline=0.5, strict_permissions=False))
+    assert all_hosts(data) == set()
+    assert 'skipping region cn-hangzhou' in printed and TEST_KEY_SECRET not in printed
+
+
 def test_wrong_secret_fails_clearly_without_leaking_it(tmp_path, ecs_emulator):
     emu = ecs_emulator(fixture=FIXTURE)
     wrong = 'Wr0ngSecretValue-must-not-leak'
@@ -200,9 +224,10 @@ def test_cache_is_used_then_flushed(tmp_path, ecs_emulator):
 
 def test_sts_token_reaches_the_request(tmp_path, ecs_emulator):
     emu = ecs_emulator(fixture=FIXTURE, access_keys={'STS.TempKey': 'temp-secret'}, sts_token='token-abc')
-    ok = inventory(tmp_path, write_config(tmp_path, emu, access_key='STS.TempKey', secret_key='temp-secret',
-                                          security_token='token-abc'))
-    assert all_hosts(listing(ok)) == RUNNING_IPS
+    data, printed = verbose_listing(tmp_path, write_config(tmp_path, emu, access_key='STS.TempKey',
+                                                           secret_key='temp-secret', security_token='token-abc'))
+    assert all_hosts(data) == RUNNING_IPS
+    assert 'temp-secret' not in printed and 'token-abc' not in printed
     missing = inventory(tmp_path, write_config(tmp_path, emu, access_key='STS.TempKey', secret_key='temp-secret'))
     assert missing.returncode != 0 and 'InvalidSecurityToken' in missing.stderr
     # Same token from a StsToken profile in ~/.aliyun/config.json, endpoint from the environment.

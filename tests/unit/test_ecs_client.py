@@ -10,7 +10,7 @@ from darabonba.policy.retry import RetryPolicyContext
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import (
     EcsInventoryClient, build_describe_request, parse_endpoint)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import (
-    EcsApiError, RetryPolicy, classify_error)
+    EcsApiError, RetryPolicy, classify_error, describe_error)
 
 
 def client_error(code, status=400, message='boom'):
@@ -97,7 +97,7 @@ def test_deadline_stops_retrying_with_a_clear_message():
     assert err.value.kind == 'transient' and err.value.region_id == 'cn-x'
     assert sum(clock.sleeps) <= 3.0
     assert clock.sleeps == [0.2, 0.4, 0.8, 1.6]          # the next 2.0 would pass the deadline
-    assert 'still failing after 5 attempts' in str(err.value) and 'ServiceUnavailable' in str(err.value)
+    assert 'still failing after 5 attempt(s)' in str(err.value) and 'ServiceUnavailable' in str(err.value)
     assert len(calls) == 5
 
 
@@ -243,3 +243,12 @@ def test_regions_run_concurrently_within_max_workers():
     fakes = dict((r, Slow(r, region_instances(r, 1))) for r in ('a', 'b', 'c', 'd', 'e', 'f'))
     got = make_client(fakes, max_workers=3).fetch(sorted(fakes))
     assert len(got) == 6 and peak[0] == 3
+
+
+def test_signed_query_parameters_never_reach_messages():
+    url = ('/?AccessKeyId=LTAIxyz&Signature=abc%2Fdef&SecurityToken=tok123&RegionId=cn-hangzhou '
+           'x-acs-security-token=tok456')
+    text = describe_error(UnretryableException(RetryPolicyContext(exception=ConnectionError('failed: ' + url))))
+    for secret in ('LTAIxyz', 'abc%2Fdef', 'tok123', 'tok456'):
+        assert secret not in text
+    assert 'RegionId=cn-hangzhou' in text and 'SecurityToken=***' in text
