@@ -27,6 +27,8 @@ description:
     C(~/.aliyun/config.json) (modes AK, StsToken, RamRoleArn, EcsRamRole); the ECS RAM role from the instance
     metadata service. O(role_arn) then assumes a role with whichever source won."
   - Secrets are never written to output, warnings or the cache, which holds instance data only.
+  - With O(cache), data cached for other O(regions), O(filters) or O(endpoint_url) is refetched rather than
+    served; O(hostnames), the filters applied locally and the constructed options apply to cached data too.
 author: alicloud_ops maintainers
 requirements:
   - alibabacloud_ecs20140526
@@ -53,7 +55,8 @@ options:
   filters:
     description:
       - Server-side filters, sent with every DescribeInstances request.
-      - "Keys: C(status) (default C(Running); set to V(null) for every status), C(vpc_id), C(vswitch_id), C(zone_id),
+      - "Keys: C(status) (C(Running) unless given, also when other filters are set; V(null) lists every
+        status), C(vpc_id), C(vswitch_id), C(zone_id),
         C(instance_ids) (at most 100), C(instance_name) (C(*) wildcards), C(instance_type), C(security_group_id),
         C(resource_group_id), C(image_id), C(tags) (a dict of up to 20 tag keys; all must match; a V(null) value
         matches any value)."
@@ -227,7 +230,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
-    CACHE_FORMAT, InventorySourceError, fetch_records, populate_inventory, redact)
+    CACHE_FORMAT, InventorySourceError, fetch_records, populate_inventory, query_fingerprint, redact)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -255,14 +258,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
         records = None
+        query = query_fingerprint(self)
         if use_cache:
             try:
                 cached = self._cache[cache_key]
-                if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT:
-                    records = cached['hosts']
-                    self.display.vvv('alicloud_ecs: %d hosts from the inventory cache' % len(records))
             except KeyError:
-                pass
+                cached = None
+            if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT and cached.get('query') == query:
+                records = cached['hosts']
+                self.display.vvv('alicloud_ecs: %d hosts from the inventory cache' % len(records))
             update_cache = records is None
         try:
             if records is None:
@@ -272,4 +276,4 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
         # Only write what was fetched now: rewriting data read from the cache would reset its age.
         if update_cache:
-            self._cache[cache_key] = {'format': CACHE_FORMAT, 'hosts': records}
+            self._cache[cache_key] = {'format': CACHE_FORMAT, 'query': query, 'hosts': records}

@@ -79,6 +79,20 @@ def _region_error_handler(plugin, strict):
     return on_region_error
 
 
+def effective_filters(plugin):
+    """`filters` with status Running unless the user named a status (null lifts it)."""
+    filters = dict(plugin.get_option('filters') or {})
+    filters.setdefault('status', 'Running')
+    return filters
+
+
+def query_fingerprint(plugin):
+    """What decides which instances the API returns. Stored with the cache: a cache filled for other
+    regions, filters or endpoint is refetched instead of served (secrets are not part of it)."""
+    return {'regions': sorted(plugin.get_option('regions') or []), 'filters': effective_filters(plugin),
+            'endpoint_url': plugin.get_option('endpoint_url') or ''}
+
+
 def fetch_records(plugin):
     """API -> list of hostvars dicts (instance data only: this is what the cache stores)."""
     client = build_client(plugin)
@@ -86,7 +100,7 @@ def fetch_records(plugin):
     strict = plugin.get_option('strict_permissions')
     try:
         regions = plugin.get_option('regions') or client.describe_regions()
-        instances = client.fetch(regions, plugin.get_option('filters'), _region_error_handler(plugin, strict))
+        instances = client.fetch(regions, effective_filters(plugin), _region_error_handler(plugin, strict))
     except EcsApiError as exc:
         what = {'auth': 'authentication failed', 'permission': 'permission denied',
                 'transient': 'API unavailable'}.get(exc.kind, 'API request failed')

@@ -221,6 +221,13 @@ def test_cache_is_used_then_flushed(tmp_path, ecs_emulator):
     assert flushed == first
     assert emu.stats()['calls']['DescribeInstances'] == 2 * calls_after_first['DescribeInstances']
 
+    # Other filters in the same file: the cache no longer answers the query, so it is refetched.
+    source = write_config(tmp_path, emu, cache=True, cache_plugin='ansible.builtin.jsonfile',
+                          cache_connection=str(cache_dir), cache_timeout=3600, filters={'vpc_id': 'vpc-sh'})
+    narrowed = listing(inventory(tmp_path, source))
+    assert all_hosts(narrowed) == {'10.1.1.21'}     # status Running still applies with other filters
+    assert emu.stats()['calls']['DescribeInstances'] == 3 * calls_after_first['DescribeInstances']
+
 
 def test_sts_token_reaches_the_request(tmp_path, ecs_emulator):
     emu = ecs_emulator(fixture=FIXTURE, access_keys={'STS.TempKey': 'temp-secret'}, sts_token='token-abc')
