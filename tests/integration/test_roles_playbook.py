@@ -175,6 +175,7 @@ def test_decommission_refuses_while_the_queue_has_not_drained(bed):
         handle.write('queued\n')
     stuck = bed.run(DECOMMISSION)
     assert stuck.rc != 0 and 'Wait until the forward queue has drained' in stuck.stdout
+    assert 'was not applied' in stuck.stdout  # the one restart could not happen without systemd
     assert os.path.exists(bed.path('/etc/rsyslog.d/60-logtail.conf'))
     assert os.path.exists(bed.path('/usr/local/ilogtail/ilogtail_config.json'))
 
