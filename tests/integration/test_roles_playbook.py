@@ -198,3 +198,24 @@ def test_installed_agent_receives_syslog_through_the_role_dropin(bed):
     fields = lines[0].split(' ', 10)
     assert fields[0] == '0.1' and fields[1] == SYS_TAG and fields[4] == 'web1'
     assert fields[7:9] == ['myapp', '4242'] and fields[10] == 'hello from the role test'
+
+
+def _ansible(tool, *args):
+    return subprocess.run([os.path.join(playbook_runner.VENV_BIN, tool)] + list(args), cwd=REPO,
+                          env=dict(os.environ, **playbook_runner.ansible_env(ISOLATED)),
+                          capture_output=True, text=True)
+
+
+def test_playbooks_pass_syntax_check():
+    proc = _ansible('ansible-playbook', '--syntax-check', 'site.yml', 'playbooks/decommission.yml')
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize('kind, name, needle', [
+    ('module', 'alicloud_ops.logging.systemd_unit', 'service_state'),
+    ('role', 'alicloud_ops.logging.logtail', 'logtail_restart_sec'),
+    ('role', 'alicloud_ops.logging.rsyslog_forward', 'alicloud_logging_sys_tag'),
+])
+def test_ansible_doc_renders(kind, name, needle):
+    proc = _ansible('ansible-doc', '-t', kind, name)
+    assert proc.returncode == 0 and needle in proc.stdout, proc.stdout + proc.stderr
