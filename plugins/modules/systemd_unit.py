@@ -333,7 +333,7 @@ def main():
             why = ('root=%s is an offline system tree' % root) if root else \
                 'systemd is not running on this host (no /run/systemd/system)'
             warnings.append('service_state=%s was not applied to %s: %s; the unit file and the enabled '
-                            'state were handled offline' % (p['service_state'], p['name'], why))
+                            'state are handled offline' % (p['service_state'], p['name'], why))
     for warning in warnings:
         module.warn(warning)
 
