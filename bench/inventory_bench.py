@@ -15,6 +15,7 @@ ratios to the floor are the figures that matter (goal: cold <= 1.3x, cached <= 1
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -167,6 +168,7 @@ def main():
         cached_calls = sum(emu.stats()['calls'].values())
     finally:
         emu.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
     print('alicloud_ecs inventory benchmark: %d instances over %d regions, emulator latency %g ms, median of %d'
           % (opts.instances, opts.regions, opts.latency_ms, opts.repeat))
