@@ -68,8 +68,9 @@ def _check_formats(value):
         if not isinstance(entry, dict) or set(entry) != set(['version', 'fields']):
             raise ConfigError(where, 'must be a dict with exactly the keys version and fields')
         fields = entry['fields']
-        if not isinstance(fields, list) or not fields or not all(isinstance(f, str) and f for f in fields):
-            raise ConfigError(where + '.fields', 'must be a non-empty list of field names')
+        # Alibaba's documented value for the built-in "0.1" layout is an empty list, so [] is valid.
+        if not isinstance(fields, list) or not all(isinstance(f, str) and f for f in fields):
+            raise ConfigError(where + '.fields', 'must be a list of field names (empty for a built-in layout)')
         if not isinstance(entry['version'], str) or not entry['version']:
             raise ConfigError(where + '.version', 'must be a non-empty string such as "0.1"')
         formats.append(OrderedDict([('version', entry['version']), ('fields', list(fields))]))

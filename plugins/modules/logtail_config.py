@@ -48,7 +48,7 @@ options:
         type: str
         required: true
       fields:
-        description: Field names in line order.
+        description: Field names in line order; an empty list for a built-in layout such as V(0.1) (the seed's value).
         type: list
         elements: str
         required: true
@@ -131,7 +131,7 @@ EXAMPLES = r'''
     streamlog_tcp_port: 11111
     streamlog_formats:
       - version: "0.1"
-        fields: [sys_tag, time, ip, hostname, pri_text, protocol_version, app_name, procid, msgid, msg]
+        fields: []   # the built-in 0.1 layout of the ALI_LOG_FMT line
     cpu_usage_limit: 0.5
     mem_usage_limit: 512
     extra_config:

@@ -105,11 +105,13 @@ def test_ipv6_address_is_fine():
 def test_streamlog_formats_normalised():
     value = m.check_typed_value('streamlog_formats', [{'fields': ['sys_tag', 'msg'], 'version': '0.1'}])
     assert json.dumps(value) == '[{"version": "0.1", "fields": ["sys_tag", "msg"]}]'
+    seed = m.check_typed_value('streamlog_formats', [{'version': '0.1', 'fields': []}])
+    assert json.dumps(seed) == '[{"version": "0.1", "fields": []}]'
 
 
 @pytest.mark.parametrize('entry, field', [
     ({'version': '0.1'}, 'streamlog_formats[0]'),
-    ({'version': '0.1', 'fields': [], }, 'streamlog_formats[0].fields'),
+    ({'version': '0.1', 'fields': 'a'}, 'streamlog_formats[0].fields'),
     ({'version': '0.1', 'fields': ['a', 3]}, 'streamlog_formats[0].fields'),
     ({'version': '', 'fields': ['a']}, 'streamlog_formats[0].version'),
     ({'version': '0.1', 'fields': ['a'], 'extra': 1}, 'streamlog_formats[0]'),
