@@ -4,6 +4,7 @@ import os
 import time
 
 import pytest
+import yaml
 
 from ansible_collections.alicloud_ops.logging.plugins.modules import rsyslog_dropin
 from tests.integration.rsyslog_bed import REPO_ROOT, RsyslogBed, read_lines, wait_for
@@ -68,10 +69,19 @@ def test_every_field_of_ali_log_fmt_arrives(bed):
             legacy['msgid'], legacy['msg']) == ('authpriv.info', '0', 'sshd', '777', '-', ' rfc3164 field check 6')
 
 
+def role_default(role, name):
+    path = os.path.join(REPO_ROOT, 'roles', role, 'defaults', 'main.yml')
+    with open(path) as handle:
+        return yaml.safe_load(handle)[name]
+
+
 def test_zero_loss_across_receiver_outage_and_rsyslog_restart(bed):
-    # The queue holds the whole backlog in memory so that the restart is what moves it to disk
-    # (saveOnShutdown) and back; see the report on rsyslog 8.2302's disk-assisted spill stalls.
-    write_dropin(bed, sys_tag='zero_loss', queue={'size': 2 * ZERO_LOSS_COUNT})
+    # The queue size the rsyslog_forward role ships: it holds the whole backlog in memory, so the
+    # restart is what moves it to disk (saveOnShutdown) and back. (rsyslogd 8.2302 can stall instead
+    # of spilling when a suspended action's queue is small; see the role's defaults.)
+    queue_size = role_default('rsyslog_forward', 'rsyslog_forward_queue_size')
+    assert queue_size >= ZERO_LOSS_COUNT
+    write_dropin(bed, sys_tag='zero_loss', queue={'size': queue_size})
     bed.start_rsyslogd()
     started = time.monotonic()
     bed.send(['<14>1 2024-05-01T10:00:00Z web-01 app 1 - - zero-loss seq=%d' % i
