@@ -101,7 +101,8 @@ prune_rootfs() {
 }
 
 run_flags() {
-  echo "--tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup:ro --network none --stop-signal SIGRTMIN+3"
+  # max_dgram_qlen: upstream systemd's default; see .config/molecule/config.yml.
+  echo "--tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup:ro --network none --stop-signal SIGRTMIN+3 --sysctl net.unix.max_dgram_qlen=512"
 }
 
 wait_booted() {
