@@ -101,10 +101,15 @@ def changed_tasks(result):
     return sorted(name for name, res in result.task_results() if res.get('changed'))
 
 
+CONTROLLER_ONLY_ACTIONS = ('ansible.builtin.debug', 'debug', 'ansible.builtin.assert', 'assert',
+                           'ansible.builtin.validate_argument_spec', 'validate_argument_spec')
+
+
 def module_calls(result):
-    """Tasks that ran a module on the host (argument-spec validation runs on the controller)."""
-    return [name for name, res in result.task_results()
-            if not name.startswith('Validating arguments against arg spec')]
+    """Tasks that ran a module on the host; argument-spec validation, debug and assert run on the controller."""
+    return [ev['event_data'].get('task') for ev in result.runner.events
+            if ev.get('event') == 'runner_on_ok'
+            and ev['event_data'].get('task_action') not in CONTROLLER_ONLY_ACTIONS]
 
 
 def rsyslog_config_valid(bed):

@@ -160,6 +160,12 @@ def test_log_service_playbook_drives_from_the_site_variables(sls_emulator, tmp_p
                        extravars={'alicloud_logging_manage_log_service': False})
     assert off.rc == 0 and off.changed == 0 and sls_emulator.stats()['calls'].get('CreateProject') == 1
 
+    # No project named and no switch: site.yml's first play says so and calls nothing.
+    unset = run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, envvars=env)
+    assert unset.rc == 0 and unset.changed == 0, unset.stdout
+    assert 'Log Service resources are left alone' in unset.stdout
+    assert sls_emulator.stats()['calls'].get('CreateProject') == 1
+
 
 def test_ip_machine_group_from_inventory_hostvars(sls_emulator, tmp_path):
     inventory = tmp_path / 'hosts.yml'
