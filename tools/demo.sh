@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The one-command demo (`make demo`): three Debian containers running systemd, registered as ECS
+# instances in the project's ECS API emulator, found by the real alicloud_ecs inventory plugin and
+# set up by the real site.yml; it ends by showing, per host, a syslog line that went
+# logger -> rsyslog -> Logtail's syslog port. Run it again: nothing changes (changed=0), and faster.
+# tools/demo-clean.sh (`make demo-clean`) removes everything it started.
+#
+# Everything stays on this machine: Ansible reaches the containers with `docker exec`, the emulator
+# listens on 127.0.0.1, and each container installs the Logtail TEST STAND-IN from a mirror on its
+# own loopback (the real Logtail cannot be downloaded here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+STATE=.cache/demo
+VENV=$REPO/.venv/bin
+# name distro region role private-ip
+HOSTS=(
+  "alicloud-demo-web-1 bookworm cn-hangzhou web 172.16.1.11"
+  "alicloud-demo-web-2 bookworm cn-shanghai web 172.17.1.12"
+  "alicloud-demo-api-1 trixie   cn-hangzhou api 172.16.2.21"
+)
+ACCESS_KEY_ID=alicloud-ops-demo-key-id          # as in inventories/demo/demo.alicloud_ecs.yml
+ACCESS_KEY_SECRET=alicloud-ops-demo-key-secret
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+step "Host packages, venv and the container bed"
+bash tools/setup-host.sh
+bash tools/setup-venv.sh
+bash tools/containerbed.sh ensure
+mkdir -p "$STATE"
+
+step "Demo hosts (systemd containers)"
+for h in "${HOSTS[@]}"; do
+  read -r name distro _ <<<"$h"
+  bash tools/containerbed.sh run "$name" "$distro"
+  echo "$name" >>"$STATE/containers"
+done
+sort -u -o "$STATE/containers" "$STATE/containers"
+echo "running: $(tr '\n' ' ' <"$STATE/containers")"
+
+step "ECS API emulator with the hosts as instances in two regions"
+write_fixture() {
+  local sep="" name distro region role ip zone
+  printf '{"regions": [{"RegionId": "cn-hangzhou", "LocalName": "China (Hangzhou)"},\n'
+  printf '             {"RegionId": "cn-shanghai", "LocalName": "China (Shanghai)"}],\n "instances": ['
+  for h in "${HOSTS[@]}"; do
+    read -r name distro region role ip <<<"$h"
+    zone="$region-h"
+    printf '%s\n  {"InstanceId": "i-%s", "InstanceName": "%s", "HostName": "%s", "RegionId": "%s",' \
+      "$sep" "$(echo -n "$name" | sha256sum | cut -c1-20)" "$name" "$name" "$region"
+    printf ' "ZoneId": "%s", "OSName": "Debian %s", "InstanceType": "ecs.g7.large",' "$zone" "$distro"
+    printf ' "VpcAttributes": {"VpcId": "vpc-demo-%s", "PrivateIpAddress": {"IpAddress": ["%s"]}},' "$region" "$ip"
+    printf ' "Tags": {"env": "demo", "role": "%s"}}' "$role"
+    sep=","
+  done
+  printf '\n]}\n'
+}
+write_fixture >"$STATE/ecs-fixture.json"
+emulator_alive() { [ -f "$STATE/emulator.pid" ] && kill -0 "$(cat "$STATE/emulator.pid")" 2>/dev/null; }
+if emulator_alive && cmp -s "$STATE/ecs-fixture.json" "$STATE/ecs-fixture.served.json"; then
+  echo "already running (pid $(cat "$STATE/emulator.pid"))"
+else
+  if emulator_alive; then kill "$(cat "$STATE/emulator.pid")"; sleep 0.5; fi
+  cp "$STATE/ecs-fixture.json" "$STATE/ecs-fixture.served.json"
+  : >"$STATE/emulator.out"
+  setsid nohup "$VENV/python" -m tools.alicloud_emulator --fixture "$STATE/ecs-fixture.served.json" \
+    --access-key-id "$ACCESS_KEY_ID" --access-key-secret "$ACCESS_KEY_SECRET" \
+    >"$STATE/emulator.out" 2>"$STATE/emulator.err" </dev/null &
+  echo $! >"$STATE/emulator.pid"
+  for _ in $(seq 1 100); do grep -q 'ready at' "$STATE/emulator.out" && break; sleep 0.1; done
+  grep -q 'ready at' "$STATE/emulator.out" || { cat "$STATE/emulator.err" >&2; echo "emulator did not start" >&2; exit 1; }
+fi
+endpoint=$(sed -n 's/.*ready at \(http:[^ ]*\).*/\1/p' "$STATE/emulator.out")
+echo "$(cat "$STATE/emulator.out")"
+
+export ALICLOUD_ECS_ENDPOINT=$endpoint
+export ANSIBLE_CONFIG=$REPO/ansible.cfg
+export PATH=$VENV:$PATH
+
+step "Inventory, through the alicloud_ecs plugin"
+ansible-inventory -i inventories/demo/ --graph
+
+step "Logtail installer mirror (TEST STAND-IN) on each host's 127.0.0.1"
+ansible-playbook -i inventories/demo/ molecule/shared/prepare.yml \
+  -e @molecule/shared/group_vars/all/standin.yml >"$STATE/prepare.log" 2>&1 \
+  || { cat "$STATE/prepare.log"; exit 1; }
+tail -n +2 "$STATE/prepare.log" | sed -n '/PLAY RECAP/,$p'
+
+step "ansible-playbook site.yml -i inventories/demo/"
+site_started=$(date +%s)
+ansible-playbook site.yml -i inventories/demo/ 2>&1 | tee "$STATE/site.log"
+site_rc=${PIPESTATUS[0]}
+[ "$site_rc" -eq 0 ] || { echo "site.yml failed (rc $site_rc)" >&2; exit "$site_rc"; }
+site_secs=$(( $(date +%s) - site_started ))
+changed=$(sed -n 's/.* changed=\([0-9]*\).*/\1/p' "$STATE/site.log" | awk '{s += $1} END {print s + 0}')
+
+step "A syslog line from each host, as Logtail's syslog port received it"
+record=/usr/local/ilogtail/standin_received.log
+token="demo-$(date +%s)-$$"
+for name in $(cat "$STATE/containers"); do
+  docker exec "$name" logger -t demo "hello from $name ($token)"
+done
+for name in $(cat "$STATE/containers"); do
+  line=""
+  for _ in $(seq 1 60); do
+    # Field 8 of the ALI_LOG_FMT line is the app name; other lines may quote the token.
+    line=$(docker exec "$name" awk -v t="$token" '$8 == "demo" && index($0, t)' "$record" 2>/dev/null || true)
+    [ -n "$line" ] && break
+    sleep 0.5
+  done
+  [ -n "$line" ] || { echo "$name: the line did not reach the Logtail port" >&2; exit 1; }
+  printf '%-20s %s\n' "$name" "$line"
+done
+
+step "Done in $(( $(date +%s) - started )) s (site.yml: ${site_secs} s, changed=$changed)"
+echo "Run it again: site.yml reports changed=0. Remove everything: tools/demo-clean.sh (make demo-clean)."
