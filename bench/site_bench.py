@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Benchmark site.yml on the demo's three container hosts (issue 4).
+
+Prints and saves (bench/results/site_bench.json):
+  - wall time of the first site.yml run on fresh hosts and of the idempotent run (median of --repeat);
+  - the floor: a bare `ansible -m ping` over the same hosts and inventory (median of --repeat);
+  - module round trips per host of the idempotent run, counted from ansible-runner's events (every
+    result that carries a module `invocation`, loop items and `until` retries included; action plugins
+    that never reach the host, such as validate_argument_spec or set_fact, are not round trips).
+Goal: idempotent run <= 5 round trips per host (fact gathering included) and <= 5x the ping floor.
+
+Usage: .venv/bin/python bench/site_bench.py [--repeat 3] [--reuse] [--pipelining on|off|both]
+  --reuse      keep the running demo hosts (the "first run" is then not a first run; skipped)
+Hosts come from tools/demo.sh (DEMO_SITE=0: containers, ECS emulator, installer mirrors); without
+--reuse they are rebuilt with tools/demo-clean.sh first. Run tools/demo-clean.sh afterwards to clean up.
+"""
+import argparse
+import collections
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import ansible_runner
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INVENTORY = os.path.join(REPO, 'inventories', 'demo')
+STATE = os.path.join(REPO, '.cache', 'demo')
+ROUND_TRIP_EVENTS = ('runner_on_ok', 'runner_on_failed', 'runner_item_on_ok', 'runner_item_on_failed')
+
+
+def prepare_hosts(reuse):
+    if not reuse:
+        subprocess.run(['bash', os.path.join(REPO, 'tools', 'demo-clean.sh')], check=True)
+    subprocess.run(['bash', os.path.join(REPO, 'tools', 'demo.sh')], check=True,
+                   env=dict(os.environ, DEMO_SITE='0'), stdout=subprocess.DEVNULL)
+    with open(os.path.join(STATE, 'emulator.out')) as handle:
+        return handle.read().split('ready at ', 1)[1].split()[0]
+
+
+def runner_env(endpoint, pipelining):
+    return {
+        'ANSIBLE_CONFIG': os.path.join(REPO, 'ansible.cfg'),
+        'ALICLOUD_ECS_ENDPOINT': endpoint,
+        'ANSIBLE_PIPELINING': '1' if pipelining else '0',
+        'PATH': os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''),
+    }
+
+
+def round_trips(events):
+    """Module executions per host: results with a module invocation, plus `until` retries."""
+    per_host = collections.Counter()
+    for event in events:
+        data = event.get('event_data', {})
+        host = data.get('host')
+        if not host:
+            continue
+        if event['event'] in ROUND_TRIP_EVENTS and 'invocation' in (data.get('res') or {}):
+            per_host[host] += 1
+        elif event['event'] == 'runner_retry':
+            per_host[host] += 1
+    return dict(per_host)
+
+
+def timed_run(env, **kwargs):
+    private = tempfile.mkdtemp(prefix='site_bench_')
+    started = time.monotonic()
+    runner = ansible_runner.run(private_data_dir=private, inventory=INVENTORY, envvars=env, quiet=True,
+                                project_dir=REPO, **kwargs)
+    elapsed = time.monotonic() - started
+    if runner.rc != 0:
+        sys.exit('bench: %s failed (rc %s); see %s' % (kwargs, runner.rc, private))
+    stats = runner.stats or {}
+    changed = sum((stats.get('changed') or {}).values())
+    return elapsed, changed, round_trips(runner.events)
+
+
+def measure(endpoint, pipelining, repeat, first_run):
+    env = runner_env(endpoint, pipelining)
+    playbook = os.path.join(REPO, 'site.yml')
+    result = {'pipelining': pipelining}
+    if first_run:
+        seconds, changed, trips = timed_run(env, playbook=playbook)
+        result['first_run'] = {'seconds': round(seconds, 2), 'changed': changed, 'round_trips': trips}
+    idempotent = [timed_run(env, playbook=playbook) for _ in range(repeat)]
+    ping = [timed_run(env, module='ansible.builtin.ping', host_pattern='all') for _ in range(repeat)]
+    trips = idempotent[-1][2]
+    idem_seconds = statistics.median(run[0] for run in idempotent)
+    ping_seconds = statistics.median(run[0] for run in ping)
+    result.update({
+        'idempotent_run': {'seconds_median': round(idem_seconds, 2),
+                           'seconds_all': [round(run[0], 2) for run in idempotent],
+                           'changed': [run[1] for run in idempotent], 'round_trips': trips},
+        'ping_floor': {'seconds_median': round(ping_seconds, 2),
+                       'seconds_all': [round(run[0], 2) for run in ping], 'round_trips': ping[-1][2]},
+        'idempotent_over_ping': round(idem_seconds / ping_seconds, 2),
+        'max_round_trips_per_host': max(trips.values()) if trips else 0,
+    })
+    return result
+
+
+def report(result):
+    mode = 'pipelining on' if result['pipelining'] else 'pipelining off'
+    print('\n== site.yml on %d demo hosts (%s)' % (len(result['idempotent_run']['round_trips']), mode))
+    if 'first_run' in result:
+        first = result['first_run']
+        print('first run           %6.2f s  changed=%d' % (first['seconds'], first['changed']))
+    idem, ping = result['idempotent_run'], result['ping_floor']
+    print('idempotent run      %6.2f s  (runs: %s, changed: %s)' % (
+        idem['seconds_median'], idem['seconds_all'], idem['changed']))
+    print('ping floor          %6.2f s  (runs: %s)' % (ping['seconds_median'], ping['seconds_all']))
+    ratio_ok = result['idempotent_over_ping'] <= 5
+    trips_ok = result['max_round_trips_per_host'] <= 5
+    print('idempotent / ping   %6.2f x  goal <= 5x: %s' % (result['idempotent_over_ping'],
+                                                          'met' if ratio_ok else 'NOT met'))
+    print('round trips / host  %s  goal <= 5: %s' % (idem['round_trips'], 'met' if trips_ok else 'NOT met'))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--reuse', action='store_true')
+    parser.add_argument('--pipelining', choices=['on', 'off', 'both'], default='both')
+    args = parser.parse_args(argv)
+    modes = {'on': [True], 'off': [False], 'both': [False, True]}[args.pipelining]
+    results = []
+    for pipelining in modes:
+        # A first run needs fresh hosts: rebuild them before each mode unless told to reuse.
+        endpoint = prepare_hosts(args.reuse)
+        result = measure(endpoint, pipelining, args.repeat, first_run=not args.reuse)
+        report(result)
+        results.append(result)
+    out_dir = os.path.join(REPO, 'bench', 'results')
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, 'site_bench.json'), 'w') as handle:
+        json.dump(results, handle, indent=2)
+    print('\nsaved bench/results/site_bench.json; tools/demo-clean.sh removes the hosts')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
