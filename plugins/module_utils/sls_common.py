@@ -165,3 +165,77 @@ class SlsCaller(object):
     def fail(self, err, action):
         self.module.fail_json(msg=describe_sls_error(err, action, self.secrets), error_code=err.get_error_code(),
                               request_id=err.get_request_id() or None, http_status=getattr(err, 'resp_status', None))
+
+
+def project_resource_spec(name_alias, **module_options):
+    """sls_argument_spec plus the options every resource inside a project has: project, name (also called
+    name_alias) and state, then the module's own."""
+    return sls_argument_spec(
+        project=dict(type='str', required=True),
+        name=dict(type='str', required=True, aliases=[name_alias]),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        **module_options)
+
+
+def project_parent(project):
+    """lookup()'s `parents` for a resource inside a project: a missing project names the module that creates it."""
+    return {'ProjectNotExist': 'project: project %s does not exist; create it first '
+                               '(alicloud_ops.logging.sls_project)' % project}
+
+
+class SlsResource(object):
+    """The state flow of a resource the API gets, creates, updates and deletes by its key (project, logstore,
+    machine group): look it up, then delete it (state=absent) or write the planned view and read it back
+    (state=present). Check mode only reads. Both exits return changed, changes, the view under `result_key`
+    and the diff."""
+
+    def __init__(self, module, result_key, api_name, method_name, key_args, view, missing, parents=None):
+        """api_name/method_name: 'LogStore'/'logstore' stand for GetLogStore/get_logstore and the other verbs;
+        key_args address the resource in get and delete, the last one is its name; view turns a get body into
+        the returned dict; missing and parents as for SlsCaller.lookup."""
+        self.module, self.caller = module, SlsCaller(module)
+        self.result_key, self.api_name, self.method_name = result_key, api_name, method_name
+        self.key_args, self.view = tuple(key_args), view
+        self.missing, self.parents = missing, parents
+
+    @classmethod
+    def in_project(cls, module, result_key, api_name, method_name, view, missing):
+        """The resource named by the project and name options (project_resource_spec)."""
+        project = module.params['project']
+        return cls(module, result_key, api_name, method_name, (project, module.params['name']), view,
+                   missing=missing, parents=project_parent(project))
+
+    def _call(self, verb, *args, **kwargs):
+        return self.caller.call(verb.capitalize() + self.api_name, '%s_%s' % (verb, self.method_name),
+                                *args, **kwargs)
+
+    def read_or_exit_absent(self):
+        """The current view, or None when the resource does not exist. With state=absent the module exits
+        here, after deleting the resource (unless check mode)."""
+        response = self.caller.lookup('Get' + self.api_name, 'get_' + self.method_name, self.key_args,
+                                      missing=self.missing, parents=self.parents)
+        current = self.view(response.get_body()) if response is not None else None
+        if self.module.params['state'] != 'absent':
+            return current
+        changes = ['deleted'] if current else []
+        if current and not self.module.check_mode:
+            self._call('delete', *self.key_args)
+        self._exit(changes, current or {}, current or {}, {})
+
+    def exit_present(self, current, after, changes, write_args, write_kwargs=None, create_kwargs=None):
+        """after: the planned view (it gets the resource's name). When anything changes, creates (current None)
+        or updates with write_args and write_kwargs, then reports what the service holds. create_kwargs are
+        settings the API takes on creation only."""
+        after['name'] = self.key_args[-1]
+        if changes and not self.module.check_mode:
+            kwargs = dict(write_kwargs or {})
+            if current is None:
+                kwargs.update(create_kwargs or {})
+            self._call('create' if current is None else 'update', *write_args, **kwargs)
+            after = self.view(self._call('get', *self.key_args).get_body())
+        self._exit(changes, after, current or {}, after)
+
+    def _exit(self, changes, shown, before, after):
+        result = {'changed': bool(changes), 'changes': changes, self.result_key: shown,
+                  'diff': {'before': before, 'after': after}}
+        self.module.exit_json(**result)

@@ -54,15 +54,9 @@ options:
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
 attributes:
-  check_mode:
-    support: full
-    description: Only reads from Log Service and reports what would change.
   diff_mode:
     support: full
     description: Before and after are the logstore settings as dicts.
-  platform:
-    platforms: all
-    description: Runs where the SDK is installed, usually the controller (a localhost play).
 seealso:
   - module: alicloud_ops.logging.sls_project
   - module: alicloud_ops.logging.sls_logtail_config
@@ -102,7 +96,8 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import SlsCaller, sls_argument_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
+    SlsResource, project_resource_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     LOGSTORE_KEYS, logstore_view, name_problem, plan_logstore)
 
@@ -123,10 +118,8 @@ def check_params(module):
 
 def main():
     module = AnsibleModule(
-        argument_spec=sls_argument_spec(
-            project=dict(type='str', required=True),
-            name=dict(type='str', required=True, aliases=['logstore']),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
+        argument_spec=project_resource_spec(
+            'logstore',
             ttl=dict(type='int'),
             shard_count=dict(type='int'),
             auto_split=dict(type='bool'),
@@ -138,35 +131,15 @@ def main():
     )
     check_params(module)
     params = module.params
-    project, name = params['project'], params['name']
-    caller = SlsCaller(module)
-    response = caller.lookup('GetLogStore', 'get_logstore', (project, name), missing=('LogStoreNotExist',),
-                             parents={'ProjectNotExist': 'project: project %s does not exist; create it first '
-                                                         '(alicloud_ops.logging.sls_project)' % project})
-    current = logstore_view(response.get_body()) if response is not None else None
-
-    if params['state'] == 'absent':
-        changes = ['deleted'] if current else []
-        if current and not module.check_mode:
-            caller.call('DeleteLogStore', 'delete_logstore', project, name)
-        module.exit_json(changed=bool(changes), changes=changes, logstore=current or {},
-                         diff={'before': current or {}, 'after': {}})
-
+    resource = SlsResource.in_project(module, 'logstore', 'LogStore', 'logstore', logstore_view, ('LogStoreNotExist',))
+    current = resource.read_or_exit_absent()
     after, changes, warnings = plan_logstore(current, dict((k, params[k]) for k in LOGSTORE_KEYS))
-    after['name'] = name
     for warning in warnings:
         module.warn(warning)
-    if changes and not module.check_mode:
-        settings = dict((k, after[k]) for k in ('ttl', 'auto_split', 'max_split_shard', 'append_meta',
-                                                  'enable_tracking'))
-        if current is None:
-            caller.call('CreateLogStore', 'create_logstore', project, name, shard_count=after['shard_count'],
-                        **settings)
-        else:
-            caller.call('UpdateLogStore', 'update_logstore', project, name, **settings)
-        after = logstore_view(caller.call('GetLogStore', 'get_logstore', project, name).get_body())
-    module.exit_json(changed=bool(changes), changes=changes, logstore=after,
-                     diff={'before': current or {}, 'after': after})
+    # The shard count is only set on creation (see shard_count in DOCUMENTATION).
+    settings = dict((k, after[k]) for k in ('ttl', 'auto_split', 'max_split_shard', 'append_meta', 'enable_tracking'))
+    resource.exit_present(current, after, changes, (params['project'], params['name']), settings,
+                          create_kwargs={'shard_count': after['shard_count']})
 
 
 if __name__ == '__main__':

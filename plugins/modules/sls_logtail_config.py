@@ -84,9 +84,6 @@ attributes:
   diff_mode:
     support: full
     description: Before and after are the config as dicts, with the C(machine_groups) it is applied to.
-  platform:
-    platforms: all
-    description: Runs where the SDK is installed, usually the controller (a localhost play).
 seealso:
   - module: alicloud_ops.logging.sls_machine_group
   - module: alicloud_ops.logging.rsyslog_dropin
@@ -155,7 +152,7 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsCaller, sls_argument_spec)
+    LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsCaller, project_parent, project_resource_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     config_view, name_problem, pipeline_config_body, pipeline_problem, plan_attachments, plan_config,
     syslog_config_body)
@@ -193,8 +190,7 @@ class ConfigTasks(object):
     def __init__(self, module, caller):
         self.module, self.caller = module, caller
         self.project, self.name = module.params['project'], module.params['name']
-        self.parents = {'ProjectNotExist': 'project: project %s does not exist; create it first '
-                                           '(alicloud_ops.logging.sls_project)' % self.project}
+        self.parents = project_parent(self.project)
 
     def get(self, form):
         method, action = FORMS[form][0], 'Get' + FORMS[form][4]
@@ -241,10 +237,8 @@ def desired_body(params):
 
 def main():
     module = AnsibleModule(
-        argument_spec=sls_argument_spec(
-            project=dict(type='str', required=True),
-            name=dict(type='str', required=True, aliases=['config']),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
+        argument_spec=project_resource_spec(
+            'config',
             logstore=dict(type='str'),
             tag=dict(type='str'),
             local_storage=dict(type='bool', default=True),

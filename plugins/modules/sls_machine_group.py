@@ -60,15 +60,9 @@ options:
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
 attributes:
-  check_mode:
-    support: full
-    description: Only reads from Log Service and reports what would change.
   diff_mode:
     support: full
     description: Before and after are the group as dicts (machine type, machines, attributes).
-  platform:
-    platforms: all
-    description: Runs where the SDK is installed, usually the controller (a localhost play).
 seealso:
   - module: alicloud_ops.logging.sls_logtail_config
   - module: alicloud_ops.logging.logtail_config
@@ -116,7 +110,7 @@ changes:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    MachineGroupDetail, SlsCaller, sls_argument_spec)
+    MachineGroupDetail, SlsResource, project_resource_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     GROUP_ATTRIBUTE_KEYS, group_attribute_body, group_view, machines_problem, name_problem, plan_group)
 
@@ -135,10 +129,8 @@ def check_params(module):
 
 def main():
     module = AnsibleModule(
-        argument_spec=sls_argument_spec(
-            project=dict(type='str', required=True),
-            name=dict(type='str', required=True, aliases=['group']),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
+        argument_spec=project_resource_spec(
+            'group',
             machine_type=dict(type='str', default='userdefined', choices=['userdefined', 'ip']),
             machines=dict(type='list', elements='str'),
             append=dict(type='bool', default=False),
@@ -149,34 +141,14 @@ def main():
     )
     check_params(module)
     params = module.params
-    project, name = params['project'], params['name']
-    caller = SlsCaller(module)
-    response = caller.lookup('GetMachineGroup', 'get_machine_group', (project, name),
-                             missing=('MachineGroupNotExist',),
-                             parents={'ProjectNotExist': 'project: project %s does not exist; create it first '
-                                                         '(alicloud_ops.logging.sls_project)' % project})
-    current = group_view(response.get_body()) if response is not None else None
-
-    if params['state'] == 'absent':
-        changes = ['deleted'] if current else []
-        if current and not module.check_mode:
-            caller.call('DeleteMachineGroup', 'delete_machine_group', project, name)
-        module.exit_json(changed=bool(changes), changes=changes, machine_group=current or {},
-                         diff={'before': current or {}, 'after': {}})
-
+    resource = SlsResource.in_project(module, 'machine_group', 'MachineGroup', 'machine_group', group_view,
+                                      ('MachineGroupNotExist',))
+    current = resource.read_or_exit_absent()
     attributes = dict((k, params[k]) for k in GROUP_ATTRIBUTE_KEYS)
     after, changes = plan_group(current, params['machine_type'], params['machines'], params['append'], attributes)
-    after['name'] = name
-    if changes and not module.check_mode:
-        detail = MachineGroupDetail(name, after['machine_type'], after['machines'], group_type=after['group_type'],
-                                    group_attribute=group_attribute_body(after))
-        if current is None:
-            caller.call('CreateMachineGroup', 'create_machine_group', project, detail)
-        else:
-            caller.call('UpdateMachineGroup', 'update_machine_group', project, detail)
-        after = group_view(caller.call('GetMachineGroup', 'get_machine_group', project, name).get_body())
-    module.exit_json(changed=bool(changes), changes=changes, machine_group=after,
-                     diff={'before': current or {}, 'after': after})
+    detail = MachineGroupDetail(params['name'], after['machine_type'], after['machines'],
+                                group_type=after['group_type'], group_attribute=group_attribute_body(after))
+    resource.exit_present(current, after, changes, (params['project'], detail))
 
 
 if __name__ == '__main__':

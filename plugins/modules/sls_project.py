@@ -34,15 +34,9 @@ options:
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
 attributes:
-  check_mode:
-    support: full
-    description: Only reads from Log Service and reports what would change.
   diff_mode:
     support: full
     description: Before and after are the project as dicts (name, description).
-  platform:
-    platforms: all
-    description: Runs where the SDK is installed, usually the controller (a localhost play).
 seealso:
   - module: alicloud_ops.logging.sls_logstore
 '''
@@ -78,7 +72,8 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import SlsCaller, sls_argument_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
+    SlsResource, sls_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     name_problem, plan_project, project_view)
 
@@ -98,28 +93,10 @@ def main():
     if problem:
         module.fail_json(msg='name: %s' % problem)
 
-    caller = SlsCaller(module)
-    response = caller.lookup('GetProject', 'get_project', (name,), missing=('ProjectNotExist',))
-    current = project_view(response.get_body()) if response is not None else None
-
-    if params['state'] == 'absent':
-        changes = ['deleted'] if current else []
-        if current and not module.check_mode:
-            caller.call('DeleteProject', 'delete_project', name)
-        module.exit_json(changed=bool(changes), changes=changes, project=current or {},
-                         diff={'before': current or {}, 'after': {}})
-
+    resource = SlsResource(module, 'project', 'Project', 'project', (name,), project_view, missing=('ProjectNotExist',))
+    current = resource.read_or_exit_absent()
     after, changes = plan_project(current, params['description'])
-    after['name'] = name
-    if changes and not module.check_mode:
-        if current is None:
-            caller.call('CreateProject', 'create_project', name, after['description'])
-        else:
-            caller.call('UpdateProject', 'update_project', name, after['description'])
-        refreshed = caller.call('GetProject', 'get_project', name)
-        after = project_view(refreshed.get_body())
-    module.exit_json(changed=bool(changes), changes=changes, project=after,
-                     diff={'before': current or {}, 'after': after})
+    resource.exit_present(current, after, changes, (name, after['description']))
 
 
 if __name__ == '__main__':
