@@ -2,24 +2,36 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup test unit demo demo-clean build docs-check
+.PHONY: setup test unit demo demo-clean build bench bench-inventory bench-site bench-emulator
 
 setup:
 	bash tools/setup-host.sh
 	bash tools/setup-venv.sh
 
+# Everything: unit, integration (real rsyslogd, playbooks, emulator) and every Molecule scenario.
 test: setup
 	$(VENV)/pytest tests
 
 unit: setup
 	$(VENV)/pytest tests/unit
 
-# Until the container demo lands, the main job runs site.yml on this machine in check mode.
-demo: setup
-	$(VENV)/ansible-playbook site.yml --check --diff
+# The local demo: emulator + container fleet, then site.yml through the dynamic inventory.
+demo:
+	bash tools/demo.sh
 
 demo-clean:
-	@echo "nothing to clean yet"
+	bash tools/demo-clean.sh
 
 build:
 	$(VENV)/ansible-galaxy collection build --force --output-path .cache/build .
+
+bench: bench-inventory bench-site
+
+bench-inventory: setup
+	$(VENV)/python bench/inventory_bench.py
+
+bench-emulator: setup
+	$(VENV)/python bench/emulator_bench.py
+
+bench-site: setup
+	$(VENV)/python bench/site_bench.py
