@@ -26,6 +26,7 @@ log() { echo "containerbed: $*" >&2; }
 image_name() { echo "localhost/alicloud-ops-$1"; }
 
 # A build recipe id: an image built from another package list or mirror is rebuilt, not reused.
+# Bump the trailing version when prune_rootfs changes what goes into the image.
 recipe_id() {
   echo "$1 $PACKAGES $(debian_mirror) v2" | sha256sum | cut -c1-16
 }
