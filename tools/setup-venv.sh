@@ -16,4 +16,4 @@ fi
 # The repo is the collection: link it where ansible.cfg's collections_path looks.
 mkdir -p collections/ansible_collections/alicloud_ops
 ln -sfn ../../.. collections/ansible_collections/alicloud_ops/logging
-echo "setup-venv: ok ($("$venv/bin/ansible" --version | head -1))"
+echo "setup-venv: ok (ansible-core $("$venv/bin/python" -c 'from ansible.release import __version__ as v; print(v)'))"
