@@ -77,6 +77,10 @@ endpoint=$(sed -n 's/.*ready at \(http:[^ ]*\).*/\1/p' "$STATE/emulator.out")
 echo "$(cat "$STATE/emulator.out")"
 
 export ALICLOUD_ECS_ENDPOINT=$endpoint
+# The same emulator serves the Log Service API: site.yml's first play creates the project, logstore,
+# machine group and Logtail syslog config there through the official aliyun-log-python-sdk.
+export ALICLOUD_SLS_ENDPOINT=${endpoint#http://}
+export ALIBABA_CLOUD_ACCESS_KEY_ID=$ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET=$ACCESS_KEY_SECRET
 export ANSIBLE_CONFIG=$REPO/ansible.cfg
 export PATH=$VENV:$PATH
 
@@ -118,6 +122,19 @@ for name in $(cat "$STATE/containers"); do
   [ -n "$line" ] || { echo "$name: the line did not reach the Logtail port" >&2; exit 1; }
   printf '%-20s %s\n' "$name" "$line"
 done
+
+step "Log Service side, as the emulator holds it after site.yml"
+curl -fsS "$endpoint/_emulator/sls/state" | "$VENV/python" -c '
+import json, sys
+for name, project in sorted(json.load(sys.stdin).get("projects", {}).items()):
+    print("project %s: logstores %s" % (name, sorted(project.get("logstores", {}))))
+    for group, detail in sorted(project.get("machinegroups", {}).items()):
+        print("  machine group %s (%s: %s) applied configs %s" % (group, detail.get("machineIdentifyType"),
+              ", ".join(detail.get("machineList", [])), detail.get("appliedConfigs", [])))
+    for config, detail in sorted(project.get("configs", {}).items()):
+        print("  logtail config %s: %s input, tag %r -> logstore %s" % (config, detail.get("inputType"),
+              detail.get("inputDetail", {}).get("tag"), detail.get("outputDetail", {}).get("logstoreName")))
+'
 
 step "Done in $(( $(date +%s) - started )) s (site.yml: ${site_secs} s, changed=$changed)"
 echo "Run it again: site.yml reports changed=0. Remove everything: tools/demo-clean.sh (make demo-clean)."
