@@ -2,14 +2,18 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup test unit demo demo-clean build bench bench-inventory bench-site bench-emulator
+.PHONY: setup bed test unit demo demo-clean build bench bench-inventory bench-site bench-emulator
 
 setup:
 	bash tools/setup-host.sh
 	bash tools/setup-venv.sh
 
-# Everything: unit, integration (real rsyslogd, playbooks, emulator) and every Molecule scenario.
-test: setup
+# Docker engine + the cached Debian 12/13 systemd base images (Molecule, the demo).
+bed: setup
+	bash tools/containerbed.sh ensure
+
+# Everything: unit, integration (real rsyslogd, playbooks, emulator), every Molecule scenario, the demo.
+test: bed
 	$(VENV)/pytest tests
 
 unit: setup
