@@ -81,6 +81,9 @@ export ALICLOUD_ECS_ENDPOINT=$endpoint
 # machine group and Logtail syslog config there through the official aliyun-log-python-sdk.
 export ALICLOUD_SLS_ENDPOINT=${endpoint#http://}
 export ALIBABA_CLOUD_ACCESS_KEY_ID=$ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET=$ACCESS_KEY_SECRET
+# For running ansible by hand against the demo (`set -a; . .cache/demo/env; set +a`) and for bench/.
+printf '%s\n' "ALICLOUD_ECS_ENDPOINT=$ALICLOUD_ECS_ENDPOINT" "ALICLOUD_SLS_ENDPOINT=$ALICLOUD_SLS_ENDPOINT" \
+  "ALIBABA_CLOUD_ACCESS_KEY_ID=$ACCESS_KEY_ID" "ALIBABA_CLOUD_ACCESS_KEY_SECRET=$ACCESS_KEY_SECRET" >"$STATE/env"
 export ANSIBLE_CONFIG=$REPO/ansible.cfg
 export PATH=$VENV:$PATH
 
