@@ -11,10 +11,15 @@ if [ -f "$STATE/emulator.pid" ]; then
     kill "$pid" && echo "demo-clean: stopped the ECS emulator (pid $pid)"
   fi
 fi
-if [ -f "$STATE/containers" ] && docker info >/dev/null 2>&1; then
-  # shellcheck disable=SC2046
-  bash tools/containerbed.sh rm $(cat "$STATE/containers")
-  echo "demo-clean: removed containers $(tr '\n' ' ' <"$STATE/containers")"
+if docker info >/dev/null 2>&1; then
+  # The demo's hosts are the alicloud-demo-* containers, also those of a demo started from another checkout
+  # or whose state was lost.
+  names=$( (cat "$STATE/containers" 2>/dev/null; docker ps -a --format '{{.Names}}' --filter name=^alicloud-demo-) | sort -u)
+  if [ -n "$names" ]; then
+    # shellcheck disable=SC2086
+    bash tools/containerbed.sh rm $names
+    echo "demo-clean: removed containers $(echo $names)"
+  fi
 fi
 rm -rf "$STATE"
 echo "demo-clean: done"
