@@ -26,6 +26,7 @@ from urllib.request import Request, urlopen
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [REPO_ROOT, os.path.join(REPO_ROOT, 'collections')]
 
+from tests.support.inventory_json import plain  # noqa: E402
 from tests.support.playbook_runner import VENV_BIN, ansible_env  # noqa: E402
 
 KEY_ID, KEY_SECRET = 'LTAI5tBenchKey', 'bench-secret'
@@ -65,16 +66,6 @@ def run_inventory(source, *args, env):
     if result.returncode != 0 or 'WARNING' in result.stderr:
         raise SystemExit('ansible-inventory %s failed:\n%s' % (' '.join(args), result.stderr[-3000:]))
     return elapsed, result.stdout
-
-
-def plain(value):
-    if isinstance(value, dict):
-        if set(value) == {'__ansible_unsafe'}:
-            return value['__ansible_unsafe']
-        return dict((k, plain(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def write_floor_script(workdir, listing):

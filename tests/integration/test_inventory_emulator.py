@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_emulator  # noqa: F401 (fixture)
+from tests.support.inventory_json import plain
 from tests.support.playbook_runner import REPO_ROOT, VENV_BIN, ansible_env, run_playbook
 
 FIXTURE = {
@@ -61,17 +62,6 @@ def inventory(tmp_path, source, *args, env=None):
     cmd = [os.path.join(VENV_BIN, 'ansible-inventory'), '-i', source] + list(args or ['--list'])
     return subprocess.run(cmd, capture_output=True, text=True, env=clean_env(tmp_path, env), cwd=REPO_ROOT,
                           timeout=300)
-
-
-def plain(value):
-    """ansible-inventory marks API strings as unsafe ({"__ansible_unsafe": s}): they are never templated."""
-    if isinstance(value, dict):
-        if set(value) == {'__ansible_unsafe'}:
-            return value['__ansible_unsafe']
-        return dict((k, plain(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def listing(result):
