@@ -39,6 +39,7 @@ QUEUE_DEFAULTS = {
     'low_watermark': None,
     'checkpoint_interval': None,
     'timeout_enqueue': None,
+    'dequeue_batch_size': None,
 }
 ACTION_DEFAULTS = {
     'resume_retry_count': -1,
@@ -73,9 +74,24 @@ _QUEUE_PARAMS = (
     ('low_watermark', 'queue.lowWatermark'),
     ('checkpoint_interval', 'queue.checkpointInterval'),
     ('timeout_enqueue', 'queue.timeoutEnqueue'),
+    ('dequeue_batch_size', 'queue.dequeueBatchSize'),
 )
 # Only meaningful when the queue can spill to disk; left out otherwise so the file says what it does.
 _DISK_ONLY = ('filename', 'spool_directory', 'max_disk_space', 'save_on_shutdown', 'checkpoint_interval')
+
+# rsyslogd 8.2302's defaults for an action queue: 1000 messages, 128 a batch, and the
+# high/low watermarks at 90 %/70 % of the size.
+RSYSLOG_ACTION_QUEUE_SIZE = 1000
+RSYSLOG_DEQUEUE_BATCH_SIZE = 128
+# A disk-assisted memory queue must keep more than one dequeue batch between its high
+# watermark and its size. With less (rsyslog's own 90 % on a queue of 1000 leaves 100 < 128)
+# rsyslogd 8.2302, while the action is suspended, intermittently stops taking messages before
+# or soon after it starts spilling to disk, and loses about one message per queue.timeoutEnqueue
+# (2 s) until the action resumes (measured: tests/integration/test_rsyslog_forward.py and
+# the role's defaults). Where the user sets no watermarks and that would happen, the module
+# writes these fractions of the size instead (measured reliable at size 1000).
+SAFE_HIGH_WATERMARK = 0.5
+SAFE_LOW_WATERMARK = 0.25
 
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
 _SIZE_RE = re.compile(r'^[0-9]+[kKmMgGtT]?$')
@@ -201,11 +217,57 @@ def _check_queue(queue):
     if queue['max_disk_space'] is not None and not _SIZE_RE.match(str(queue['max_disk_space'])):
         raise ValueError('forward.queue.max_disk_space must be a size such as 1g, 512m or 1048576, got %r'
                          % (queue['max_disk_space'],))
-    for key in ('size', 'high_watermark', 'low_watermark', 'checkpoint_interval'):
+    for key in ('size', 'high_watermark', 'low_watermark', 'checkpoint_interval', 'dequeue_batch_size'):
         if queue[key] is not None and (isinstance(queue[key], bool) or int(queue[key]) < 1):
             raise ValueError('forward.queue.%s must be a positive integer, got %r' % (key, queue[key]))
     if queue['timeout_enqueue'] is not None and int(queue['timeout_enqueue']) < 0:
         raise ValueError('forward.queue.timeout_enqueue must be 0 or more milliseconds')
+    _check_watermarks(queue)
+
+
+def _spills_from_memory(queue):
+    return queue['type'] in ('LinkedList', 'FixedArray') and bool(queue['filename'])
+
+
+def _check_watermarks(queue):
+    size = int(queue['size'] or RSYSLOG_ACTION_QUEUE_SIZE)
+    batch = int(queue['dequeue_batch_size'] or RSYSLOG_DEQUEUE_BATCH_SIZE)
+    given_high = queue['high_watermark']
+    if given_high is not None and int(given_high) >= size:
+        raise ValueError('forward.queue.high_watermark (%s) must be below forward.queue.size (%d)'
+                         % (given_high, size))
+    if given_high is not None and _spills_from_memory(queue) and size - int(given_high) <= batch:
+        raise ValueError(
+            'forward.queue.high_watermark (%s) must leave more than forward.queue.dequeue_batch_size (%d) messages '
+            'below forward.queue.size (%d): with less, rsyslogd can stop accepting messages while the receiver '
+            'is down instead of spilling them to disk' % (given_high, batch, size))
+    if _spills_from_memory(queue) and size <= batch + 1:
+        raise ValueError('forward.queue.size (%d) of a disk-assisted queue must be more than '
+                         'forward.queue.dequeue_batch_size (%d) + 1' % (size, batch))
+    high, low = effective_watermarks(queue)
+    if high is not None and low is not None and int(low) >= int(high):
+        raise ValueError('forward.queue.low_watermark (%s) must be below the high watermark (%s)' % (low, high))
+
+
+def effective_watermarks(queue):
+    """(high, low) watermarks to write for ``queue``; None leaves rsyslog's default.
+
+    Only differs from the given values for a disk-assisted memory queue without a high
+    watermark whose rsyslog default (90 % of the size) would leave one dequeue batch or less
+    of room: then the module writes SAFE_HIGH_WATERMARK of the size (never closer to the size
+    than one batch) and, unless given, SAFE_LOW_WATERMARK of it.
+    """
+    high, low = queue['high_watermark'], queue['low_watermark']
+    if high is not None or not _spills_from_memory(queue):
+        return high, low
+    size = int(queue['size'] or RSYSLOG_ACTION_QUEUE_SIZE)
+    batch = int(queue['dequeue_batch_size'] or RSYSLOG_DEQUEUE_BATCH_SIZE)
+    if size - size * 9 // 10 > batch:
+        return high, low
+    high = min(int(size * SAFE_HIGH_WATERMARK), size - batch - 1)
+    if low is None:
+        low = max(1, min(int(size * SAFE_LOW_WATERMARK), high // 2))
+    return high, low
 
 
 def _check_action(action):
@@ -245,9 +307,11 @@ def render_forward_action(forward, indent='    '):
         ('queue.type', queue['type']),
     ]
     disk = is_disk_assisted(queue)
+    values = dict(queue)
+    values['high_watermark'], values['low_watermark'] = effective_watermarks(queue)
     for key, param in _QUEUE_PARAMS:
-        if queue[key] is not None and queue[key] != '' and (disk or key not in _DISK_ONLY):
-            params.append((param, queue[key]))
+        if values[key] is not None and values[key] != '' and (disk or key not in _DISK_ONLY):
+            params.append((param, values[key]))
     params.append(('action.resumeRetryCount', action['resume_retry_count']))
     if action['resume_interval'] is not None:
         params.append(('action.resumeInterval', action['resume_interval']))

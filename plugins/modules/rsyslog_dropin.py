@@ -111,13 +111,25 @@ options:
             type: bool
             default: true
           size:
-            description: C(queue.size), the queue's capacity in messages (rsyslog's default when unset).
+            description: C(queue.size), the queue's capacity in messages (rsyslog's default, 1000, when unset).
             type: int
           high_watermark:
-            description: C(queue.highWatermark), in messages; above it a disk-assisted queue writes to disk.
+            description:
+              - C(queue.highWatermark), in messages; above it a disk-assisted queue writes to disk.
+              - On a disk-assisted LinkedList or FixedArray queue it must leave more than one dequeue batch
+                (O(forward.queue.dequeue_batch_size), rsyslog's default 128) below O(forward.queue.size). With
+                less, rsyslogd 8.2302 intermittently stops accepting messages while the receiver is down instead
+                of spilling them to disk, and loses about one message per C(queue.timeoutEnqueue).
+              - When unset and rsyslog's own default (90% of the size) would leave too little room, as it does for
+                the default size of 1000, the module writes half the size (and a low watermark of a quarter,
+                unless O(forward.queue.low_watermark) is set).
             type: int
           low_watermark:
-            description: C(queue.lowWatermark), in messages.
+            description: C(queue.lowWatermark), in messages; must be below the high watermark.
+            type: int
+          dequeue_batch_size:
+            description: C(queue.dequeueBatchSize), the most messages the action takes from its queue at once
+              (rsyslog's default, 128, when unset).
             type: int
           checkpoint_interval:
             description: C(queue.checkpointInterval), write queue bookkeeping every N messages.
@@ -274,7 +286,7 @@ FORWARD_SPEC = dict(
     queue=dict(type='dict', apply_defaults=True, options=_sub(
         {'type': 'str', 'filename': 'str', 'spool_directory': 'path', 'max_disk_space': 'str',
          'save_on_shutdown': 'bool', 'size': 'int', 'high_watermark': 'int', 'low_watermark': 'int',
-         'checkpoint_interval': 'int', 'timeout_enqueue': 'int'},
+         'checkpoint_interval': 'int', 'timeout_enqueue': 'int', 'dequeue_batch_size': 'int'},
         QUEUE_DEFAULTS, {'type': ['LinkedList', 'FixedArray', 'Direct', 'Disk']})),
     action=dict(type='dict', apply_defaults=True, options=_sub(
         {'resume_retry_count': 'int', 'resume_interval': 'int'}, ACTION_DEFAULTS)),

@@ -80,6 +80,34 @@ def test_memory_queue_leaves_out_disk_parameters():
     assert render.is_disk_assisted(render.normalize_forward({})['queue'])
 
 
+def watermarks(queue):
+    return render.effective_watermarks(render.normalize_forward({'queue': queue})['queue'])
+
+
+def test_small_disk_assisted_queue_gets_watermarks_with_room_for_a_batch():
+    # rsyslog's defaults (size 1000, high watermark 90 %) leave 100 messages, less than one dequeue batch (128):
+    # rsyslogd 8.2302 then can stall instead of spilling, so the module writes half / a quarter of the size.
+    assert watermarks({}) == (500, 250)
+    assert watermarks({'size': 1000}) == (500, 250)
+    assert watermarks({'size': 1000, 'low_watermark': 100}) == (500, 100)
+    assert watermarks({'size': 200}) == (71, 35)
+    text = render.render_forward_action({})
+    assert 'queue.highWatermark="500"' in text and 'queue.lowWatermark="250"' in text
+    assert 'queue.size' not in text
+
+
+def test_watermarks_left_to_rsyslog_when_its_default_leaves_room():
+    assert watermarks({'size': 100000}) == (None, None)
+    assert watermarks({'size': 2000}) == (None, None)
+    assert watermarks({'size': 1000, 'dequeue_batch_size': 16}) == (None, None)
+    assert watermarks({'size': 1000, 'high_watermark': 800}) == (800, None)
+    # Memory-only and pure disk queues never spill from memory, so nothing is added.
+    assert watermarks({'size': 1000, 'filename': ''}) == (None, None)
+    assert watermarks({'type': 'Disk', 'size': 1000}) == (None, None)
+    text = render.render_forward_action({'queue': {'size': 100000, 'dequeue_batch_size': 64}})
+    assert 'Watermark' not in text and 'queue.dequeueBatchSize="64"' in text
+
+
 def test_builtin_template_is_referenced_not_defined():
     text = render.render_forward_dropin({'template': {'name': 'RSYSLOG_SyslogProtocol23Format'}})
     assert 'template(name=' not in text
@@ -104,6 +132,13 @@ def test_custom_format_replaces_the_seed():
     ({'queue': {'spool_directory': 'rel'}}, 'forward.queue.spool_directory'),
     ({'queue': {'max_disk_space': 'lots'}}, 'forward.queue.max_disk_space'),
     ({'queue': {'size': 0}}, 'forward.queue.size'),
+    ({'queue': {'size': 100}}, 'forward.queue.size'),
+    ({'queue': {'dequeue_batch_size': 0}}, 'forward.queue.dequeue_batch_size'),
+    ({'queue': {'high_watermark': 1000}}, 'forward.queue.high_watermark'),
+    ({'queue': {'size': 1000, 'high_watermark': 900}}, 'forward.queue.high_watermark'),
+    ({'queue': {'size': 2000, 'high_watermark': 1950, 'dequeue_batch_size': 64}}, 'forward.queue.high_watermark'),
+    ({'queue': {'size': 1000, 'low_watermark': 500}}, 'forward.queue.low_watermark'),
+    ({'queue': {'size': 1000, 'high_watermark': 500, 'low_watermark': 600}}, 'forward.queue.low_watermark'),
     ({'action': {'resume_retry_count': -2}}, 'forward.action.resume_retry_count'),
     ({'action': {'resume_interval': 0}}, 'forward.action.resume_interval'),
     ({'extra_params': {'bad key': 'x'}}, 'forward.extra_params'),
