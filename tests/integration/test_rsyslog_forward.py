@@ -37,6 +37,25 @@ def sequence_numbers(lines, marker):
     return [int(line.rsplit(marker, 1)[1]) for line in lines if marker in line]
 
 
+def await_delivery(bed, count, timeout, interval, standin_up):
+    """Wait (bounded) until sequence numbers 1..count all reached the stand-in.
+
+    Returns every received number (duplicates included) and the delivery figures; the caller asserts,
+    so the figures are printed whether or not anything is missing."""
+    wanted = set(range(1, count + 1))
+    try:
+        wait_for(lambda: wanted <= set(sequence_numbers(read_lines(bed.record), 'seq=')), timeout,
+                 'all %d messages at the stand-in' % count, interval=interval)
+    except AssertionError:
+        pass  # reported by the caller's comparison, with the figures
+    received = sequence_numbers(read_lines(bed.record), 'seq=')
+    return received, {
+        'sent': count, 'received_lines': len(received), 'unique': len(set(received)),
+        'duplicates': len(received) - len(set(received)), 'missing': len(wanted - set(received)),
+        'seconds_standin_up_to_all_delivered': round(time.monotonic() - standin_up, 1),
+    }
+
+
 def test_every_field_of_ali_log_fmt_arrives(bed):
     write_dropin(bed, sys_tag='web_syslog')
     bed.start_standin()
@@ -97,27 +116,14 @@ def test_zero_loss_across_receiver_outage_and_rsyslog_restart(bed):
     bed.start_standin()
     standin_up = time.monotonic()
 
-    def all_arrived():
-        seqs = sequence_numbers(read_lines(bed.record), 'seq=')
-        return seqs if len(set(seqs)) >= ZERO_LOSS_COUNT else None
-
-    try:
-        wait_for(all_arrived, 120, 'all messages at the stand-in', interval=0.5)
-    finally:
-        received = sequence_numbers(read_lines(bed.record), 'seq=')
-        figures = {
-            'sent': ZERO_LOSS_COUNT, 'received_lines': len(received), 'unique': len(set(received)),
-            'duplicates': len(received) - len(set(received)),
-            'missing': ZERO_LOSS_COUNT - len(set(received) & set(range(1, ZERO_LOSS_COUNT + 1))),
-            'spool_files_after_restart': spooled,
-            'seconds_standin_up_to_all_delivered': round(time.monotonic() - standin_up, 1),
-            'seconds_total': round(time.monotonic() - started, 1),
-        }
-        print('rsyslog zero-loss figures: %s' % json.dumps(figures))
-        results = os.path.join(REPO_ROOT, 'bench', 'results')
-        if os.path.isdir(results):
-            with open(os.path.join(results, 'rsyslog_zero_loss.json'), 'w') as handle:
-                json.dump(figures, handle, indent=2)
+    received, figures = await_delivery(bed, ZERO_LOSS_COUNT, 120, 0.5, standin_up)
+    figures.update({'spool_files_after_restart': spooled,
+                    'seconds_total': round(time.monotonic() - started, 1)})
+    print('rsyslog zero-loss figures: %s' % json.dumps(figures))
+    results = os.path.join(REPO_ROOT, 'bench', 'results')
+    if os.path.isdir(results):
+        with open(os.path.join(results, 'rsyslog_zero_loss.json'), 'w') as handle:
+            json.dump(figures, handle, indent=2)
     assert set(received) == set(range(1, ZERO_LOSS_COUNT + 1))
 
 
@@ -158,22 +164,11 @@ def test_outage_longer_than_the_memory_queue_spills_to_disk_and_loses_nothing(be
     bed.start_standin()
     standin_up = time.monotonic()
 
-    def all_arrived():
-        seqs = sequence_numbers(read_lines(bed.record), 'seq=')
-        return seqs if len(set(seqs)) >= SPILL_COUNT else None
-
-    try:
-        wait_for(all_arrived, 20, 'all messages at the stand-in', interval=0.2)
-    finally:
-        received = sequence_numbers(read_lines(bed.record), 'seq=')
-        figures = {
-            'sent': SPILL_COUNT, 'queue_size': SPILL_QUEUE_SIZE, 'accepted_while_down': len(accepted),
-            'seconds_to_accept': seconds_to_accept, 'spool_files': len(spooled), 'spool_bytes': spool_bytes,
-            'received_lines': len(received), 'duplicates': len(received) - len(set(received)),
-            'missing': SPILL_COUNT - len(set(received) & set(range(1, SPILL_COUNT + 1))),
-            'seconds_standin_up_to_all_delivered': round(time.monotonic() - standin_up, 1),
-        }
-        print('rsyslog spill figures: %s' % json.dumps(figures))
+    received, figures = await_delivery(bed, SPILL_COUNT, 20, 0.2, standin_up)
+    figures.update({'queue_size': SPILL_QUEUE_SIZE, 'accepted_while_down': len(accepted),
+                    'seconds_to_accept': seconds_to_accept, 'spool_files': len(spooled),
+                    'spool_bytes': spool_bytes})
+    print('rsyslog spill figures: %s' % json.dumps(figures))
     assert set(received) == set(range(1, SPILL_COUNT + 1))
     # Delivered from the spool, the queue files go away once rsyslogd stops (decommission relies on that).
     assert bed.stop_rsyslogd() == 0
