@@ -3,13 +3,23 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one way this collection changes a file on a managed host.
 
-Every module computes the wanted content with a pure function, then hands it to
-``ensure_file`` or ``ensure_absent``. Those compute the diff without touching the disk
-(so check mode is exact), run the caller's validator on a private copy of the candidate
-before anything is replaced, and swap the file in with a rename so that readers never
-see half a file.
+Every module computes the wanted content with a pure function, then hands it to a
+``FileSet`` (or, for one file, ``ensure_file`` / ``ensure_absent``). The contract:
 
-Runs on target Python 3.6+: no walrus, no dataclasses.
+1. Plan (``FileSet.want`` / ``FileSet.absent``), touching nothing: the path must be able to
+   hold a regular file (absolute, name length, no directory or file in the way of it or of a
+   parent), mode/owner/group must resolve and be settable by this user, the content must
+   encode as UTF-8, the caller's validator passes on a private copy under ``module.tmpdir``
+   (in check mode too), and the diff, including attribute changes, is computed.
+2. Commit (``FileSet.commit``, skipped in check mode): every new content is written to a temp
+   file beside its target, with its final mode (explicit, so the umask does not matter; a new
+   file gets ``0644`` unless ``mode`` says otherwise) and owner, then all temp files are
+   renamed over their targets and removals happen. A failure before the renames removes the
+   temp files and any directory it created, so a module touching several files changes all
+   of them or none.
+
+Any failure is a ValidationFailed (FileError names the option and the path); no OSError
+escapes as a traceback. Runs on target Python 3.6+: no walrus, no dataclasses.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,24 +28,34 @@ __metaclass__ = type
 
 import os
 import shutil
+import stat
 import tempfile
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_checks import (  # noqa: F401 (re-exported)
+    FileError, ValidationFailed, check_ownership_allowed, check_target, encode_content, os_error, resolve_group,
+    resolve_mode, resolve_owner)
+
 REDACTED = '<redacted: content hidden because it holds secrets>\n'
+DEFAULT_MODE = 0o644
 
 
-class ValidationFailed(Exception):
-    """Raised by a validator; its message is shown to the user as the failure reason."""
-
-
-def read_text(path):
-    """Content of ``path`` as text, or None when there is no such file."""
+def read_bytes(path, field='path'):
+    """Raw content of ``path``, or None when there is no such file."""
     try:
         with open(path, 'rb') as handle:
-            return handle.read().decode('utf-8', errors='surrogateescape')
+            return handle.read()
     except (IOError, OSError) as exc:
         if getattr(exc, 'errno', None) == 2:
             return None
-        raise
+        if os.path.isdir(path):
+            raise FileError(field, path, 'is a directory, not a file')
+        raise os_error(field, path, exc)
+
+
+def read_text(path, field='path'):
+    """Content of ``path`` as text (undecodable bytes kept as surrogates), or None when absent."""
+    data = read_bytes(path, field)
+    return None if data is None else data.decode('utf-8', errors='surrogateescape')
 
 
 def file_diff(path, before, after, secret=False):
@@ -62,87 +82,199 @@ class FileResult:
         self.content_changed = content_changed
 
 
-def _file_args(path, mode, owner, group):
-    # SELinux context and chattr attributes are left as the system sets them.
-    return {'path': path, 'mode': mode, 'owner': owner, 'group': group,
-            'secontext': [None, None, None], 'attributes': None}
-
-
-def validate_candidate(content, basename, validate):
+def validate_candidate(content, basename, validate, tmpdir=None):
     """Write ``content`` to a private temp dir under ``basename`` and call ``validate(path)``.
 
     Works in check mode too: nothing is written beside the real file.
     """
-    workdir = tempfile.mkdtemp(prefix='alicloud_ops_validate_')
+    workdir = tempfile.mkdtemp(prefix='alicloud_ops_validate_', dir=tmpdir)
     try:
         candidate = os.path.join(workdir, basename)
         with open(candidate, 'wb') as handle:
-            handle.write(content.encode('utf-8', errors='surrogateescape'))
+            handle.write(content if isinstance(content, bytes) else content.encode('utf-8', 'surrogateescape'))
         validate(candidate)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _atomic_write(module, path, content):
-    directory = os.path.dirname(path) or '.'
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
-    try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(content.encode('utf-8', errors='surrogateescape'))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if os.path.exists(path):
-            # Keep the old file's mode unless the caller sets one; mkstemp makes 0600.
-            shutil.copymode(path, tmp)
+def _attribute_diff(current, mode, uid, gid):
+    """(before, after) dicts of the attributes that would change on an existing file."""
+    before, after = {}, {}
+    if current is None:
+        return before, after
+    for key, now, wanted in (('mode', stat.S_IMODE(current.st_mode), mode), ('owner', current.st_uid, uid),
+                             ('group', current.st_gid, gid)):
+        if wanted is not None and now != wanted:
+            before[key] = '%04o' % now if key == 'mode' else now
+            after[key] = '%04o' % wanted if key == 'mode' else wanted
+    return before, after
+
+
+class _Planned:
+    def __init__(self, path, field, data=None, mode=None, uid=None, gid=None, missing=(), current=None,
+                 content_changed=False, attrs=None, remove=False):
+        self.path = path
+        self.field = field
+        self.data = data
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.missing = list(missing)
+        self.current = current
+        self.content_changed = content_changed
+        self.attrs = attrs or {}
+        self.remove = remove
+
+
+class FileSet:
+    """Files a module changes together: all of them, or (on any failure) none."""
+
+    def __init__(self, module):
+        self.module = module
+        self.planned = []
+        self.results = []
+
+    def want(self, path, content, mode=None, owner=None, group=None, validate=None, secret=False,
+             create_parent=False, field='path', default_mode=DEFAULT_MODE):
+        """Plan ``path`` to hold exactly ``content`` (and mode/owner/group); returns its FileResult.
+
+        ``validate``: optional callable(candidate_path) that raises ValidationFailed; it runs on a
+        private copy, in check mode as well. ``secret`` hides both sides of the diff. ``field``
+        names the option the path came from in error messages.
+        """
+        current, missing = check_target(path, field, create_parent)
+        data = encode_content(field, path, content)
+        before = read_bytes(path, field) if current is not None else None
+        content_changed = before != data
+        mode = resolve_mode(self.module, path, mode, stat.S_IMODE(current.st_mode) if current else None,
+                            default_mode)
+        uid = resolve_owner(path, owner)
+        gid = resolve_group(path, group)
+        check_ownership_allowed(path, uid, gid, current)
+        attrs_before, attrs_after = _attribute_diff(current, mode, uid, gid)
+        validated = False
+        if validate is not None and content_changed:
+            validate_candidate(data, os.path.basename(path), validate, self.module.tmpdir)
+            validated = True
+        diff = file_diff(path, None if before is None else before.decode('utf-8', 'surrogateescape'), content,
+                         secret=secret)
+        if attrs_after:
+            diff['attributes_before'] = attrs_before
+            diff['attributes_after'] = attrs_after
+        self.planned.append(_Planned(path, field, data, mode, uid, gid, missing, current, content_changed,
+                                     attrs_after))
+        result = FileResult(path, content_changed or bool(attrs_after), diff, validated, content_changed)
+        self.results.append(result)
+        return result
+
+    def absent(self, path, secret=False, field='path'):
+        """Plan ``path`` to be removed; returns its FileResult."""
+        current, _missing = check_target(path, field, False, for_removal=True)
+        before = read_text(path, field) if current is not None else None
+        if before is None:
+            result = FileResult(path, False, file_diff(path, None, None))
         else:
-            os.chmod(tmp, 0o644)
-        module.atomic_move(tmp, path, unsafe_writes=False)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            self.planned.append(_Planned(path, field, current=current, remove=True))
+            result = FileResult(path, True, file_diff(path, before, None, secret=secret), content_changed=True)
+        self.results.append(result)
+        return result
+
+    def commit(self):
+        """Write every planned change (nothing in check mode); returns the FileResults."""
+        if self.module.check_mode:
+            return self.results
+        staged, created = [], []
+        item = None
+        try:
+            for item in self.planned:
+                if item.content_changed:
+                    staged.append((self._stage(item, created), item))
+            for item in self.planned:
+                if not item.content_changed and not item.remove and item.attrs:
+                    self._set_attributes(item)
+            for tmp, item in staged:
+                os.rename(tmp, item.path)
+                staged = [s for s in staged if s[0] != tmp]
+            for item in self.planned:
+                if item.remove:
+                    os.unlink(item.path)
+        except (IOError, OSError) as exc:
+            for tmp, _item in staged:
+                _unlink_quietly(tmp)
+            for directory in reversed(created):
+                try:
+                    os.rmdir(directory)
+                except OSError:
+                    pass
+            raise os_error(item.field, item.path, exc)
+        return self.results
+
+    def _stage(self, item, created):
+        for directory in item.missing:
+            if not os.path.isdir(directory):
+                os.mkdir(directory)
+                os.chmod(directory, 0o755)  # explicit: a 077 umask would make it 0700
+                created.append(directory)
+        directory = os.path.dirname(item.path)
+        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(item.path)[:100], suffix='.tmp',
+                                   dir=directory)
+        try:
+            with os.fdopen(fd, 'wb') as handle:
+                handle.write(item.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, item.mode)
+            uid = item.uid if item.uid is not None else (item.current.st_uid if item.current else -1)
+            gid = item.gid if item.gid is not None else (item.current.st_gid if item.current else -1)
+            if (uid, gid) != (-1, -1):
+                _chown_kept(tmp, uid, gid, item.uid is not None or item.gid is not None)
+            if self.module.selinux_enabled():
+                context = (self.module.selinux_context(item.path) if item.current is not None
+                           else self.module.selinux_default_context(item.path))
+                self.module.set_context_if_different(tmp, context, False)
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        return tmp
+
+    def _set_attributes(self, item):
+        if 'mode' in item.attrs:
+            os.chmod(item.path, item.mode)
+        if 'owner' in item.attrs or 'group' in item.attrs:
+            os.chown(item.path, item.uid if item.uid is not None else -1, item.gid if item.gid is not None else -1)
 
 
-def ensure_file(module, path, content, mode=None, owner=None, group=None, validate=None,
-                secret=False, create_parent=False):
-    """Make ``path`` hold exactly ``content`` (and the given mode/owner/group).
-
-    ``validate``: optional callable(candidate_path) that raises ValidationFailed; it runs on
-    a private copy before the swap, in check mode as well, and a failure leaves the old
-    file byte-identical. ``secret`` hides both sides of the diff.
-    """
-    before = read_text(path)
-    content_changed = before != content
-    diff = file_diff(path, before, content, secret=secret)
-    validated = False
-    if validate is not None and content_changed:
-        validate_candidate(content, os.path.basename(path), validate)
-        validated = True
-    if content_changed and not module.check_mode:
-        parent = os.path.dirname(path)
-        if create_parent and parent and not os.path.isdir(parent):
-            os.makedirs(parent, 0o755)
-        _atomic_write(module, path, content)
-    attrs_changed = False
-    if before is not None or not module.check_mode:
-        # In check mode a file that does not exist yet has no attributes to compare.
-        attr_diff = {}
-        attrs_changed = module.set_fs_attributes_if_different(
-            _file_args(path, mode, owner, group), False, attr_diff)
-        if attrs_changed:
-            for key in ('before', 'after'):
-                if attr_diff.get(key):
-                    diff.setdefault('attributes_%s' % key, {}).update(attr_diff[key])
-    return FileResult(path, content_changed or attrs_changed, diff, validated, content_changed)
+def _chown_kept(path, uid, gid, asked):
+    try:
+        os.chown(path, uid, gid)
+    except OSError:
+        # Keeping an existing file's owner is best effort for a non-root user (as atomic_move does);
+        # an owner the user asked for was checked in planning, so a failure there is real.
+        if asked:
+            raise
 
 
-def ensure_absent(module, path, secret=False):
-    """Remove ``path`` if it exists (honours check mode)."""
-    before = read_text(path)
-    if before is None:
-        return FileResult(path, False, file_diff(path, None, None))
-    if not module.check_mode:
+def _unlink_quietly(path):
+    try:
         os.unlink(path)
-    return FileResult(path, True, file_diff(path, before, None, secret=secret), content_changed=True)
+    except OSError:
+        pass
+
+
+def ensure_file(module, path, content, **options):
+    """Plan and commit one file; see FileSet.want for the options."""
+    files = FileSet(module)
+    result = files.want(path, content, **options)
+    files.commit()
+    return result
+
+
+def ensure_absent(module, path, secret=False, field='path'):
+    """Remove ``path`` if it exists (honours check mode)."""
+    files = FileSet(module)
+    result = files.absent(path, secret=secret, field=field)
+    files.commit()
+    return result
 
 
 def summarize(results):

@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Checks file_state runs on a target path and its wanted mode/owner/group before any swap.
+
+Each check raises FileError naming the module option and the path, so a bad ``mode``, an
+unknown ``owner``, a directory where the file should be or a regular file where a parent
+directory should be is reported before anything on the host changes (issue 8: these used
+to fail after the file had been replaced, or as tracebacks). They only read the disk
+(stat, pwd, grp). Runs on target Python 3.6+.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import grp
+import os
+import pwd
+import stat
+
+
+class ValidationFailed(Exception):
+    """Raised by a validator; its message is shown to the user as the failure reason."""
+
+
+class FileError(ValidationFailed):
+    """A target that cannot be written as asked; ``field`` is the module option to fix."""
+
+    def __init__(self, field, path, message):
+        ValidationFailed.__init__(self, '%s: %s: %s' % (field, path, message))
+        self.field = field
+        self.path = path
+
+
+def os_error(field, path, exc):
+    """An OSError turned into a FileError that names the option and the path."""
+    return FileError(field, path, getattr(exc, 'strerror', None) or str(exc))
+
+
+def resolve_mode(module, path, mode, current_mode, default_mode):
+    """The permission bits ``mode`` asks for (octal string, int or symbolic), as an int.
+
+    None keeps ``current_mode`` (the existing file's bits) or, for a new file, ``default_mode``.
+    Symbolic modes apply to what the file would otherwise get, as chmod would.
+    """
+    base = current_mode if current_mode is not None else default_mode
+    if mode is None:
+        return base
+    if isinstance(mode, bool) or not isinstance(mode, (int, str)):
+        raise FileError('mode', path, 'expected an octal string such as "0644" or a symbolic mode such as '
+                                      '"u=rw,go=r", got %r' % (mode,))
+    value = mode
+    if isinstance(mode, str):
+        text = mode.strip()
+        try:
+            value = int(text, 8)
+        except ValueError:
+            fake = os.stat_result((stat.S_IFREG | base, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+            try:
+                value = module._symbolic_mode_to_octal(fake, text)
+            except Exception:  # ansible raises a bare ValueError or AnsibleError-like text here
+                raise FileError('mode', path, '%r is neither an octal mode such as "0644" nor a symbolic mode '
+                                              'such as "u=rw,go=r"' % (mode,))
+    if value < 0 or value != stat.S_IMODE(value):
+        raise FileError('mode', path, '%r holds bits other than permissions (at most 07777)' % (mode,))
+    return value
+
+
+def resolve_owner(path, owner):
+    """uid for a user name or number; None for None."""
+    if owner is None or owner == '':
+        return None
+    try:
+        return pwd.getpwnam(owner).pw_uid
+    except KeyError:
+        if str(owner).isdigit():
+            return int(owner)
+    raise FileError('owner', path, 'no such user %r on this host' % (owner,))
+
+
+def resolve_group(path, group):
+    """gid for a group name or number; None for None."""
+    if group is None or group == '':
+        return None
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        if str(group).isdigit():
+            return int(group)
+    raise FileError('group', path, 'no such group %r on this host' % (group,))
+
+
+def check_ownership_allowed(path, uid, gid, current):
+    """Refuse (before any swap) an owner/group change the kernel would refuse this user."""
+    if os.geteuid() == 0:
+        return
+    cur_uid = current.st_uid if current is not None else os.geteuid()
+    cur_gid = current.st_gid if current is not None else os.getegid()
+    if uid is not None and uid != cur_uid:
+        raise FileError('owner', path, 'changing the owner needs root (running as uid %d)' % os.geteuid())
+    if gid is not None and gid != cur_gid and gid not in os.getgroups() and gid != os.getegid():
+        raise FileError('group', path, 'uid %d is not a member of group %d' % (os.geteuid(), gid))
+
+
+def _name_max(directory):
+    try:
+        return os.pathconf(directory, 'PC_NAME_MAX')
+    except (OSError, ValueError):
+        return 255
+
+
+def check_target(path, field, create_parent, for_removal=False):
+    """Refuse a path that cannot hold a regular file; returns (lstat or None, missing parent dirs).
+
+    The missing directories (outermost first) are created only at commit time.
+    """
+    if not path or not os.path.isabs(path):
+        raise FileError(field, path, 'must be an absolute path')
+    if '\0' in path:
+        raise FileError(field, path, 'contains a NUL byte')
+    try:
+        encoded = path.encode('utf-8', 'surrogateescape')
+    except UnicodeError:
+        raise FileError(field, repr(path), 'is not valid UTF-8')
+    if len(encoded) >= 4096:
+        raise FileError(field, path, 'is longer than the 4095 bytes a path may have')
+    missing = []
+    parent = os.path.dirname(path)
+    while not os.path.lexists(parent):
+        missing.insert(0, parent)
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise FileError(field, path, 'cannot be created: %s is not a directory' % parent)
+    if missing and not create_parent and not for_removal:
+        raise FileError(field, path, 'directory %s does not exist' % missing[-1])
+    for part in [os.path.basename(d) for d in missing] + [os.path.basename(path)]:
+        if len(part.encode('utf-8', 'surrogateescape')) > _name_max(parent):
+            raise FileError(field, path, 'the name %s... is longer than the %d bytes a file name may have'
+                            % (part[:40], _name_max(parent)))
+    if missing:
+        return None, missing
+    try:
+        current = os.stat(path)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise FileError(field, path, 'is a dangling symbolic link')
+        if exc.errno == 2:
+            current = None
+        else:
+            raise os_error(field, path, exc)
+    if current is not None and stat.S_ISDIR(current.st_mode):
+        raise FileError(field, path, 'is a directory, not a file')
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        raise FileError(field, path, 'is not a regular file')
+    if (current is not None or not for_removal) and not os.access(parent, os.W_OK | os.X_OK):
+        raise FileError(field, path, 'no permission to write in %s' % parent)
+    return current, missing
+
+
+def encode_content(field, path, content):
+    """Bytes to write; refuses text that is not a string or cannot be encoded."""
+    if not isinstance(content, str):
+        raise FileError(field, path, 'content must be text, got %s' % type(content).__name__)
+    try:
+        # surrogateescape round-trips bytes read_text could not decode; a lone surrogate from
+        # elsewhere has no byte form and is refused here instead of crashing the write.
+        return content.encode('utf-8', 'surrogateescape')
+    except UnicodeError as exc:
+        raise FileError(field, path, 'text cannot be written as UTF-8 (%s)' % exc.reason)
