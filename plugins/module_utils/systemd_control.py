@@ -16,6 +16,7 @@ import shutil
 import tempfile
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import ValidationFailed
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_plan import service_verb
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_render import verify_problems
 
 # systemd's own test (sd_booted): this directory exists only when systemd is PID 1. The
@@ -23,7 +24,6 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_rende
 SYSTEMD_RUNTIME_DIR = '/run/systemd/system'
 UNIT_SEARCH_DIRS = ('/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system',
                     '/lib/systemd/system', '/usr/lib/systemd/system')
-ACTIVE_STATES = ('active', 'activating', 'reloading')
 C_LOCALE = {'LC_ALL': 'C', 'LANG': 'C', 'SYSTEMD_PAGER': '', 'SYSTEMD_COLORS': '0'}
 
 
@@ -87,16 +87,10 @@ class Systemctl:
 
     def apply(self, wanted, active_state, check_mode):
         """Bring the unit to ``wanted`` (started/stopped/restarted/reloaded); True if acted."""
-        running = active_state in ACTIVE_STATES
-        if wanted == 'started' and running or wanted == 'stopped' and not running:
-            return False
-        verb = {'started': 'start', 'stopped': 'stop', 'restarted': 'restart'}.get(wanted)
-        if wanted == 'reloaded':
-            # Same as ansible.builtin.systemd_service: reloading a stopped unit starts it.
-            verb = 'reload-or-restart' if running else 'start'
-        if not check_mode:
+        verb = service_verb(wanted, active_state)
+        if verb and not check_mode:
             self._run([verb, self.name])
-        return True
+        return verb is not None
 
 
 def find_unit_file(name, root, preferred_dir):
@@ -146,7 +140,7 @@ def make_verifier(module, name, dropin, root, unit_dir):
         _analyze(module, binary, os.path.realpath(candidate), paths, root, strict)
 
     def verify_dropin(candidate):
-        workdir = tempfile.mkdtemp(prefix='alicloud_ops_verify_')
+        workdir = tempfile.mkdtemp(prefix='alicloud_ops_verify_', dir=module.tmpdir)
         try:
             base = find_unit_file(name, root, unit_dir)
             unit_copy = os.path.join(workdir, name)

@@ -20,6 +20,9 @@ UNIT_SUFFIXES = ('service', 'socket', 'device', 'mount', 'automount', 'swap', 't
 _UNIT_NAME = re.compile(r'^[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?\.(%s)$' % '|'.join(UNIT_SUFFIXES))
 _DROPIN_NAME = re.compile(r'^[A-Za-z0-9:_.@-]+$')
 _KEY = re.compile(r'^[A-Za-z][A-Za-z0-9-]*$')
+# systemd refusing a setting of the unit itself: that judges the candidate, whatever the root
+# (e.g. a drop-in giving a simple service a second ExecStart=).
+_SETTING_REFUSED = re.compile(r'Refusing\.?$|has a bad unit file setting')
 # A unit name is at most 255 bytes (UNIT_NAME_MAX in systemd).
 UNIT_NAME_MAX = 255
 
@@ -118,7 +121,8 @@ def verify_problems(output, candidate_paths, returncode, strict_rc=True, executa
     When the unit is written for another root (image baking), the host's view of
     dependencies is meaningless: pass ``strict_rc=False``. ``executable_exists`` re-judges
     "Command X is not executable" (inside that root, or leniently in check mode, where the
-    task that installs X has not really run).
+    task that installs X has not really run). A setting systemd refuses counts either way,
+    so a unit is judged the same with and without a root.
     """
     problems = []
     other = []
@@ -137,6 +141,9 @@ def verify_problems(output, candidate_paths, returncode, strict_rc=True, executa
                 problems.append(line)
             else:
                 excused = True
+            continue
+        if _SETTING_REFUSED.search(line):
+            problems.append(line)
             continue
         other.append(line)
     if returncode != 0 and strict_rc:

@@ -204,148 +204,117 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
-    ValidationFailed, ensure_absent, ensure_file, summarize)
+    FileSet, ValidationFailed, summarize)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_control import (
     Systemctl, make_verifier, systemd_is_running)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_plan import (
+    enable_action, needs_daemon_reload, removal_actions, service_state_warning, summary, wanted_content)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_render import (
-    UnitSpecError, normalize_dropin_name, render_sections, unit_file_path, validate_unit_name)
+    UnitSpecError, unit_file_path)
 
-STARTING_STATES = ('started', 'restarted', 'reloaded')
-
-
-def wanted_content(params):
-    if params['sections'] is not None:
-        return render_sections(params['sections'])
-    return params['content']
-
-
-def check_params(module):
-    p = module.params
-    try:
-        validate_unit_name(p['name'])
-        if p['dropin'] is not None:
-            normalize_dropin_name(p['dropin'])
-        if p['state'] == 'absent' and (p['content'] is not None or p['sections'] is not None):
-            raise UnitSpecError('content/sections: not allowed with state=absent')
-        if p['state'] == 'absent' and not p['dropin'] and (
-                p['enabled'] or p['service_state'] in STARTING_STATES):
-            raise UnitSpecError('state=absent removes the unit; it cannot also be enabled=true or '
-                                'service_state=%s' % p['service_state'])
-        return wanted_content(p)
-    except UnitSpecError as exc:
-        module.fail_json(msg=str(exc))
+ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True, aliases=['unit']),
+    dropin=dict(type='str'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    content=dict(type='str'),
+    sections=dict(type='dict'),
+    service_state=dict(type='str', choices=['started', 'stopped', 'restarted', 'reloaded']),
+    enabled=dict(type='bool'),
+    daemon_reload=dict(type='bool', default=False),
+    unit_dir=dict(type='path', default='/etc/systemd/system'),
+    root=dict(type='path'),
+    verify=dict(type='bool', default=True),
+    mode=dict(type='raw', default='0644'),
+    owner=dict(type='str'),
+    group=dict(type='str'),
+)
 
 
-def remove_unit_first(ctl, running_here, check_mode, path):
-    """Stop and disable a unit about to be removed; returns the actions taken."""
-    actions = []
-    if not os.path.exists(path):
-        return actions
-    if running_here and ctl.apply('stopped', ctl.active_state(), check_mode):
-        actions.append('stopped')
-    if ctl.is_enabled():
-        if not check_mode:
-            ctl.set_enabled(False)
-        actions.append('disabled')
-    return actions
+def plan_file(module, p, content, path):
+    """Plan the unit file (or drop-in): every check and the verify run before anything changes."""
+    files = FileSet(module)
+    field = 'dropin' if p['dropin'] else 'name'
+    if p['state'] == 'absent':
+        files.absent(path, field=field)
+    elif content is not None:
+        verifier = make_verifier(module, p['name'], p['dropin'], p['root'], p['unit_dir']) if p['verify'] else None
+        files.want(path, content, mode=p['mode'], owner=p['owner'], group=p['group'], validate=verifier,
+                   create_parent=True, field=field)
+    return files
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type='str', required=True, aliases=['unit']),
-            dropin=dict(type='str'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            content=dict(type='str'),
-            sections=dict(type='dict'),
-            service_state=dict(type='str', choices=['started', 'stopped', 'restarted', 'reloaded']),
-            enabled=dict(type='bool'),
-            daemon_reload=dict(type='bool', default=False),
-            unit_dir=dict(type='path', default='/etc/systemd/system'),
-            root=dict(type='path'),
-            verify=dict(type='bool', default=True),
-            mode=dict(type='raw', default='0644'),
-            owner=dict(type='str'),
-            group=dict(type='str'),
-        ),
-        mutually_exclusive=[('content', 'sections')],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, mutually_exclusive=[('content', 'sections')],
+                           supports_check_mode=True)
     p = module.params
-    content = check_params(module)
+    try:
+        content = wanted_content(p)
+        path = unit_file_path(p['unit_dir'], p['name'], p['dropin'], p['root'])
+    except UnitSpecError as exc:
+        module.fail_json(msg=str(exc))
     check_mode = module.check_mode
-    root = p['root']
-    path = unit_file_path(p['unit_dir'], p['name'], p['dropin'], root)
     systemd_running = systemd_is_running()
     # Service state belongs to the running manager of this host, never to an image root.
-    running_here = systemd_running and not root
-    ctl = Systemctl(module, p['name'], root)
-    actions = []
+    running_here = systemd_running and not p['root']
+    ctl = Systemctl(module, p['name'], p['root'])
+    try:
+        files = plan_file(module, p, content, path)
+    except ValidationFailed as exc:
+        module.fail_json(msg=str(exc) if path in str(exc) else '%s: %s' % (path, exc), path=path)
 
-    results = []
-    if p['state'] == 'absent':
-        if not p['dropin']:
-            actions.extend(remove_unit_first(ctl, running_here, check_mode, path))
-        results.append(ensure_absent(module, path))
-        if p['dropin'] and results[0].changed and not check_mode:
-            try:
-                os.rmdir(os.path.dirname(path))   # only when no other drop-in is left
-            except OSError:
-                pass
-    elif content is not None:
-        verifier = make_verifier(module, p['name'], p['dropin'], root, p['unit_dir']) if p['verify'] else None
+    actions = []
+    if p['state'] == 'absent' and not p['dropin'] and os.path.exists(path):
+        actions = removal_actions(True, running_here, ctl.active_state() if running_here else None,
+                                  ctl.is_enabled())
+        if not check_mode:
+            if 'stopped' in actions:
+                ctl.apply('stopped', 'active', False)
+            if 'disabled' in actions:
+                ctl.set_enabled(False)
+    try:
+        results = files.commit()
+    except ValidationFailed as exc:
+        module.fail_json(msg=str(exc), path=path, actions=actions)
+    if p['state'] == 'absent' and p['dropin'] and results[0].changed and not check_mode:
         try:
-            results.append(ensure_file(module, path, content, mode=p['mode'], owner=p['owner'],
-                                       group=p['group'], validate=verifier, create_parent=True))
-        except ValidationFailed as exc:
-            module.fail_json(msg='%s: %s' % (path, exc), path=path)
+            os.rmdir(os.path.dirname(path))   # only when no other drop-in is left
+        except OSError:
+            pass
     file_changed, diffs = summarize(results)
     content_changed = any(r.content_changed for r in results)
-    verified = any(r.validated for r in results)
 
-    daemon_reloaded = False
-    if running_here and (content_changed or p['daemon_reload']):
+    daemon_reloaded = needs_daemon_reload(running_here, content_changed, p['daemon_reload'])
+    if daemon_reloaded:
         if not check_mode:
             ctl.daemon_reload()
-        daemon_reloaded = True
         actions.append('daemon-reload')
 
     enabled = None
-    if p['enabled'] is not None and p['state'] == 'present':
+    if p['state'] == 'present' and p['enabled'] is not None:
         # In check mode a unit file not written yet is not enabled.
-        if ctl.is_enabled() != p['enabled']:
+        action = enable_action(p['enabled'], ctl.is_enabled())
+        if action:
             if not check_mode:
                 ctl.set_enabled(p['enabled'])
-            actions.append('enabled' if p['enabled'] else 'disabled')
+            actions.append(action)
         enabled = p['enabled']
     elif p['state'] == 'absent' and not p['dropin']:
         enabled = False
 
     active_state = None
-    warnings = []
-    if p['service_state']:
-        if running_here:
-            before = ctl.active_state()
-            if ctl.apply(p['service_state'], before, check_mode):
-                actions.append(p['service_state'])
-            active_state = before if check_mode else ctl.active_state()
-        else:
-            why = ('root=%s is an offline system tree' % root) if root else \
-                'systemd is not running on this host (no /run/systemd/system)'
-            warnings.append('service_state=%s was not applied to %s: %s; the unit file and the enabled '
-                            'state are handled offline' % (p['service_state'], p['name'], why))
-    for warning in warnings:
+    warning = service_state_warning(p['service_state'], p['name'], systemd_running, p['root'])
+    if warning:
         module.warn(warning)
+    elif p['service_state']:
+        before = ctl.active_state()
+        if ctl.apply(p['service_state'], before, check_mode):
+            actions.append(p['service_state'])
+        active_state = before if check_mode else ctl.active_state()
 
-    changed = file_changed or daemon_reloaded or bool(actions)
-    msg = '%s %s' % (path, 'changed' if file_changed else 'unchanged') if results else p['name']
-    if actions:
-        msg += '; ' + ', '.join(actions)
-    if warnings:
-        msg += '; ' + warnings[0]
-    result = dict(changed=changed, path=path, state=p['state'], verified=verified, actions=actions,
-                  daemon_reloaded=daemon_reloaded, enabled=enabled, active_state=active_state,
-                  systemd_running=systemd_running, msg=msg)
+    result = dict(changed=file_changed or daemon_reloaded or bool(actions), path=path, state=p['state'],
+                  verified=any(r.validated for r in results), actions=actions, daemon_reloaded=daemon_reloaded,
+                  enabled=enabled, active_state=active_state, systemd_running=systemd_running,
+                  msg=summary(path, p['name'], bool(results), file_changed, actions, [warning] if warning else []))
     if module._diff and diffs:
         result['diff'] = diffs[0] if len(diffs) == 1 else diffs
     module.exit_json(**result)

@@ -101,3 +101,12 @@ def test_verify_missing_command_is_rechecked_inside_root():
 def test_verify_excused_missing_command_does_not_trip_the_exit_code():
     out = 'agent.service: Command /opt/agent is not executable: No such file or directory\n'
     assert verify_problems(out, [CAND], 1, executable_exists=lambda c: True) == []
+
+
+def test_verify_refused_setting_counts_with_and_without_root():
+    # Issue 8: a drop-in giving a simple service a second ExecStart= passed under root=.
+    out = ('agent.service: Service has more than one ExecStart= setting, which is only allowed for '
+           'Type=oneshot services. Refusing.\nUnit agent.service has a bad unit file setting.\n')
+    expected = out.strip().splitlines()
+    assert verify_problems(out, [CAND], 1, strict_rc=False) == expected
+    assert verify_problems(out, [CAND], 1) == expected
