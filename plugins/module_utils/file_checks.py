@@ -110,34 +110,15 @@ def _name_max(directory):
         return 255
 
 
-def check_target(path, field, create_parent, for_removal=False):
-    """Refuse a path that cannot hold a regular file; returns (lstat or None, missing parent dirs).
+def check_target(path, field, create_parent, for_removal=False, parent_field=None):
+    """Refuse a path that cannot hold a regular file; returns (stat or None, missing parent dirs).
 
-    The missing directories (outermost first) are created only at commit time.
+    The missing directories (outermost first) are created only at commit time. ``parent_field``
+    names the option behind the directory part of the path (``field`` when unset).
     """
-    if not path or not os.path.isabs(path):
-        raise FileError(field, path, 'must be an absolute path')
-    if '\0' in path:
-        raise FileError(field, path, 'contains a NUL byte')
-    try:
-        encoded = path.encode('utf-8', 'surrogateescape')
-    except UnicodeError:
-        raise FileError(field, repr(path), 'is not valid UTF-8')
-    if len(encoded) >= 4096:
-        raise FileError(field, path, 'is longer than the 4095 bytes a path may have')
-    missing = []
-    parent = os.path.dirname(path)
-    while not os.path.lexists(parent):
-        missing.insert(0, parent)
-        parent = os.path.dirname(parent)
-    if not os.path.isdir(parent):
-        raise FileError(field, path, 'cannot be created: %s is not a directory' % parent)
+    missing = check_parents(path, field, parent_field or field)
     if missing and not create_parent and not for_removal:
-        raise FileError(field, path, 'directory %s does not exist' % missing[-1])
-    for part in [os.path.basename(d) for d in missing] + [os.path.basename(path)]:
-        if len(part.encode('utf-8', 'surrogateescape')) > _name_max(parent):
-            raise FileError(field, path, 'the name %s... is longer than the %d bytes a file name may have'
-                            % (part[:40], _name_max(parent)))
+        raise FileError(parent_field or field, path, 'directory %s does not exist' % missing[-1])
     if missing:
         return None, missing
     try:
@@ -145,17 +126,57 @@ def check_target(path, field, create_parent, for_removal=False):
     except OSError as exc:
         if os.path.islink(path):
             raise FileError(field, path, 'is a dangling symbolic link')
-        if exc.errno == 2:
-            current = None
-        else:
+        if exc.errno != 2:
             raise os_error(field, path, exc)
+        current = None
     if current is not None and stat.S_ISDIR(current.st_mode):
         raise FileError(field, path, 'is a directory, not a file')
     if current is not None and not stat.S_ISREG(current.st_mode):
         raise FileError(field, path, 'is not a regular file')
+    parent = os.path.dirname(path)
     if (current is not None or not for_removal) and not os.access(parent, os.W_OK | os.X_OK):
-        raise FileError(field, path, 'no permission to write in %s' % parent)
+        raise FileError(parent_field or field, path, 'no permission to write in %s' % parent)
     return current, missing
+
+
+def check_directory(path, field):
+    """The directories to create (outermost first) so that ``path`` is one; [] when it is."""
+    if os.path.isdir(path):
+        return []
+    missing = check_parents(path, field, field)
+    if os.path.lexists(path):
+        raise FileError(field, path, 'exists and is not a directory')
+    parent = os.path.dirname(missing[0] if missing else path)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise FileError(field, path, 'no permission to create directories in %s' % parent)
+    return missing + [path]
+
+
+def check_parents(path, field, parent_field):
+    """Checks shared by files and directories; returns the missing parent directories."""
+    if not path or not os.path.isabs(path):
+        raise FileError(field, path, 'must be an absolute path')
+    if '\0' in path:
+        raise FileError(field, path, 'contains a NUL byte')
+    try:
+        size = len(path.encode('utf-8', 'surrogateescape'))
+    except UnicodeError:
+        raise FileError(field, repr(path), 'is not valid UTF-8')
+    if size >= 4096:
+        raise FileError(field, path, 'is longer than the 4095 bytes a path may have')
+    missing = []
+    parent = os.path.dirname(path)
+    while not os.path.lexists(parent):
+        missing.insert(0, parent)
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise FileError(parent_field, path, 'cannot be created: %s is not a directory' % parent)
+    limit = _name_max(parent)
+    for part in [os.path.basename(d) for d in missing] + [os.path.basename(path)]:
+        if len(part.encode('utf-8', 'surrogateescape')) > limit:
+            raise FileError(field, path, 'the name %s... is longer than the %d bytes a file name may have'
+                            % (part[:40], limit))
+    return missing
 
 
 def encode_content(field, path, content):

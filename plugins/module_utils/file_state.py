@@ -32,8 +32,8 @@ import stat
 import tempfile
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_checks import (  # noqa: F401 (re-exported)
-    FileError, ValidationFailed, check_ownership_allowed, check_target, encode_content, os_error, resolve_group,
-    resolve_mode, resolve_owner)
+    FileError, ValidationFailed, check_directory, check_ownership_allowed, check_target, encode_content, os_error,
+    resolve_group, resolve_mode, resolve_owner)
 
 REDACTED = '<redacted: content hidden because it holds secrets>\n'
 DEFAULT_MODE = 0o644
@@ -112,7 +112,7 @@ def _attribute_diff(current, mode, uid, gid):
 
 class _Planned:
     def __init__(self, path, field, data=None, mode=None, uid=None, gid=None, missing=(), current=None,
-                 content_changed=False, attrs=None, remove=False):
+                 content_changed=False, attrs=None, remove=False, is_dir=False):
         self.path = path
         self.field = field
         self.data = data
@@ -124,6 +124,7 @@ class _Planned:
         self.content_changed = content_changed
         self.attrs = attrs or {}
         self.remove = remove
+        self.is_dir = is_dir
 
 
 class FileSet:
@@ -135,15 +136,17 @@ class FileSet:
         self.results = []
 
     def want(self, path, content, mode=None, owner=None, group=None, validate=None, secret=False,
-             create_parent=False, field='path', default_mode=DEFAULT_MODE):
+             create_parent=False, field='path', parent_field=None, content_field='content',
+             default_mode=DEFAULT_MODE):
         """Plan ``path`` to hold exactly ``content`` (and mode/owner/group); returns its FileResult.
 
         ``validate``: optional callable(candidate_path) that raises ValidationFailed; it runs on a
-        private copy, in check mode as well. ``secret`` hides both sides of the diff. ``field``
-        names the option the path came from in error messages.
+        private copy, in check mode as well. ``secret`` hides both sides of the diff. ``field``,
+        ``parent_field`` and ``content_field`` name the options behind the file name, its
+        directory and its content in error messages.
         """
-        current, missing = check_target(path, field, create_parent)
-        data = encode_content(field, path, content)
+        current, missing = check_target(path, field, create_parent, parent_field=parent_field)
+        data = encode_content(content_field, path, content)
         before = read_bytes(path, field) if current is not None else None
         content_changed = before != data
         mode = resolve_mode(self.module, path, mode, stat.S_IMODE(current.st_mode) if current else None,
@@ -167,6 +170,14 @@ class FileSet:
         self.results.append(result)
         return result
 
+    def directory(self, path, mode=0o755, field='path'):
+        """Plan ``path`` to be a directory (created with ``mode`` if missing); returns a diff or None."""
+        missing = check_directory(path, field)
+        if not missing:
+            return None
+        self.planned.append(_Planned(path, field, mode=mode, missing=missing, content_changed=True, is_dir=True))
+        return {'before': {'path': path, 'state': 'absent'}, 'after': {'path': path, 'state': 'directory'}}
+
     def absent(self, path, secret=False, field='path'):
         """Plan ``path`` to be removed; returns its FileResult."""
         current, _missing = check_target(path, field, False, for_removal=True)
@@ -187,10 +198,13 @@ class FileSet:
         item = None
         try:
             for item in self.planned:
-                if item.content_changed:
+                if item.is_dir:
+                    self._make_directories(item, created)
+            for item in self.planned:
+                if item.content_changed and not item.is_dir:
                     staged.append((self._stage(item, created), item))
             for item in self.planned:
-                if not item.content_changed and not item.remove and item.attrs:
+                if not item.content_changed and not item.remove and not item.is_dir and item.attrs:
                     self._set_attributes(item)
             for tmp, item in staged:
                 os.rename(tmp, item.path)
@@ -209,12 +223,17 @@ class FileSet:
             raise os_error(item.field, item.path, exc)
         return self.results
 
-    def _stage(self, item, created):
+    @staticmethod
+    def _make_directories(item, created):
         for directory in item.missing:
             if not os.path.isdir(directory):
                 os.mkdir(directory)
-                os.chmod(directory, 0o755)  # explicit: a 077 umask would make it 0700
+                # Explicit: a 077 umask would make it 0700.
+                os.chmod(directory, item.mode if item.is_dir and directory == item.path else 0o755)
                 created.append(directory)
+
+    def _stage(self, item, created):
+        self._make_directories(item, created)
         directory = os.path.dirname(item.path)
         fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(item.path)[:100], suffix='.tmp',
                                    dir=directory)

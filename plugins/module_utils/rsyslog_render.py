@@ -94,6 +94,8 @@ SAFE_HIGH_WATERMARK = 0.5
 SAFE_LOW_WATERMARK = 0.25
 
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
+# A file name is at most 255 bytes (NAME_MAX) and the module adds "NN-" and ".conf".
+NAME_MAX = 255 - len('00-.conf')
 _SIZE_RE = re.compile(r'^[0-9]+[kKmMgGtT]?$')
 _PARAM_NAME_RE = re.compile(r'^[A-Za-z][A-Za-z0-9_.]*$')
 
@@ -104,6 +106,9 @@ def dropin_filename(name, weight):
         raise ValueError('name must match [A-Za-z0-9_.-]+ (it becomes a file name), got %r' % (name,))
     if name.endswith('.conf'):
         raise ValueError('name must not end in .conf; the module adds it (got %r)' % name)
+    if len(name) > NAME_MAX:
+        raise ValueError('name must be at most %d characters (the file name limit is 255 bytes), got %d'
+                         % (NAME_MAX, len(name)))
     if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 99:
         raise ValueError('weight must be an integer from 0 to 99, got %r' % (weight,))
     return '%02d-%s.conf' % (weight, name)

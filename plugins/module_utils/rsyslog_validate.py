@@ -26,6 +26,8 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state im
 
 # rsyslogd's banner lines carry no information about what is wrong.
 _BANNER_RE = re.compile(r'config validation run|End of config validation run')
+_TEMPLATE_RE = re.compile(r'''(?:\btemplate\s*\(\s*name\s*=\s*["']([^"']+)["']|^[ \t]*\$template[ \t]+([^,\s]+)\s*,)''',
+                          re.IGNORECASE | re.MULTILINE)
 
 
 def _dir_pattern(directory):
@@ -79,6 +81,38 @@ def rsyslogd_message(output, mapping):
     return '\n'.join(lines)
 
 
+def template_names(text):
+    """Names of the templates ``text`` defines (RainerScript and legacy ``$template``), in order."""
+    text = re.sub(r'/\*.*?\*/', '', text, flags=re.DOTALL)
+    text = re.sub(r'(?m)^[ \t]*#.*$', '', text)
+    return [m.group(1) or m.group(2) for m in _TEMPLATE_RE.finditer(text)]
+
+
+def duplicate_templates(named_texts, involving):
+    """'template X is defined in A and B' for each name defined twice, once in the file ``involving``.
+
+    ``named_texts`` is [(path, text)]. Duplicates elsewhere are not this change's doing.
+
+    rsyslogd -N1 accepts a second template of the same name silently (rsyslog 8.2302 exits 0)
+    and then uses only one of them, so the forward would write in a format nobody chose.
+    """
+    seen = {}
+    for path, text in named_texts:
+        for name in template_names(text):
+            seen.setdefault(name, []).append(path)
+    return ['template %s is defined more than once: in %s' % (name, ' and '.join(paths))
+            for name, paths in seen.items() if len(paths) > 1 and involving in paths]
+
+
+def _loaded_texts(tree_main, tree_dir):
+    texts = []
+    for path in [tree_main] + sorted(os.path.join(tree_dir, n) for n in os.listdir(tree_dir) if n.endswith('.conf')):
+        if os.path.isfile(path):
+            with open(path, 'rb') as handle:
+                texts.append((path, handle.read().decode('utf-8', errors='surrogateescape')))
+    return texts
+
+
 def build_validation_tree(workdir, main_config, dropin_dir, target_name, candidate_path, extra_redirects=None):
     """Lay out the config rsyslogd would load after the change, inside ``workdir``.
 
@@ -124,7 +158,7 @@ def main_includes_dir(main_config, dropin_dir):
 def check_whole_config(module, rsyslogd_path, main_config, dropin_dir, target_name, candidate_path,
                        missing_dirs=()):
     """Run ``rsyslogd -N1`` on the config as it would be; raise ValidationFailed with its message."""
-    workdir = tempfile.mkdtemp(prefix='alicloud_ops_rsyslog_check_')
+    workdir = tempfile.mkdtemp(prefix='alicloud_ops_rsyslog_check_', dir=module.tmpdir)
     try:
         redirects = {}
         for index, real in enumerate(missing_dirs):
@@ -133,9 +167,14 @@ def check_whole_config(module, rsyslogd_path, main_config, dropin_dir, target_na
         tree_main, mapping = build_validation_tree(workdir, main_config, dropin_dir, target_name,
                                                    candidate_path, redirects)
         rc, out, err = module.run_command([rsyslogd_path, '-N1', '-f', tree_main])
+        action = 'removing' if candidate_path is None else 'with the new'
+        tree_dir = os.path.join(workdir, 'rsyslog.d')
+        duplicates = duplicate_templates(_loaded_texts(tree_main, tree_dir), os.path.join(tree_dir, target_name))
+        if rc == 0 and duplicates:
+            raise ValidationFailed('the configuration %s %s defines a template twice:\n%s' % (
+                action, os.path.join(dropin_dir, target_name), map_paths_back('\n'.join(duplicates), mapping)))
         if rc != 0:
             message = rsyslogd_message(err + '\n' + out, mapping) or 'no message (rc=%d)' % rc
-            action = 'removing' if candidate_path is None else 'with the new'
             raise ValidationFailed('rsyslogd -N1 rejected the configuration %s %s (rc=%d):\n%s' % (
                 action, os.path.join(dropin_dir, target_name), rc, message))
     finally:

@@ -311,25 +311,21 @@ ARGUMENT_SPEC = dict(
 
 def _rsyslogd(module):
     path = module.params['rsyslogd_path'] or module.get_bin_path('rsyslogd', opt_dirs=['/usr/sbin', '/sbin'])
-    if not path or not os.access(path, os.X_OK):
+    if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
         module.fail_json(msg='rsyslogd_path: no rsyslogd found (%s); install rsyslog, set rsyslogd_path, '
                              'or set validate=false to skip the check' % (path or 'not on PATH'))
     if not os.path.isfile(module.params['main_config']):
-        module.fail_json(msg='main_config: %s does not exist, so the configuration cannot be validated'
-                             % module.params['main_config'])
-    if not main_includes_dir(module.params['main_config'], module.params['dropin_dir']):
+        module.fail_json(msg='main_config: %s %s, so the configuration cannot be validated' % (
+            module.params['main_config'],
+            'is not a file' if os.path.lexists(module.params['main_config']) else 'does not exist'))
+    try:
+        includes = main_includes_dir(module.params['main_config'], module.params['dropin_dir'])
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='main_config: cannot read %s: %s' % (module.params['main_config'], exc))
+    if not includes:
         module.warn('main_config %s does not include %s; rsyslog will not load this drop-in'
                     % (module.params['main_config'], module.params['dropin_dir']))
     return path
-
-
-def _ensure_spool_directory(module, spool):
-    """Create the queue's spool dir; rsyslog cannot spill to disk (and loses the queue) without it."""
-    if os.path.isdir(spool):
-        return None
-    if not module.check_mode:
-        os.makedirs(spool, 0o700)
-    return {'before': {'path': spool, 'state': 'absent'}, 'after': {'path': spool, 'state': 'directory'}}
 
 
 def run(module):
@@ -344,30 +340,32 @@ def run(module):
     rsyslogd = _rsyslogd(module) if params['validate'] else None
     result = dict(path=path, validated=False, restart_required=False)
     diffs = []
-
+    # Plan (every check, rsyslogd -N1) first; nothing on the host changes until files.commit().
+    files = file_state.FileSet(module)
     if params['state'] == 'absent':
-        if rsyslogd and os.path.lexists(path):
+        outcome = files.absent(path, field='name')
+        if rsyslogd and outcome.changed:
             check_whole_config(module, rsyslogd, params['main_config'], params['dropin_dir'], basename, None)
             result['validated'] = True
-        outcome = file_state.ensure_absent(module, path)
     else:
         missing = []
         if forward is not None and is_disk_assisted(forward['queue']):
             spool = forward['queue']['spool_directory']
             result['spool_directory'] = spool
-            spool_diff = _ensure_spool_directory(module, spool)
+            # rsyslog cannot spill to disk (and loses the queue) without its spool directory.
+            spool_diff = files.directory(spool, 0o700, field='forward.queue.spool_directory')
             if spool_diff:
                 diffs.append(spool_diff)
-                if module.check_mode:
-                    missing.append(spool)  # validate as if it had been created
+                missing.append(spool)  # validate as if it had been created
         validator = None
         if rsyslogd:
             validator = make_validator(module, rsyslogd, params['main_config'], params['dropin_dir'],
                                        basename, missing)
-        outcome = file_state.ensure_file(module, path, content, mode=params['mode'], owner=params['owner'],
-                                         group=params['group'], validate=validator, create_parent=True)
+        outcome = files.want(path, content, mode=params['mode'], owner=params['owner'], group=params['group'],
+                             validate=validator, create_parent=True, field='name', parent_field='dropin_dir')
         result['validated'] = outcome.validated
         result['content'] = content
+    files.commit()
     changed, file_diffs = file_state.summarize([outcome])
     result['restart_required'] = outcome.content_changed
     result['changed'] = changed or bool(diffs)
@@ -386,7 +384,8 @@ def main():
         run(module)
     except file_state.ValidationFailed as exc:
         module.fail_json(msg=str(exc), path=os.path.join(module.params['dropin_dir'], '%02d-%s.conf' % (
-            module.params['weight'], module.params['name'])), validated=False, restart_required=False)
+            module.params['weight'], module.params['name'])), validated=False, restart_required=False,
+            changed=False)
 
 
 if __name__ == '__main__':

@@ -86,3 +86,17 @@ def test_tree_includes_candidate_when_main_config_does_not(tmp_path):
     tree_main, _ = rv.build_validation_tree(work, main, dropins, '50-x.conf', candidate,
                                             {'/var/spool/q': '/t/q'})
     assert open(tree_main).read().endswith('\n$IncludeConfig %s\n' % os.path.join(work, 'rsyslog.d', '50-x.conf'))
+
+
+def test_template_names_in_both_syntaxes_ignoring_comments():
+    text = ('template(name="a" type="string" string="x")\n# template(name="commented")\n'
+            '/* template(name="block") */\n$template b,"%msg%"\nTEMPLATE (name = \'d\' type="list") {}\n')
+    assert rv.template_names(text) == ['a', 'b', 'd']
+
+
+def test_duplicate_templates_only_those_the_target_takes_part_in():
+    texts = [('/m.conf', 'template(name="old")\n'), ('/d/10-a.conf', 'template(name="old")\n$template t,"x"\n'),
+             ('/d/50-fwd.conf', 'template(name="t" type="string" string="y")\n')]
+    assert rv.duplicate_templates(texts, '/d/50-fwd.conf') == [
+        'template t is defined more than once: in /d/10-a.conf and /d/50-fwd.conf']
+    assert rv.duplicate_templates(texts[:2], '/d/50-fwd.conf') == []
