@@ -16,8 +16,11 @@ __metaclass__ = type
 
 import ipaddress
 import json
+import math
 import re
 from collections import OrderedDict
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.machine_ids import machine_id_problem
 
 # Typed keys: name -> (python type, minimum or None, maximum or None).
 TYPED_KEYS = OrderedDict([
@@ -51,14 +54,24 @@ def parse_config(text, path):
     """Existing file text -> OrderedDict; None text (no file) -> empty config."""
     if text is None or not text.strip():
         return OrderedDict()
+    undecodable = re.search(u'[\udc80-\udcff]', text)
+    if undecodable:
+        # read_text keeps bytes that are not UTF-8 as surrogates; JSON text is UTF-8 by definition.
+        raise ConfigError('config_path', '%s is not valid UTF-8 (byte 0x%02x at character %d); nothing was written'
+                          % (path, ord(undecodable.group()) - 0xdc00, undecodable.start()))
     try:
-        config = json.loads(text, object_pairs_hook=OrderedDict)
+        config = json.loads(text, object_pairs_hook=OrderedDict, parse_constant=_refuse_constant)
     except ValueError as exc:
         raise ConfigError('config_path', '%s is not valid JSON (%s); nothing was written' % (path, exc))
     if not isinstance(config, dict):
         raise ConfigError('config_path', '%s holds a JSON %s, not an object; nothing was written'
                           % (path, type(config).__name__))
     return config
+
+
+def _refuse_constant(name):
+    # Python's json reads NaN/Infinity, which no JSON parser (the agent's included) accepts.
+    raise ValueError('%s is not a JSON value' % name)
 
 
 def _check_formats(value):
@@ -84,6 +97,8 @@ def check_typed_value(name, value):
         value = float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(name, 'must be of type %s, got %r' % (kind.__name__, value))
+    if kind is float and not math.isfinite(value):
+        raise ConfigError(name, 'must be a finite number (JSON has no NaN or infinity), got %r' % (value,))
     if low is not None and value < low or high is not None and value > high:
         bounds = ('between %s and %s' % (low, high)) if high is not None else ('at least %s' % low)
         raise ConfigError(name, 'must be %s, got %r' % (bounds, value))
@@ -107,9 +122,10 @@ def wanted_keys(typed, extra_config):
         if key in TYPED_KEYS:
             raise ConfigError('extra_config.%s' % key, 'set it with the %s option, which checks its type' % key)
         try:
-            json.dumps(value)
+            json.dumps(value, allow_nan=False)
         except (TypeError, ValueError):
-            raise ConfigError('extra_config.%s' % key, 'value %r cannot be written as JSON' % (value,))
+            raise ConfigError('extra_config.%s' % key, 'value %r cannot be written as JSON (JSON has no '
+                                                       'NaN or infinity)' % (value,))
         wanted[key] = value
     return wanted
 
@@ -131,16 +147,17 @@ def render_logtail_config(current_text, current, merged):
     """File text for ``merged``; the old text untouched when the content is the same."""
     if current_text is not None and current_text.strip() and _canonical(current) == _canonical(merged):
         return current_text
-    return json.dumps(merged, indent=4, ensure_ascii=False) + '\n'
+    return json.dumps(merged, indent=4, ensure_ascii=False, allow_nan=False) + '\n'
 
 
 def render_user_defined_id(ids):
     """One id a line; None (remove the file) for an empty list. Duplicates dropped, order kept."""
     seen = []
     for index, raw in enumerate(ids):
-        value = raw.strip() if isinstance(raw, str) else raw
-        if not isinstance(value, str) or not value or '\n' in value or '\r' in value:
-            raise ConfigError('user_defined_ids[%d]' % index, 'must be a non-empty single-line string, got %r' % (raw,))
+        problem = machine_id_problem(raw)
+        if problem:
+            raise ConfigError('user_defined_ids[%d]' % index, problem)
+        value = raw.strip()
         if value not in seen:
             seen.append(value)
     if not seen:

@@ -15,6 +15,7 @@ __metaclass__ = type
 import json
 import os
 import re
+from urllib.parse import urlparse
 
 NETWORKS = ('intranet', 'internet', 'acceleration', 'auto')
 APP_INFO = 'app_info.json'
@@ -42,6 +43,20 @@ def check_region(region):
         raise InstallError('region', 'expected an Alibaba Cloud region id such as cn-hangzhou, got %r'
                            % (region,))
     return region
+
+
+def check_installer_url(url):
+    """``url`` if fetch_url can download it (http/https with a host, or file with a path)."""
+    try:
+        parts = urlparse(url)
+        parts.port  # noqa: B018 (the property raises ValueError for a port that is not a number)
+    except ValueError as exc:
+        raise InstallError('installer_url', '%r is not a valid URL (%s)' % (url, exc))
+    if any(c.isspace() for c in url) or parts.scheme not in ('http', 'https', 'file') or \
+            (parts.scheme == 'file') == bool(parts.netloc) or not parts.path:
+        raise InstallError('installer_url', 'expected an http(s) URL such as '
+                                            'https://mirror.example.com/linux64/logtail.sh, got %r' % (url,))
+    return url
 
 
 def installer_url(region, network):

@@ -14,6 +14,8 @@ import copy
 import ipaddress
 import re
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.machine_ids import machine_id_problem
+
 NAME_RULES = {
     'project': (re.compile(r'^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$'),
                 '3-63 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit'),
@@ -96,8 +98,9 @@ def plan_logstore(current, desired):
 def machines_problem(machine_type, machines):
     """None, or why this machine list cannot be used (empty entries, bad IPs for machine_type ip)."""
     for machine in machines or []:
-        if not isinstance(machine, str) or not machine.strip():
-            return 'machines: entries must be non-empty strings, got %r' % (machine,)
+        problem = machine_id_problem(machine)
+        if problem:
+            return 'machines: entries %s' % problem
         if machine_type == 'ip':
             try:
                 ipaddress.ip_address(u'%s' % machine.strip())

@@ -155,8 +155,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import fetch_url
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_install import (
-    ACTION_NONE, ACTION_REMOVE, NETWORKS, InstallError, decide_action, install_mode, installer_url,
-    parse_checksum, read_installed_version, version_summary)
+    ACTION_NONE, ACTION_REMOVE, NETWORKS, InstallError, check_installer_url, decide_action, install_mode,
+    installer_url, parse_checksum, read_installed_version, version_summary)
 
 
 def download(module, url, dest, timeout):
@@ -227,7 +227,7 @@ def main():
         checksum = parse_checksum(p['installer_checksum'])
         mode = install_mode(p['region'], p['network'])
         if p['installer_url']:
-            url = p['installer_url']
+            url = check_installer_url(p['installer_url'])
         elif p['region'] is None:
             raise InstallError('region', 'required unless installer_url is set')
         else:

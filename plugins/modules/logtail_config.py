@@ -165,7 +165,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
-    ValidationFailed, ensure_absent, ensure_file, read_text, summarize)
+    FileSet, ValidationFailed, read_text, summarize)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_config_merge import (
     TYPED_KEYS, ConfigError, check_aliuids, merge_logtail_config, parse_config, plan_aliuid_files,
     render_logtail_config, render_user_defined_id, wanted_keys)
@@ -194,8 +194,7 @@ def argument_spec():
 
 def validate_json(candidate):
     try:
-        with open(candidate) as handle:
-            parse_config(handle.read(), candidate)
+        parse_config(read_text(candidate), candidate)
     except ConfigError as exc:
         raise ValidationFailed(str(exc))
 
@@ -206,12 +205,31 @@ def existing_names(directory):
     return [n for n in os.listdir(directory) if os.path.isfile(os.path.join(directory, n))]
 
 
+def plan_files(module, p, config_text, ids_text, create, remove):
+    """Every file this run touches, checked and validated; nothing is written until commit()."""
+    files = FileSet(module)
+    if config_text is not None:
+        files.want(p['config_path'], config_text, validate=validate_json, create_parent=True, field='config_path')
+    if p['user_defined_ids'] is not None:
+        if ids_text is None:
+            files.absent(p['user_defined_id_path'], field='user_defined_id_path')
+        else:
+            files.want(p['user_defined_id_path'], ids_text, mode='0644', create_parent=True,
+                       field='user_defined_id_path')
+    for name in create:
+        files.want(os.path.join(p['aliuids_dir'], name), '', mode='0644', create_parent=True, field='aliuids',
+                   parent_field='aliuids_dir')
+    for name in remove:
+        files.absent(os.path.join(p['aliuids_dir'], name), field='aliuids_dir')
+    return files
+
+
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     p = module.params
-    # Compute everything before the first write, so a bad input leaves every file as it was.
+    # Compute and check everything before the first write, so a bad input leaves every file as it was.
     try:
-        current_text = read_text(p['config_path'])
+        current_text = read_text(p['config_path'], 'config_path')
         current = parse_config(current_text, p['config_path'])
         wanted = wanted_keys(p, p['extra_config'])
         merged = merge_logtail_config(current, wanted)
@@ -224,29 +242,12 @@ def main():
         if p['aliuids'] is not None:
             create, remove = plan_aliuid_files(check_aliuids(p['aliuids']), existing_names(p['aliuids_dir']),
                                                p['aliuids_exclusive'])
-    except ConfigError as exc:
-        module.fail_json(msg=str(exc))
+        files = plan_files(module, p, config_text, ids_text, create, remove)
+        results = files.commit()
+    except (ConfigError, ValidationFailed) as exc:
+        module.fail_json(msg=str(exc), changed=False)
 
-    try:
-        results = []
-        if config_text is not None:
-            results.append(ensure_file(module, p['config_path'], config_text, validate=validate_json,
-                                       create_parent=True))
-        restart_required = bool(results) and results[0].content_changed
-        if p['user_defined_ids'] is not None:
-            if ids_text is None:
-                results.append(ensure_absent(module, p['user_defined_id_path']))
-            else:
-                results.append(ensure_file(module, p['user_defined_id_path'], ids_text, mode='0644',
-                                           create_parent=True))
-        for name in create:
-            results.append(ensure_file(module, os.path.join(p['aliuids_dir'], name), '', mode='0644',
-                                       create_parent=True))
-        for name in remove:
-            results.append(ensure_absent(module, os.path.join(p['aliuids_dir'], name)))
-    except (ValidationFailed, IOError, OSError) as exc:
-        module.fail_json(msg='writing Logtail files failed: %s' % exc)
-
+    restart_required = config_text is not None and results[0].content_changed
     changed, diffs = summarize(results)
     module.exit_json(changed=changed, diff=diffs, restart_required=restart_required,
                      changed_files=[r.path for r in results if r.changed], config=merged)

@@ -155,3 +155,26 @@ def test_plan_aliuid_files():
     assert m.plan_aliuid_files(['1', '2'], ['2', '3', 'README'], False) == (['1'], [])
     assert m.plan_aliuid_files(['1', '2'], ['2', '3', 'README'], True) == (['1'], ['3'])
     assert m.plan_aliuid_files([], ['2', '3'], True) == ([], ['2', '3'])
+
+
+@pytest.mark.parametrize('value', [float('nan'), float('inf'), float('-inf')])
+def test_non_finite_numbers_refused_naming_the_field(value):
+    # Issue 8: NaN reached ilogtail_config.json, which then was not JSON.
+    with pytest.raises(m.ConfigError, match='^cpu_usage_limit: must be a finite number'):
+        m.wanted_keys({'cpu_usage_limit': value}, None)
+    with pytest.raises(m.ConfigError, match='^extra_config.limits: .*cannot be written as JSON'):
+        m.wanted_keys({}, {'limits': {'deep': [1, value]}})
+
+
+def test_existing_file_with_nan_or_bad_utf8_is_not_json():
+    with pytest.raises(m.ConfigError, match='^config_path: /c.json is not valid JSON'):
+        m.parse_config('{"a": NaN}', '/c.json')
+    bad = b'{"a": "\xff"}'.decode('utf-8', 'surrogateescape')
+    with pytest.raises(m.ConfigError, match=r'^config_path: /c.json is not valid UTF-8 \(byte 0xff at character 7\)'):
+        m.parse_config(bad, '/c.json')
+
+
+def test_user_defined_ids_refuse_control_characters():
+    for raw in ['two\nlines', 'tab\there', 'nul\x00', 'sep\u2028x']:
+        with pytest.raises(m.ConfigError, match=r'^user_defined_ids\[0\]'):
+            m.render_user_defined_id([raw])

@@ -106,3 +106,15 @@ def test_version_summary():
     assert li.version_summary(False, None) == 'logtail: absent\n'
     assert li.version_summary(True, '1.8.0') == 'logtail_version: 1.8.0\n'
     assert 'unknown' in li.version_summary(True, None)
+
+
+@pytest.mark.parametrize('url', ['not a url', 'http://[::1', 'http://h:x/a', 'ftp://h/a', 'http://', 'file://host/x',
+                                 'http://h/a b'])
+def test_installer_url_refused_naming_the_field(url):
+    with pytest.raises(li.InstallError, match="^installer_url: "):
+        li.check_installer_url(url)
+
+
+def test_installer_url_accepted():
+    for url in ('http://127.0.0.1:8080/linux64/logtail.sh', 'https://m.example.com/a', 'file:///tmp/logtail.sh'):
+        assert li.check_installer_url(url) == url

@@ -152,3 +152,19 @@ def test_attachment_plan():
     assert d.plan_attachments(['a'], None, purge=True) == ([], [])
     assert d.plan_attachments([], ['a'], purge=True) == (['a'], [])
     assert d.plan_attachments(['a'], [], purge=True) == ([], ['a'])
+
+
+def test_machine_ids_refused_exactly_where_logtail_config_refuses_them():
+    # Issue 8: one rule (machine_ids) for the group's entries and the agent's id file.
+    from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_config_merge import (
+        ConfigError, render_user_defined_id)
+    for raw in ['web-1', ' web-1 ', 'a\nb', 'a\rb', 'tab\tx', '', '  ', 'x\x7f']:
+        group = d.machines_problem('userdefined', [raw])
+        try:
+            render_user_defined_id([raw])
+            agent = None
+        except ConfigError as exc:
+            agent = str(exc)
+        assert (group is None) == (agent is None), raw
+        if group:
+            assert group.startswith('machines: ') and agent.startswith('user_defined_ids[0]: ')
