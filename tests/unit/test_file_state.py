@@ -92,3 +92,103 @@ def test_absent(tmp_path):
 def test_summarize(tmp_path):
     results = [file_state.FileResult('a', False, {}), file_state.FileResult('b', True, {'x': 1})]
     assert file_state.summarize(results) == (True, [{'x': 1}])
+
+
+def test_fileset_validates_every_file_before_writing_any(tmp_path):
+    (tmp_path / 'a.conf').write_text('old a\n')
+
+    def refuse(candidate):
+        raise file_state.ValidationFailed('b is bad')
+    files = file_state.FileSet(make_module())
+    files.want(str(tmp_path / 'a.conf'), 'new a\n')
+    with pytest.raises(file_state.ValidationFailed, match='b is bad'):
+        files.want(str(tmp_path / 'b.conf'), 'new b\n', validate=refuse)
+    assert (tmp_path / 'a.conf').read_text() == 'old a\n' and not (tmp_path / 'b.conf').exists()
+
+
+def test_fileset_commit_failure_rolls_back_staged_files_and_new_directories(tmp_path):
+    (tmp_path / 'a.conf').write_text('old a\n')
+    files = file_state.FileSet(make_module())
+    files.want(str(tmp_path / 'a.conf'), 'new a\n')
+    files.want(str(tmp_path / 'new' / 'deeper' / 'c.conf'), 'c\n', create_parent=True)
+    files.want(str(tmp_path / 'late' / 'b.conf'), 'b\n', create_parent=True, field='b_path')
+    # Something takes the directory's place between plan and commit: staging b fails.
+    (tmp_path / 'late').write_text('now a file\n')
+    with pytest.raises(file_state.FileError, match='^b_path: .*late/b.conf: '):
+        files.commit()
+    assert sorted(os.listdir(str(tmp_path))) == ['a.conf', 'late']
+    assert (tmp_path / 'a.conf').read_text() == 'old a\n'
+
+
+def test_fileset_writes_all_and_reports_each(tmp_path):
+    files = file_state.FileSet(make_module())
+    first = files.want(str(tmp_path / 'a.conf'), 'a\n')
+    second = files.want(str(tmp_path / 'sub' / 'b.conf'), 'b\n', create_parent=True, mode='0600')
+    spool = files.directory(str(tmp_path / 'spool'), 0o700)
+    assert files.commit() == [first, second]
+    assert spool['after'] == {'path': str(tmp_path / 'spool'), 'state': 'directory'}
+    assert oct(os.stat(str(tmp_path / 'spool')).st_mode & 0o777) == '0o700'
+    assert oct(os.stat(str(tmp_path / 'sub' / 'b.conf')).st_mode & 0o777) == '0o600'
+    assert [n for n in os.listdir(str(tmp_path)) if n.startswith('.')] == []
+
+
+@pytest.mark.parametrize('mode, expected', [('0640', 0o640), (0o600, 0o600), ('u=rw,g=r,o=', 0o640), ('go-r', 0o600),
+                                            ('755', 0o755)])
+def test_modes_resolve_before_the_write(tmp_path, mode, expected):
+    path = str(tmp_path / 'a.conf')
+    file_state.ensure_file(make_module(), path, 'x\n', mode=mode)
+    assert os.stat(path).st_mode & 0o7777 == expected
+
+
+@pytest.mark.parametrize('options, needle', [
+    ({'mode': 'banana'}, "^mode: .*'banana' is neither an octal mode"),
+    ({'mode': '99'}, '^mode: '),
+    ({'mode': True}, '^mode: .*expected an octal string'),
+    ({'mode': 0o170644}, '^mode: .*bits other than permissions'),
+    ({'owner': 'no-such-user-i8'}, "^owner: .*no such user 'no-such-user-i8'"),
+    ({'group': 'no-such-group-i8'}, "^group: .*no such group 'no-such-group-i8'"),
+])
+def test_bad_attributes_are_refused_naming_the_option(tmp_path, options, needle):
+    with pytest.raises(file_state.FileError, match=needle):
+        file_state.ensure_file(make_module(), str(tmp_path / 'a.conf'), 'x\n', **options)
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_paths_that_cannot_hold_a_file(tmp_path):
+    (tmp_path / 'dir.conf').mkdir()
+    (tmp_path / 'file').write_text('x')
+    os.symlink(str(tmp_path / 'nowhere'), str(tmp_path / 'dangling'))
+    cases = [
+        ('relative/a.conf', {}, 'must be an absolute path'),
+        (str(tmp_path / 'dir.conf'), {}, 'is a directory, not a file'),
+        (str(tmp_path / 'file' / 'a.conf'), {'create_parent': True}, 'is not a directory'),
+        (str(tmp_path / 'missing' / 'a.conf'), {}, 'directory .*missing does not exist'),
+        (str(tmp_path / ('n' * 300)), {}, 'longer than the 255 bytes'),
+        (str(tmp_path / 'dangling'), {}, 'dangling symbolic link'),
+        ('/dev/null', {}, 'is not a regular file'),
+    ]
+    for path, options, needle in cases:
+        with pytest.raises(file_state.FileError, match='^my_field: .*' + needle):
+            file_state.ensure_file(make_module(), path, 'x\n', field='my_field', **options)
+    with pytest.raises(file_state.FileError, match='^content: .*cannot be written as UTF-8'):
+        file_state.ensure_file(make_module(), str(tmp_path / 'a.conf'), 'lone \ud800 surrogate')
+    with pytest.raises(file_state.FileError, match='^p: .*is a directory'):
+        file_state.ensure_absent(make_module(), str(tmp_path / 'dir.conf'), field='p')
+
+
+def test_new_file_mode_ignores_the_umask(tmp_path):
+    old = os.umask(0o077)
+    try:
+        file_state.ensure_file(make_module(), str(tmp_path / 'd' / 'a.conf'), 'x\n', create_parent=True)
+    finally:
+        os.umask(old)
+    assert os.stat(str(tmp_path / 'd' / 'a.conf')).st_mode & 0o777 == 0o644
+    assert os.stat(str(tmp_path / 'd')).st_mode & 0o777 == 0o755
+
+
+def test_undecodable_bytes_round_trip_unchanged(tmp_path):
+    path = tmp_path / 'a.conf'
+    path.write_bytes(b'latin1 \xe9\n')
+    text = file_state.read_text(str(path))
+    assert not file_state.ensure_file(make_module(), str(path), text).changed
+    assert path.read_bytes() == b'latin1 \xe9\n'
