@@ -113,8 +113,9 @@ def read_installed_version(install_dir):
     version is None if app_info.json is missing or unreadable (a broken install)."""
     path = os.path.join(install_dir, APP_INFO)
     try:
-        with open(path) as handle:
-            return True, parse_app_info(handle.read())
+        with open(path, 'rb') as handle:
+            # Bytes that are not UTF-8 make it a broken install, not a crash.
+            return True, parse_app_info(handle.read().decode('utf-8', errors='replace'))
     except (IOError, OSError):
         pass
     # A directory with the agent binary but no app_info.json is a broken install, still an install.

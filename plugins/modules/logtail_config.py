@@ -164,6 +164,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
     FileSet, ValidationFailed, read_text, summarize)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_config_merge import (
@@ -225,7 +226,7 @@ def plan_files(module, p, config_text, ids_text, create, remove):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=guarded_spec(argument_spec()), supports_check_mode=True)
     p = module.params
     # Compute and check everything before the first write, so a bad input leaves every file as it was.
     try:

@@ -255,6 +255,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import file_state
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.rsyslog_render import (
     ACTION_DEFAULTS, FORWARD_DEFAULTS, QUEUE_DEFAULTS, TEMPLATE_DEFAULTS,
     dropin_filename, is_disk_assisted, normalize_forward, render_dropin,
@@ -375,7 +376,7 @@ def run(module):
 
 def main():
     module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
+        argument_spec=guarded_spec(ARGUMENT_SPEC),
         mutually_exclusive=[('content', 'forward')],
         required_if=[('state', 'present', ('content', 'forward'), True)],
         supports_check_mode=True,

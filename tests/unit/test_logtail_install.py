@@ -118,3 +118,8 @@ def test_installer_url_refused_naming_the_field(url):
 def test_installer_url_accepted():
     for url in ('http://127.0.0.1:8080/linux64/logtail.sh', 'https://m.example.com/a', 'file:///tmp/logtail.sh'):
         assert li.check_installer_url(url) == url
+
+
+def test_app_info_that_is_not_utf8_is_a_broken_install(tmp_path):
+    (tmp_path / 'app_info.json').write_bytes(b'\x80{"logtail_version": "1.0"')
+    assert li.read_installed_version(str(tmp_path)) == (True, None)

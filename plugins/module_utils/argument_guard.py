@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Keep ansible-core from crashing on a sub-option block that is not a mapping.
+
+ansible-core 2.19 looks up fallbacks inside a ``type: dict`` (or list of dicts) option with
+``options`` before it checks that the value is a mapping, so ``forward: false`` or
+``forward: {queue: 5}`` ends in ``TypeError: argument of type 'bool' is not iterable``: a
+traceback, not an error naming the option. ``guarded_spec`` drops the sub-options of such a
+value (only for this run), so ansible's own type check reports "forward: dictionary
+requested" instead. Found by the generated bad-input suite (issue 8). Runs on target Python 3.6+.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import _load_params
+from ansible.module_utils.common.validation import check_type_dict
+
+
+def _as_mapping(value):
+    """The mapping ansible would make of ``value`` (a dict, or key=value / JSON text), else None."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        try:
+            return check_type_dict(value)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _given(params, name, option):
+    for key in [name] + list(option.get('aliases') or []):
+        if key in params:
+            return True, params[key]
+    return False, None
+
+
+def guarded_spec(argument_spec, params=None):
+    """``argument_spec`` with the sub-options of every non-mapping value removed (a copy when needed)."""
+    if params is None:
+        params = _load_params()
+    if not isinstance(params, dict):
+        return argument_spec
+    guarded = dict(argument_spec)
+    for name, option in argument_spec.items():
+        if not option.get('options'):
+            continue
+        present, value = _given(params, name, option)
+        if not present or value is None:
+            continue
+        values = value if option.get('type') == 'list' and isinstance(value, list) else [value]
+        if option.get('type') == 'list' and not isinstance(value, (list, str)):
+            values = [value]
+        mappings = [_as_mapping(v) for v in values]
+        if any(m is None for m in mappings):
+            guarded[name] = dict((k, v) for k, v in option.items() if k not in ('options', 'apply_defaults'))
+            continue
+        sub = option['options']
+        for mapping in mappings:
+            sub = guarded_spec(sub, mapping)
+        if sub is not option['options']:
+            guarded[name] = dict(option, options=sub)
+    return guarded

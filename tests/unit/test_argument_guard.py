@@ -1,0 +1,41 @@
+"""argument_guard: sub-options of a value that is not a mapping are dropped, so ansible reports it."""
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
+from ansible_collections.alicloud_ops.logging.plugins.modules import logtail_config, rsyslog_dropin
+from tests.support.module_harness import run_module
+
+SPEC = {'forward': {'type': 'dict', 'aliases': ['fwd'], 'options': {
+    'port': {'type': 'int'}, 'queue': {'type': 'dict', 'apply_defaults': True, 'options': {'size': {'type': 'int'}}}}},
+    'formats': {'type': 'list', 'elements': 'dict', 'options': {'version': {'type': 'str'}}},
+    'plain': {'type': 'str'}}
+
+
+def test_mappings_keep_the_spec_untouched():
+    assert guarded_spec(SPEC, {'forward': {'queue': {'size': 1}}, 'formats': [{'version': '1'}]}) == SPEC
+    assert guarded_spec(SPEC, {'forward': 'port=5', 'plain': False}) == SPEC
+    assert guarded_spec(SPEC, {}) == SPEC
+
+
+@pytest.mark.parametrize('params, path', [
+    ({'forward': False}, ['forward']), ({'fwd': 3}, ['forward']), ({'forward': [1]}, ['forward']),
+    ({'forward': {'queue': 1.5}}, ['forward', 'queue']), ({'forward': '{"queue": true}'}, ['forward', 'queue']),
+    ({'formats': [{'version': '1'}, False]}, ['formats']), ({'formats': True}, ['formats']),
+])
+def test_non_mappings_lose_their_sub_options(params, path):
+    spec = guarded_spec(SPEC, params)
+    for key in path[:-1]:
+        spec = spec[key]['options']
+    assert 'options' not in spec[path[-1]] and 'apply_defaults' not in spec[path[-1]]
+    assert 'options' in SPEC['forward']['options']['queue']  # the module's own spec is not changed
+
+
+@pytest.mark.parametrize('main, args, needle', [
+    (rsyslog_dropin.main, {'name': 'x', 'forward': False}, "argument 'forward' is of type bool"),
+    (rsyslog_dropin.main, {'name': 'x', 'forward': {'queue': 5}}, "argument 'queue' is of type int found in 'forward'"),
+    (logtail_config.main, {'streamlog_formats': [True]}, "option 'streamlog_formats' is of type bool"),
+])
+def test_modules_report_instead_of_crashing(main, args, needle):
+    # ansible-core 2.19 alone raises TypeError here (found by tests/unit/test_bad_input_*).
+    result = run_module(main, args)
+    assert result.failed and needle in result.msg
