@@ -1,19 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: alicloud_ops.logging contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Keep ansible-core from crashing on a sub-option block that is not a mapping.
+"""Keep ansible-core from crashing (a traceback instead of an error) on hostile option values.
 
 ansible-core 2.19 looks up fallbacks inside a ``type: dict`` (or list of dicts) option with
 ``options`` before it checks that the value is a mapping, so ``forward: false`` or
 ``forward: {queue: 5}`` ends in ``TypeError: argument of type 'bool' is not iterable``: a
 traceback, not an error naming the option. ``guarded_spec`` drops the sub-options of such a
 value (only for this run), so ansible's own type check reports "forward: dictionary
-requested" instead. Found by the generated bad-input suite (issue 8). Runs on target Python 3.6+.
+requested" instead. Likewise an ``int`` option given ``.inf`` or ``.nan`` (YAML floats)
+raises OverflowError inside ansible's int conversion; such a value gets a checker that
+refuses it by name. Found by the generated bad-input suite (issue 8). Runs on target Python 3.6+.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import math
 
 from ansible.module_utils.basic import _load_params
 from ansible.module_utils.common.validation import check_type_dict
@@ -31,6 +35,15 @@ def _as_mapping(value):
     return None
 
 
+def finite_int(value):
+    """Stands in for ``type: int`` when the value is a float ansible cannot convert without crashing."""
+    raise ValueError('%r is not a finite number, so it cannot be an integer' % (value,))
+
+
+def _non_finite(value):
+    return isinstance(value, float) and not math.isfinite(value)
+
+
 def _given(params, name, option):
     for key in [name] + list(option.get('aliases') or []):
         if key in params:
@@ -46,10 +59,13 @@ def guarded_spec(argument_spec, params=None):
         return argument_spec
     guarded = dict(argument_spec)
     for name, option in argument_spec.items():
-        if not option.get('options'):
-            continue
         present, value = _given(params, name, option)
         if not present or value is None:
+            continue
+        if option.get('type') == 'int' and _non_finite(value):
+            guarded[name] = dict(option, type=finite_int)
+            continue
+        if not option.get('options'):
             continue
         values = value if option.get('type') == 'list' and isinstance(value, list) else [value]
         if option.get('type') == 'list' and not isinstance(value, (list, str)):

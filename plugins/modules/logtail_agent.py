@@ -154,6 +154,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import fetch_url
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_install import (
     ACTION_NONE, ACTION_REMOVE, NETWORKS, InstallError, check_installer_url, decide_action, install_mode,
     installer_url, parse_checksum, read_installed_version, version_summary)
@@ -209,7 +210,7 @@ def run_installer(module, url, checksum, args, timeout):
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
+        argument_spec=guarded_spec(dict(
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             region=dict(type='str'),
             network=dict(type='str', choices=list(NETWORKS), default='intranet'),
@@ -219,7 +220,7 @@ def main():
             install_dir=dict(type='path', default='/usr/local/ilogtail'),
             timeout=dict(type='int', default=300),
             validate_certs=dict(type='bool', default=True),
-        ),
+        )),
         supports_check_mode=True,
     )
     p = module.params

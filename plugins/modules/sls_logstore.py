@@ -96,6 +96,7 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
     SlsResource, project_resource_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
@@ -118,7 +119,7 @@ def check_params(module):
 
 def main():
     module = AnsibleModule(
-        argument_spec=project_resource_spec(
+        argument_spec=guarded_spec(project_resource_spec(
             'logstore',
             ttl=dict(type='int'),
             shard_count=dict(type='int'),
@@ -126,7 +127,7 @@ def main():
             max_split_shard=dict(type='int'),
             append_meta=dict(type='bool'),
             enable_tracking=dict(type='bool'),
-        ),
+        )),
         supports_check_mode=True,
     )
     check_params(module)

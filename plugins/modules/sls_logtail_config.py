@@ -151,6 +151,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
     LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsCaller, project_parent, project_resource_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
@@ -237,7 +238,7 @@ def desired_body(params):
 
 def main():
     module = AnsibleModule(
-        argument_spec=project_resource_spec(
+        argument_spec=guarded_spec(project_resource_spec(
             'config',
             logstore=dict(type='str'),
             tag=dict(type='str'),
@@ -247,7 +248,7 @@ def main():
             pipeline=dict(type='dict'),
             machine_groups=dict(type='list', elements='str'),
             purge_machine_groups=dict(type='bool', default=True),
-        ),
+        )),
         mutually_exclusive=[('tag', 'pipeline')],
         required_if=[('state', 'present', ['logstore'])],
         supports_check_mode=True,

@@ -109,6 +109,7 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
     MachineGroupDetail, SlsResource, project_resource_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
@@ -129,14 +130,14 @@ def check_params(module):
 
 def main():
     module = AnsibleModule(
-        argument_spec=project_resource_spec(
+        argument_spec=guarded_spec(project_resource_spec(
             'group',
             machine_type=dict(type='str', default='userdefined', choices=['userdefined', 'ip']),
             machines=dict(type='list', elements='str'),
             append=dict(type='bool', default=False),
             group_topic=dict(type='str'),
             external_name=dict(type='str'),
-        ),
+        )),
         supports_check_mode=True,
     )
     check_params(module)

@@ -72,6 +72,7 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
     SlsResource, sls_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
@@ -80,11 +81,11 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff impo
 
 def main():
     module = AnsibleModule(
-        argument_spec=sls_argument_spec(
+        argument_spec=guarded_spec(sls_argument_spec(
             name=dict(type='str', required=True, aliases=['project']),
             description=dict(type='str'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
-        ),
+        )),
         supports_check_mode=True,
     )
     params = module.params

@@ -203,6 +203,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
     FileSet, ValidationFailed, summarize)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_control import (
@@ -244,7 +245,7 @@ def plan_file(module, p, content, path):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, mutually_exclusive=[('content', 'sections')],
+    module = AnsibleModule(argument_spec=guarded_spec(ARGUMENT_SPEC), mutually_exclusive=[('content', 'sections')],
                            supports_check_mode=True)
     p = module.params
     try:

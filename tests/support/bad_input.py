@@ -47,6 +47,8 @@ FILE_BYTES = st.sampled_from([b'', b'\xff\xfe\x00garbage', b'latin1 caf\xe9\n', 
 JUNK = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) |
                     st.dictionaries(st.text(max_size=8) | st.sampled_from(NASTY_TEXT[:12]), inner, max_size=3),
                     max_leaves=6)
+# For numeric options: the edge values often, anything else otherwise.
+NUMBER_JUNK = st.sampled_from(NUMBERS) | JUNK
 # Junk a path option may get: never an absolute path (it could leave the test root).
 PATH_JUNK = JUNK.filter(lambda v: not (isinstance(v, str) and (v.startswith(('/', '~', '$')) or '..' in v)))
 
@@ -129,8 +131,11 @@ def mutate(data, base, choices):
 DELETE = object()
 
 
-def run_and_judge(main, args, root, tmpdir, check_mode=False):
-    """Run the module; a failure must carry a message and leave ``root`` byte-identical."""
+def run_and_judge(main, args, root, tmpdir, check_mode=False, on_success=None):
+    """Run the module; a failure must carry a message and leave ``root`` byte-identical.
+
+    ``on_success(result)`` checks what a successful run wrote.
+    """
     before = snapshot(root)
     result = run_module(main, dict(args, _ansible_tmpdir=tmpdir), check_mode=check_mode, diff=True)
     if result.failed:
@@ -139,4 +144,6 @@ def run_and_judge(main, args, root, tmpdir, check_mode=False):
         assert snapshot(root) == before, 'a failed run changed files: %s' % result.msg
     elif check_mode:
         assert snapshot(root) == before, 'check mode changed files'
+    elif on_success:
+        on_success(result)
     return result

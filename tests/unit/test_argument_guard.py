@@ -39,3 +39,14 @@ def test_modules_report_instead_of_crashing(main, args, needle):
     # ansible-core 2.19 alone raises TypeError here (found by tests/unit/test_bad_input_*).
     result = run_module(main, args)
     assert result.failed and needle in result.msg
+
+
+@pytest.mark.parametrize('value', [float('inf'), float('-inf'), float('nan')])
+def test_non_finite_int_options_are_refused_by_name(value):
+    spec = guarded_spec({'port': {'type': 'int'}, 'limit': {'type': 'float'}}, {'port': value, 'limit': value})
+    assert callable(spec['port']['type']) and spec['limit']['type'] == 'float'
+    for main, args, option in [(rsyslog_dropin.main, {'name': 'x', 'content': 'x', 'weight': value}, 'weight'),
+                               (rsyslog_dropin.main, {'name': 'x', 'forward': {'port': value}}, 'port'),
+                               (logtail_config.main, {'streamlog_tcp_port': value}, 'streamlog_tcp_port')]:
+        result = run_module(main, args)
+        assert result.failed and "argument '%s'" % option in result.msg and 'not a finite number' in result.msg

@@ -1,4 +1,5 @@
 """Generated bad input for the modules that change files on a host (see tests/support/bad_input.py)."""
+import json
 import os
 
 from hypothesis import given
@@ -7,7 +8,7 @@ from hypothesis import strategies as st
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
     logtail_agent, logtail_config, rsyslog_dropin, systemd_unit)
 from tests.support.bad_input import (
-    DELETE, JUNK, MODES, NASTY_TEXT, OWNERS, PATH_JUNK, examples, existing_file, mutate, root_paths, run_and_judge,
+    DELETE, JUNK, MODES, NASTY_TEXT, NUMBER_JUNK, OWNERS, PATH_JUNK, examples, existing_file, mutate, root_paths, run_and_judge,
     sandbox)
 
 TEXT = JUNK | st.sampled_from(NASTY_TEXT)
@@ -25,23 +26,23 @@ def rsyslog_furniture(root):
 def forward_values(root):
     spool = root_paths(root)
     queue = st.fixed_dictionaries({'spool_directory': spool}, optional={
-        'size': JUNK, 'high_watermark': JUNK, 'low_watermark': JUNK, 'type': TEXT,
+        'size': NUMBER_JUNK, 'high_watermark': NUMBER_JUNK, 'low_watermark': NUMBER_JUNK, 'type': TEXT,
         'filename': TEXT, 'max_disk_space': TEXT, 'dequeue_batch_size': JUNK, 'timeout_enqueue': JUNK})
     return st.fixed_dictionaries({'queue': queue}, optional={
-        'target': TEXT, 'port': JUNK, 'protocol': TEXT, 'selector': TEXT, 'sys_tag': TEXT,
+        'target': TEXT, 'port': NUMBER_JUNK, 'protocol': TEXT, 'selector': TEXT, 'sys_tag': TEXT,
         'template': st.fixed_dictionaries({}, optional={'name': TEXT | st.just('old_fmt'), 'format': TEXT}),
         'action': st.fixed_dictionaries({}, optional={'resume_retry_count': JUNK, 'resume_interval': JUNK}),
         'extra_params': JUNK}) | JUNK
 
 
-@examples(45)
+@examples(70)
 @given(st.data())
 def test_rsyslog_dropin(data):
     with sandbox(rsyslog_furniture) as (root, tmpdir):
         base = {'name': 'fwd', 'dropin_dir': os.path.join(root, 'rsyslog.d'),
                 'main_config': os.path.join(root, 'rsyslog.conf'),
                 'forward': {'queue': {'spool_directory': os.path.join(root, 'spool')}}}
-        choices = {'name': TEXT, 'weight': JUNK, 'state': TEXT | st.just('absent'), 'forward': forward_values(root),
+        choices = {'name': TEXT, 'weight': NUMBER_JUNK, 'state': TEXT | st.just('absent'), 'forward': forward_values(root),
                    'content': TEXT | st.just(DELETE), 'dropin_dir': root_paths(root), 'main_config': root_paths(root),
                    'validate': JUNK, 'mode': MODES, 'owner': OWNERS, 'group': OWNERS,
                    'rsyslogd_path': st.sampled_from([None, os.path.join(root, 'afile'), os.path.join(root, 'adir')])}
@@ -58,7 +59,7 @@ UNIT_DIRS = st.sampled_from(['/etc/systemd/system', '/usr/lib/systemd/system', '
                              '/' + 'n' * 300]) | PATH_JUNK
 
 
-@examples(30)
+@examples(50)
 @given(st.data())
 def test_systemd_unit(data):
     with sandbox() as (root, tmpdir):
@@ -83,7 +84,7 @@ def logtail_furniture(root):
         handle.write('{\n    "config_server_address": "http://logtail.example",\n    "cpu_usage_limit": 0.4\n}\n')
 
 
-@examples(45)
+@examples(80)
 @given(st.data())
 def test_logtail_config(data):
     with sandbox(logtail_furniture) as (root, tmpdir):
@@ -93,14 +94,26 @@ def test_logtail_config(data):
                 'user_defined_ids': ['web'], 'aliuids': ['1234567890']}
         choices = {'config_path': root_paths(root), 'user_defined_id_path': root_paths(root),
                    'aliuids_dir': root_paths(root), 'extra_config': JUNK, 'user_defined_ids': JUNK,
-                   'aliuids': JUNK, 'aliuids_exclusive': JUNK, 'cpu_usage_limit': JUNK, 'mem_usage_limit': JUNK,
-                   'streamlog_tcp_addr': TEXT, 'streamlog_tcp_port': JUNK, 'streamlog_formats': JUNK,
-                   'streamlog_open': JUNK, 'max_bytes_per_sec': JUNK}
+                   'aliuids': JUNK, 'aliuids_exclusive': JUNK, 'cpu_usage_limit': NUMBER_JUNK,
+                   'mem_usage_limit': NUMBER_JUNK, 'streamlog_tcp_addr': TEXT, 'streamlog_tcp_port': NUMBER_JUNK, 'streamlog_formats': JUNK,
+                   'streamlog_open': JUNK, 'max_bytes_per_sec': NUMBER_JUNK}
         if data.draw(st.booleans(), label='existing'):
             run_and_judge(logtail_config.main, base, root, tmpdir)
         existing_file(data, base['config_path'])
-        run_and_judge(logtail_config.main, mutate(data, base, choices), root, tmpdir,
-                      check_mode=data.draw(st.booleans(), label='check_mode'))
+        args = mutate(data, base, choices)
+        run_and_judge(logtail_config.main, args, root, tmpdir, check_mode=data.draw(st.booleans(), label='check_mode'),
+                      on_success=lambda result: strict_json(args.get('config_path')))
+
+
+def strict_json(path):
+    """What the agent will read must be JSON (no NaN or Infinity, which Python's json writes)."""
+    if isinstance(path, str) and os.path.isfile(path):
+        with open(path, 'rb') as handle:
+            json.loads(handle.read().decode('utf-8'), parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name):
+    raise AssertionError('%s written into the agent config' % name)
 
 
 # Only loopback: a closed port answers at once; anything else is refused before a request.
@@ -109,7 +122,7 @@ INSTALLER_URLS = st.sampled_from(['http://127.0.0.1:9/linux64/logtail.sh', 'http
                                   ' http://127.0.0.1:9/x', 'http://127.0.0.1:9/x\n', 12345, 'x' * 3000])
 
 
-@examples(25)
+@examples(40)
 @given(st.data())
 def test_logtail_agent(data):
     with sandbox() as (root, tmpdir):
