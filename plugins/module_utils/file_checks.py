@@ -67,28 +67,27 @@ def resolve_mode(module, path, mode, current_mode, default_mode):
     return value
 
 
-def resolve_owner(path, owner):
-    """uid for a user name or number; None for None."""
-    if owner is None or owner == '':
+def _resolve_id(field, path, value, lookup, kind):
+    """The number behind a user/group name (or a plain number); None for unset."""
+    if value is None or value == '':
         return None
     try:
-        return pwd.getpwnam(owner).pw_uid
-    except KeyError:
-        if str(owner).isdigit():
-            return int(owner)
-    raise FileError('owner', path, 'no such user %r on this host' % (owner,))
+        return lookup(value)
+    except (KeyError, TypeError, ValueError):
+        # getpwnam raises ValueError for a name with a NUL byte; a plain number needs no entry.
+        if str(value).isdigit():
+            return int(value)
+    raise FileError(field, path, 'no such %s %r on this host' % (kind, value))
+
+
+def resolve_owner(path, owner):
+    """uid for a user name or number; None for None."""
+    return _resolve_id('owner', path, owner, lambda name: pwd.getpwnam(name).pw_uid, 'user')
 
 
 def resolve_group(path, group):
     """gid for a group name or number; None for None."""
-    if group is None or group == '':
-        return None
-    try:
-        return grp.getgrnam(group).gr_gid
-    except KeyError:
-        if str(group).isdigit():
-            return int(group)
-    raise FileError('group', path, 'no such group %r on this host' % (group,))
+    return _resolve_id('group', path, group, lambda name: grp.getgrnam(name).gr_gid, 'group')
 
 
 def check_ownership_allowed(path, uid, gid, current):

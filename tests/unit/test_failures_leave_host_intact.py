@@ -7,24 +7,12 @@ import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
     logtail_agent, logtail_config, rsyslog_dropin, sls_machine_group, systemd_unit)
+from tests.support.bad_input import snapshot
 from tests.support.module_harness import run_module
+from tests.unit.test_rsyslog_dropin_module import args as dropin_args
+from tests.unit.test_rsyslog_dropin_module import etc  # noqa: F401 - fixture
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
-
-
-def snapshot(root):
-    """Every path under ``root`` with its bytes (None for a directory) and mode."""
-    seen = {}
-    for directory, dirs, files in os.walk(str(root)):
-        for name in dirs + files:
-            path = os.path.join(directory, name)
-            mode = os.lstat(path).st_mode
-            content = None
-            if os.path.isfile(path) and not os.path.islink(path):
-                with open(path, 'rb') as handle:
-                    content = handle.read()
-            seen[os.path.relpath(path, str(root))] = (content, mode)
-    return seen
 
 
 def refused(main, args, root, *needles):
@@ -35,22 +23,6 @@ def refused(main, args, root, *needles):
         assert needle in result.msg, result.msg
     assert snapshot(root) == before
     return result
-
-
-@pytest.fixture
-def etc(tmp_path):
-    (tmp_path / 'rsyslog.d').mkdir()
-    (tmp_path / 'work').mkdir()
-    (tmp_path / 'rsyslog.conf').write_text('global(workDirectory="%s")\n$IncludeConfig %s/*.conf\n*.* %s/all.log\n'
-                                           % (tmp_path / 'work', tmp_path / 'rsyslog.d', tmp_path))
-    return tmp_path
-
-
-def dropin_args(etc, **extra):
-    base = {'name': 'fwd', 'dropin_dir': str(etc / 'rsyslog.d'), 'main_config': str(etc / 'rsyslog.conf'),
-            'forward': {'queue': {'spool_directory': str(etc / 'spool')}}}
-    base.update(extra)
-    return base
 
 
 @pytest.mark.parametrize('extra, needles', [
