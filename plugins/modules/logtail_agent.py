@@ -48,6 +48,7 @@ options:
   installer_url:
     description:
       - URL of C(logtail.sh) on a mirror; overrides the URL derived from O(region) and O(network).
+      - An C(http), C(https) or C(file) URL; anything else fails naming this option before any download.
       - The installer fetches its package from the host it was published on.
     type: str
   installer_checksum:

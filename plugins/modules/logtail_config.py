@@ -18,7 +18,8 @@ description:
     is written; O(extra_config) sets any other key.
   - Writes the machine group's user-defined id file (O(user_defined_ids)) and the cross-account AliUid
     marker files (O(aliuids)).
-  - All inputs and the existing file are checked first; on any error nothing is written.
+  - All inputs, the existing file (JSON in UTF-8, no NaN) and every target path are checked, and every
+    file is staged, before the first one is replaced; on any error none of them changes.
   - The installer (M(alicloud_ops.logging.logtail_agent)) rewrites C(ilogtail_config.json), so run this
     module after it.
 version_added: 1.0.0
@@ -59,7 +60,7 @@ options:
     description: Bytes read per receive call by the syslog input.
     type: int
   cpu_usage_limit:
-    description: CPU cores the agent may use (for example V(0.4)).
+    description: CPU cores the agent may use (for example V(0.4)). NaN and infinity are refused (JSON has neither).
     type: float
   mem_usage_limit:
     description: Memory limit in MB.
@@ -82,11 +83,13 @@ options:
   extra_config:
     description:
       - Any other keys to set, for example V(working_ip) or V(data_server_list). Values are written as JSON.
-      - Typed keys above are refused here; use their options.
+      - Typed keys above are refused here; use their options. NaN and infinity (at any depth) are refused.
     type: dict
   user_defined_ids:
     description:
       - Ids the machine group identifies this host by; written one a line to O(user_defined_id_path).
+      - Blanks around an id are dropped; an id holding a line break or another control character is refused,
+        by the same rule M(alicloud_ops.logging.sls_machine_group) applies to its O(alicloud_ops.logging.sls_machine_group#module:machines).
       - The agent picks changes up by itself within about a minute (no restart).
       - Unset leaves the file alone; an empty list removes it.
     type: list

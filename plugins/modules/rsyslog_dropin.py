@@ -167,7 +167,11 @@ options:
     description: The rsyslogd binary used for validation; found on the PATH and in C(/usr/sbin) when unset.
     type: path
   mode:
-    description: File mode. When unset a new file gets V('0644') and an existing file keeps its mode.
+    description:
+      - File mode, octal or symbolic. When unset a new file gets V('0644') whatever the umask, and an existing
+        file keeps its mode.
+      - A bad mode, an unknown O(owner) or O(group), or a directory in the file's place fails before the drop-in
+        or the spool directory is touched.
     type: raw
   owner:
     description: File owner.

@@ -44,6 +44,8 @@ options:
   machines:
     description:
       - User-defined ids or IP addresses (for O(machine_type=ip)) of the group.
+      - An id holding a line break or another control character is refused, by the same rule
+        M(alicloud_ops.logging.logtail_config) applies to the ids it writes on the host.
       - Unset keeps the current list (empty on creation); V([]) empties it unless O(append=true).
     type: list
     elements: str

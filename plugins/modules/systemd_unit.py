@@ -87,7 +87,10 @@ options:
     type: bool
     default: true
   mode:
-    description: File mode of the unit file or drop-in.
+    description:
+      - File mode of the unit file or drop-in, octal (V('0644')) or symbolic (V('u=rw,go=r')).
+      - Set explicitly, so the umask does not matter. A bad mode, an unknown O(owner) or O(group), or a
+        directory in the file's place fails before anything on the host changes.
     type: raw
     default: '0644'
   owner:
