@@ -13,8 +13,8 @@ Every module computes the wanted content with a pure function, then hands it to 
    (in check mode too), and the diff, including attribute changes, is computed.
 2. Commit (``FileSet.commit``, skipped in check mode): every new content is written to a temp
    file beside its target, with its final mode (explicit, so the umask does not matter; a new
-   file gets ``0644`` unless ``mode`` says otherwise) and owner, then all temp files are
-   renamed over their targets and removals happen. A failure before the renames removes the
+   file gets ``0644`` unless ``mode`` says otherwise) and owner; then files whose content stays
+   get their new mode/owner, all temp files are renamed over their targets, and removals happen. A failure before the renames removes the
    temp files and any directory it created, so a module touching several files changes all
    of them or none.
 
