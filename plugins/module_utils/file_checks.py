@@ -20,8 +20,23 @@ import pwd
 import stat
 
 
+def displayable(text):
+    """``text`` with undecodable bytes (kept as surrogates by surrogateescape) shown as U+FFFD.
+
+    The controller refuses a module result that is not valid UTF-8 (MODULE_STRICT_UTF8_RESPONSE),
+    and would report that instead of the real result or failure; diffs and messages are only
+    for display.
+    """
+    if text is None:
+        return None
+    return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+
+
 class ValidationFailed(Exception):
-    """Raised by a validator; its message is shown to the user as the failure reason."""
+    """Raised by a validator; its message (made valid UTF-8) is shown to the user as the failure reason."""
+
+    def __init__(self, message):
+        Exception.__init__(self, displayable(message))
 
 
 class FileError(ValidationFailed):

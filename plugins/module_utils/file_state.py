@@ -32,8 +32,8 @@ import stat
 import tempfile
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_checks import (  # noqa: F401 (re-exported)
-    FileError, ValidationFailed, check_directory, check_ownership_allowed, check_target, encode_content, os_error,
-    resolve_group, resolve_mode, resolve_owner)
+    FileError, ValidationFailed, check_directory, check_ownership_allowed, check_target, displayable, encode_content,
+    os_error, resolve_group, resolve_mode, resolve_owner)
 
 REDACTED = '<redacted: content hidden because it holds secrets>\n'
 DEFAULT_MODE = 0o644
@@ -63,6 +63,7 @@ def file_diff(path, before, after, secret=False):
     if secret:
         before = REDACTED if before is not None else None
         after = REDACTED if after is not None else None
+    before, after = displayable(before), displayable(after)
     return {
         'before': before if before is not None else '',
         'after': after if after is not None else '',

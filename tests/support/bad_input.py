@@ -10,6 +10,7 @@ Safety: we run as root on the host, so path options only ever get paths inside t
 root or non-absolute junk, and the working directory is moved into the root so that a
 relative path lands there too. Nothing here reaches the network beyond 127.0.0.1.
 """
+import json
 import os
 import shutil
 import tempfile
@@ -131,6 +132,12 @@ def mutate(data, base, choices):
 DELETE = object()
 
 
+def strict_utf8(result):
+    """The controller refuses a result that is not valid UTF-8 (MODULE_STRICT_UTF8_RESPONSE), even after a
+    successful write; ensure_ascii=False lets a lone surrogate reach the encoder."""
+    json.dumps(result.data, ensure_ascii=False, default=str).encode('utf-8')
+
+
 def run_and_judge(main, args, root, tmpdir, check_mode=False, on_success=None):
     """Run the module; a failure must carry a message and leave ``root`` byte-identical.
 
@@ -138,6 +145,7 @@ def run_and_judge(main, args, root, tmpdir, check_mode=False, on_success=None):
     """
     before = snapshot(root)
     result = run_module(main, dict(args, _ansible_tmpdir=tmpdir), check_mode=check_mode, diff=True)
+    strict_utf8(result)
     if result.failed:
         assert isinstance(result.msg, str) and result.msg.strip(), result
         assert 'Traceback' not in result.msg, result.msg

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
     sls_logstore, sls_logtail_config, sls_machine_group, sls_project)
-from tests.support.bad_input import DELETE, JUNK, NASTY_TEXT, NUMBER_JUNK, examples, mutate
+from tests.support.bad_input import DELETE, JUNK, NASTY_TEXT, NUMBER_JUNK, examples, mutate, strict_utf8
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     sls_auth, sls_emulator, sls_emulator_server, state_json)
@@ -38,6 +38,7 @@ def fleet(sls_emulator):
 def judge(emu, main, args, check_mode):
     before = state_json(emu)
     result = run_module(main, args, check_mode=check_mode, diff=True)
+    strict_utf8(result)
     if result.failed:
         assert isinstance(result.msg, str) and result.msg.strip(), result
         assert state_json(emu) == before, 'a failed run changed Log Service: %s' % result.msg

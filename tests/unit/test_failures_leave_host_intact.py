@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
     logtail_agent, logtail_config, rsyslog_dropin, sls_machine_group, systemd_unit)
-from tests.support.bad_input import snapshot
+from tests.support.bad_input import snapshot, strict_utf8
 from tests.support.module_harness import run_module
 from tests.unit.test_rsyslog_dropin_module import args as dropin_args
 from tests.unit.test_rsyslog_dropin_module import etc  # noqa: F401 - fixture
@@ -177,3 +177,12 @@ def test_sls_machine_group_refuses_ids_logtail_config_refuses(sls_emulator, tmp_
     assert mutating_calls(sls_emulator) == {}
     agent = run_module(logtail_config.main, logtail_args(tmp_path, user_defined_ids=[machine]))
     assert agent.failed and agent.msg.startswith('user_defined_ids[0]: must be a non-empty single-line string')
+
+
+def test_existing_file_with_bytes_that_are_not_utf8_gives_a_result_the_controller_accepts(etc):
+    # The controller refused the old result (MODULE_STRICT_UTF8_RESPONSE) after the file had been replaced.
+    (etc / 'rsyslog.d' / '50-fwd.conf').write_bytes(b'# caf\xe9\n')
+    result = run_module(rsyslog_dropin.main, dropin_args(etc), diff=True)
+    assert not result.failed, result
+    strict_utf8(result)
+    assert result.data['diff'][-1]['before'] == '# caf\ufffd\n'

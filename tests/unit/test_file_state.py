@@ -192,3 +192,11 @@ def test_undecodable_bytes_round_trip_unchanged(tmp_path):
     text = file_state.read_text(str(path))
     assert not file_state.ensure_file(make_module(), str(path), text).changed
     assert path.read_bytes() == b'latin1 \xe9\n'
+
+
+def test_messages_and_diffs_are_valid_utf8_for_the_controller():
+    # rsyslogd quotes the bad bytes of a file it refuses; the controller rejects lone surrogates.
+    exc = file_state.ValidationFailed('invalid character \udcfe here')
+    assert str(exc) == 'invalid character \ufffd here'
+    diff = file_state.file_diff('/x', 'caf\udce9\n', 'new\n')
+    assert diff['before'] == 'caf\ufffd\n'
