@@ -164,12 +164,18 @@ def check_whole_config(module, rsyslogd_path, main_config, dropin_dir, target_na
         for index, real in enumerate(missing_dirs):
             redirects[real] = os.path.join(workdir, 'missing%d' % index)
             os.makedirs(redirects[real])
-        tree_main, mapping = build_validation_tree(workdir, main_config, dropin_dir, target_name,
-                                                   candidate_path, redirects)
+        tree_dir = os.path.join(workdir, 'rsyslog.d')
+        try:
+            tree_main, mapping = build_validation_tree(workdir, main_config, dropin_dir, target_name,
+                                                       candidate_path, redirects)
+            texts = _loaded_texts(tree_main, tree_dir)
+        except (IOError, OSError, shutil.Error) as exc:
+            # An unreadable sibling drop-in or main config: say which, instead of a traceback.
+            raise ValidationFailed('dropin_dir: the configuration in %s and %s cannot be read for validation: %s'
+                                   % (dropin_dir, main_config, exc))
         rc, out, err = module.run_command([rsyslogd_path, '-N1', '-f', tree_main])
         action = 'removing' if candidate_path is None else 'with the new'
-        tree_dir = os.path.join(workdir, 'rsyslog.d')
-        duplicates = duplicate_templates(_loaded_texts(tree_main, tree_dir), os.path.join(tree_dir, target_name))
+        duplicates = duplicate_templates(texts, os.path.join(tree_dir, target_name))
         if rc == 0 and duplicates:
             raise ValidationFailed('the configuration %s %s defines a template twice:\n%s' % (
                 action, os.path.join(dropin_dir, target_name), map_paths_back('\n'.join(duplicates), mapping)))

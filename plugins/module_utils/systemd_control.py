@@ -144,14 +144,17 @@ def make_verifier(module, name, dropin, root, unit_dir):
         try:
             base = find_unit_file(name, root, unit_dir)
             unit_copy = os.path.join(workdir, name)
-            if base:
-                shutil.copyfile(base, unit_copy)
-            else:
-                with open(unit_copy, 'w') as handle:
-                    handle.write('[Unit]\nDescription=stand-in for verifying a drop-in\n')
-            os.mkdir(unit_copy + '.d')
-            target = os.path.join(unit_copy + '.d', os.path.basename(candidate))
-            shutil.copyfile(candidate, target)
+            try:
+                if base:
+                    shutil.copyfile(base, unit_copy)
+                else:
+                    with open(unit_copy, 'w') as handle:
+                        handle.write('[Unit]\nDescription=stand-in for verifying a drop-in\n')
+                os.mkdir(unit_copy + '.d')
+                target = os.path.join(unit_copy + '.d', os.path.basename(candidate))
+                shutil.copyfile(candidate, target)
+            except (IOError, OSError) as exc:
+                raise ValidationFailed('name: %s cannot be read to verify the drop-in with it: %s' % (base, exc))
             paths = [target, os.path.realpath(target)]
             # Without the real unit only the drop-in's own lines can be judged.
             _analyze(module, binary, os.path.realpath(unit_copy), paths, root, strict and bool(base))

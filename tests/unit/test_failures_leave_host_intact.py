@@ -186,3 +186,9 @@ def test_existing_file_with_bytes_that_are_not_utf8_gives_a_result_the_controlle
     assert not result.failed, result
     strict_utf8(result)
     assert result.data['diff'][-1]['before'] == '# caf\ufffd\n'
+
+
+def test_rsyslog_dropin_unreadable_sibling_is_an_error_not_a_traceback(etc):
+    # A FIFO among the drop-ins: copying it for validation fails (shutil refuses named pipes).
+    os.mkfifo(str(etc / 'rsyslog.d' / '20-pipe.conf'))
+    refused(rsyslog_dropin.main, dropin_args(etc), etc, 'dropin_dir: ', 'cannot be read for validation')
