@@ -79,15 +79,32 @@ def test_role_argument_specs_match_defaults(role):
         assert options[name].get('description'), '%s: %s is undocumented' % (role, name)
 
 
-def test_collection_builds_without_project_files(tmp_path):
-    proc = run('ansible-galaxy', 'collection', 'build', '--output-path', str(tmp_path), REPO_ROOT)
+# What a user installing the collection receives: the collection, never the project that develops it.
+ARTIFACT_DIRS = ('meta/', 'plugins/', 'roles/', 'docs/', 'changelogs/')
+ARTIFACT_FILES = {'MANIFEST.json', 'FILES.json', 'README.md', 'LICENSE', 'CHANGELOG.rst',
+                  'requirements.txt', 'bindep.txt'}
+
+
+def build_artifact(output_dir):
+    proc = run('ansible-galaxy', 'collection', 'build', '--output-path', str(output_dir), REPO_ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    artifact = glob.glob(str(tmp_path / 'alicloud_ops-logging-*.tar.gz'))
+    artifact = glob.glob(os.path.join(str(output_dir), 'alicloud_ops-logging-*.tar.gz'))
     assert len(artifact) == 1
-    with tarfile.open(artifact[0]) as tar:
-        names = tar.getnames()
+    return artifact[0]
+
+
+def test_artifact_holds_the_collection_alone(tmp_path):
+    with tarfile.open(build_artifact(tmp_path)) as tar:
+        members = tar.getmembers()
+    names = [m.name for m in members]
+    files = [m.name for m in members if m.isfile()]
+    strays = [n for n in files if n not in ARTIFACT_FILES and not n.startswith(ARTIFACT_DIRS)]
+    assert not strays, 'project files in the collection artifact (add them to build_ignore): %s' % strays
+    assert not [n for n in names if '__pycache__' in n or n.endswith('.pyc')]
+    assert not [n for n in names if n.startswith('changelogs/fragments')], 'changelog fragments are the repo'"'"'s, not the artifact'"'"'s'
+    assert ARTIFACT_FILES <= set(files), 'missing from the artifact: %s' % sorted(ARTIFACT_FILES - set(files))
     for module in MODULES:
-        assert 'plugins/modules/%s.py' % module in names
-    assert 'plugins/inventory/alicloud_ecs.py' in names
-    assert 'roles/logtail/meta/argument_specs.yml' in names
-    assert not [n for n in names if n.startswith(('collections/', '.venv/', '.git/')) or '__pycache__' in n]
+        assert 'plugins/modules/%s.py' % module in files
+    assert 'plugins/inventory/alicloud_ecs.py' in files
+    assert 'roles/logtail/meta/argument_specs.yml' in files
+    assert 'meta/execution-environment.yml' in files
