@@ -13,7 +13,7 @@ import sys
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     version = os.path.splitext(os.path.basename(__file__))[0][len('get_pip_'):].replace('_', '.')
-    wheels = glob.glob(os.path.join(here, 'pip-%s-py3-none-any.whl' % version))
+    wheels = glob.glob(os.path.join(here, 'pip-%s-*.whl' % version))
     if not wheels:
         sys.exit('get_pip: no pip %s wheel in %s; run tools/sanity/setup.sh' % (version, here))
     sys.path.insert(0, wheels[0])

@@ -24,14 +24,17 @@ if [ "$("$venv/bin/python" -c 'from ansible.release import __version__ as v; pri
   "$venv/bin/pip" install -q --disable-pip-version-check "ansible-core==$core"
 fi
 
-# The pip version ansible-test bootstraps for the controller Python, as that ansible-test release pins it.
+# The pip versions ansible-test bootstraps (the controller's, and older ones for old target Pythons), as that
+# ansible-test release pins them.
 reqs=$("$venv/bin/python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py
-pip_version=$(sed -nE "s/^\s*pip='([0-9.]+)',?$/\1/p" "$reqs" | head -1)
-[ -n "$pip_version" ] || { echo "sanity-setup: cannot read the bootstrap pip version from $reqs" >&2; exit 1; }
+pip_versions=$(sed -nE "s/^\s*pip='([0-9.]+)',?( *#.*)?$/\1/p" "$reqs" | sort -u)
+[ -n "$pip_versions" ] || { echo "sanity-setup: cannot read the bootstrap pip versions from $reqs" >&2; exit 1; }
 cache=$home/.ansible/test/cache
 mkdir -p "$cache"
-if [ ! -s "$cache/pip-$pip_version-py3-none-any.whl" ]; then
-  "$venv/bin/pip" download -q --disable-pip-version-check --no-deps --only-binary=:all: -d "$cache" "pip==$pip_version"
-fi
-cp tools/sanity/get_pip.py "$cache/get_pip_${pip_version//./_}.py"
-echo "sanity-setup: ok (ansible-core $core, bootstrap pip $pip_version)"
+for pip_version in $pip_versions; do
+  if ! compgen -G "$cache/pip-$pip_version-*.whl" >/dev/null; then
+    "$venv/bin/pip" download -q --disable-pip-version-check --no-deps --only-binary=:all: -d "$cache" "pip==$pip_version"
+  fi
+  cp tools/sanity/get_pip.py "$cache/get_pip_${pip_version//./_}.py"
+done
+echo "sanity-setup: ok (ansible-core $core, bootstrap pip" $pip_versions")"
