@@ -3,6 +3,7 @@ import ast
 import glob
 import json
 import os
+import re
 import subprocess
 import tarfile
 
@@ -108,3 +109,45 @@ def test_artifact_holds_the_collection_alone(tmp_path):
     assert 'plugins/inventory/alicloud_ecs.py' in files
     assert 'roles/logtail/meta/argument_specs.yml' in files
     assert 'meta/execution-environment.yml' in files
+
+
+def commands_looked_up(module):
+    """Commands a module finds with get_bin_path, in its own code and the module_utils it imports."""
+    paths = [os.path.join(REPO_ROOT, 'plugins', 'modules', module + '.py')]
+    with open(paths[0]) as handle:
+        source = handle.read()
+    for util in re.findall(r'plugins\.module_utils\.(\w+) import', source):
+        paths.append(os.path.join(REPO_ROOT, 'plugins', 'module_utils', util + '.py'))
+    found = set()
+    for path in paths:
+        with open(path) as handle:
+            found.update(re.findall(r"get_bin_path\(\s*'([\w.-]+)'", handle.read()))
+    return found
+
+
+def source_documentation(module):
+    """The module's DOCUMENTATION as written (ansible-doc drops extends_documentation_fragment once merged)."""
+    with open(os.path.join(REPO_ROOT, 'plugins', 'modules', module + '.py')) as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ['DOCUMENTATION']:
+            return yaml.safe_load(node.value.value)
+    raise AssertionError('%s has no DOCUMENTATION' % module)
+
+
+def test_every_module_uses_the_attributes_fragment_and_lists_the_commands_it_calls():
+    proc = run('ansible-doc', '--json', *['alicloud_ops.logging.%s' % m for m in MODULES])
+    assert proc.returncode == 0, proc.stderr
+    docs = json.loads(proc.stdout)
+    for module in MODULES:
+        doc = docs['alicloud_ops.logging.%s' % module]['doc']
+        assert 'alicloud_ops.logging.attributes' in source_documentation(module)['extends_documentation_fragment'], module
+        for name, attribute in doc['attributes'].items():
+            assert attribute.get('description') and attribute.get('support'), '%s: attribute %s' % (module, name)
+        assert doc['attributes']['platform']['platforms'], module
+        assert doc['version_added'] == '0.1.0', module
+        requirements = ' '.join(doc.get('requirements', []))
+        for command in commands_looked_up(module) & {'rsyslogd', 'systemctl', 'systemd-analyze'}:
+            assert 'C(%s)' % command in requirements, '%s calls %s; list it under requirements' % (module, command)
+    assert commands_looked_up('systemd_unit') >= {'systemctl', 'systemd-analyze'}
+    assert 'rsyslogd' in commands_looked_up('rsyslog_dropin')
