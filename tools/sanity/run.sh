@@ -23,8 +23,10 @@ rm -rf .cache/sanity/build "$dest"
 mkdir -p .cache/sanity/build "$dest"
 .venv/bin/ansible-galaxy collection build --force --output-path .cache/sanity/build . >/dev/null
 tar -xzf .cache/sanity/build/alicloud_ops-logging-*.tar.gz -C "$dest"
-# The artifact leaves tests/ out; ansible-test still reads which Pythons the modules support from tests/config.yml.
+# Two things the artifact leaves out that ansible-test reads: tests/config.yml (which Pythons the modules support)
+# and the changelog fragments (its changelog test lints them).
 mkdir -p "$dest/tests" && cp tests/config.yml "$dest/tests/config.yml"
+cp -r changelogs/fragments "$dest/changelogs/"
 # ansible-test lists content with git from the nearest repository above the working directory; without its own,
 # the copy would be read through this repo, where .cache/ is ignored, and every target skipped.
 git -C "$dest" init -q && git -C "$dest" add -A
@@ -42,6 +44,7 @@ done
 echo "sanity: target Pythons: $(cd "$pythons" && ls | sed 's/python//' | sort -V | tr '\n' ' ')"
 
 failed=()
+started=$(date +%s)
 for core in $versions; do
   bash tools/sanity/setup.sh "$core"
   minor=$(echo "$core" | cut -d. -f1,2)
@@ -56,5 +59,6 @@ for core in $versions; do
     failed+=("$core")
   fi
 done
-if [ ${#failed[@]} -gt 0 ]; then echo "sanity: failed for ansible-core ${failed[*]}"; exit 1; fi
-echo "sanity: ok for ansible-core $versions"
+total="$(( $(date +%s) - started )) s in all"
+if [ ${#failed[@]} -gt 0 ]; then echo "sanity: FAILED for ansible-core ${failed[*]} ($total)"; exit 1; fi
+echo "sanity: ok for ansible-core $versions ($total)"
