@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup bed test unit demo demo-clean build bench bench-inventory bench-site bench-emulator
+.PHONY: setup bed test unit sanity demo demo-clean build bench bench-inventory bench-site bench-emulator
 
 setup:
 	bash tools/setup-host.sh
@@ -12,9 +12,15 @@ setup:
 bed: setup
 	bash tools/containerbed.sh ensure
 
-# Everything: unit, integration (real rsyslogd, playbooks, emulator), every Molecule scenario, the demo.
-test: bed
+# Everything: the ecosystem gates (sanity), unit, integration (real rsyslogd, playbooks, emulator, the artifact,
+# ansible-builder), every Molecule scenario, the demo.
+test: bed sanity
 	$(VENV)/pytest tests
+
+# ansible-test sanity on the built collection for ansible-core 2.16-2.19, offline (tools/sanity/run.sh).
+# One version or one test: tools/sanity/run.sh 2.19.14 -- --test validate-modules
+sanity: setup
+	bash tools/sanity/run.sh
 
 unit: setup
 	$(VENV)/pytest tests/unit

@@ -8,6 +8,7 @@
 #   tools/containerbed.sh run NAME DISTRO      start a systemd container and wait for it to boot
 #   tools/containerbed.sh rm NAME...           remove containers
 #   tools/containerbed.sh run-flags           print the `docker run` flags (the one place they live)
+#   tools/containerbed.sh mirror              print the Debian mirror apt is configured with (the only one used)
 #
 # Container flags come from ../shared/notes/containers.md: never --privileged and never a read-write
 # cgroup bind (systemd in the container would rewrite the host's cgroup tree).
@@ -28,17 +29,43 @@ image_name() { echo "localhost/alicloud-ops-$1"; }
 # A build recipe id: an image built from another package list or mirror is rebuilt, not reused.
 # Bump the trailing version when prune_rootfs changes what goes into the image.
 recipe_id() {
-  echo "$1 $PACKAGES $(debian_mirror) v2" | sha256sum | cut -c1-16
+  echo "$1 $PACKAGES $MIRROR v2" | sha256sum | cut -c1-16
 }
 
-debian_mirror() {
-  # The mirror apt already uses (deb822 or one-line sources), so no other host is contacted.
-  local m
-  m=$(grep -hsE '^\s*URIs:\s*\S+/debian/?\s*$' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 |
-      awk '{print $2}')
-  [ -n "$m" ] || m=$(grep -hsE '^\s*deb\s+\S+/debian/?\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-      2>/dev/null | head -1 | awk '{print $2}')
-  echo "${m:-http://deb.debian.org/debian}"
+# The Debian mirror apt is configured with (deb822 .sources first, then one-line lists): debootstrap fetches
+# from it and from nothing else, so the bed contacts no host the machine's own apt does not. apt-config gives
+# the source locations (it honours APT_CONFIG, which the tests use to point it at sample sources).
+apt_debian_mirror() {
+  local list parts
+  eval "$(apt-config shell list Dir::Etc::sourcelist/f parts Dir::Etc::sourceparts/d)"
+  {
+    # shellcheck disable=SC2016
+    awk 'BEGIN { RS = ""; FS = "\n" }
+      { types = ""; uris = ""; enabled = "yes"
+        for (i = 1; i <= NF; i++) {
+          l = $i; k = tolower(l)
+          if (l ~ /^[ \t]*#/) continue
+          if (k ~ /^types:/) types = substr(l, 7)
+          else if (k ~ /^uris:/) uris = substr(l, 6)
+          else if (k ~ /^enabled:/) { enabled = tolower(substr(l, 9)); gsub(/[ \t]/, "", enabled) } }
+        if (enabled == "no" || (" " types " ") !~ /[ \t]deb[ \t]/) next
+        n = split(uris, u, /[ \t]+/)
+        for (j = 1; j <= n; j++) if (u[j] ~ /\/debian\/?$/) { print u[j]; exit } }' \
+      "$parts"/*.sources 2>/dev/null || true
+    # One-line form: deb [options] URI suite components
+    awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) while (i <= NF && $i !~ /\]$/) i++; if ($2 ~ /^\[/) i++
+                        if ($i ~ /\/debian\/?$/) { print $i; exit } }' "$list" "$parts"/*.list 2>/dev/null || true
+  } | head -1
+}
+
+require_mirror() {
+  MIRROR=$(apt_debian_mirror)
+  if [ -z "$MIRROR" ]; then
+    log "apt has no Debian mirror configured (no deb line or deb822 URIs ending in /debian in"
+    log "$(apt-config shell l Dir::Etc::sourcelist/f | cut -d\' -f2) or the .list/.sources files beside it)."
+    log "The base images are built with debootstrap from that mirror only: configure one for apt, then rerun."
+    exit 1
+  fi
 }
 
 ensure_engine() {
@@ -57,6 +84,7 @@ ensure_engine() {
 
 build_image() {
   local distro=$1 image recipe rootfs tarball
+  require_mirror
   image=$(image_name "$distro")
   recipe=$(recipe_id "$distro")
   if [ "$(docker image inspect -f '{{index .Config.Labels "alicloud-ops.recipe"}}' "$image" 2>/dev/null)" = "$recipe" ]; then
@@ -69,8 +97,8 @@ build_image() {
     [ -e "/usr/share/debootstrap/scripts/$distro" ] || ln -s sid "/usr/share/debootstrap/scripts/$distro"
     rm -f "$CACHE_DIR/$distro-"*.rootfs.tar   # tarballs of older recipes
     rootfs=$(mktemp -d "${TMPDIR:-/tmp}/containerbed-$distro.XXXXXX")
-    log "debootstrap $distro from $(debian_mirror) (about a minute)"
-    if ! debootstrap --variant=minbase --include="$PACKAGES" "$distro" "$rootfs" "$(debian_mirror)" \
+    log "debootstrap $distro from $MIRROR (about a minute)"
+    if ! debootstrap --variant=minbase --include="$PACKAGES" "$distro" "$rootfs" "$MIRROR" \
         >"$CACHE_DIR/debootstrap-$distro.log" 2>&1; then
       log "debootstrap failed; see $CACHE_DIR/debootstrap-$distro.log"; tail -20 "$CACHE_DIR/debootstrap-$distro.log" >&2
       rm -rf "$rootfs"; exit 1
@@ -141,5 +169,6 @@ case $cmd in
   run) ensure_engine; run_container "$2" "$3" ;;
   rm) shift; [ $# -eq 0 ] || docker rm -f "$@" >/dev/null 2>&1 || true ;;
   run-flags) run_flags ;;
-  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+  mirror) require_mirror; echo "$MIRROR" ;;
+  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
 esac

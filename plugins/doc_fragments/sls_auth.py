@@ -8,8 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Auth and endpoint options of the sls_* modules (plugins/module_utils/sls_common.py), and the attributes
-    # they all share. A module that documents an attribute itself (diff_mode, a check_mode of its own) wins.
+    # Auth and endpoint options of the sls_* modules (plugins/module_utils/sls_common.py); their attributes are
+    # in attributes.API.
     DOCUMENTATION = r'''
 options:
   endpoint:
@@ -53,13 +53,6 @@ options:
     description: Seconds to wait for one API answer. The SDK itself retries 5xx answers.
     type: int
     default: 30
-attributes:
-  check_mode:
-    support: full
-    description: Only reads from Log Service and reports what would change.
-  platform:
-    platforms: all
-    description: Runs where the SDK is installed, usually the controller (a localhost play).
 requirements:
   - aliyun-log-python-sdk (on the host that runs the module, usually the controller via C(delegate_to) or a
     C(localhost) play)

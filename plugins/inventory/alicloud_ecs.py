@@ -7,6 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: alicloud_ecs
 short_description: Alibaba Cloud ECS instances as inventory hosts
+version_added: 0.1.0
 description:
   - Lists the ECS instances of one or more regions through the official SDK (alibabacloud_ecs20140526),
     reading regions concurrently and pages of 100 with NextToken.
@@ -29,7 +30,7 @@ description:
   - Secrets are never written to output, warnings or the cache, which holds instance data only.
   - With O(cache), data cached for other O(regions), O(filters) or O(endpoint_url) is refetched rather than
     served; O(hostnames), the filters applied locally and the constructed options apply to cached data too.
-author: alicloud_ops maintainers
+author: alicloud_ops maintainers (@alicloud-ops)
 requirements:
   - alibabacloud_ecs20140526
   - alibabacloud_credentials
@@ -229,6 +230,8 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import (
+    INVENTORY_SDKS, install_command, missing_sdks)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
     CACHE_FORMAT, InventorySourceError, fetch_records, populate_inventory, query_fingerprint, redact)
 
@@ -268,6 +271,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 records = cached['hosts']
                 self.display.vvv('alicloud_ecs: %d hosts from the inventory cache' % len(records))
             update_cache = records is None
+        if records is None:
+            missing = missing_sdks(INVENTORY_SDKS)
+            if missing:
+                raise AnsibleError('alicloud_ecs: the Python package(s) %s are not installed for the controller; '
+                                   'install them with: %s' % (', '.join(missing), install_command(missing)))
         try:
             if records is None:
                 records = fetch_records(self)

@@ -11,7 +11,10 @@ __metaclass__ = type
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
 
+# The SDK classes the sls_* modules use are imported here, once, so one guard reports a missing SDK.
+# pylint: disable=unused-import
 try:
     from aliyun.log import LogClient, LogException
     from aliyun.log.logtail_config_detail import LogtailConfigGenerator
@@ -22,6 +25,7 @@ try:
 except ImportError:
     LogClient = LogException = Util = MachineGroupDetail = LogtailConfigGenerator = LogtailPipelineConfigDetail = None
     SLS_SDK_IMPORT_ERROR = traceback.format_exc()
+# pylint: enable=unused-import
 
 ACCESS_KEY_ID_ENV = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY']
 ACCESS_KEY_SECRET_ENV = ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY']
@@ -87,7 +91,8 @@ def connection_problems(params):
 def build_client(module):
     """A LogClient for the module's options, or fail_json naming the option at fault."""
     if SLS_SDK_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('aliyun-log-python-sdk'), exception=SLS_SDK_IMPORT_ERROR)
+        module.fail_json(msg=missing_required_lib('aliyun-log-python-sdk', reason=install_hint(['aliyun-log-python-sdk'])),
+                         exception=SLS_SDK_IMPORT_ERROR)
     params = module.params
     problems = connection_problems(params)
     if problems:

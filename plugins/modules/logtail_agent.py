@@ -23,8 +23,8 @@ description:
     M(alicloud_ops.logging.logtail_config) after this module, never before.
   - "Check mode: nothing is downloaded; the module reports the action it would take from the version
     found on the host."
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   state:
     description: V(present) installs (or upgrades to O(version)); V(absent) runs the installer's uninstall.
@@ -77,15 +77,16 @@ options:
     description: Verify TLS certificates when O(installer_url) is https.
     type: bool
     default: true
+extends_documentation_fragment:
+  - alicloud_ops.logging.attributes
+  - alicloud_ops.logging.attributes.posix
 attributes:
   check_mode:
+    description: Nothing is downloaded in check mode; the action is decided from what is installed.
     support: full
-    details: Nothing is downloaded in check mode; the action is decided from what is installed.
   diff_mode:
+    description: The diff shows the installed version before and after.
     support: full
-    details: The diff shows the installed version before and after.
-  platform:
-    platforms: posix
 notes:
   - Needs C(sh) on the target, and root, as the official installer does.
 seealso:

@@ -22,8 +22,8 @@ description:
     file is staged, before the first one is replaced; on any error none of them changes.
   - The installer (M(alicloud_ops.logging.logtail_agent)) rewrites C(ilogtail_config.json), so run this
     module after it.
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   config_path:
     description: The agent's main config. Created (with its directory) if missing.
@@ -114,14 +114,13 @@ options:
         not account ids are never touched.
     type: bool
     default: false
+extends_documentation_fragment:
+  - alicloud_ops.logging.attributes
+  - alicloud_ops.logging.attributes.posix
 attributes:
-  check_mode:
-    support: full
   diff_mode:
+    description: One diff per changed file.
     support: full
-    details: One diff per changed file.
-  platform:
-    platforms: posix
 seealso:
   - module: alicloud_ops.logging.logtail_agent
 '''

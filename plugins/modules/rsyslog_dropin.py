@@ -20,8 +20,8 @@ description:
     directory. An invalid candidate fails with rsyslogd's own message and the old file stays byte-identical.
   - The module never restarts rsyslog. It returns RV(restart_required) so that a handler restarts it once.
   - When the forward queue keeps messages on disk, the module creates its spool directory (mode 0700).
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   name:
     description: Drop-in name; the file is C(<weight>-<name>.conf). Letters, digits, C(_), C(.) and C(-).
@@ -179,14 +179,16 @@ options:
   group:
     description: File group.
     type: str
+requirements:
+  - C(rsyslogd) on the target (Debian package C(rsyslog)), to check the configuration with C(rsyslogd -N1)
+    unless O(validate=false).
+extends_documentation_fragment:
+  - alicloud_ops.logging.attributes
+  - alicloud_ops.logging.attributes.posix
 attributes:
   check_mode:
-    support: full
     description: Validation runs in check mode too; nothing is written.
-  diff_mode:
     support: full
-  platform:
-    platforms: posix
 seealso:
   - name: rsyslog omfwd
     description: The forwarding output module's parameters.

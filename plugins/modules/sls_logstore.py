@@ -16,8 +16,8 @@ description:
   - Options left unset keep the logstore's current value (or the service default on creation).
   - O(shard_count) only applies on creation; Log Service changes the shard count of an existing logstore only
     by splitting or merging shards, so a different value gives a warning and no change.
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   project:
     description: Project that holds the logstore (see M(alicloud_ops.logging.sls_project)).
@@ -53,6 +53,8 @@ options:
     type: bool
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.attributes
 attributes:
   diff_mode:
     support: full

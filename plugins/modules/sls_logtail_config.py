@@ -23,8 +23,8 @@ description:
     applied to the groups again.
   - In the syslog form, keys of C(inputDetail) that the service adds and that this module does not set are
     kept, so they never make the module report a change.
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   project:
     description: Project that holds the config.
@@ -77,6 +77,8 @@ options:
     default: true
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.attributes
 attributes:
   check_mode:
     support: full

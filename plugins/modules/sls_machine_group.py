@@ -19,8 +19,8 @@ description:
     C(alicloud_logging_user_defined_ids)), so new instances join with no API call.
   - V(ip) identification lists the hosts' private IPs, usually taken from the inventory's hostvars.
   - The machine list is replaced exactly, or only added to with O(append=true).
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   project:
     description: Project that holds the machine group.
@@ -61,6 +61,8 @@ options:
     type: str
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.attributes
 attributes:
   diff_mode:
     support: full

@@ -15,8 +15,8 @@ description:
   - Makes sure a Log Service project exists with the given description, or does not exist.
   - Talks to Log Service through the official C(aliyun-log-python-sdk); the endpoint is configurable.
   - Deleting a project deletes everything in it (logstores, machine groups, Logtail configs).
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   name:
     description: Project name (3-63 lowercase letters, digits and hyphens; globally unique in a region).
@@ -33,6 +33,8 @@ options:
     default: present
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.attributes
 attributes:
   diff_mode:
     support: full

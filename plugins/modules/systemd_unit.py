@@ -25,7 +25,7 @@ description:
     the service state is never applied.
   - Leave out O(content) and O(sections) to manage only the enabled and running state of an existing unit.
 version_added: 0.1.0
-author: alicloud_ops maintainers
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   name:
     description: Unit name with its suffix, e.g. C(ilogtaild.service) or C(getty@tty1.service).
@@ -99,16 +99,23 @@ options:
   group:
     description: Group of the file; left as is when unset.
     type: str
+requirements:
+  - C(systemctl) on the target (systemd), for daemon-reload, enable and start/stop.
+  - C(systemd-analyze) on the target, optional; without it the candidate is not verified (RV(verified) is false).
+extends_documentation_fragment:
+  - alicloud_ops.logging.attributes
+  - alicloud_ops.logging.attributes.posix
 attributes:
   check_mode:
-    support: full
     description: Reports what would change (file diff, enable, start/stop) without changing anything.
-  diff_mode:
     support: full
+  diff_mode:
     description: Shows the before and after text of the unit file or drop-in.
+    support: full
   platform:
-    platforms: posix
     description: Linux hosts with systemd installed; systemd need not be running.
+    support: full
+    platforms: posix
 notes:
   - A native unit in C(/etc/systemd/system) named like a SysV script (C(ilogtaild.service) beside
     C(/etc/init.d/ilogtaild)) takes precedence over the unit the SysV generator makes.

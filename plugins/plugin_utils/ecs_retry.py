@@ -140,4 +140,3 @@ class RetryPolicy(object):
                         region_id=region_id, code=_error_code(exc) or None, attempts=retry_number + 1)
                 self._sleep(delay)
                 retry_number += 1
-

@@ -3,6 +3,7 @@ import ast
 import glob
 import json
 import os
+import re
 import subprocess
 import tarfile
 
@@ -79,15 +80,74 @@ def test_role_argument_specs_match_defaults(role):
         assert options[name].get('description'), '%s: %s is undocumented' % (role, name)
 
 
-def test_collection_builds_without_project_files(tmp_path):
-    proc = run('ansible-galaxy', 'collection', 'build', '--output-path', str(tmp_path), REPO_ROOT)
+# What a user installing the collection receives: the collection, never the project that develops it.
+ARTIFACT_DIRS = ('meta/', 'plugins/', 'roles/', 'docs/', 'changelogs/')
+ARTIFACT_FILES = {'MANIFEST.json', 'FILES.json', 'README.md', 'LICENSE', 'CHANGELOG.rst',
+                  'requirements.txt', 'bindep.txt'}
+
+
+def build_artifact(output_dir):
+    proc = run('ansible-galaxy', 'collection', 'build', '--output-path', str(output_dir), REPO_ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    artifact = glob.glob(str(tmp_path / 'alicloud_ops-logging-*.tar.gz'))
+    artifact = glob.glob(os.path.join(str(output_dir), 'alicloud_ops-logging-*.tar.gz'))
     assert len(artifact) == 1
-    with tarfile.open(artifact[0]) as tar:
-        names = tar.getnames()
+    return artifact[0]
+
+
+def test_artifact_holds_the_collection_alone(tmp_path):
+    with tarfile.open(build_artifact(tmp_path)) as tar:
+        members = tar.getmembers()
+    names = [m.name for m in members]
+    files = [m.name for m in members if m.isfile()]
+    strays = [n for n in files if n not in ARTIFACT_FILES and not n.startswith(ARTIFACT_DIRS)]
+    assert not strays, 'project files in the collection artifact (add them to build_ignore): %s' % strays
+    assert not [n for n in names if '__pycache__' in n or n.endswith('.pyc')]
+    assert not [n for n in names if n.startswith('changelogs/fragments')], 'changelog fragments are the repo'"'"'s, not the artifact'"'"'s'
+    assert ARTIFACT_FILES <= set(files), 'missing from the artifact: %s' % sorted(ARTIFACT_FILES - set(files))
     for module in MODULES:
-        assert 'plugins/modules/%s.py' % module in names
-    assert 'plugins/inventory/alicloud_ecs.py' in names
-    assert 'roles/logtail/meta/argument_specs.yml' in names
-    assert not [n for n in names if n.startswith(('collections/', '.venv/', '.git/')) or '__pycache__' in n]
+        assert 'plugins/modules/%s.py' % module in files
+    assert 'plugins/inventory/alicloud_ecs.py' in files
+    assert 'roles/logtail/meta/argument_specs.yml' in files
+    assert 'meta/execution-environment.yml' in files
+
+
+def commands_looked_up(module):
+    """Commands a module finds with get_bin_path, in its own code and the module_utils it imports."""
+    paths = [os.path.join(REPO_ROOT, 'plugins', 'modules', module + '.py')]
+    with open(paths[0]) as handle:
+        source = handle.read()
+    for util in re.findall(r'plugins\.module_utils\.(\w+) import', source):
+        paths.append(os.path.join(REPO_ROOT, 'plugins', 'module_utils', util + '.py'))
+    found = set()
+    for path in paths:
+        with open(path) as handle:
+            found.update(re.findall(r"get_bin_path\(\s*'([\w.-]+)'", handle.read()))
+    return found
+
+
+def source_documentation(module):
+    """The module's DOCUMENTATION as written (ansible-doc drops extends_documentation_fragment once merged)."""
+    with open(os.path.join(REPO_ROOT, 'plugins', 'modules', module + '.py')) as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ['DOCUMENTATION']:
+            return yaml.safe_load(node.value.value)
+    raise AssertionError('%s has no DOCUMENTATION' % module)
+
+
+def test_every_module_uses_the_attributes_fragment_and_lists_the_commands_it_calls():
+    proc = run('ansible-doc', '--json', *['alicloud_ops.logging.%s' % m for m in MODULES])
+    assert proc.returncode == 0, proc.stderr
+    docs = json.loads(proc.stdout)
+    for module in MODULES:
+        doc = docs['alicloud_ops.logging.%s' % module]['doc']
+        assert 'alicloud_ops.logging.attributes' in source_documentation(module)['extends_documentation_fragment'], module
+        for name, attribute in doc['attributes'].items():
+            assert attribute.get('description') and attribute.get('support'), '%s: attribute %s' % (module, name)
+        assert doc['attributes']['platform']['platforms'], module
+        assert doc['version_added'] == '0.1.0', module
+        requirements = ' '.join(doc.get('requirements', []))
+        for command in commands_looked_up(module) & {'rsyslogd', 'systemctl', 'systemd-analyze'}:
+            assert 'C(%s)' % command in requirements, '%s calls %s; list it under requirements' % (module, command)
+    assert commands_looked_up('systemd_unit') >= {'systemctl', 'systemd-analyze'}
+    assert 'rsyslogd' in commands_looked_up('rsyslog_dropin')

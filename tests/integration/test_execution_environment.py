@@ -1,0 +1,103 @@
+"""Execution environments: what ansible-builder finds in the built collection and puts in its build context,
+and what a controller or execution environment without the SDKs is told."""
+import os
+import re
+import subprocess
+import sys
+
+import yaml
+
+from tests.integration.test_collection import build_artifact, run
+from tests.support.playbook_runner import REPO_ROOT, VENV_BIN, ansible_env
+
+SDKS = ('alibabacloud-credentials', 'alibabacloud-ecs20140526', 'aliyun-log-python-sdk')
+
+
+def read_requirements():
+    with open(os.path.join(REPO_ROOT, 'requirements.txt')) as handle:
+        lines = [line.split('#')[0].strip() for line in handle]
+    return dict(re.match(r'^([A-Za-z0-9_.-]+)>=([0-9.]+)$', line).groups() for line in lines if line)
+
+
+def test_requirements_txt_names_each_sdk_with_the_minimum_the_messages_give():
+    from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import SDKS as MINIMUMS
+    assert read_requirements() == {name: spec[0] for name, spec in MINIMUMS.items()}
+    assert sorted(MINIMUMS) == sorted(SDKS)
+
+
+def test_ansible_builder_introspect_finds_the_sdks_in_the_installed_artifact(tmp_path):
+    artifact = build_artifact(tmp_path / 'build')
+    # From tmp_path: the repo's ansible.cfg would find the collection already linked in and skip the install.
+    proc = subprocess.run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'install', '--force',
+                           '-p', str(tmp_path / 'installed'), artifact], cwd=str(tmp_path),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    proc = run('ansible-builder', 'introspect', str(tmp_path / 'installed'))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    found = yaml.safe_load(proc.stdout)
+    python = sorted(entry.split('#')[0].strip() for entry in found['python'])
+    assert python == sorted('%s>=%s' % item for item in read_requirements().items())
+    assert all('from collection alicloud_ops.logging' in entry for entry in found['python'])
+    # bindep.txt declares no controller packages, and introspect reads it without complaint.
+    assert found['system'] == []
+
+
+def test_execution_environment_build_context(tmp_path):
+    # The example installs the collection from `make build`'s tarball.
+    proc = run('ansible-galaxy', 'collection', 'build', '--force', '--output-path', '.cache/build', '.')
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    context = tmp_path / 'context'
+    proc = run('ansible-builder', 'create', '-f', 'execution-environment.yml', '--context', str(context))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(str(context / 'Dockerfile')) as handle:
+        dockerfile = handle.read()
+    with open(str(context / '_build' / 'requirements.yml')) as handle:
+        galaxy = yaml.safe_load(handle)
+    tarball = galaxy['collections'][0]['name']
+    assert galaxy['collections'][0]['type'] == 'file'
+    # The path the galaxy stage installs from is the file ansible-builder copied into the context.
+    assert tarball.startswith('/build/')
+    assert os.path.isfile(str(context / '_build' / tarball[len('/build/'):]))
+    assert 'ansible-galaxy collection install' in dockerfile and 'COPY _build /build' in dockerfile
+    # The SDKs reach the image through introspection of the installed collection, then assemble.
+    assert re.search(r'introspect\.py introspect .*--write-pip=', dockerfile)
+    assert 'ansible-core==2.19.14' in dockerfile
+
+
+def shadow_sdk(tmp_path, module):
+    """A directory for PYTHONPATH in which importing ``module`` fails as if its package were not installed."""
+    top = module.split('.')[0]
+    package = tmp_path / 'shadow' / top
+    package.mkdir(parents=True)
+    (package / '__init__.py').write_text("raise ImportError(\"No module named '%s'\")\n" % module)
+    return str(tmp_path / 'shadow')
+
+
+def test_inventory_without_the_ecs_sdk_names_the_package_and_the_install_command(tmp_path):
+    source = tmp_path / 'demo.alicloud_ecs.yml'
+    source.write_text('plugin: alicloud_ops.logging.alicloud_ecs\nregions: [cn-hangzhou]\n'
+                      'access_key_id: AKIDEXAMPLE\naccess_key_secret: never-used\n')
+    env = {'PYTHONPATH': shadow_sdk(tmp_path, 'alibabacloud_ecs20140526')}
+    proc = run_with_env(env, 'ansible-inventory', '-i', str(source), '--list')
+    assert proc.returncode != 0
+    output = ' '.join((proc.stdout + proc.stderr).split())
+    assert 'alibabacloud-ecs20140526 are not installed for the controller' in output, output
+    assert "-m pip install 'alibabacloud-ecs20140526>=7.11.8'" in output, output
+    assert 'never-used' not in output
+
+
+def test_sls_module_without_the_sdk_names_the_package_and_the_install_command(tmp_path):
+    env = {'PYTHONPATH': shadow_sdk(tmp_path, 'aliyun.log')}
+    proc = run_with_env(env, 'ansible', 'localhost', '-c', 'local', '-m', 'alicloud_ops.logging.sls_project',
+                        '-e', 'ansible_python_interpreter=%s' % sys.executable,
+                        '-a', 'name=demo-project region=cn-hangzhou access_key_id=AKIDEXAMPLE access_key_secret=x')
+    assert proc.returncode != 0
+    output = ' '.join(proc.stdout.split())
+    assert 'Failed to import the required Python library (aliyun-log-python-sdk)' in output, output
+    assert "%s -m pip install 'aliyun-log-python-sdk>=0.9.52'" % sys.executable in output, output
+
+
+def run_with_env(extra, *argv):
+    env = dict(os.environ, **ansible_env(extra))
+    return subprocess.run([os.path.join(VENV_BIN, argv[0])] + list(argv[1:]), cwd=REPO_ROOT, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=300)
