@@ -13,9 +13,9 @@ module: sls_index
 short_description: Create, update or delete the index of a Log Service (SLS) logstore
 description:
   - Log Service cannot search a logstore without an index. This module makes sure a logstore has a full-text
-    index and field indexes (by default for the keys the Logtail syslog inputs produce), or no index.
+    index and field indexes (by default for the keys the Logtail syslog inputs produce), or has no index.
   - A module of its own rather than an option of M(alicloud_ops.logging.sls_logstore) because the index is a
-    separate API resource (CreateIndex/UpdateIndex/DeleteIndex) with its own lifecycle: it can be managed on a
+    separate API resource (CreateIndex/UpdateIndex/DeleteIndex) with its own lifecycle; it can be managed on a
     logstore another tool created, changed without touching retention or shards, and its diff stays readable.
   - The whole index is declared; field indexes not listed are removed on update.
 version_added: 1.1.0
@@ -31,7 +31,7 @@ options:
     required: true
     aliases: [logstore]
   state:
-    description: V(present) creates or updates the index, V(absent) deletes it (the logs stay, unsearchable).
+    description: V(present) creates or updates the index; V(absent) deletes it (the logs stay, but unsearchable).
     type: str
     choices: [present, absent]
     default: present

@@ -65,7 +65,8 @@ attributes:
     support: full
     description: The search runs in check mode too; it changes nothing.
   diff_mode:
-    support: none
+    support: N/A
+    description: Read-only; it never changes anything, so there is nothing to diff.
 seealso:
   - module: alicloud_ops.logging.sls_index
   - module: alicloud_ops.logging.sls_machine_group_info

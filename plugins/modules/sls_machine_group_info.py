@@ -39,7 +39,8 @@ attributes:
     support: full
     description: Runs in check mode too; it changes nothing.
   diff_mode:
-    support: none
+    support: N/A
+    description: Read-only; it never changes anything, so there is nothing to diff.
 seealso:
   - module: alicloud_ops.logging.sls_machine_group
   - module: alicloud_ops.logging.sls_log_search

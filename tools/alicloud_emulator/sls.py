@@ -92,7 +92,7 @@ class SlsService(DataPlaneHandlers):
                 return err.status, json.dumps({'errorCode': err.code, 'errorMessage': err.message}).encode('utf-8')
         if path == '/_emulator/sls/state' and method == 'GET':
             with self.store.lock:
-                return 200, json.dumps(self.store.snapshot(), sort_keys=True).encode('utf-8')
+                return 200, json.dumps(self.snapshot(), sort_keys=True).encode('utf-8')
         if path == '/_emulator/sls/reset' and method == 'POST':
             with self.store.lock:
                 self.store.projects.clear()

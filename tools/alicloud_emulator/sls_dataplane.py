@@ -5,6 +5,7 @@ Handlers take (project, body, query, *path args) like sls.py's; PutLogs and GetL
 get a RawRequest (body bytes plus headers) because their bodies are protobuf or need the Accept-Encoding header.
 A handler may return a Reply to set its own body and headers (x-log-progress, compression).
 """
+import copy
 import json
 
 import lz4.block
@@ -62,6 +63,15 @@ class DataPlaneHandlers(object):
 
     def _init_data_plane(self):
         self.data = LogData()
+
+    def snapshot(self):
+        """SlsStore.snapshot() with each logstore's index (or None) and number of stored logs."""
+        out = self.store.snapshot()
+        for project, state in out['projects'].items():
+            for name, logstore in state['logstores'].items():
+                data = self.data.stores.get((project, name)) or {'index': None, 'logs': []}
+                logstore.update(index=copy.deepcopy(data['index']), logCount=len(data['logs']))
+        return out
 
     def _put_logs(self, project, request, query, logstore):
         self.store.logstore(project, logstore)
