@@ -136,6 +136,7 @@ def test_put_logs_compressions_and_errors(store, sls_emulator):
     now = int(time.time())
     _put(store, [('lz4-host', 'a', 'via lz4')])
     _put(store, [('plain-host', 'a', 'uncompressed')], compress=False)
+    _put(_client(sls_emulator, auth_version='v4', region='cn-hangzhou'), [('v4-host', 'a', 'signed with v4')])
     # aliyun-log-python-sdk 0.9.52 only sends lz4 or zstd; deflate still goes through its own signed _send.
     group = LogGroup(Topic='t')
     log = group.Logs.add(Time=now)
@@ -145,7 +146,7 @@ def test_put_logs_compressions_and_errors(store, sls_emulator):
                 {'x-log-bodyrawsize': str(len(raw)), 'Content-Type': 'application/x-protobuf',
                  'x-log-compresstype': 'deflate'})
     hosts = sorted(l.get_contents()['hostname'] for l in _search(store, '*', now - 60, now + 60).get_logs())
-    assert hosts == ['deflate-host', 'lz4-host', 'plain-host']
+    assert hosts == ['deflate-host', 'lz4-host', 'plain-host', 'v4-host']
 
     with pytest.raises(LogException) as err:
         store._send('POST', PROJECT, zlib.compress(raw), '/logstores/%s/shards/lb' % STORE, {},
@@ -162,7 +163,7 @@ def test_put_logs_compressions_and_errors(store, sls_emulator):
         _put(_client(sls_emulator, secret='not-the-secret'), [('forged', 'a', 'never stored')])
     assert err.value.get_error_code() == 'SignatureNotMatch'
     assert _search(store, 'forged', now - 60, now + 60).get_count() == 0
-    assert sls_emulator.stats()['calls']['PutLogs'] == 7
+    assert sls_emulator.stats()['calls']['PutLogs'] == 8
 
 
 def heartbeat(emu, doc):
