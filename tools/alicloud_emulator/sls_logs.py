@@ -51,15 +51,11 @@ def decode_log_group(body, compress_type, raw_size):
     return group
 
 
-def _text(value):
-    return value.decode('utf-8', 'replace') if isinstance(value, bytes) else value
-
-
 def logs_from_group(group, client_ip, received):
     tags = [('__tag__:' + t.Key, t.Value) for t in group.LogTags]
     for log in group.Logs:
         yield {'time': log.Time, 'source': group.Source or client_ip, 'topic': group.Topic, 'tags': tags,
-               'contents': [(c.Key, _text(c.Value)) for c in log.Contents], 'received': received,
+               'contents': [(c.Key, c.Value) for c in log.Contents], 'received': received,
                'client_ip': client_ip}
 
 
@@ -94,9 +90,10 @@ class LogData(object):
     def __init__(self):
         self.stores = {}
         self.machines = {}
+        self.recent_searches = {}
 
     def of(self, project, logstore):
-        return self.stores.setdefault((project, logstore), {'logs': [], 'index': None})
+        return self.stores.setdefault((project, logstore), {'logs': [], 'index': None, 'index_version': 0})
 
     def drop(self, project, logstore=None):
         for key in [k for k in self.stores if k[0] == project and logstore in (None, k[1])]:
@@ -114,10 +111,17 @@ class LogData(object):
             raise SlsError(400, 'IndexConfigNotExist', 'logstore without index config')
         tree = parse_query(query)
         check_against_index(tree, data['index'])
-        window = [log for log in data['logs'] if start <= log['time'] < end]
-        found = [log for log in window if matches(tree, log, data['index'])]
-        found.sort(key=lambda log: log['time'])  # stable: arrival order within one second
-        return found, len(window)
+        # Paging through a result asks the same search again with another offset; until a log arrives or the
+        # index changes the answer is the same, so keep the last few (the real service caches results too).
+        key = (project, logstore, query, start, end, len(data['logs']), data['index_version'])
+        if key not in self.recent_searches:
+            window = [log for log in data['logs'] if start <= log['time'] < end]
+            found = [log for log in window if matches(tree, log, data['index'])]
+            found.sort(key=lambda log: log['time'])  # stable: arrival order within one second
+            if len(self.recent_searches) >= 8:
+                self.recent_searches.pop(next(iter(self.recent_searches)))
+            self.recent_searches[key] = (found, len(window))
+        return self.recent_searches[key]
 
     @staticmethod
     def histogram(found, start, end):
@@ -148,11 +152,13 @@ class LogData(object):
     def _set_index(self, project, logstore, body):
         validate_index(body)
         doc = dict(body, index_mode='v2', storage='pg', lastModifyTime=int(time.time()))
-        self.of(project, logstore)['index'] = doc
+        data = self.of(project, logstore)
+        data['index'], data['index_version'] = doc, data['index_version'] + 1
 
     def delete_index(self, project, logstore):
         self.get_index(project, logstore)
-        self.of(project, logstore)['index'] = None
+        data = self.of(project, logstore)
+        data['index'], data['index_version'] = None, data['index_version'] + 1
 
     # -- machines -------------------------------------------------------------------------------------------
     def heartbeat(self, doc):

@@ -7,6 +7,7 @@ index's token characters and compared case-insensitively unless the index says c
 "disk full" but not "diskfull". A query naming a key without a field index, a full-text word without a full-text
 (line) index, or analytic SQL after `|` is an error, as it is (or, for SQL, would be unsupported) on the service.
 """
+import functools
 import re
 
 from .sls_signing import SlsError
@@ -109,22 +110,43 @@ def parse_query(query):
     return tree
 
 
+@functools.lru_cache(maxsize=64)
+def _splitter(delimiters):
+    return re.compile('[%s]' % re.escape(''.join(delimiters))) if delimiters else None
+
+
 def split_tokens(text, delimiters, case_sensitive):
-    pieces = [text]
-    if delimiters:
-        pieces = re.split('[%s]' % re.escape(''.join(delimiters)), text)
+    splitter = _splitter(tuple(delimiters))
+    pieces = splitter.split(text) if splitter else [text]
     return [p if case_sensitive else p.lower() for p in pieces if p]
+
+
+@functools.lru_cache(maxsize=256)
+def _term_tokens(term, delimiters, case_sensitive):
+    return tuple(split_tokens(term, delimiters, case_sensitive))
+
+
+def _log_tokens(log, position, delimiters, case_sensitive):
+    """Tokens of the log's position-th value, kept on the log: a poll that pages through 10,000 logs would
+    otherwise split every value again for each page."""
+    cache = log.setdefault('tokens', {})
+    key = (position, tuple(delimiters), case_sensitive)
+    if key not in cache:
+        cache[key] = split_tokens(log['contents'][position][1], delimiters, case_sensitive)
+    return cache[key]
 
 
 def _term_matches(term, quoted, tokens, delimiters, case_sensitive):
     """A word (prefix with a trailing *) or a phrase: its tokens appear consecutively in `tokens`."""
-    wanted = split_tokens(term, delimiters, case_sensitive)
+    wanted = list(_term_tokens(term, tuple(delimiters), case_sensitive))
     if not wanted:
         return False
     prefix = not quoted and term.endswith('*')
     if prefix:
         wanted[-1] = wanted[-1].rstrip('*')
     width = len(wanted)
+    if width == 1 and not prefix:
+        return wanted[0] in tokens
     for start in range(len(tokens) - width + 1):
         window = tokens[start:start + width]
         if window[:-1] == wanted[:-1] and (window[-1].startswith(wanted[-1]) if prefix else window[-1] == wanted[-1]):
@@ -160,13 +182,14 @@ def matches(tree, log, index):
         return not matches(tree[1], log, index)
     if kind == 'field':
         key, value, quoted = tree[1], tree[2], tree[3]
-        present = [v for k, v in log['contents'] if k == key]
+        present = [n for n, (k, _) in enumerate(log['contents']) if k == key]
         if value == '*' and not quoted:
             return bool(present)
         config = index['keys'][key]
         delimiters, case = config.get('token') or [], bool(config.get('caseSensitive'))
-        return any(_term_matches(value, quoted, split_tokens(v, delimiters, case), delimiters, case) for v in present)
+        return any(_term_matches(value, quoted, _log_tokens(log, n, delimiters, case), delimiters, case)
+                   for n in present)
     line = index['line']
     delimiters, case = line.get('token') or [], bool(line.get('caseSensitive'))
-    return any(_term_matches(tree[1], tree[2], split_tokens(v, delimiters, case), delimiters, case)
-               for _, v in log['contents'])
+    return any(_term_matches(tree[1], tree[2], _log_tokens(log, n, delimiters, case), delimiters, case)
+               for n in range(len(log['contents'])))
