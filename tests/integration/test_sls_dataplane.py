@@ -69,6 +69,7 @@ def test_put_then_search_with_the_query_subset(store):
     assert hosts('hostname: db') == []  # '-' is no delimiter of this field
     assert hosts('*', reverse=True, offset=1, line=1) == ['web-2']
     assert hosts('nothing-like-this') == []
+    assert hosts('*', topic='syslog') == ['web-1', 'web-2', 'db-1'] and hosts('*', topic='other') == []
     # The window is [from, to): the lines were written 5 s ago.
     assert _search(store, '*', now - 4, now + 60).get_count() == 0
 

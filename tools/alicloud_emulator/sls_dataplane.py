@@ -88,7 +88,8 @@ class DataPlaneHandlers(object):
             raise SlsError(400, 'ParameterInvalid', 'to (%d) is earlier than from (%d)' % (end, start))
         line = _int_param(params, 'line', MAX_LINES, 0, MAX_LINES)
         offset = _int_param(params, 'offset', 0, 0)
-        found, scanned = self.data.search(project, logstore, params.get('query') or '', start, end)
+        found, scanned = self.data.search(project, logstore, params.get('query') or '', start, end,
+                                          params.get('topic') or None)
         if _flag(params.get('reverse')):
             found = found[::-1]
         rows = [result_row(log, meta.get('appendMeta')) for log in found[offset:offset + line]]
@@ -121,7 +122,8 @@ class DataPlaneHandlers(object):
     def _get_histograms(self, project, body, query, logstore):
         self.store.logstore(project, logstore)
         start, end = _int_param(query, 'from', None), _int_param(query, 'to', None)
-        found, _ = self.data.search(project, logstore, query.get('query') or '', start, end)
+        found, _ = self.data.search(project, logstore, query.get('query') or '', start, end,
+                                    query.get('topic') or None)
         buckets = self.data.histogram(found, start, end)
         return Reply(json.dumps(buckets).encode('utf-8'),
                      {'x-log-progress': 'Complete', 'x-log-count': str(len(found))})

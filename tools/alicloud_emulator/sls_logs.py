@@ -104,8 +104,9 @@ class LogData(object):
         self.of(project, logstore)['logs'].extend(logs)
         return len(logs)
 
-    def search(self, project, logstore, query, start, end):
-        """Logs in [start, end) matching `query`, oldest first, and how many logs the window held."""
+    def search(self, project, logstore, query, start, end, topic=None):
+        """Logs in [start, end) (of `topic` when given) matching `query`, oldest first, and how many logs the
+        window held."""
         data = self.of(project, logstore)
         if data['index'] is None:
             raise SlsError(400, 'IndexConfigNotExist', 'logstore without index config')
@@ -113,9 +114,9 @@ class LogData(object):
         check_against_index(tree, data['index'])
         # Paging through a result asks the same search again with another offset; until a log arrives or the
         # index changes the answer is the same, so keep the last few (the real service caches results too).
-        key = (project, logstore, query, start, end, len(data['logs']), data['index_version'])
+        key = (project, logstore, query, start, end, topic, len(data['logs']), data['index_version'])
         if key not in self.recent_searches:
-            window = [log for log in data['logs'] if start <= log['time'] < end]
+            window = [log for log in data['logs'] if start <= log['time'] < end and topic in (None, log['topic'])]
             found = [log for log in window if matches(tree, log, data['index'])]
             found.sort(key=lambda log: log['time'])  # stable: arrival order within one second
             if len(self.recent_searches) >= 8:
