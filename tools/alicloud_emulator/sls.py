@@ -12,8 +12,8 @@ import time
 from urllib.parse import unquote
 
 from .errors import new_request_id
-from .sls_dataplane import DATA_ROUTES, HEARTBEAT_PATH, QUERY_TYPES, RAW_BODY_ACTIONS, DataPlaneHandlers, RawRequest, \
-    Reply
+from .sls_dataplane import (
+    DATA_ROUTES, HEARTBEAT_PATH, QUERY_TYPES, RAW_BODY_ACTIONS, DataPlaneHandlers, RawRequest, Reply)
 from .sls_signing import SlsAuthenticator, SlsError
 from .sls_store import SlsStore
 
@@ -114,8 +114,8 @@ class SlsService(DataPlaneHandlers):
         try:
             if state.latency:
                 time.sleep(state.latency)
-            status, payload, extra = self._answer(state, method, resource, query, headers, body, project, route, action,
-                                           args)
+            status, payload, extra = self._answer(state, method, resource, query, headers, body, project, route,
+                                                  action, args)
         finally:
             state.stats.leave()
         return status, payload, dict(extra, **{'x-log-requestid': request_id, 'Server': 'AliyunSLS'})
@@ -153,14 +153,12 @@ class SlsService(DataPlaneHandlers):
                 with self.store.lock:
                     names = sorted(self.store.projects)
                     result = _paged([self.store.projects[n]['meta'] for n in names], query, 'projects')
+            elif not project:
+                raise SlsError(400, 'ProjectNotExist', 'The Project does not exist : (no project in Host)')
             elif route[2] in RAW_BODY_ACTIONS:
-                if not project:
-                    raise SlsError(400, 'ProjectNotExist', 'The Project does not exist : (no project in Host)')
                 with self.store.lock:
                     result = getattr(self, route[3])(project, RawRequest(body, headers), query, *args)
             else:
-                if not project:
-                    raise SlsError(400, 'ProjectNotExist', 'The Project does not exist : (no project in Host)')
                 try:
                     doc = json.loads(body.decode('utf-8')) if body else {}
                 except ValueError:
