@@ -188,8 +188,8 @@ def test_heartbeats_list_machines_and_applied_configs(store, sls_emulator):
     answer = heartbeat(sls_emulator, {'ip': '10.0.0.7', 'user_defined_id': ['web', 'extra']})
     heartbeat(sls_emulator, {'ip': '10.0.0.8', 'user_defined_id': ['cache']})
     assert [g['groupName'] for g in answer['groups']] == ['by-ip', 'hosts']
-    assert [(c['groupName'], c['configName'], c['detail']['inputDetail']['tag']) for c in answer['configs']] == \
-        [('hosts', 'syslog-in', 'sys_tag')]
+    assert [(c['groupName'], c['configName'], c['logstore'], c['detail']['inputDetail']['tag'])
+            for c in answer['configs']] == [('hosts', 'syslog-in', STORE, 'sys_tag')]
 
     machines = store.list_machines(PROJECT, 'hosts').get_machines()
     assert [(m.ip, m.user_defined_id) for m in machines] == [('10.0.0.7', 'web')]

@@ -170,6 +170,9 @@ class DataPlaneHandlers(object):
                     groups.append({'project': project, 'groupName': name})
                     for config in sorted(c for g, c in state['applied'] if g == name):
                         kind = 'pipelineconfigs' if config in state['pipelineconfigs'] else 'configs'
+                        detail = state[kind][config]
+                        logstore = (detail['flushers'][0].get('Logstore') if kind == 'pipelineconfigs' else
+                                    detail.get('outputDetail', {}).get('logstoreName'))
                         configs.append({'project': project, 'groupName': name, 'configName': config,
-                                        'kind': kind, 'detail': state[kind][config]})
+                                        'kind': kind, 'logstore': logstore, 'detail': detail})
         return {'machine': machine, 'groups': groups, 'configs': configs}
