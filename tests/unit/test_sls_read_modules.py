@@ -149,3 +149,15 @@ def test_machine_group_info_lists_heartbeats(store):
     assert info.data['silent'] == ['db'] and info.data['applied_configs'] == []
     missing = run(sls_machine_group_info, store, project='proj-r', name='nogroup')
     assert missing.failed and missing.msg.startswith('name: machine group nogroup does not exist')
+
+
+@pytest.mark.parametrize('module, args', [
+    (sls_log_search, {'project': 'proj-r', 'logstore': 'syslog'}),
+    (sls_machine_group_info, {'project': 'proj-r', 'name': 'hosts'}),
+    (sls_index, {'project': 'proj-r', 'logstore': 'syslog'}),
+])
+def test_wrong_secret_fails_clearly_without_the_secret(store, module, args):
+    wrong = 'wrong-secret-0123456789'
+    result = run_module(module.main, dict(sls_auth(store, secret=wrong), **args))
+    assert result.failed and 'SignatureNotMatch' in result.msg and 'access_key_secret does not belong' in result.msg
+    assert wrong not in json.dumps(result.data)
