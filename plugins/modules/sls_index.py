@@ -18,7 +18,7 @@ description:
     separate API resource (CreateIndex/UpdateIndex/DeleteIndex) with its own lifecycle; it can be managed on a
     logstore another tool created, changed without touching retention or shards, and its diff stays readable.
   - The whole index is declared; field indexes not listed are removed on update.
-version_added: 1.1.0
+version_added: 1.0.0
 author: alicloud_ops.logging contributors
 options:
   project:

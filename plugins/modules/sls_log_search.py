@@ -17,7 +17,7 @@ description:
   - The logstore needs an index (M(alicloud_ops.logging.sls_index)); without one Log Service answers
     C(IndexConfigNotExist), which this module reports as a failure naming the index.
   - One call returns at most 100 logs; a larger O(rows) pages through the results (one GetLogs call per 100).
-version_added: 1.1.0
+version_added: 1.0.0
 author: alicloud_ops.logging contributors
 options:
   project:

@@ -16,7 +16,7 @@ description:
     last heartbeat, and the Logtail configs applied to the group (GetAppliedConfigs).
   - Read-only, never changed; runs in check mode too. A machine in the group's machine list whose agent never
     heartbeated does not appear in RV(machines); RV(silent) names those entries.
-version_added: 1.1.0
+version_added: 1.0.0
 author: alicloud_ops.logging contributors
 options:
   project:
