@@ -132,6 +132,9 @@ def test_log_search_is_read_only_and_pages(store):
               reverse=True)
     assert [row['_content_'] for row in one.data['logs']] == ['canary-4 run-7']
     assert isinstance(one.data['logs'][0]['__time__'], int) and one.data['api_calls'] == 1
+    v4 = run(sls_log_search, store, project='proj-r', logstore='syslog', query='canary-4', auth_version='v4',
+             region='cn-hangzhou')
+    assert not v4.failed and v4.data['count'] == 1, v4.msg
     bad = run(sls_log_search, store, project='proj-r', logstore='syslog', since=5, from_time=1)
     assert bad.failed and bad.msg.startswith('since:')
     assert mutating_calls(store) == {'CreateIndex': 1}
