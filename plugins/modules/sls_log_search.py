@@ -59,14 +59,8 @@ options:
       V(_hostname_)), in RV(counts).
     type: str
 extends_documentation_fragment:
+  - alicloud_ops.logging.sls_auth.read_only
   - alicloud_ops.logging.sls_auth
-attributes:
-  check_mode:
-    support: full
-    description: The search runs in check mode too; it changes nothing.
-  diff_mode:
-    support: N/A
-    description: Read-only; it never changes anything, so there is nothing to diff.
 seealso:
   - module: alicloud_ops.logging.sls_index
   - module: alicloud_ops.logging.sls_machine_group_info

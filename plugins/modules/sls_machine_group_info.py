@@ -33,14 +33,8 @@ options:
     type: int
     default: 120
 extends_documentation_fragment:
+  - alicloud_ops.logging.sls_auth.read_only
   - alicloud_ops.logging.sls_auth
-attributes:
-  check_mode:
-    support: full
-    description: Runs in check mode too; it changes nothing.
-  diff_mode:
-    support: N/A
-    description: Read-only; it never changes anything, so there is nothing to diff.
 seealso:
   - module: alicloud_ops.logging.sls_machine_group
   - module: alicloud_ops.logging.sls_log_search
