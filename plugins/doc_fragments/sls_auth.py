@@ -59,3 +59,15 @@ requirements:
 notes:
   - Credentials are resolved in this order - the module option, then the environment variables named above.
 '''
+
+    # Attributes of the read-only modules (sls_log_search, sls_machine_group_info): they run in check mode as in a
+    # real run and have nothing to diff.
+    READ_ONLY = r'''
+attributes:
+  check_mode:
+    support: full
+    description: Runs in check mode too; it only reads.
+  diff_mode:
+    support: N/A
+    description: Read-only; it never changes anything, so there is nothing to diff.
+'''

@@ -125,7 +125,7 @@ def test_check_mode_changes_nothing_on_the_server(sls_emulator, tmp_path):
     env = sls_env(sls_emulator)
     empty = run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, check=True, diff=True, extravars=SITE_VARS, envvars=env)
     assert empty.rc == 0, empty.stdout
-    assert empty.changed == 4
+    assert empty.changed == 5
     assert sls_emulator.sls_state() == {'projects': {}}
     assert mutating_calls(sls_emulator) == {}
 
@@ -147,7 +147,9 @@ def test_log_service_playbook_drives_from_the_site_variables(sls_emulator, tmp_p
     env = sls_env(sls_emulator)
     first = run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, extravars=SITE_VARS, envvars=env)
     assert first.rc == 0, first.stdout
-    assert first.changed == 4
+    assert first.changed == 5
+    assert sorted(project(sls_emulator, 'web-logs')['logstores']['syslog']['index']['keys'])[:2] == \
+        ['_content_', '_facility_']
     proj = project(sls_emulator, 'web-logs')
     group = proj['machinegroups']['alicloud-ops-logging']
     assert group['machineIdentifyType'] == 'userdefined' and group['machineList'] == ['web-fleet']

@@ -37,7 +37,7 @@ class RunningEmulator(object):
 
     @property
     def sls(self):
-        """The Log Service product; .store.snapshot() is what GET /_emulator/sls/state answers."""
+        """The Log Service product; .snapshot() is what GET /_emulator/sls/state answers."""
         return self.state.rest_services[0]
 
     def sls_state(self):

@@ -222,7 +222,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else b''
         if split.path.startswith('/_emulator/'):
-            return self._introspect(state, split.path)
+            return self._introspect(state, split.path, body)
         headers = {}
         for name, value in self.headers.items():
             headers.setdefault(name.lower(), []).append(value)
@@ -234,7 +234,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         status, payload, request_id = state.handle_api(self.command, split.path or '/', query, headers, body)
         self._send(status, payload, extra_headers={'x-acs-request-id': request_id})
 
-    def _introspect(self, state, path):
+    def _introspect(self, state, path, body=b''):
         if path == '/_emulator/stats' and self.command == 'GET':
             return self._send(200, json.dumps(state.stats.snapshot()).encode('utf-8'))
         if path == '/_emulator/reset-stats' and self.command == 'POST':
@@ -243,7 +243,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         if path == '/_emulator/health':
             return self._send(200, b'{"ok":true}')
         for service in state.rest_services:
-            answer = service.introspect(self.command, path)
+            answer = service.introspect(self.command, path, body)
             if answer is not None:
                 return self._send(*answer)
         return self._send(404, b'{"Code":"NotFound","Message":"unknown emulator endpoint"}')

@@ -12,6 +12,8 @@ import time
 from urllib.parse import unquote
 
 from .errors import new_request_id
+from .sls_dataplane import (
+    DATA_ROUTES, HEARTBEAT_PATH, QUERY_TYPES, RAW_BODY_ACTIONS, DataPlaneHandlers, RawRequest, Reply)
 from .sls_signing import SlsAuthenticator, SlsError
 from .sls_store import SlsStore
 
@@ -47,7 +49,7 @@ ROUTES = [
     ('GET', r'/pipelineconfigs/' + _NAME, 'GetLogtailPipelineConfig', '_get_pipeline'),
     ('PUT', r'/pipelineconfigs/' + _NAME, 'UpdateLogtailPipelineConfig', '_update_pipeline'),
     ('DELETE', r'/pipelineconfigs/' + _NAME, 'DeleteLogtailPipelineConfig', '_delete_pipeline'),
-]
+] + DATA_ROUTES
 ROUTES = [(m, re.compile('^' + p + '$'), a, h) for m, p, a, h in ROUTES]
 
 
@@ -68,26 +70,33 @@ def _paged(items, query, key):
     return {'count': len(page), 'total': len(items), key: page}
 
 
-class SlsService(object):
+class SlsService(DataPlaneHandlers):
     product = 'Sls'
 
     def __init__(self, access_keys, sts_token=None, sts_key_ids=(), region='cn-hangzhou'):
         self.auth = SlsAuthenticator(access_keys, sts_token, sts_key_ids)
         self.store = SlsStore(region)
+        self._init_data_plane()
 
     @staticmethod
     def accepts(headers):
         authorization = (headers.get('authorization') or [''])[0]
         return 'x-log-apiversion' in headers or authorization.startswith(('LOG ', 'SLS4-HMAC-SHA256 '))
 
-    def introspect(self, method, path):
+    def introspect(self, method, path, body=b''):
         """(status, body) for /_emulator/sls/* or None."""
+        if path == HEARTBEAT_PATH and method == 'POST':
+            try:
+                return 200, json.dumps(self.agent_heartbeat(body)).encode('utf-8')
+            except SlsError as err:
+                return err.status, json.dumps({'errorCode': err.code, 'errorMessage': err.message}).encode('utf-8')
         if path == '/_emulator/sls/state' and method == 'GET':
             with self.store.lock:
-                return 200, json.dumps(self.store.snapshot(), sort_keys=True).encode('utf-8')
+                return 200, json.dumps(self.snapshot(), sort_keys=True).encode('utf-8')
         if path == '/_emulator/sls/reset' and method == 'POST':
             with self.store.lock:
                 self.store.projects.clear()
+                self._init_data_plane()
             return 200, b'{"reset":true}'
         return None
 
@@ -96,7 +105,7 @@ class SlsService(object):
         request_id = new_request_id()
         resource = unquote(path or '/')
         project = project_from_host((headers.get('host') or [''])[0])
-        route, args = self._route(method, resource)
+        route, args = self._route(method, resource, query)
         action = route[2] if route else 'Unknown'
         if action == 'GetProject' and not project:
             action = 'ListProject'
@@ -105,17 +114,19 @@ class SlsService(object):
         try:
             if state.latency:
                 time.sleep(state.latency)
-            status, payload = self._answer(state, method, resource, query, headers, body, project, route, action,
-                                           args)
+            status, payload, extra = self._answer(state, method, resource, query, headers, body, project, route,
+                                                  action, args)
         finally:
             state.stats.leave()
-        return status, payload, {'x-log-requestid': request_id, 'Server': 'AliyunSLS'}
+        return status, payload, dict(extra, **{'x-log-requestid': request_id, 'Server': 'AliyunSLS'})
 
     @staticmethod
-    def _route(method, resource):
+    def _route(method, resource, query):
         for route in ROUTES:
             match = route[1].match(resource)
             if route[0] == method and match:
+                if route[2] == 'GetLogStore' and query.get('type') in QUERY_TYPES:
+                    route = (method, route[1]) + QUERY_TYPES[query['type']]
                 return route, match.groups()
         return None, ()
 
@@ -142,9 +153,12 @@ class SlsService(object):
                 with self.store.lock:
                     names = sorted(self.store.projects)
                     result = _paged([self.store.projects[n]['meta'] for n in names], query, 'projects')
+            elif not project:
+                raise SlsError(400, 'ProjectNotExist', 'The Project does not exist : (no project in Host)')
+            elif route[2] in RAW_BODY_ACTIONS:
+                with self.store.lock:
+                    result = getattr(self, route[3])(project, RawRequest(body, headers), query, *args)
             else:
-                if not project:
-                    raise SlsError(400, 'ProjectNotExist', 'The Project does not exist : (no project in Host)')
                 try:
                     doc = json.loads(body.decode('utf-8')) if body else {}
                 except ValueError:
@@ -157,9 +171,11 @@ class SlsService(object):
             if not counted:
                 state.stats.count('client_errors')
             payload = {'errorCode': err.code, 'errorMessage': err.message}
-            return err.status, json.dumps(payload).encode('utf-8')
+            return err.status, json.dumps(payload).encode('utf-8'), {}
         state.stats.count('ok')
-        return 200, b'' if result is None else json.dumps(result).encode('utf-8')
+        if isinstance(result, Reply):
+            return 200, result.payload, result.headers
+        return 200, b'' if result is None else json.dumps(result).encode('utf-8'), {}
 
     # -- handlers: (project, body, query, *path args) -> JSON-able result or None ------------------------------
     def _get_project(self, project, body, query):
@@ -173,6 +189,7 @@ class SlsService(object):
 
     def _delete_project(self, project, body, query):
         self.store.delete_project(project)
+        self.data.drop(project)
 
     def _list_logstores(self, project, body, query):
         return _paged(sorted(self.store.project(project)['logstores']), query, 'logstores')
@@ -188,6 +205,7 @@ class SlsService(object):
 
     def _delete_logstore(self, project, body, query, name):
         self.store.delete_logstore(project, name)
+        self.data.drop(project, name)
 
     def _list_groups(self, project, body, query):
         return _paged(sorted(self.store.project(project)['machinegroups']), query, 'machinegroups')

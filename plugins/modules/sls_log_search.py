@@ -1,0 +1,186 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: sls_log_search
+short_description: Search the logs of a Log Service (SLS) logstore
+description:
+  - Runs one search (GetLogs) over a time window and returns the matching logs. Read-only, never changed; it
+    runs in check mode too.
+  - The logstore needs an index (M(alicloud_ops.logging.sls_index)); without one Log Service answers
+    C(IndexConfigNotExist), which this module reports as a failure naming the index.
+  - One call returns at most 100 logs; a larger O(rows) pages through the results (one GetLogs call per 100).
+version_added: 1.0.0
+author: alicloud_ops.logging contributors
+options:
+  project:
+    description: Project that holds the logstore.
+    type: str
+    required: true
+  logstore:
+    description: Logstore to search.
+    type: str
+    required: true
+  query:
+    description:
+      - Log Service search syntax, for example V(error and not _program_:cron) or V(_hostname_:web-1 or
+        canary-42). V(*) matches every log.
+    type: str
+    default: '*'
+  topic:
+    description: Only logs of this topic.
+    type: str
+  from_time:
+    description: Start of the window, epoch seconds (inclusive). Excludes O(since).
+    type: int
+  to_time:
+    description: End of the window, epoch seconds (exclusive). Default one second after now.
+    type: int
+  since:
+    description: Window length in seconds, ending at O(to_time). Default V(900) when O(from_time) is unset.
+    type: int
+  rows:
+    description: Most logs to return.
+    type: int
+    default: 100
+  reverse:
+    description: Newest logs first.
+    type: bool
+    default: false
+  count_by:
+    description: Also return how many of the returned logs carry each value of this key (for example
+      V(_hostname_)), in RV(counts).
+    type: str
+extends_documentation_fragment:
+  - alicloud_ops.logging.sls_auth.read_only
+  - alicloud_ops.logging.sls_auth
+seealso:
+  - module: alicloud_ops.logging.sls_index
+  - module: alicloud_ops.logging.sls_machine_group_info
+'''
+
+EXAMPLES = r'''
+- name: The last 10 minutes of sshd logs, newest first
+  alicloud_ops.logging.sls_log_search:
+    project: web-logs
+    logstore: syslog
+    query: "_program_: sshd"
+    since: 600
+    reverse: true
+  register: found
+
+- name: Every canary of this run in one call
+  alicloud_ops.logging.sls_log_search:
+    project: web-logs
+    logstore: syslog
+    query: "canary-{{ run_id }}"
+    since: 300
+    rows: 1000
+    count_by: _hostname_
+  register: canaries
+'''
+
+RETURN = r'''
+logs:
+  description: Matching logs, each the log's keys plus V(__time__) (int), V(__source__) and V(__topic__).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"__time__": 1764230400, "__source__": "10.0.0.7", "__topic__": "", "_hostname_": "web-1",
+            "_content_": "canary-42"}]
+count:
+  description: Number of logs returned.
+  returned: success
+  type: int
+complete:
+  description: Whether Log Service finished the search (an incomplete answer may miss logs).
+  returned: success
+  type: bool
+counts:
+  description: With O(count_by), {value of that key among the returned logs -> number of logs}.
+  returned: when O(count_by) is set
+  type: dict
+window:
+  description: The searched window, epoch seconds, [from, to).
+  returned: success
+  type: dict
+  sample: {"from": 1764229500, "to": 1764230401}
+api_calls:
+  description: GetLogs calls made.
+  returned: success
+  type: int
+'''
+
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
+    LogException, SlsCaller, sls_argument_spec)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import count_by, log_row, search_window
+
+PAGE = 100  # GetLogs answers at most 100 logs per call
+
+
+def get_logs(caller, params, start, end, offset, size):
+    """One GetLogs call; a logstore without an index fails with what to do about it."""
+    caller.calls.append('GetLogs')
+    try:
+        return caller.client.get_log(params['project'], params['logstore'], start, end, topic=params['topic'],
+                                     query=params['query'], reverse=params['reverse'], offset=offset, size=size)
+    except LogException as err:
+        if err.get_error_code() == 'IndexConfigNotExist':
+            caller.module.fail_json(msg='logstore: %s in project %s has no index, so Log Service cannot search it; '
+                                        'create one with alicloud_ops.logging.sls_index'
+                                        % (params['logstore'], params['project']), error_code='IndexConfigNotExist')
+        caller.fail(err, 'GetLogs')
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=sls_argument_spec(
+            project=dict(type='str', required=True),
+            logstore=dict(type='str', required=True),
+            query=dict(type='str', default='*'),
+            topic=dict(type='str'),
+            from_time=dict(type='int'),
+            to_time=dict(type='int'),
+            since=dict(type='int'),
+            rows=dict(type='int', default=100),
+            reverse=dict(type='bool', default=False),
+            count_by=dict(type='str'),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    start, end, problems = search_window(time.time(), params['from_time'], params['to_time'], params['since'])
+    if params['rows'] < 1:
+        problems.append(('rows', 'must be at least 1, got %d' % params['rows']))
+    if problems:
+        module.fail_json(msg='; '.join('%s: %s' % p for p in problems))
+    caller = SlsCaller(module)
+    rows, complete = [], True
+    while len(rows) < params['rows']:
+        size = min(PAGE, params['rows'] - len(rows))
+        response = get_logs(caller, params, start, end, len(rows), size)
+        complete = complete and response.is_completed()
+        page = [log_row(log.get_time(), log.get_source(), log.get_contents()) for log in response.get_logs()]
+        rows.extend(page)
+        if len(page) < size:
+            break
+    result = {'changed': False, 'logs': rows, 'count': len(rows), 'complete': complete,
+              'window': {'from': start, 'to': end}, 'api_calls': len(caller.calls)}
+    if params['count_by']:
+        result['counts'] = count_by(rows, params['count_by'])
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

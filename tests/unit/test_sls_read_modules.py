@@ -1,0 +1,166 @@
+"""sls_index, sls_log_search and sls_machine_group_info in-process against the emulator, and their pure helpers
+(sls_index_plan, sls_search) on plain dicts."""
+import json
+import time
+from urllib.request import Request, urlopen
+
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
+    DEFAULT_TOKENS, SYSLOG_FIELDS, desired_index, index_body, index_view, plan_index)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import (
+    count_by, machine_row, search_window, silent_entries)
+from ansible_collections.alicloud_ops.logging.plugins.modules import (
+    sls_index, sls_log_search, sls_logstore, sls_machine_group, sls_machine_group_info, sls_project)
+from tests.support.module_harness import run_module
+from tests.support.sls_emulator import (  # noqa: F401 - fixtures
+    mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
+
+
+def run(module, emu, check=False, **args):
+    return run_module(module.main, dict(sls_auth(emu), **args), check_mode=check, diff=True)
+
+
+# -- pure helpers -------------------------------------------------------------------------------------------
+def test_desired_index_defaults_and_round_trip():
+    view, problems = desired_index({'full_text': True, 'tokens': None, 'case_sensitive': False, 'fields': None})
+    assert problems == [] and view['full_text'] == {'tokens': DEFAULT_TOKENS, 'case_sensitive': False}
+    assert sorted(view['fields']) == sorted(SYSLOG_FIELDS)
+    body = index_body(view)
+    assert body['line']['token'] == DEFAULT_TOKENS and body['keys']['_hostname_']['doc_value'] is True
+    # What the service adds to the body never shows as a change.
+    served = dict(body, index_mode='v2', storage='pg', lastModifyTime=1, log_reduce=False)
+    assert index_view(served) == view and plan_index(index_view(served), view) == []
+
+
+def test_plan_names_what_differs():
+    view, _ = desired_index({'fields': [{'name': 'a'}, {'name': 'n', 'type': 'long', 'analytics': False}],
+                             'tokens': [' ']})
+    assert view['fields']['n'] == {'type': 'long', 'analytics': False}
+    assert plan_index(None, view) == ['created']
+    other, _ = desired_index({'fields': [{'name': 'a', 'case_sensitive': True}, {'name': 'b'}], 'tokens': [' '],
+                              'full_text': False})
+    assert plan_index(view, other) == ['fields.a', 'fields.b', 'fields.n', 'full_text']
+
+
+@pytest.mark.parametrize('params, field', [
+    ({'tokens': []}, 'tokens'), ({'tokens': ['ab']}, 'tokens'),
+    ({'fields': [{'name': 'a'}, {'name': 'a'}]}, 'fields[1].name'),
+    ({'fields': [{'name': 'a', 'type': 'date'}]}, 'fields[0].type'),
+    ({'fields': [{'name': 'a', 'tokens': []}]}, 'fields[0].tokens'),
+    ({'full_text': False, 'fields': []}, 'fields'),
+])
+def test_desired_index_problems_name_the_field(params, field):
+    assert field in [f for f, _ in desired_index(params)[1]]
+
+
+def test_search_window_and_rows():
+    assert search_window(1000) == (101, 1001, [])
+    assert search_window(1000, since=60) == (941, 1001, [])
+    assert search_window(1000, from_time=10, to_time=20) == (10, 20, [])
+    assert [f for f, _ in search_window(1000, from_time=10, since=5)[2]] == ['since']
+    assert [f for f, _ in search_window(1000, from_time=30, to_time=20)[2]] == ['from_time']
+    assert count_by([{'h': 'a'}, {'h': 'a'}, {}], 'h') == {'a': 2, '': 1}
+
+
+def test_machine_rows_and_silent_entries():
+    fresh = machine_row('10.0.0.1', None, 'web,db', 990, 1000, 120)
+    stale = machine_row('10.0.0.2', 'u2', 'cache', 800, 1000, 120)
+    assert (fresh['heartbeat_age'], fresh['alive'], stale['alive']) == (10, True, False)
+    assert machine_row('10.0.0.3', '', '', 0, 1000, 120)['heartbeat_age'] is None
+    assert silent_entries('userdefined', ['web', 'cache', 'mail'], [fresh, stale]) == ['cache', 'mail']
+    assert silent_entries('ip', ['10.0.0.1', '10.0.0.2'], [fresh, stale]) == ['10.0.0.2']
+
+
+# -- modules against the emulator -----------------------------------------------------------------------------
+@pytest.fixture
+def store(sls_emulator):
+    assert not run(sls_project, sls_emulator, name='proj-r').failed
+    assert not run(sls_logstore, sls_emulator, project='proj-r', name='syslog').failed
+    sls_emulator.reset_stats()
+    return sls_emulator
+
+
+def test_index_create_rerun_check_update_delete(store):
+    checked = run(sls_index, store, check=True, project='proj-r', logstore='syslog')
+    assert checked.changed and checked.data['changes'] == ['created'] and mutating_calls(store) == {}
+    created = run(sls_index, store, project='proj-r', logstore='syslog')
+    assert created.changed and sorted(created.data['index']['fields']) == sorted(SYSLOG_FIELDS)
+    again = run(sls_index, store, project='proj-r', logstore='syslog')
+    assert not again.changed and again.data['changes'] == [] and mutating_calls(store) == {'CreateIndex': 1}
+    narrower = dict(project='proj-r', logstore='syslog', fields=[{'name': '_hostname_'}], case_sensitive=True)
+    checked = run(sls_index, store, check=True, **narrower)
+    assert checked.changed and 'full_text' in checked.data['changes'] and mutating_calls(store) == {'CreateIndex': 1}
+    assert checked.data['diff']['before']['fields'] != checked.data['diff']['after']['fields']
+    updated = run(sls_index, store, **narrower)
+    assert updated.changed and list(updated.data['index']['fields']) == ['_hostname_']
+    assert not run(sls_index, store, **narrower).changed
+    assert run(sls_index, store, project='proj-r', logstore='syslog', state='absent').changed
+    assert not run(sls_index, store, project='proj-r', logstore='syslog', state='absent').changed
+
+
+def test_index_errors_name_the_field(store):
+    missing = run(sls_index, store, project='proj-r', logstore='nostore')
+    assert missing.failed and missing.msg.startswith('name: logstore nostore does not exist')
+    store.reset_stats()
+    bad = run(sls_index, store, project='proj-r', logstore='syslog', tokens=[])
+    assert bad.failed and bad.msg == 'tokens: must be a non-empty list of single characters'
+    assert store.stats()['calls'] == {}
+
+
+def _put(emu, lines):
+    from aliyun.log import LogClient, LogItem, PutLogsRequest
+    auth = sls_auth(emu)
+    client = LogClient(auth['endpoint'], auth['access_key_id'], auth['access_key_secret'], source='10.0.0.9')
+    client._isRowIp = True
+    items = [LogItem(int(time.time()), [('_hostname_', h), ('_content_', c)]) for h, c in lines]
+    client.put_logs(PutLogsRequest('proj-r', 'syslog', '', '', items))
+
+
+def test_log_search_is_read_only_and_pages(store):
+    no_index = run(sls_log_search, store, project='proj-r', logstore='syslog', query='x')
+    assert no_index.failed and 'has no index' in no_index.msg and 'sls_index' in no_index.msg
+    assert not run(sls_index, store, project='proj-r', logstore='syslog').failed
+    _put(store, [('web-%d' % (i % 3), 'canary-%d run-7' % i) for i in range(250)])
+    found = run(sls_log_search, store, check=True, project='proj-r', logstore='syslog', query='run-7',
+                rows=1000, since=60, count_by='_hostname_')
+    assert not found.failed and not found.changed
+    assert found.data['count'] == 250 and found.data['api_calls'] == 3 and found.data['complete']
+    assert found.data['counts'] == {'web-0': 84, 'web-1': 83, 'web-2': 83}
+    assert len({row['_content_'] for row in found.data['logs']}) == 250
+    one = run(sls_log_search, store, project='proj-r', logstore='syslog', query='_hostname_: web-1 and canary-4',
+              reverse=True)
+    assert [row['_content_'] for row in one.data['logs']] == ['canary-4 run-7']
+    assert isinstance(one.data['logs'][0]['__time__'], int) and one.data['api_calls'] == 1
+    v4 = run(sls_log_search, store, project='proj-r', logstore='syslog', query='canary-4', auth_version='v4',
+             region='cn-hangzhou')
+    assert not v4.failed and v4.data['count'] == 1, v4.msg
+    bad = run(sls_log_search, store, project='proj-r', logstore='syslog', since=5, from_time=1)
+    assert bad.failed and bad.msg.startswith('since:')
+    assert mutating_calls(store) == {'CreateIndex': 1}
+
+
+def test_machine_group_info_lists_heartbeats(store):
+    assert not run(sls_machine_group, store, project='proj-r', name='hosts', machines=['web', 'db']).failed
+    doc = json.dumps({'ip': '10.0.0.7', 'user_defined_id': ['web']}).encode('utf-8')
+    with urlopen(Request(store.url + '/_emulator/sls/agent/heartbeat', data=doc, method='POST'), timeout=10):
+        pass
+    info = run(sls_machine_group_info, store, check=True, project='proj-r', name='hosts')
+    assert not info.failed and not info.changed
+    assert [(m['ip'], m['user_defined_id'], m['alive']) for m in info.data['machines']] == [('10.0.0.7', 'web', True)]
+    assert 0 <= info.data['machines'][0]['heartbeat_age'] <= 5
+    assert info.data['silent'] == ['db'] and info.data['applied_configs'] == []
+    missing = run(sls_machine_group_info, store, project='proj-r', name='nogroup')
+    assert missing.failed and missing.msg.startswith('name: machine group nogroup does not exist')
+
+
+@pytest.mark.parametrize('module, args', [
+    (sls_log_search, {'project': 'proj-r', 'logstore': 'syslog'}),
+    (sls_machine_group_info, {'project': 'proj-r', 'name': 'hosts'}),
+    (sls_index, {'project': 'proj-r', 'logstore': 'syslog'}),
+])
+def test_wrong_secret_fails_clearly_without_the_secret(store, module, args):
+    wrong = 'wrong-secret-0123456789'
+    result = run_module(module.main, dict(sls_auth(store, secret=wrong), **args))
+    assert result.failed and 'SignatureNotMatch' in result.msg and 'access_key_secret does not belong' in result.msg
+    assert wrong not in json.dumps(result.data)
