@@ -203,8 +203,10 @@ def write_app_info(home):
     if FLAVOR.startswith('@'):
         return  # run from the source tree, not from an installed package
     info = {VERSION_KEYS[FLAVOR]: VERSION, 'hostname': socket.gethostname(), 'standin': True}
-    with open(os.path.join(home, 'app_info.json'), 'w') as handle:
+    path = os.path.join(home, 'app_info.json')
+    with open(path + '.tmp', 'w') as handle:
         json.dump(info, handle, indent=4)
+    os.rename(path + '.tmp', path)
 
 
 def main(argv=None):

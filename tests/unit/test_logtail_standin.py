@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import urllib.request
 
 import pytest
@@ -41,7 +42,13 @@ def bash(script, *args, **kwargs):
 
 
 def app_info(root, flavor):
-    return json.loads((root / HOME / 'app_info.json').read_text())[FLAVORS[flavor][3]]
+    """The version the started agent reports; it writes the file a moment after its init script returns."""
+    path = root / HOME / 'app_info.json'
+    for _ in range(100):
+        if path.exists() and path.read_text():
+            break
+        time.sleep(0.1)
+    return json.loads(path.read_text())[FLAVORS[flavor][3]]
 
 
 @pytest.mark.parametrize('flavor', sorted(FLAVORS))
