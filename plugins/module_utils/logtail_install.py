@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: alicloud_ops.logging contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure decisions behind the logtail_agent module: where the installer lives, which mode
-to pass it, which version is installed, and what has to happen.
+"""Pure decisions behind the logtail_agent module: which agent flavour, where its installer
+lives, which arguments to pass it, which version is installed, and what has to happen.
 
 No disk, network or command access except ``read_installed_version`` (one small file read),
 so every rule here has a unit test on plain values. Runs on target Python 3.6+.
@@ -18,6 +18,32 @@ import re
 from urllib.parse import urlparse
 
 NETWORKS = ('intranet', 'internet', 'acceleration', 'auto')
+
+# What differs between the two agents the vendor ships. Sources are in the README section
+# "Which agent, which input"; the facts marked unconfirmed there are module options too.
+#   installer / url: file name and OSS location of the installer script
+#   binary: the agent program in the install dir (an install without app_info.json still has it)
+#   version_keys: app_info.json keys that hold the version, first match wins
+#   service: the vendor's init script and systemd unit name
+FLAVORS = {
+    'logtail': {
+        'installer': 'logtail.sh',
+        'url': 'http://logtail-release-{region}.{host}.aliyuncs.com/linux64/logtail.sh',
+        'install_dir': '/usr/local/ilogtail',
+        'binary': 'ilogtail',
+        'version_keys': ('logtail_version',),
+        'service': 'ilogtaild',
+    },
+    'loongcollector': {
+        'installer': 'loongcollector.sh',
+        'url': 'http://aliyun-observability-release-{region}.{host}.aliyuncs.com/loongcollector/linux64/latest/'
+               'loongcollector.sh',
+        'install_dir': '/usr/local/ilogtail',
+        'binary': 'loongcollector',
+        'version_keys': ('loongcollector_version', 'logtail_version'),
+        'service': 'loongcollectord',
+    },
+}
 APP_INFO = 'app_info.json'
 
 ACTION_NONE = 'none'
@@ -59,13 +85,32 @@ def check_installer_url(url):
     return url
 
 
-def installer_url(region, network):
-    """The official logtail.sh URL for a region; only intranet uses the internal OSS host."""
+def flavor_facts(flavor):
+    if flavor not in FLAVORS:
+        raise InstallError('flavor', 'must be one of %s, got %r' % (', '.join(sorted(FLAVORS)), flavor))
+    return FLAVORS[flavor]
+
+
+def installer_url(region, network, flavor='logtail'):
+    """The official installer URL for a region; only intranet uses the internal OSS host."""
+    facts = flavor_facts(flavor)
     check_region(region)
     if network not in NETWORKS:
         raise InstallError('network', 'must be one of %s, got %r' % (', '.join(NETWORKS), network))
     host = 'oss-%s-internal' % region if network == 'intranet' else 'oss-%s' % region
-    return 'http://logtail-release-%s.%s.aliyuncs.com/linux64/logtail.sh' % (region, host)
+    return facts['url'].format(region=region, host=host)
+
+
+def installer_args(action, mode, version=None):
+    """Arguments for the installer: ``install <mode>`` for a new agent, ``upgrade`` for an
+    installed one (``install`` would overwrite its configuration), ``-v <version>`` when pinned,
+    ``uninstall`` to remove."""
+    if action == ACTION_REMOVE:
+        return ['uninstall']
+    args = ['install', mode] if action == ACTION_INSTALL else ['upgrade']
+    if version:
+        args += ['-v', version]
+    return args
 
 
 def install_mode(region, network):
@@ -94,32 +139,37 @@ def parse_checksum(value):
     return text
 
 
-def parse_app_info(text):
-    """Version string from app_info.json text; None when the key is missing or the JSON is broken."""
+def parse_app_info(text, keys=('logtail_version',)):
+    """Version string from app_info.json text; None when no key is there or the JSON is broken.
+
+    A community build reports "3.0.1 Community Edition"; the version is the first word."""
     try:
         info = json.loads(text)
     except ValueError:
         return None
     if not isinstance(info, dict):
         return None
-    version = info.get('logtail_version')
-    if version is None or version == '':
-        return None
-    return str(version).strip()
+    for key in keys:
+        version = str(info.get(key) or '').strip()
+        if version:
+            return version.split()[0]
+    return None
 
 
-def read_installed_version(install_dir):
-    """(installed, version). ``installed`` is true when the install dir holds an agent at all;
-    version is None if app_info.json is missing or unreadable (a broken install)."""
-    path = os.path.join(install_dir, APP_INFO)
+def read_installed_version(install_dir, flavor='logtail', app_info_path=None):
+    """(installed, version). ``installed`` is true when the install dir holds the agent binary
+    or its app_info.json; version is None while app_info.json is missing (the agent writes it
+    when it starts, so a fresh install has none until then) or unreadable."""
+    facts = flavor_facts(flavor)
+    path = app_info_path or os.path.join(install_dir, APP_INFO)
     try:
         with open(path, 'rb') as handle:
             # Bytes that are not UTF-8 make it a broken install, not a crash.
-            return True, parse_app_info(handle.read().decode('utf-8', errors='replace'))
+            text = handle.read().decode('utf-8', errors='replace')
+            return True, parse_app_info(text, facts['version_keys'])
     except (IOError, OSError):
         pass
-    # A directory with the agent binary but no app_info.json is a broken install, still an install.
-    return os.path.exists(os.path.join(install_dir, 'ilogtail')), None
+    return os.path.exists(os.path.join(install_dir, facts['binary'])), None
 
 
 def decide_action(state, wanted_version, installed, installed_version):
@@ -128,16 +178,16 @@ def decide_action(state, wanted_version, installed, installed_version):
         return ACTION_REMOVE if installed else ACTION_NONE
     if not installed:
         return ACTION_INSTALL
-    if installed_version is None:
-        # Something is there but we cannot tell what: reinstall rather than trust it.
-        return ACTION_UPGRADE
-    if wanted_version is None or str(wanted_version) == installed_version:
+    if wanted_version is None:
+        # The agent writes app_info.json when it starts, so an unknown version is no fault.
+        return ACTION_NONE
+    if str(wanted_version) == installed_version:
         return ACTION_NONE
     return ACTION_UPGRADE
 
 
-def version_summary(installed, version):
+def version_summary(installed, version, flavor='logtail'):
     """One line for the diff: what the host holds."""
     if not installed:
-        return 'logtail: absent\n'
-    return 'logtail_version: %s\n' % (version if version is not None else 'unknown (no app_info.json)')
+        return '%s: absent\n' % flavor
+    return '%s_version: %s\n' % (flavor, version if version is not None else 'unknown (no app_info.json)')

@@ -53,6 +53,7 @@ FORWARD_DEFAULTS = {
     'target': '127.0.0.1',
     'port': 11111,
     'protocol': 'tcp',
+    'framing': 'traditional',
     'selector': '*.*',
     'sys_tag': 'sys_tag',
     'template': TEMPLATE_DEFAULTS,
@@ -62,6 +63,12 @@ FORWARD_DEFAULTS = {
 }
 QUEUE_TYPES = ('LinkedList', 'FixedArray', 'Direct', 'Disk')
 PROTOCOLS = ('tcp', 'udp')
+# TCP framing (RFC 6587): 'traditional' ends each message with LF (what streamlog reads);
+# 'octet-counted' prefixes its length, so a message may hold any byte - the framing that
+# syslog receivers such as the service_syslog input take with RFC 5424.
+FRAMINGS = ('traditional', 'octet-counted')
+# The service_syslog path: rsyslog's built-in RFC 5424 template, octet-counted over TCP.
+RFC5424_TEMPLATE = 'RSYSLOG_SyslogProtocol23Format'
 
 # Option name -> rsyslog parameter, in the order they are written.
 _QUEUE_PARAMS = (
@@ -188,6 +195,10 @@ def normalize_forward(forward):
         raise ValueError('forward.port must be an integer from 1 to 65535, got %r' % (port,))
     if opts['protocol'] not in PROTOCOLS:
         raise ValueError('forward.protocol must be one of %s, got %r' % (', '.join(PROTOCOLS), opts['protocol']))
+    if opts['framing'] not in FRAMINGS:
+        raise ValueError('forward.framing must be one of %s, got %r' % (', '.join(FRAMINGS), opts['framing']))
+    if opts['framing'] == 'octet-counted' and opts['protocol'] != 'tcp':
+        raise ValueError('forward.framing octet-counted needs forward.protocol tcp, got %r' % opts['protocol'])
     if not isinstance(opts['selector'], str) or not opts['selector'].strip():
         raise ValueError('forward.selector must be a non-empty syslog selector such as "*.*"')
     check_sys_tag(opts['sys_tag'])
@@ -308,6 +319,10 @@ def render_forward_action(forward, indent='    '):
         ('target', opts['target']),
         ('port', opts['port']),
         ('protocol', opts['protocol']),
+    ]
+    if opts['framing'] != 'traditional':
+        params.append(('TCP_Framing', opts['framing']))
+    params += [
         ('template', opts['template']['name']),
         ('queue.type', queue['type']),
     ]

@@ -26,7 +26,11 @@ version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   config_path:
-    description: The agent's main config. Created (with its directory) if missing.
+    description:
+      - The agent's main config. Created (with its directory) if missing.
+      - For LoongCollector it is C(conf/instance_config/local/loongcollector_config.json) under the install dir
+        (the open-source layout; unconfirmed for the commercial build, which the C(logtail) role's
+        C(logtail_config_file) lets you change). Its streamlog keys only matter to an agent built with streamlog.
     type: path
     default: /usr/local/ilogtail/ilogtail_config.json
   streamlog_open:

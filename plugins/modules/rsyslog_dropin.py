@@ -58,6 +58,15 @@ options:
         type: str
         choices: [tcp, udp]
         default: tcp
+      framing:
+        description:
+          - TCP framing (RFC 6587). V(traditional) ends each message with a line feed (what Logtail's
+            streamlog input reads). V(octet-counted) prefixes each message with its length
+            (C(TCP_Framing="octet-counted")), for syslog receivers such as the C(service_syslog) input; use it
+            with O(forward.template.name=RSYSLOG_SyslogProtocol23Format) (RFC 5424). Needs O(forward.protocol=tcp).
+        type: str
+        choices: [traditional, octet-counted]
+        default: traditional
       selector:
         description: Classic syslog selector for the messages to forward, used as C(if prifilt("<selector>")).
         type: str
@@ -286,6 +295,7 @@ FORWARD_SPEC = dict(
     target=dict(type='str', default=FORWARD_DEFAULTS['target']),
     port=dict(type='int', default=FORWARD_DEFAULTS['port']),
     protocol=dict(type='str', default=FORWARD_DEFAULTS['protocol'], choices=['tcp', 'udp']),
+    framing=dict(type='str', default=FORWARD_DEFAULTS['framing'], choices=['traditional', 'octet-counted']),
     selector=dict(type='str', default=FORWARD_DEFAULTS['selector']),
     sys_tag=dict(type='str', default=FORWARD_DEFAULTS['sys_tag']),
     template=dict(type='dict', apply_defaults=True, options=_sub(

@@ -133,9 +133,19 @@ class RsyslogBed:
     def rsyslogd_output(self):
         return '\n'.join(read_lines(os.path.join(self.root, 'rsyslogd.out')))
 
-    def start_standin(self):
-        self.standin = Process([sys.executable, STANDIN, '--addr', '127.0.0.1', '--port', str(self.standin_port),
-                                '--record', self.record], os.path.join(self.root, 'standin.out'))
+    @property
+    def rejected(self):
+        return os.path.splitext(self.record)[0] + '.rejected'
+
+    def start_standin(self, syslog_input='streamlog'):
+        """The stand-in with one input: ``streamlog`` (ALI_LOG_FMT lines) or ``service_syslog``
+        (RFC 5424, octet-counted), on the bed's receiver port."""
+        if syslog_input == 'service_syslog':
+            listen = ['--syslog-address', 'tcp://127.0.0.1:%d' % self.standin_port]
+        else:
+            listen = ['--addr', '127.0.0.1', '--port', str(self.standin_port)]
+        self.standin = Process([sys.executable, STANDIN, '--home', self.root, '--record', self.record] + listen,
+                               os.path.join(self.root, 'standin.out'))
         wait_for(lambda: port_open(self.standin_port), 30, 'the Logtail stand-in to listen')
         return self.standin
 

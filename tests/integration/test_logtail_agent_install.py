@@ -2,7 +2,8 @@
 
 The installer runs with LOGTAIL_STANDIN_ROOT (passed through the play's ``environment:``) so it
 installs under a temp root and, as on a host without an init system, does not start the agent;
-one test asks it to start (LOGTAIL_STANDIN_START=1) and the standin_root fixture stops it.
+the module then starts it with the (rooted) init script, since only a running agent writes
+app_info.json. The standin_root fixture stops it.
 """
 import json
 import os
@@ -15,7 +16,8 @@ from tests.integration.logtail_play_helpers import run_playbook, task_result
 
 def agent_play(root, mirror, **options):
     args = dict(region='cn-hangzhou', network='intranet', installer_url=mirror.installer_url,
-                install_dir=str(root / 'usr' / 'local' / 'ilogtail'))
+                install_dir=str(root / 'usr' / 'local' / 'ilogtail'),
+                init_script=str(root / 'etc' / 'init.d' / 'ilogtaild'), start_timeout=15)
     args.update(options)
     return [{
         'hosts': 'localhost', 'gather_facts': False,
@@ -52,8 +54,8 @@ def test_fresh_install(tmp_path, standin_root, logtail_mirror):  # noqa: F811
     config = json.loads((home / 'ilogtail_config.json').read_text())
     assert config['streamlog_open'] is False and config['streamlog_tcp_port'] == 11111
     assert config['data_server_list'][0]['endpoint'] == 'cn-hangzhou-intranet.log.aliyuncs.com'
-    assert not (home / 'ilogtail.pid').exists()  # no init system here: not started
-    assert logtail_mirror.requests['/linux64/logtail-linux64.tar.gz'] == 1
+    assert (home / 'ilogtail.pid').exists()  # the installer could not start it; the module did
+    assert logtail_mirror.requests[logtail_mirror.package_path('logtail', '1.8.0')] == 1
 
 
 def test_checksum_mismatch_runs_nothing(tmp_path, standin_root, logtail_mirror):  # noqa: F811
@@ -64,7 +66,7 @@ def test_checksum_mismatch_runs_nothing(tmp_path, standin_root, logtail_mirror):
     assert res['msg'].startswith('installer_checksum: mismatch for %s' % logtail_mirror.installer_url)
     assert 'the installer was not run' in res['msg']
     assert logtail_mirror.requests['/linux64/logtail.sh'] == 1
-    assert logtail_mirror.requests['/linux64/logtail-linux64.tar.gz'] == 0
+    assert not [path for path in logtail_mirror.requests if '/packages/' in path]
     assert os.listdir(str(standin_root)) == []
 
 
@@ -124,7 +126,7 @@ def test_installed_agent_receives_syslog_lines(tmp_path, standin_root, logtail_m
         'tasks': [
             {'name': 'logtail agent', 'alicloud_ops.logging.logtail_agent': {
                 'region': 'cn-hangzhou', 'installer_url': logtail_mirror.installer_url,
-                'installer_checksum': checksum, 'install_dir': home}},
+                'installer_checksum': checksum, 'install_dir': home, 'init_script': init}},
             {'name': 'logtail config', 'register': 'cfg', 'alicloud_ops.logging.logtail_config': {
                 'config_path': home + '/ilogtail_config.json', 'streamlog_open': True,
                 'streamlog_tcp_addr': '127.0.0.1', 'streamlog_tcp_port': port}},

@@ -15,6 +15,9 @@ import pytest
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.dirname(sys.executable)
 SCENARIOS = ['default', 'side_effect', 'decommission']
+# The agent flavour is a matrix variable (MOLECULE_LOGTAIL_FLAVOR, read by molecule/shared/group_vars):
+# every scenario runs for both; each flavour also brings its default input (streamlog / service_syslog).
+FLAVORS = ['logtail', 'loongcollector']
 ANSI = re.compile(r'\x1b\[[0-9;]*m')
 
 pytestmark = pytest.mark.docker
@@ -41,16 +44,19 @@ def test_every_scenario_is_tested():
 
 
 @pytest.mark.timeout(1500)
+@pytest.mark.parametrize('flavor', FLAVORS)
 @pytest.mark.parametrize('scenario', SCENARIOS)
-def test_molecule_scenario(container_bed, scenario, tmp_path):
-    log_path = tmp_path / ('molecule-%s.log' % scenario)
+def test_molecule_scenario(container_bed, scenario, flavor, tmp_path):
+    log_path = tmp_path / ('molecule-%s-%s.log' % (scenario, flavor))
     started = time.monotonic()
     with open(str(log_path), 'w') as log:
-        proc = subprocess.run(['molecule', 'test', '-s', scenario], cwd=REPO_ROOT, env=_env(),
+        proc = subprocess.run(['molecule', 'test', '-s', scenario], cwd=REPO_ROOT,
+                              env=dict(_env(), MOLECULE_LOGTAIL_FLAVOR=flavor),
                               stdout=log, stderr=subprocess.STDOUT, timeout=1400)
     elapsed = time.monotonic() - started
     output = ANSI.sub('', log_path.read_text(errors='replace'))
-    print('molecule test -s %s: %.0f s, rc=%d (log: %s)' % (scenario, elapsed, proc.returncode, log_path))
+    print('molecule test -s %s (%s): %.0f s, rc=%d (log: %s)' % (scenario, flavor, elapsed, proc.returncode,
+                                                                  log_path))
     assert proc.returncode == 0, output[-8000:]
     # Molecule's recap: every action of the sequence ran and succeeded.
     recap = re.search(r'^%s\s*: actions=(\d+)\s+successful=(\d+).*failed=(\d+)' % re.escape(scenario),
@@ -58,4 +64,7 @@ def test_molecule_scenario(container_bed, scenario, tmp_path):
     assert recap, output[-4000:]
     assert recap.group(3) == '0', recap.group(0)
     if scenario == 'default':
-        assert re.search(r'idempotence\W+Executed: Successful', output), output[-4000:]
+        assert len(re.findall(r'idempotence\W+Executed: Successful', output)) == 2, output[-4000:]
+        # The converge after the vendor's upgrade reports what it put back: the pinned version.
+        assert re.search(r'^-%s_version: 1\.9\.0\s+^\+%s_version: 1\.8\.0$' % (flavor, flavor), output, re.M), \
+            output[-4000:]

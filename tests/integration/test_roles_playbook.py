@@ -133,12 +133,14 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
         'Configure Logtail (streamlog syslog input, limits, machine identity)',
         'Run Logtail under systemd, restarted whenever it dies',
         'Forward all syslog to Logtail through a disk-assisted queue'])
+    # The installer wrote the vendor's unit; the role keeps it and supervises it through a drop-in.
     # systemd is not running: the unit is enabled offline and the service state is not applied.
-    unit = open(bed.path('/etc/systemd/system/ilogtaild.service')).read()
-    for line in ('Type=forking', 'PIDFile=/usr/local/ilogtail/ilogtail.pid',
-                 'ExecStart=/etc/init.d/ilogtaild start', 'ExecStop=/etc/init.d/ilogtaild stop',
-                 'Restart=always', 'RestartSec=2', 'StartLimitIntervalSec=0', 'WantedBy=multi-user.target'):
-        assert line + '\n' in unit
+    assert 'Type=oneshot\n' in open(bed.path('/etc/systemd/system/ilogtaild.service')).read()
+    dropin = open(bed.path('/etc/systemd/system/ilogtaild.service.d/50-alicloud-ops-supervise.conf')).read()
+    for line in ('Type=forking', 'RemainAfterExit=no', 'PIDFile=/usr/local/ilogtail/ilogtail.pid',
+                 'ExecStart=\nExecStart=/etc/init.d/ilogtaild start', 'ExecStop=\nExecStop=/etc/init.d/ilogtaild stop',
+                 'Restart=always', 'RestartSec=2', 'StartLimitIntervalSec=0'):
+        assert line + '\n' in dropin, line
     wants = bed.path('/etc/systemd/system/multi-user.target.wants/ilogtaild.service')
     assert os.readlink(wants) == '/etc/systemd/system/ilogtaild.service'
     config = json.load(open(bed.path('/usr/local/ilogtail/ilogtail_config.json')))
@@ -165,6 +167,7 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
     gone = bed.run(DECOMMISSION)
     assert gone.rc == 0, gone.stdout
     for target_path in ('/etc/systemd/system/ilogtaild.service', wants[len(bed.root):],
+                        '/etc/systemd/system/ilogtaild.service.d/50-alicloud-ops-supervise.conf',
                         '/etc/rsyslog.d/60-logtail.conf', '/usr/local/ilogtail', '/etc/init.d/ilogtaild',
                         '/etc/ilogtail/user_defined_id', '/etc/ilogtail/users/1234567890123456'):
         assert not os.path.lexists(bed.path(target_path)), target_path
@@ -188,7 +191,9 @@ def test_decommission_refuses_while_the_queue_has_not_drained(bed):
 def test_installed_agent_receives_syslog_through_the_role_dropin(bed):
     assert bed.run(SITE).rc == 0
     init = bed.path('/etc/init.d/ilogtaild')
-    started = subprocess.run([init, 'start'], capture_output=True, text=True)
+    # logtail_agent started the agent (only a running agent writes app_info.json); without systemd nothing
+    # restarted it into the configuration the role wrote afterwards.
+    started = subprocess.run([init, 'restart'], capture_output=True, text=True)
     assert started.returncode == 0, started.stdout + started.stderr
     wait_for(lambda: port_open(bed.streamlog_port), 30, 'the installed agent to listen')
     rsyslogd = Process(['/usr/sbin/rsyslogd', '-n', '-C', '-f', bed.path('/etc/rsyslog.conf'),

@@ -94,13 +94,22 @@ def role_default(role, name):
         return yaml.safe_load(handle)[name]
 
 
-def test_zero_loss_across_receiver_outage_and_rsyslog_restart(bed):
+# The two ends rsyslog_forward builds (alicloud_logging_input): ALI_LOG_FMT lines for streamlog, and
+# RFC 5424 with octet-counted framing for the service_syslog input.
+INPUT_FORWARDS = {
+    'streamlog': {},
+    'service_syslog': {'framing': 'octet-counted', 'template': {'name': 'RSYSLOG_SyslogProtocol23Format'}},
+}
+
+
+@pytest.mark.parametrize('syslog_input', sorted(INPUT_FORWARDS))
+def test_zero_loss_across_receiver_outage_and_rsyslog_restart(bed, syslog_input):
     # The queue size the rsyslog_forward role ships: it holds the whole backlog in memory, so the
     # restart is what moves it to disk (saveOnShutdown) and back. (A backlog larger than the memory
     # queue spills while rsyslogd runs: the next test.)
     queue_size = role_default('rsyslog_forward', 'rsyslog_forward_queue_size')
     assert queue_size >= ZERO_LOSS_COUNT
-    write_dropin(bed, sys_tag='zero_loss', queue={'size': queue_size})
+    write_dropin(bed, sys_tag='zero_loss', queue={'size': queue_size}, **INPUT_FORWARDS[syslog_input])
     bed.start_rsyslogd()
     started = time.monotonic()
     bed.send(['<14>1 2024-05-01T10:00:00Z web-01 app 1 - - zero-loss seq=%d' % i
@@ -113,18 +122,21 @@ def test_zero_loss_across_receiver_outage_and_rsyslog_restart(bed):
     assert any(name.startswith('fwdRule1.') for name in spooled), spooled
 
     bed.start_rsyslogd()
-    bed.start_standin()
+    bed.start_standin(syslog_input)
     standin_up = time.monotonic()
 
     received, figures = await_delivery(bed, ZERO_LOSS_COUNT, 120, 0.5, standin_up)
-    figures.update({'spool_files_after_restart': spooled,
+    figures.update({'input': syslog_input, 'rejected_by_standin': len(read_lines(bed.rejected)),
+                    'spool_files_after_restart': spooled,
                     'seconds_total': round(time.monotonic() - started, 1)})
     print('rsyslog zero-loss figures: %s' % json.dumps(figures))
     results = os.path.join(REPO_ROOT, 'bench', 'results')
     if os.path.isdir(results):
-        with open(os.path.join(results, 'rsyslog_zero_loss.json'), 'w') as handle:
+        name = 'rsyslog_zero_loss.json' if syslog_input == 'streamlog' else 'rsyslog_zero_loss_%s.json' % syslog_input
+        with open(os.path.join(results, name), 'w') as handle:
             json.dump(figures, handle, indent=2)
     assert set(received) == set(range(1, ZERO_LOSS_COUNT + 1))
+    assert not read_lines(bed.rejected), read_lines(bed.rejected)[:5]
 
 
 SPILL_QUEUE_SIZE = 1000
@@ -198,3 +210,13 @@ def test_invalid_dropin_refused_and_running_rsyslogd_keeps_forwarding(bed):
     bed.send(['<14>1 2024-05-01T10:00:00Z web-01 app 1 - - after refusal'])
     wait_for(lambda: any('after refusal' in l for l in read_lines(bed.record)), 30, 'forwarding to go on')
     assert any(l.split(' ')[1] == 'still_here' for l in read_lines(bed.record) if 'after refusal' in l)
+
+
+def test_service_syslog_standin_refuses_the_streamlog_forward(bed):
+    """The stand-in is as strict as a syslog input: newline-framed ALI_LOG_FMT lines are no RFC 5424 frames."""
+    write_dropin(bed)
+    bed.start_standin('service_syslog')
+    bed.start_rsyslogd()
+    bed.send(['<14>1 2024-05-01T10:00:00Z web-01 app 1 - - wrong framing'])
+    wait_for(lambda: any('expected an octet count' in l for l in read_lines(bed.rejected)), 30, 'the rejection')
+    assert not read_lines(bed.record)

@@ -169,6 +169,22 @@ def test_log_service_playbook_drives_from_the_site_variables(sls_emulator, tmp_p
     assert sls_emulator.stats()['calls'].get('CreateProject') == 1
 
 
+def test_loongcollector_gets_a_service_syslog_pipeline_config(sls_emulator, tmp_path):
+    """logtail_flavor loongcollector defaults the input to service_syslog: a pipeline config, no streamlog tag."""
+    env = sls_env(sls_emulator)
+    extravars = dict(SITE_VARS, logtail_flavor='loongcollector', alicloud_logging_syslog_port=5140)
+    first = run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, extravars=extravars, envvars=env)
+    assert first.rc == 0 and first.changed == 4, first.stdout
+    proj = project(sls_emulator, 'web-logs')
+    stored = proj['pipelineconfigs']['alicloud-ops-logging-syslog']
+    assert stored['inputs'] == [{'Type': 'service_syslog', 'Address': 'tcp://127.0.0.1:5140',
+                                 'ParseProtocol': 'rfc5424'}]
+    assert stored['flushers'] == [{'Type': 'flusher_sls', 'Logstore': 'syslog'}]
+    assert 'alicloud-ops-logging-syslog' not in proj.get('configs', {})
+    assert proj['machinegroups']['alicloud-ops-logging']['appliedConfigs'] == ['alicloud-ops-logging-syslog']
+    assert run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, extravars=extravars, envvars=env).changed == 0
+
+
 def test_ip_machine_group_from_inventory_hostvars(sls_emulator, tmp_path):
     inventory = tmp_path / 'hosts.yml'
     inventory.write_text(json.dumps({'all': {'hosts': {

@@ -29,13 +29,20 @@ def pid_alive(pid):
         return False
 
 
+PIDFILES = ('ilogtail.pid', os.path.join('run', 'loongcollector.pid'))  # per flavour
+
+
 def stop_standin_agent(root):
     """Stop an agent that the stand-in init script started under ``root`` (by its pidfile)."""
-    pidfile = os.path.join(root, 'usr', 'local', 'ilogtail', 'ilogtail.pid')
-    try:
-        pid = int(open(pidfile).read().strip())
-    except (IOError, OSError, ValueError):
-        return
+    for name in PIDFILES:
+        try:
+            pid = int(open(os.path.join(root, 'usr', 'local', 'ilogtail', name)).read().strip())
+        except (IOError, OSError, ValueError):
+            continue
+        stop_pid(pid)
+
+
+def stop_pid(pid):
     try:
         os.kill(pid, signal.SIGTERM)
         for _ in range(50):

@@ -1,90 +1,258 @@
 #!/usr/bin/env python3
-"""TEST STAND-IN for the Logtail agent's syslog (streamlog) TCP input. Not the real agent.
+"""TEST STAND-IN for the Logtail / LoongCollector agent's syslog inputs. Not the real agent.
 
-The real Logtail binary cannot be downloaded on the machines this project is tested on.
-This daemon takes its place: it reads the same ilogtail_config.json, listens on
-streamlog_tcp_addr:streamlog_tcp_port when streamlog_open is true, and appends every line
-it receives to a record file, so tests can check what rsyslog forwarded.
+The real agents cannot be downloaded on the machines this project is tested on. This daemon
+takes their place (the stand-in package ships it as ``ilogtail`` or ``loongcollector``):
 
-Usage: ilogtail_standin_daemon.py [--config FILE] [--record FILE] [--pidfile FILE]
-       [--addr A] [--port P]      (addr/port override the config file)
+- at start it writes ``app_info.json`` with the version key of its flavour, as the real agent
+  does (the installer ships no such file);
+- the legacy streamlog input: when the main config says ``streamlog_open``, it listens on
+  ``streamlog_tcp_addr:streamlog_tcp_port`` for newline-framed ALI_LOG_FMT lines;
+- the ``service_syslog`` input: for every pipeline config in ``--pipelines DIR`` (the configs
+  the real agent fetches from Log Service; tests put them there) whose input is
+  ``service_syslog``, it listens on its ``Address`` (``tcp://host:port``) for RFC 6587
+  octet-counted frames and parses each message as RFC 5424 (``ParseProtocol``).
+
+It is strict: a line in an unknown streamlog format, a frame that is not octet-counted or a
+message that is not RFC 5424 is not recorded as received; it goes to ``--rejected`` with the
+reason, and a broken frame closes the connection.
+
+Receiving (framing, sockets) and parsing are separate layers, and every accepted message goes
+through ``Sink.accept``, so shipping to a Log Service emulator later means a second sink.
+
+Usage: ilogtail_standin_daemon.py [--home DIR] [--config FILE] [--record FILE] [--pidfile FILE]
+       [--pipelines DIR] [--addr A --port P] [--syslog-address tcp://A:P]
 Runs in the foreground; SIGTERM stops it cleanly. Python 3.5+ standard library only.
 """
 
 import argparse
+import glob
 import json
 import os
+import re
 import signal
 import socket
 import socketserver
 import sys
 import threading
 
-DEFAULT_HOME = '/usr/local/ilogtail'
+FLAVOR = '@FLAVOR@'
+VERSION = '@VERSION@'
+VERSION_KEYS = {'logtail': 'logtail_version', 'loongcollector': 'loongcollector_version'}
 
 
-class RecordingHandler(socketserver.StreamRequestHandler):
+class Rejected(ValueError):
+    """A message or frame the real agent would not take."""
+
+
+# ---- parsing: bytes of one message -> a record, or Rejected --------------------------------------
+
+def parse_ali_log_fmt(line, formats):
+    """A streamlog line: '<format version> <sys_tag> <fields...>'; its version must be configured."""
+    fields = line.split(' ')
+    if len(fields) < 3:
+        raise Rejected('streamlog line has fewer than 3 fields')
+    if formats and fields[0] not in formats:
+        raise Rejected('streamlog format %r is not in streamlog_formats %s' % (fields[0], sorted(formats)))
+    return {'format': fields[0], 'tag': fields[1], 'raw': line}
+
+
+_RFC5424_HEAD = re.compile(
+    r'^<(\d{1,3})>1 (-|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)) '
+    r'(\S{1,255}) (\S{1,48}) (\S{1,128}) (\S{1,32}) ')
+
+
+def _skip_structured_data(text, pos):
+    """Index just after STRUCTURED-DATA ('-' or one or more [id param="value"...] elements)."""
+    if text.startswith('-', pos):
+        return pos + 1
+    if not text.startswith('[', pos):
+        raise Rejected('RFC 5424 STRUCTURED-DATA must be "-" or start with "["')
+    in_value = False
+    while pos < len(text):
+        char = text[pos]
+        if in_value and char == '\\':
+            pos += 2
+            continue
+        if char == '"':
+            in_value = not in_value
+        elif char == ']' and not in_value and not text.startswith('[', pos + 1):
+            return pos + 1
+        pos += 1
+    raise Rejected('RFC 5424 STRUCTURED-DATA is not closed')
+
+
+def parse_rfc5424(message):
+    match = _RFC5424_HEAD.match(message)
+    if not match or int(match.group(1)) > 191:
+        raise Rejected('not an RFC 5424 message: %r' % message[:80])
+    end = _skip_structured_data(message, match.end())
+    if end < len(message) and message[end] != ' ':
+        raise Rejected('RFC 5424 STRUCTURED-DATA not followed by a space')
+    return {'priority': int(match.group(1)), 'timestamp': match.group(2), 'hostname': match.group(3),
+            'app_name': match.group(4), 'procid': match.group(5), 'msgid': match.group(6),
+            'message': message[end + 1:], 'raw': message}
+
+
+# ---- framing: a byte stream -> messages -----------------------------------------------------------
+
+def read_lines(stream):
+    for raw in stream:
+        yield raw.decode('utf-8', errors='replace').rstrip('\n')
+
+
+def read_octet_counted(stream):
+    """RFC 6587 octet counting: 'MSG-LEN SP MSG'. Anything else is a broken stream."""
+    while True:
+        digits = b''
+        while True:
+            char = stream.read(1)
+            if not char:
+                if digits:
+                    raise Rejected('stream ended inside a frame length')
+                return
+            if char == b' ':
+                break
+            if not char.isdigit() or len(digits) > 8:
+                raise Rejected('expected an octet count, got %r (is the sender using octet-counted framing?)'
+                               % (digits + char))
+            digits += char
+        if not digits:
+            raise Rejected('empty octet count')
+        payload = stream.read(int(digits))
+        if len(payload) != int(digits):
+            raise Rejected('stream ended inside a %s-octet frame' % digits.decode())
+        # rsyslog's templates end in LF; it is counted in the frame but is no part of the message.
+        yield payload.decode('utf-8', errors='replace').rstrip('\n').replace('\n', '\\n')
+
+
+# ---- receiving: sockets -> framing -> parsing -> sink ---------------------------------------------
+
+class Sink:
+    """Appends accepted raw messages to the record file and rejected ones, with the reason, to another."""
+
+    def __init__(self, record_path, rejected_path):
+        self._lock = threading.Lock()
+        self._record = open(record_path, 'a', encoding='utf-8')
+        self._rejected = open(rejected_path, 'a', encoding='utf-8')
+
+    def accept(self, record):
+        with self._lock:
+            self._record.write(record['raw'] + '\n')
+            self._record.flush()
+
+    def reject(self, reason, raw=''):
+        with self._lock:
+            self._rejected.write('%s\t%s\n' % (reason, raw))
+            self._rejected.flush()
+
+
+class _Handler(socketserver.StreamRequestHandler):
     def handle(self):
-        for raw in self.rfile:
-            line = raw.decode('utf-8', errors='replace').rstrip('\n')
-            self.server.record(line)
+        server = self.server
+        try:
+            for message in server.framing(self.rfile):
+                try:
+                    server.sink.accept(server.parse(message))
+                except Rejected as exc:
+                    server.sink.reject(str(exc), message)
+        except Rejected as exc:
+            server.sink.reject('framing: %s' % exc)
 
 
-class StandinServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+class InputServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, record_path):
-        socketserver.TCPServer.__init__(self, address, RecordingHandler)
-        self._lock = threading.Lock()
-        self._record = open(record_path, 'a', encoding='utf-8')
-
-    def record(self, line):
-        with self._lock:
-            self._record.write(line + '\n')
-            self._record.flush()
-
-    def server_close(self):
-        socketserver.TCPServer.server_close(self)
-        self._record.close()
+    def __init__(self, address, framing, parse, sink):
+        self.framing, self.parse, self.sink = framing, parse, sink
+        socketserver.TCPServer.__init__(self, address, _Handler)
 
 
-def load_listen_address(config_path):
+def streamlog_input(config_path):
+    """(address, parse) of the streamlog input, or None when it is closed."""
     with open(config_path) as handle:
         config = json.load(handle)
     if not config.get('streamlog_open', False):
         return None
-    return config.get('streamlog_tcp_addr', '0.0.0.0'), int(config.get('streamlog_tcp_port', 11111))
+    formats = set(str(f.get('version')) for f in config.get('streamlog_formats') or [])
+    address = config.get('streamlog_tcp_addr', '0.0.0.0'), int(config.get('streamlog_tcp_port', 11111))
+    return address, lambda line: parse_ali_log_fmt(line, formats)
+
+
+def parse_address(address):
+    match = re.match(r'^tcp://([^:]+):(\d+)$', address or 'tcp://127.0.0.1:9999')
+    if not match:
+        raise SystemExit('service_syslog Address %r: the stand-in takes tcp://host:port' % address)
+    return match.group(1), int(match.group(2))
+
+
+def syslog_inputs(pipeline_dir):
+    """(address, protocol) of every service_syslog input in the pipeline configs."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(pipeline_dir or '', '*.json'))):
+        with open(path) as handle:
+            pipeline = json.load(handle)
+        for plugin in pipeline.get('inputs', []):
+            if plugin.get('Type') == 'service_syslog':
+                found.append((parse_address(plugin.get('Address')), plugin.get('ParseProtocol', '')))
+    return found
+
+
+def write_app_info(home):
+    if FLAVOR.startswith('@'):
+        return  # run from the source tree, not from an installed package
+    info = {VERSION_KEYS[FLAVOR]: VERSION, 'hostname': socket.gethostname(), 'standin': True}
+    path = os.path.join(home, 'app_info.json')
+    with open(path + '.tmp', 'w') as handle:
+        json.dump(info, handle, indent=4)
+    os.rename(path + '.tmp', path)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--config', default=os.path.join(DEFAULT_HOME, 'ilogtail_config.json'))
-    parser.add_argument('--record', default=os.path.join(DEFAULT_HOME, 'standin_received.log'))
+    parser.add_argument('--home', default='/usr/local/ilogtail')
+    parser.add_argument('--config')
+    parser.add_argument('--record')
+    parser.add_argument('--rejected')
     parser.add_argument('--pidfile')
-    parser.add_argument('--addr')
-    parser.add_argument('--port', type=int)
+    parser.add_argument('--pipelines')
+    parser.add_argument('--addr', default='127.0.0.1')
+    parser.add_argument('--port', type=int, help='streamlog port; overrides the config file')
+    parser.add_argument('--syslog-address', help='tcp://A:P of a service_syslog input (rfc5424)')
     args = parser.parse_args(argv)
+    record = args.record or os.path.join(args.home, 'standin_received.log')
+    sink = Sink(record, args.rejected or os.path.splitext(record)[0] + '.rejected')
 
+    inputs = []
     if args.port is not None:
-        address = (args.addr or '127.0.0.1', args.port)
-    else:
-        address = load_listen_address(args.config)
+        inputs.append(((args.addr, args.port), read_lines, lambda line: parse_ali_log_fmt(line, set())))
+    elif args.syslog_address is None:
+        streamlog = streamlog_input(args.config or os.path.join(args.home, 'ilogtail_config.json'))
+        if streamlog:
+            inputs.append((streamlog[0], read_lines, streamlog[1]))
+    syslog = [(parse_address(args.syslog_address), 'rfc5424')] if args.syslog_address else []
+    for address, protocol in syslog + syslog_inputs(args.pipelines):
+        if protocol != 'rfc5424':
+            raise SystemExit('service_syslog ParseProtocol %r: the stand-in parses rfc5424 only' % protocol)
+        inputs.append((address, read_octet_counted, parse_rfc5424))
+    servers = [InputServer(address, framing, parse, sink) for address, framing, parse in inputs]
+
     if args.pidfile:
         with open(args.pidfile, 'w') as handle:
             handle.write('%d\n' % os.getpid())
-    if address is None:
-        # streamlog is off: behave like an agent with no syslog input, idle until stopped.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        while True:
-            signal.pause()
-    server = StandinServer(address, args.record)
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
-    sys.stdout.write('listening on %s:%d\n' % server.server_address[:2])
+    write_app_info(args.home)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        sys.stdout.write('listening on %s:%d\n' % server.server_address[:2])
     sys.stdout.flush()
-    try:
-        server.serve_forever()
-    finally:
+    # An agent with no syslog input idles until stopped, like the real one.
+    while not stop.wait(1):
+        pass
+    for server in servers:
+        server.shutdown()
         server.server_close()
     return 0
 

@@ -1,76 +1,81 @@
-#!/bin/sh
-# TEST STAND-IN for Alibaba Cloud's logtail.sh installer. NOT the real installer.
+#!/bin/bash
+# TEST STAND-IN for Alibaba Cloud's logtail.sh / loongcollector.sh installers. NOT the real installer.
 #
-# The real Logtail package cannot be downloaded where this project is tested, so
-# tests/logtail_standin/server.py publishes this script on a loopback HTTP mirror laid out
-# like the real OSS bucket (linux64/logtail.sh + linux64/logtail-linux64.tar.gz) and bakes
-# the mirror's base URL into PACKAGE_BASE_URL below. It behaves like the real installer:
-#
-#   sh logtail.sh install <region>|<region>-internet|<region>-acceleration|auto
-#   sh logtail.sh uninstall
-#
-# install: download the package from the mirror, stop a running agent, wipe and refill
-# /usr/local/ilogtail (ilogtail daemon, app_info.json, a default ilogtail_config.json with
-# streamlog off), install /etc/init.d/ilogtaild, register boot start (update-rc.d, else
-# systemctl, else chkconfig) and start the agent when an init system runs.
-# uninstall: stop the agent, deregister boot start, remove /usr/local/ilogtail and the
-# init script (/etc/ilogtail, the machine identity, is kept, as the real one does).
+# The real agents cannot be downloaded where this project is tested, so tests/logtail_standin/server.py
+# publishes this script on a loopback HTTP mirror, once per flavour (linux64/logtail.sh and
+# linux64/loongcollector.sh), with the mirror URL and the flavour baked in. It is as strict as the real
+# installers where the product depends on them:
+#   - bash only, like the real ones (function, [[ ]], (( )), arrays): `sh logtail.sh` fails under dash;
+#   - bash logtail.sh install <region>|<region>-internet|<region>-acceleration|auto [-v VERSION]
+#     wipes and refills the install dir (including the default main config), installs the init script,
+#     writes and enables the vendor-style systemd unit (Type=oneshot around the init script), starts the
+#     agent;
+#   - bash logtail.sh upgrade [-v VERSION] replaces the agent and keeps its configuration; fails when no
+#     agent is installed;
+#   - bash logtail.sh uninstall stops and removes the agent, the init script and the vendor units
+#     (/etc/ilogtail, the machine identity, is kept);
+#   - the package ships no app_info.json: the agent writes it when it starts;
+#   - without -v the mirror's latest version is installed; -v VERSION fails when the mirror lacks it.
 #
 # Test-only environment (the product modules never set these):
-#   LOGTAIL_STANDIN_ROOT=<dir>   filesystem prefix for every path; boot registration is
-#                                skipped and the agent is not started (host tests)
-#   LOGTAIL_STANDIN_START=1|0    force starting / not starting the agent after install
+#   LOGTAIL_STANDIN_ROOT=<dir>   filesystem prefix for every path; systemd is not called and the agent
+#                                is not started (host tests)
+#   LOGTAIL_STANDIN_START=1|0    force starting / not starting the agent after install or upgrade
 #   LOGTAIL_STANDIN_BASE_URL=URL override the baked mirror URL (running an unbuilt copy)
-set -eu
+set -euo pipefail
 
 PACKAGE_BASE_URL='@PACKAGE_BASE_URL@'
 DEFAULT_REGION='@DEFAULT_REGION@'
-PACKAGE_NAME='logtail-linux64.tar.gz'
+FLAVOR='@FLAVOR@'
+
+function log { echo "${ME}: $*"; }
+function die { echo "${ME}: error: $*" >&2; exit 1; }
 
 ROOT="${LOGTAIL_STANDIN_ROOT:-}"
 ROOT="${ROOT%/}"
+if [[ $FLAVOR == loongcollector ]]; then
+    ME=loongcollector.sh SERVICE=loongcollectord BINARY=loongcollector VERSION_KEY=loongcollector_version
+    CONFIG_REL=conf/instance_config/local/loongcollector_config.json PID_REL=run/loongcollector.pid
+    EXTRA_UNITS=(ilogtaild)
+else
+    ME=logtail.sh SERVICE=ilogtaild BINARY=ilogtail VERSION_KEY=logtail_version
+    CONFIG_REL=ilogtail_config.json PID_REL=ilogtail.pid
+    EXTRA_UNITS=()
+fi
 INSTALL_DIR="$ROOT/usr/local/ilogtail"
-INIT_SCRIPT="$ROOT/etc/init.d/ilogtaild"
+INIT_SCRIPT="$ROOT/etc/init.d/$SERVICE"
+UNIT_DIR="$ROOT/etc/systemd/system"
 ETC_DIR="$ROOT/etc/ilogtail"
 
-log() { echo "logtail.sh: $*"; }
-die() { echo "logtail.sh: error: $*" >&2; exit 1; }
-
-base_url() {
-    url="${LOGTAIL_STANDIN_BASE_URL:-$PACKAGE_BASE_URL}"
-    case "$url" in
-        @*) die "no mirror URL baked in: publish this script with tests/logtail_standin/server.py" ;;
-    esac
+function base_url {
+    local url="${LOGTAIL_STANDIN_BASE_URL:-$PACKAGE_BASE_URL}"
+    [[ $url != @* ]] || die "no mirror URL baked in: publish this script with tests/logtail_standin/server.py"
     echo "${url%/}"
 }
 
-fetch() {  # fetch URL DEST
+function fetch {  # fetch URL DEST
     if command -v curl >/dev/null 2>&1; then
         curl -fsS --retry 2 -o "$2" "$1"
     elif command -v wget >/dev/null 2>&1; then
         wget -q -O "$2" "$1"
-    elif command -v python3 >/dev/null 2>&1; then
+    else
         python3 -c 'import shutil, sys, urllib.request
 with urllib.request.urlopen(sys.argv[1], timeout=60) as r, open(sys.argv[2], "wb") as f:
     shutil.copyfileobj(r, f)' "$1" "$2"
-    else
-        die "need curl, wget or python3 to download $1"
     fi
 }
 
 # Mode -> region and Log Service endpoints, as the real installer maps them.
-parse_mode() {
-    mode="$1"
+function parse_mode {
+    local mode="$1"
     case "$mode" in
         auto) region="$DEFAULT_REGION"; network=internet ;;
         *-internet) region="${mode%-internet}"; network=internet ;;
         *-acceleration) region="${mode%-acceleration}"; network=acceleration ;;
         *) region="$mode"; network=intranet ;;
     esac
-    case "$region" in
-        [a-z][a-z]*-[a-z0-9]*) ;;
-        *) die "unknown install mode '$mode' (want <region>, <region>-internet, <region>-acceleration or auto)" ;;
-    esac
+    [[ $region =~ ^[a-z]{2,}(-[a-z0-9]+)+$ ]] \
+        || die "unknown install mode '$mode' (want <region>, <region>-internet, <region>-acceleration or auto)"
     case "$network" in
         intranet) endpoint="$region-intranet.log.aliyuncs.com" ;;
         internet) endpoint="$region.log.aliyuncs.com" ;;
@@ -78,29 +83,44 @@ parse_mode() {
     esac
 }
 
-init_running() {
-    # systemd as PID 1, or a SysV init; a container running a shell as PID 1 has neither.
-    [ -d /run/systemd/system ] && return 0
-    [ "$(cat /proc/1/comm 2>/dev/null || true)" = init ] && return 0
-    return 1
+function systemd_running { [[ -z $ROOT && -d /run/systemd/system ]]; }
+
+function init_running {
+    systemd_running && return 0
+    [[ -z $ROOT && "$(cat /proc/1/comm 2>/dev/null || true)" == init ]]
 }
 
-should_start() {
+function should_start {
     case "${LOGTAIL_STANDIN_START:-}" in
         1) return 0 ;;
         0) return 1 ;;
     esac
-    [ -z "$ROOT" ] && init_running
+    init_running
 }
 
-stop_agent() {
-    if [ -x "$INIT_SCRIPT" ]; then
-        "$INIT_SCRIPT" stop || true
+function stop_agent {
+    if systemd_running && systemctl is-active --quiet "$SERVICE.service"; then
+        systemctl stop "$SERVICE.service" || true
+    fi
+    [[ ! -x $INIT_SCRIPT ]] || "$INIT_SCRIPT" stop || true
+}
+
+function start_agent {
+    if ! should_start; then
+        log "agent not started (no init system running, or LOGTAIL_STANDIN_ROOT set without LOGTAIL_STANDIN_START=1)"
+        return 0
+    fi
+    if systemd_running; then
+        systemctl start "$SERVICE.service" || die "agent did not start (systemctl start $SERVICE.service)"
+    else
+        "$INIT_SCRIPT" start || die "agent did not start"
     fi
 }
 
-write_default_config() {
-    cat > "$INSTALL_DIR/ilogtail_config.json" <<EOF
+function write_default_config {
+    local config="$INSTALL_DIR/$CONFIG_REL"
+    mkdir -p "$(dirname "$config")"
+    cat > "$config" <<EOF
 {
     "config_server_address" : "http://logtail.$endpoint",
     "data_server_list" :
@@ -125,77 +145,146 @@ write_default_config() {
 EOF
 }
 
-register_boot() {
-    if [ -n "$ROOT" ]; then
-        log "boot start not registered (LOGTAIL_STANDIN_ROOT is set)"
-    elif command -v update-rc.d >/dev/null 2>&1; then
-        update-rc.d ilogtaild defaults >/dev/null 2>&1 || log "update-rc.d failed; boot start not registered"
-    elif command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-        systemctl enable ilogtaild >/dev/null 2>&1 || log "systemctl enable failed"
-    elif command -v chkconfig >/dev/null 2>&1; then
-        chkconfig --add ilogtaild || true
-    else
-        log "no update-rc.d, systemctl or chkconfig: boot start not registered"
+# The vendor's own units: Type=oneshot around the init script, so systemd does not watch the agent.
+function write_units {
+    mkdir -p "$UNIT_DIR"
+    cat > "$UNIT_DIR/$SERVICE.service" <<EOF
+# TEST STAND-IN of the unit $ME writes
+[Unit]
+Description=$SERVICE (TEST STAND-IN vendor unit)
+After=cloud-init.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/etc/init.d/$SERVICE start
+ExecStop=/etc/init.d/$SERVICE stop
+
+[Install]
+WantedBy=multi-user.target
+EOF
+    local unit
+    for unit in "${EXTRA_UNITS[@]}"; do
+        # What the real wrapper runs is not public; this one only pulls in the agent's unit.
+        cat > "$UNIT_DIR/$unit.service" <<EOF
+# TEST STAND-IN of the compatibility unit $ME writes
+[Unit]
+Description=$unit wrapper for $SERVICE (TEST STAND-IN vendor unit)
+Wants=$SERVICE.service
+After=$SERVICE.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/true
+
+[Install]
+WantedBy=multi-user.target
+EOF
+    done
+    if systemd_running; then
+        systemctl daemon-reload
+        systemctl enable "$SERVICE.service" "${EXTRA_UNITS[@]/%/.service}" >/dev/null 2>&1 \
+            || log "systemctl enable failed"
+    elif [[ -z $ROOT ]] && command -v update-rc.d >/dev/null 2>&1; then
+        update-rc.d "$SERVICE" defaults >/dev/null 2>&1 || log "update-rc.d failed; boot start not registered"
     fi
 }
 
-deregister_boot() {
-    [ -n "$ROOT" ] && return 0
-    if command -v update-rc.d >/dev/null 2>&1; then
-        update-rc.d -f ilogtaild remove >/dev/null 2>&1 || true
-    elif command -v chkconfig >/dev/null 2>&1; then
-        chkconfig --del ilogtaild >/dev/null 2>&1 || true
+function remove_units {
+    local units=("$SERVICE" "${EXTRA_UNITS[@]}") unit
+    if systemd_running; then
+        systemctl disable "${units[@]/%/.service}" >/dev/null 2>&1 || true
+    fi
+    for unit in "${units[@]}"; do
+        rm -f "$UNIT_DIR/$unit.service"
+    done
+    if systemd_running; then
+        systemctl daemon-reload
+    elif [[ -z $ROOT ]] && command -v update-rc.d >/dev/null 2>&1; then
+        update-rc.d -f "$SERVICE" remove >/dev/null 2>&1 || true
     fi
 }
 
-do_install() {
+# Download and unpack the package for $wanted (empty: the mirror's latest) into $work/pkg.
+function fetch_package {
+    local base version
+    base="$(base_url)/linux64/packages/$FLAVOR"
+    version="$wanted"
+    if [[ -z $version ]]; then
+        fetch "$base/LATEST" "$work/LATEST" || die "cannot read the latest version from $base/LATEST"
+        version="$(<"$work/LATEST")"
+    fi
+    log "downloading $FLAVOR $version"
+    fetch "$base/$version.tar.gz" "$work/pkg.tar.gz" || die "version $version is not published at $base"
+    mkdir "$work/pkg"
+    tar -xzf "$work/pkg.tar.gz" -C "$work/pkg" || die "package for $version is corrupt"
+    [[ -f $work/pkg/$BINARY && -f $work/pkg/agent_init ]] || die "package lacks $BINARY or its init script"
+    [[ ! -e $work/pkg/app_info.json ]] || die "package ships app_info.json; the agent writes it"
+    package_version="$version"
+}
+
+function put_agent {
+    mkdir -p "$INSTALL_DIR" "$(dirname "$INIT_SCRIPT")" "$ETC_DIR"
+    cp "$work/pkg/$BINARY" "$INSTALL_DIR/$BINARY"
+    chmod 755 "$INSTALL_DIR/$BINARY"
+    sed -e "s#@HOME@#$INSTALL_DIR#g" -e "s#@BINARY@#$BINARY#g" -e "s#@SERVICE@#$SERVICE#g" \
+        -e "s#@CONFIG@#$CONFIG_REL#g" -e "s#@PIDFILE@#$PID_REL#g" -e "s#@ROOT@#$ROOT#g" \
+        "$work/pkg/agent_init" > "$INIT_SCRIPT"
+    chmod 755 "$INIT_SCRIPT"
+    write_units
+}
+
+function do_install {
     parse_mode "$1"
-    work="$(mktemp -d)"
-    trap 'rm -rf "$work"' EXIT
-    url="$(base_url)/linux64/$PACKAGE_NAME"
-    log "downloading $url"
-    fetch "$url" "$work/$PACKAGE_NAME" || die "download of $url failed"
-    tar -xzf "$work/$PACKAGE_NAME" -C "$work" || die "package $PACKAGE_NAME is corrupt"
-    pkg="$work/logtail-linux64"
-    [ -f "$pkg/ilogtail" ] && [ -f "$pkg/app_info.json" ] && [ -f "$pkg/ilogtaild" ] \
-        || die "package $PACKAGE_NAME lacks ilogtail, app_info.json or ilogtaild"
-
+    fetch_package
     stop_agent
     rm -rf "$INSTALL_DIR"
-    mkdir -p "$INSTALL_DIR" "$(dirname "$INIT_SCRIPT")" "$ETC_DIR"
-    cp "$pkg/ilogtail" "$pkg/app_info.json" "$INSTALL_DIR/"
-    chmod 755 "$INSTALL_DIR/ilogtail"
+    put_agent
     write_default_config
-    sed "s#@ILOGTAIL_HOME@#$INSTALL_DIR#g" "$pkg/ilogtaild" > "$INIT_SCRIPT"
-    chmod 755 "$INIT_SCRIPT"
-    register_boot
-    version="$(sed -n 's/.*"logtail_version" *: *"\([^"]*\)".*/\1/p' "$INSTALL_DIR/app_info.json")"
-    log "installed logtail $version into $INSTALL_DIR (region $region, $network)"
-
-    if should_start; then
-        "$INIT_SCRIPT" start || die "agent did not start"
-    else
-        if [ -n "$ROOT" ]; then
-            log "agent not started (LOGTAIL_STANDIN_ROOT is set; LOGTAIL_STANDIN_START=1 starts it)"
-        else
-            log "no init system running: agent not started"
-        fi
-    fi
+    log "installed $FLAVOR $package_version into $INSTALL_DIR (region $region, $network)"
+    start_agent
 }
 
-do_uninstall() {
+function do_upgrade {
+    [[ -x $INSTALL_DIR/$BINARY ]] || die "no $FLAVOR installed in $INSTALL_DIR: use install"
+    fetch_package
     stop_agent
-    deregister_boot
-    rm -rf "$INSTALL_DIR" "$INIT_SCRIPT"
-    log "uninstalled logtail from $INSTALL_DIR"
+    # The configuration stays; the agent rewrites app_info.json when the new version starts.
+    rm -f "$INSTALL_DIR/app_info.json"
+    put_agent
+    log "upgraded $FLAVOR to $package_version in $INSTALL_DIR"
+    start_agent
 }
 
-case "${1:-}" in
+function do_uninstall {
+    stop_agent
+    remove_units
+    rm -rf "$INSTALL_DIR" "$INIT_SCRIPT"
+    log "uninstalled $FLAVOR from $INSTALL_DIR"
+}
+
+command="${1:-}"
+(( $# > 0 )) && shift
+args=()
+wanted=""
+while (( $# > 0 )); do
+    case "$1" in
+        -v) (( $# > 1 )) || die "-v needs a version"; wanted="$2"; shift 2 ;;
+        *) args+=("$1"); shift ;;
+    esac
+done
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+case "$command" in
     install)
-        [ $# -eq 2 ] || die "usage: $0 install <region>|<region>-internet|<region>-acceleration|auto"
-        do_install "$2" ;;
+        (( ${#args[@]} == 1 )) || die "usage: $ME install <region>|<region>-internet|<region>-acceleration|auto [-v VERSION]"
+        do_install "${args[0]}" ;;
+    upgrade)
+        (( ${#args[@]} == 0 )) || die "usage: $ME upgrade [-v VERSION]"
+        do_upgrade ;;
     uninstall)
         do_uninstall ;;
     *)
-        die "usage: $0 install <mode> | uninstall" ;;
+        die "usage: $ME install <mode> [-v VERSION] | upgrade [-v VERSION] | uninstall" ;;
 esac

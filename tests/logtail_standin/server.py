@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""TEST STAND-IN mirror for the Logtail installer: builds and serves a fake OSS bucket.
+"""TEST STAND-IN mirror for the Logtail and LoongCollector installers: builds and serves a fake OSS bucket.
 
-NOT Alibaba Cloud's mirror. The real Logtail package cannot be downloaded here, so this
-builds a package that behaves like it (the stand-in daemon as ``ilogtail``, the stand-in
-``ilogtaild`` init script, ``app_info.json`` with ``logtail_version``) and lays it out like
-the real bucket::
+NOT Alibaba Cloud's mirror. The real agents cannot be downloaded here, so this builds packages
+that behave like them (the stand-in daemon as ``ilogtail`` / ``loongcollector``, the stand-in
+init script, no ``app_info.json``: the daemon writes it at start) and lays them out like a
+bucket, both flavours side by side::
 
-    <dir>/linux64/logtail.sh                 installer, mirror URL baked in
-    <dir>/linux64/logtail-linux64.tar.gz     package for one version
+    <dir>/linux64/logtail.sh                               installers, mirror URL and flavour baked in
+    <dir>/linux64/loongcollector.sh
+    <dir>/linux64/packages/<flavour>/<version>.tar.gz      one package per published version
+    <dir>/linux64/packages/<flavour>/LATEST                what an installer without -v installs
 
 and serves it with http.server on 127.0.0.1, counting requests per path so tests can
 assert that nothing was downloaded.
@@ -15,15 +17,17 @@ assert that nothing was downloaded.
 Library use (tests)::
 
     mirror = MirrorServer(tmp_dir).start()
-    checksum = mirror.publish('1.8.0')       # sha256 of logtail.sh
-    mirror.installer_url, mirror.requests['/linux64/logtail.sh']
+    checksum = mirror.publish('1.8.0')       # sha256 of logtail.sh; every publish becomes LATEST
+    mirror.installer_url, mirror.installer_url_for('loongcollector'), mirror.checksum_of('loongcollector')
+    mirror.requests[mirror.package_path('logtail', '1.8.0')]
     mirror.stop()
 
 Command (Molecule, demo)::
 
-    python3 tests/logtail_standin/server.py --version 1.8.0 --port 8808 --dir /tmp/mirror
+    python3 tests/logtail_standin/server.py --version 1.9.0 --version 1.8.0 --port 8808 --dir /tmp/mirror
 
-prints ``ready <installer url> sha256:<hex>`` once it serves, and runs until SIGTERM/SIGINT.
+publishes every --version (the last one is LATEST), prints ``ready <logtail.sh url> sha256:<hex>``
+once it serves, and runs until SIGTERM/SIGINT.
 """
 
 import argparse
@@ -32,7 +36,6 @@ import functools
 import hashlib
 import http.server
 import io
-import json
 import os
 import signal
 import sys
@@ -41,38 +44,44 @@ import tempfile
 import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-INSTALLER = 'linux64/logtail.sh'
-PACKAGE = 'linux64/logtail-linux64.tar.gz'
+FLAVORS = {'logtail': 'ilogtail', 'loongcollector': 'loongcollector'}  # flavour -> agent binary name
 DEFAULT_REGION = 'cn-hangzhou'
 
 
-def render_installer(base_url, default_region=DEFAULT_REGION):
-    with open(os.path.join(HERE, 'logtail.sh')) as handle:
-        text = handle.read()
-    return text.replace('@PACKAGE_BASE_URL@', base_url.rstrip('/')).replace('@DEFAULT_REGION@', default_region)
+def installer_path(flavor):
+    return 'linux64/%s.sh' % flavor
+
+
+def package_path(flavor, version):
+    return 'linux64/packages/%s/%s.tar.gz' % (flavor, version)
+
+
+def _read(name):
+    with open(os.path.join(HERE, name)) as handle:
+        return handle.read()
+
+
+def render_installer(base_url, flavor='logtail', default_region=DEFAULT_REGION):
+    return (_read('logtail.sh').replace('@PACKAGE_BASE_URL@', base_url.rstrip('/'))
+            .replace('@DEFAULT_REGION@', default_region).replace('@FLAVOR@', flavor))
 
 
 def _tar_add(tar, name, data, mode):
-    info = tarfile.TarInfo('logtail-linux64/' + name)
+    info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mode = mode
     info.mtime = 0
     tar.addfile(info, io.BytesIO(data))
 
 
-def build_package(version):
-    """The package tarball for ``version`` as bytes."""
-    with open(os.path.join(HERE, 'ilogtail_standin_daemon.py'), 'rb') as handle:
-        daemon = handle.read()
-    with open(os.path.join(HERE, 'ilogtaild'), 'rb') as handle:
-        init_script = handle.read()
-    app_info = json.dumps({'logtail_version': version, 'standin': True,
-                           'note': 'TEST STAND-IN package, not the real Logtail'}, indent=4).encode() + b'\n'
+def build_package(version, flavor='logtail'):
+    """The package tarball for ``version`` of ``flavor`` as bytes: the daemon knows its version."""
+    daemon = _read('ilogtail_standin_daemon.py').replace("'@FLAVOR@'", repr(flavor)).replace(
+        "'@VERSION@'", repr(version))
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode='w:gz') as tar:
-        _tar_add(tar, 'ilogtail', daemon, 0o755)
-        _tar_add(tar, 'ilogtaild', init_script, 0o755)
-        _tar_add(tar, 'app_info.json', app_info, 0o644)
+        _tar_add(tar, FLAVORS[flavor], daemon.encode(), 0o755)
+        _tar_add(tar, 'agent_init', _read('agent_init').encode(), 0o755)
     return buf.getvalue()
 
 
@@ -87,11 +96,15 @@ def _atomic_write(path, data):
 
 
 def build_mirror(directory, version, base_url, default_region=DEFAULT_REGION):
-    """Publish ``version`` into ``directory``; return the installer's sha256 hex digest."""
-    installer = render_installer(base_url, default_region).encode()
-    _atomic_write(os.path.join(directory, PACKAGE), build_package(version))
-    _atomic_write(os.path.join(directory, INSTALLER), installer)
-    return hashlib.sha256(installer).hexdigest()
+    """Publish ``version`` of both flavours into ``directory`` as LATEST; {flavour: installer sha256}."""
+    checksums = {}
+    for flavor in FLAVORS:
+        installer = render_installer(base_url, flavor, default_region).encode()
+        _atomic_write(os.path.join(directory, package_path(flavor, version)), build_package(version, flavor))
+        _atomic_write(os.path.join(directory, 'linux64', 'packages', flavor, 'LATEST'), version.encode())
+        _atomic_write(os.path.join(directory, installer_path(flavor)), installer)
+        checksums[flavor] = hashlib.sha256(installer).hexdigest()
+    return checksums
 
 
 class _CountingHandler(http.server.SimpleHTTPRequestHandler):
@@ -112,6 +125,7 @@ class MirrorServer:
         self.directory = str(directory)
         self.default_region = default_region
         self.requests = collections.Counter()
+        self.checksums = {}
         self._lock = threading.Lock()
         handler = functools.partial(_CountingHandler, directory=self.directory, mirror=self)
         self._httpd = http.server.ThreadingHTTPServer((host, port), handler)
@@ -124,7 +138,17 @@ class MirrorServer:
 
     @property
     def installer_url(self):
-        return '%s/%s' % (self.url, INSTALLER)
+        return self.installer_url_for('logtail')
+
+    def installer_url_for(self, flavor):
+        return '%s/%s' % (self.url, installer_path(flavor))
+
+    @staticmethod
+    def package_path(flavor, version):
+        return '/' + package_path(flavor, version)
+
+    def checksum_of(self, flavor):
+        return self.checksums[flavor]
 
     def count(self, path):
         with self._lock:
@@ -135,8 +159,9 @@ class MirrorServer:
             self.requests.clear()
 
     def publish(self, version):
-        """Make ``version`` the one the mirror ships; returns the installer's sha256."""
-        return build_mirror(self.directory, version, self.url, self.default_region)
+        """Add ``version`` and make it the one an installer without -v ships; returns logtail.sh's sha256."""
+        self.checksums = build_mirror(self.directory, version, self.url, self.default_region)
+        return self.checksums['logtail']
 
     def start(self):
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
@@ -153,7 +178,8 @@ class MirrorServer:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description='TEST STAND-IN Logtail installer mirror')
-    parser.add_argument('--version', required=True, help='logtail_version the package reports')
+    parser.add_argument('--version', required=True, action='append',
+                        help='a version to publish (repeat it; the last one is LATEST)')
     parser.add_argument('--port', type=int, default=0, help='0 picks a free port')
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--dir', help='mirror directory (default: a new temp dir)')
@@ -161,7 +187,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     directory = args.dir or tempfile.mkdtemp(prefix='logtail_mirror_')
     mirror = MirrorServer(directory, args.host, args.port, args.region)
-    checksum = mirror.publish(args.version)
+    for version in args.version:
+        checksum = mirror.publish(version)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print('ready %s sha256:%s' % (mirror.installer_url, checksum), flush=True)
     try:

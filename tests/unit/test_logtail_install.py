@@ -93,7 +93,8 @@ def test_read_installed_version(tmp_path):
     ('present', '1.8.0', True, '1.7.1', 'upgrade'),
     ('present', '1.7.1', True, '1.8.0', 'upgrade'),
     ('present', '1.8.0', True, None, 'upgrade'),
-    ('present', None, True, None, 'upgrade'),
+    # app_info.json appears only once the agent has run: an installed agent without it is fine.
+    ('present', None, True, None, 'none'),
     ('absent', None, True, '1.8.0', 'remove'),
     ('absent', '1.8.0', True, None, 'remove'),
     ('absent', None, False, None, 'none'),
@@ -123,3 +124,40 @@ def test_installer_url_accepted():
 def test_app_info_that_is_not_utf8_is_a_broken_install(tmp_path):
     (tmp_path / 'app_info.json').write_bytes(b'\x80{"logtail_version": "1.0"')
     assert li.read_installed_version(str(tmp_path)) == (True, None)
+
+
+def test_loongcollector_installer_url_and_unknown_flavour():
+    assert li.installer_url('cn-hangzhou', 'intranet', 'loongcollector') == (
+        'http://aliyun-observability-release-cn-hangzhou.oss-cn-hangzhou-internal.aliyuncs.com/loongcollector/'
+        'linux64/latest/loongcollector.sh')
+    with pytest.raises(li.InstallError, match='^flavor: must be one of logtail, loongcollector'):
+        li.installer_url('cn-hangzhou', 'intranet', 'fluentbit')
+
+
+@pytest.mark.parametrize('action, version, args', [
+    ('install', None, ['install', 'cn-hangzhou']),
+    ('install', '1.8.0', ['install', 'cn-hangzhou', '-v', '1.8.0']),
+    # upgrade keeps the agent's configuration; install would overwrite it
+    ('upgrade', None, ['upgrade']),
+    ('upgrade', '2.0.0', ['upgrade', '-v', '2.0.0']),
+    ('remove', '2.0.0', ['uninstall']),
+])
+def test_installer_args(action, version, args):
+    assert li.installer_args(action, 'cn-hangzhou', version) == args
+
+
+def test_loongcollector_app_info():
+    keys = li.FLAVORS['loongcollector']['version_keys']
+    assert li.parse_app_info('{"loongcollector_version": "3.0.1"}', keys) == '3.0.1'
+    assert li.parse_app_info('{"loongcollector_version": "3.0.1 Community Edition"}', keys) == '3.0.1'
+    assert li.parse_app_info('{"loongcollector_version": "3.0.1"}') is None  # not Logtail's key
+
+
+def test_read_installed_version_of_loongcollector(tmp_path):
+    (tmp_path / 'loongcollector').write_text('')
+    assert li.read_installed_version(str(tmp_path), 'loongcollector') == (True, None)
+    assert li.read_installed_version(str(tmp_path), 'logtail') == (False, None)
+    (tmp_path / 'run').mkdir()
+    (tmp_path / 'run' / 'app_info.json').write_text('{"loongcollector_version": "3.0.1"}')
+    assert li.read_installed_version(str(tmp_path), 'loongcollector', str(tmp_path / 'run' / 'app_info.json')) == (
+        True, '3.0.1')

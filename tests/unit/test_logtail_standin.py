@@ -1,30 +1,69 @@
-"""The TEST STAND-IN installer itself: modes, init script, upgrade of a running agent, uninstall.
+"""The TEST STAND-IN installers themselves: bash only, modes, vendor units, install/upgrade/-v, uninstall.
 
-Molecule scenarios and the demo rely on it behaving like the real logtail.sh, so it is tested too.
+Molecule scenarios and the demo rely on them behaving like the real logtail.sh and loongcollector.sh
+(at least as strictly), so they are tested too.
 """
 import json
 import os
+import shutil
 import subprocess
+import time
 import urllib.request
 
 import pytest
 
 from tests.logtail_standin.fixtures import logtail_mirror, pid_alive, standin_root  # noqa: F401
 
+FLAVORS = {  # flavour -> (installer, init script, pid file, version key, main config)
+    'logtail': ('logtail.sh', 'ilogtaild', 'ilogtail.pid', 'logtail_version', 'ilogtail_config.json'),
+    'loongcollector': ('loongcollector.sh', 'loongcollectord', 'run/loongcollector.pid', 'loongcollector_version',
+                       'conf/instance_config/local/loongcollector_config.json'),
+}
+HOME = 'usr/local/ilogtail'
 
-def installer(mirror, tmp_path):
-    path = tmp_path / 'logtail.sh'
-    with urllib.request.urlopen(mirror.installer_url) as response:
+
+def installer(mirror, tmp_path, flavor='logtail'):
+    path = tmp_path / FLAVORS[flavor][0]
+    with urllib.request.urlopen(mirror.installer_url_for(flavor)) as response:
         path.write_bytes(response.read())
     return str(path)
 
 
-def sh(script, *args, root, start=None):
+def run(shell, script, *args, root, start=None):
     env = dict(os.environ, LOGTAIL_STANDIN_ROOT=str(root))
     if start is not None:
         env['LOGTAIL_STANDIN_START'] = start
-    return subprocess.run(['sh', script] + list(args), env=env, stdout=subprocess.PIPE,
+    return subprocess.run([shell, script] + list(args), env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, universal_newlines=True, timeout=60)
+
+
+def bash(script, *args, **kwargs):
+    return run('bash', script, *args, **kwargs)
+
+
+def app_info(root, flavor):
+    """The version the started agent reports; it writes the file a moment after its init script returns."""
+    path = root / HOME / 'app_info.json'
+    for _ in range(100):
+        if path.exists() and path.read_text():
+            break
+        time.sleep(0.1)
+    return json.loads(path.read_text())[FLAVORS[flavor][3]]
+
+
+@pytest.mark.parametrize('flavor', sorted(FLAVORS))
+def test_installer_needs_bash_as_the_real_one_does(flavor, tmp_path, logtail_mirror, standin_root):  # noqa: F811
+    """The seed's `sh logtail.sh` fails under Debian's sh (dash) before touching anything; bash works."""
+    dash = shutil.which('dash')
+    assert dash, 'dash (Debian\'s /bin/sh) is needed to show the old invocation fails'
+    logtail_mirror.publish('1.8.0')
+    script = installer(logtail_mirror, tmp_path, flavor)
+    old = run(dash, script, 'install', 'cn-hangzhou', root=standin_root)
+    assert old.returncode != 0 and 'installed' not in old.stdout, old.stdout
+    assert os.listdir(str(standin_root)) == []
+    new = bash(script, 'install', 'cn-hangzhou', root=standin_root)
+    assert new.returncode == 0, new.stdout
+    assert (standin_root / HOME / FLAVORS[flavor][4]).is_file()
 
 
 @pytest.mark.parametrize('mode, cluster, endpoint', [
@@ -35,9 +74,9 @@ def sh(script, *args, root, start=None):
 ])
 def test_install_modes_write_the_real_config_keys(mode, cluster, endpoint, tmp_path, logtail_mirror, standin_root):  # noqa: F811
     logtail_mirror.publish('1.8.0')
-    done = sh(installer(logtail_mirror, tmp_path), 'install', mode, root=standin_root)
+    done = bash(installer(logtail_mirror, tmp_path), 'install', mode, root=standin_root)
     assert done.returncode == 0, done.stdout
-    config = json.loads((standin_root / 'usr/local/ilogtail/ilogtail_config.json').read_text())
+    config = json.loads((standin_root / HOME / 'ilogtail_config.json').read_text())
     assert config['data_server_list'] == [{'cluster': cluster, 'endpoint': endpoint}]
     assert config['config_server_address'] == 'http://logtail.' + endpoint
     assert config['streamlog_open'] is False
@@ -45,41 +84,62 @@ def test_install_modes_write_the_real_config_keys(mode, cluster, endpoint, tmp_p
         assert key in config
 
 
-@pytest.mark.parametrize('args', [('install', 'Hangzhou'), ('install',), ('frobnicate',)])
+@pytest.mark.parametrize('args', [('install', 'Hangzhou'), ('install',), ('frobnicate',), ('upgrade',),
+                                  ('install', 'cn-hangzhou', '-v', '9.9.9')])
 def test_bad_arguments_fail_before_touching_anything(args, tmp_path, logtail_mirror, standin_root):  # noqa: F811
     logtail_mirror.publish('1.8.0')
-    done = sh(installer(logtail_mirror, tmp_path), *args, root=standin_root)
+    done = bash(installer(logtail_mirror, tmp_path), *args, root=standin_root)
     assert done.returncode != 0 and 'logtail.sh: error' in done.stdout
-    assert os.listdir(str(standin_root)) == []
+    assert os.listdir(str(standin_root)) == [], done.stdout
 
 
 def test_unbuilt_script_refuses_to_run(standin_root):  # noqa: F811
     here = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'logtail_standin', 'logtail.sh')
-    done = sh(here, 'install', 'cn-hangzhou', root=standin_root)
+    done = bash(here, 'install', 'cn-hangzhou', root=standin_root)
     assert done.returncode != 0 and 'no mirror URL baked in' in done.stdout
 
 
-def test_init_script_and_upgrade_of_a_running_agent(tmp_path, logtail_mirror, standin_root):  # noqa: F811
+@pytest.mark.parametrize('flavor', sorted(FLAVORS))
+def test_vendor_units_and_no_app_info_until_the_agent_starts(flavor, tmp_path, logtail_mirror, standin_root):  # noqa: F811
     logtail_mirror.publish('1.8.0')
-    script = installer(logtail_mirror, tmp_path)
-    assert sh(script, 'install', 'cn-hangzhou', root=standin_root, start='1').returncode == 0
-    init = str(standin_root / 'etc/init.d/ilogtaild')
-    pidfile = standin_root / 'usr/local/ilogtail/ilogtail.pid'
-    status = subprocess.run([init, 'status'], stdout=subprocess.PIPE, universal_newlines=True)
-    assert status.returncode == 0 and 'running' in status.stdout
-    first_pid = int(pidfile.read_text())
-    assert pid_alive(first_pid)
+    assert bash(installer(logtail_mirror, tmp_path, flavor), 'install', 'cn-hangzhou', root=standin_root).returncode == 0
+    service = FLAVORS[flavor][1]
+    unit = (standin_root / 'etc/systemd/system' / (service + '.service')).read_text()
+    assert 'Type=oneshot' in unit and 'After=cloud-init.service' in unit
+    assert 'ExecStart=/etc/init.d/%s start' % service in unit
+    assert (standin_root / 'etc/systemd/system/ilogtaild.service').exists()  # loongcollector's wrapper too
+    assert not (standin_root / HOME / 'app_info.json').exists()
+    init = str(standin_root / 'etc/init.d' / service)
+    assert subprocess.run([init, 'start'], stdout=subprocess.PIPE).returncode == 0
+    assert app_info(standin_root, flavor) == '1.8.0'
 
+
+@pytest.mark.parametrize('flavor', sorted(FLAVORS))
+def test_upgrade_keeps_config_and_pins_with_v(flavor, tmp_path, logtail_mirror, standin_root):  # noqa: F811
+    logtail_mirror.publish('1.8.0')
     logtail_mirror.publish('1.9.0')
-    done = sh(script, 'install', 'cn-hangzhou', root=standin_root, start='1')
-    assert done.returncode == 0 and 'ilogtail stopped' in done.stdout, done.stdout
-    assert json.loads((standin_root / 'usr/local/ilogtail/app_info.json').read_text())['logtail_version'] == '1.9.0'
-    second_pid = int(pidfile.read_text())
-    assert second_pid != first_pid
-    assert not pid_alive(first_pid)
+    script = installer(logtail_mirror, tmp_path, flavor)
+    done = bash(script, 'install', 'cn-hangzhou', '-v', '1.8.0', root=standin_root, start='1')
+    assert done.returncode == 0, done.stdout
+    assert app_info(standin_root, flavor) == '1.8.0'
+    config = standin_root / HOME / FLAVORS[flavor][4]
+    config.write_text('{"mine": true}')
+    pidfile = standin_root / HOME / FLAVORS[flavor][2]
+    first_pid = int(pidfile.read_text())
 
-    done = sh(script, 'uninstall', root=standin_root)
+    done = bash(script, 'upgrade', root=standin_root, start='1')
+    assert done.returncode == 0 and 'stopped' in done.stdout, done.stdout
+    assert app_info(standin_root, flavor) == '1.9.0'
+    assert config.read_text() == '{"mine": true}'
+    assert not pid_alive(first_pid) and pid_alive(int(pidfile.read_text()))
+
+    done = bash(script, 'upgrade', '-v', '1.8.0', root=standin_root, start='1')
+    assert done.returncode == 0 and app_info(standin_root, flavor) == '1.8.0'
+
+    second_pid = int(pidfile.read_text())
+    done = bash(script, 'uninstall', root=standin_root)
     assert done.returncode == 0, done.stdout
     assert not pid_alive(second_pid)
-    assert not os.path.exists(init) and not (standin_root / 'usr/local/ilogtail').exists()
+    assert not (standin_root / 'etc/init.d' / FLAVORS[flavor][1]).exists() and not (standin_root / HOME).exists()
+    assert not os.listdir(str(standin_root / 'etc/systemd/system'))
     assert (standin_root / 'etc/ilogtail').is_dir()  # machine identity survives, as with the real one

@@ -155,3 +155,21 @@ def test_render_dropin_takes_exactly_one_source():
         render.render_dropin()
     with pytest.raises(ValueError):
         render.render_dropin(content='x', forward={})
+
+
+def test_octet_counted_rfc5424_forward_for_service_syslog():
+    text = render.render_forward_dropin({'port': 9999, 'framing': 'octet-counted',
+                                     'template': {'name': render.RFC5424_TEMPLATE}})
+    assert 'protocol="tcp"\n           TCP_Framing="octet-counted"\n           template="RSYSLOG_SyslogProtocol23Format"' in text
+    assert 'template(name=' not in text  # built-in: referenced, not defined
+    assert 'queue.filename="fwdRule1"' in text and 'action.resumeRetryCount="-1"' in text
+    assert 'TCP_Framing' not in render.render_forward_dropin({})  # the seed's streamlog path is unchanged
+
+
+@pytest.mark.parametrize('forward, message', [
+    ({'framing': 'octet'}, 'forward.framing must be one of traditional, octet-counted'),
+    ({'framing': 'octet-counted', 'protocol': 'udp'}, 'forward.framing octet-counted needs forward.protocol tcp'),
+])
+def test_bad_framing_names_the_field(forward, message):
+    with pytest.raises(ValueError, match=message):
+        render.normalize_forward(forward)
