@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup bed test unit demo demo-clean build bench bench-inventory bench-site bench-emulator
+.PHONY: setup bed test unit lint demo demo-clean build bench bench-inventory bench-site bench-emulator
 
 setup:
 	bash tools/setup-host.sh
@@ -13,8 +13,12 @@ bed: setup
 	bash tools/containerbed.sh ensure
 
 # Everything: unit, integration (real rsyslogd, playbooks, emulator), every Molecule scenario, the demo.
-test: bed
+test: bed lint
 	$(VENV)/pytest tests
+
+# ansible-lint's production profile over the whole repo (collection, roles, playbooks, Molecule); .ansible-lint.
+lint: setup
+	$(VENV)/ansible-lint --profile production
 
 unit: setup
 	$(VENV)/pytest tests/unit
