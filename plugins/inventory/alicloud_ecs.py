@@ -20,15 +20,6 @@ description:
     instance_type, instance_charge_type, image_id, os_name, os_type, status, creation_time, resource_group_id,
     network_interfaces. O(hostvars_prefix) and O(hostvars_suffix) decorate every name."
   - The inventory file name must end in C(alicloud_ecs.yml) or C(alicloud_ecs.yaml).
-  - "Credentials: the collection's one chain, shared with the sls_* modules (README, Credentials). First
-    match wins: the access_key/secret_key (and security_token), profile or ecs_role_name options; the
-    environment (E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET), E(ALIBABA_CLOUD_SECURITY_TOKEN),
-    then E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY), E(ALICLOUD_SECURITY_TOKEN)); OIDC
-    (E(ALIBABA_CLOUD_OIDC_TOKEN_FILE), E(ALIBABA_CLOUD_OIDC_PROVIDER_ARN), E(ALIBABA_CLOUD_ROLE_ARN)); the profile
-    named by E(ALIBABA_CLOUD_PROFILE) or E(ALICLOUD_PROFILE), else the current profile of C(~/.aliyun/config.json)
-    (or E(ALICLOUD_SHARED_CREDENTIALS_FILE)); E(ALIBABA_CLOUD_CREDENTIALS_URI); the ECS RAM role from the instance
-    metadata service (E(ALIBABA_CLOUD_ECS_METADATA) names it). O(role_arn) (or E(ALIBABA_CLOUD_ROLE_ARN),
-    E(ALICLOUD_ASSUME_ROLE_ARN)) then assumes a role with whichever source won."
   - Secrets are never written to output, warnings or the cache, which holds instance data only.
   - With O(cache), data cached for other O(regions), O(filters) or O(endpoint_url) is refetched rather than
     served; O(hostnames), the filters applied locally and the constructed options apply to cached data too.
@@ -39,6 +30,8 @@ requirements:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
+  # profile, config_file, ecs_role_name, role_arn, role_session_*, sts_endpoint and the credentials order
+  - alicloud_ops.logging.sls_auth.credential_chain
 options:
   plugin:
     description: Marks the file as an inventory for this plugin.
@@ -118,32 +111,6 @@ options:
     description: STS security token, for temporary AccessKeys (C(STS.*)). Sent with every request.
     type: str
     aliases: [alicloud_security_token, sts_token]
-  profile:
-    description: Profile of the Alibaba Cloud CLI config file to use (default the file's C(current) profile).
-    type: str
-    aliases: [alicloud_profile]
-  config_file:
-    description: Alibaba Cloud CLI config file holding the profiles (default C(~/.aliyun/config.json)).
-    type: path
-    aliases: [shared_credentials_file]
-  ecs_role_name:
-    description: RAM role attached to the ECS instance running Ansible; its credentials come from instance metadata.
-    type: str
-    aliases: [ram_role_name]
-  role_arn:
-    description: RAM role to assume (STS AssumeRole) with the resolved credentials before listing instances.
-    type: str
-    aliases: [assume_role_arn]
-  role_session_name:
-    description: Session name for O(role_arn) (default C(ansible-alicloud-ops-logging)).
-    type: str
-  role_session_duration:
-    description: Lifetime in seconds of the assumed role's credentials (900 or more).
-    type: int
-    default: 3600
-  sts_endpoint:
-    description: STS endpoint for O(role_arn) (default C(sts.aliyuncs.com)).
-    type: str
   endpoint_url:
     description:
       - ECS API endpoint instead of the SDK's regional default, for VPC or private endpoints and emulators.
