@@ -167,6 +167,22 @@ def test_log_service_playbook_drives_from_the_site_variables(sls_emulator, tmp_p
     assert sls_emulator.stats()['calls'].get('CreateProject') == 1
 
 
+def test_log_service_playbook_passes_a_profile_to_every_module(sls_emulator, tmp_path):
+    """alicloud_logging_profile reaches all four modules through module_defaults group/alicloud_ops.logging.sls;
+    the environment's keys are wrong, so only the profile can sign."""
+    home = tmp_path / 'home'
+    (home / '.aliyun').mkdir(parents=True)
+    (home / '.aliyun' / 'config.json').write_text(json.dumps({'current': 'other', 'profiles': [
+        {'name': 'other', 'mode': 'AK', 'access_key_id': 'nobody', 'access_key_secret': 'nothing-0123'},
+        {'name': 'logging', 'mode': 'AK', 'access_key_id': SLS_KEY_ID, 'access_key_secret': SLS_KEY_SECRET}]}))
+    env = dict(sls_env(sls_emulator, secret='wrong-env-secret-0123'), HOME=str(home))
+    result = run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, envvars=env,
+                          extravars=dict(SITE_VARS, alicloud_logging_profile='logging'))
+    assert result.rc == 0 and result.changed == 4, result.stdout
+    assert sorted(project(sls_emulator, 'web-logs')['configs']) == ['alicloud-ops-logging-syslog']
+    assert SLS_KEY_SECRET not in result.stdout
+
+
 def test_ip_machine_group_from_inventory_hostvars(sls_emulator, tmp_path):
     inventory = tmp_path / 'hosts.yml'
     inventory.write_text(json.dumps({'all': {'hosts': {
