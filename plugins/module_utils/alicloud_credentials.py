@@ -96,10 +96,12 @@ def first_env(environ, setting):
 class ResolvedCredentials(object):
     """Where the credentials come from (for -vvv, never a secret) and either static keys or an SDK provider."""
 
-    def __init__(self, source, static=None, provider=None):
+    def __init__(self, source, static=None, provider=None, assumes_role=False):
         self.source = source
         self.static = static
         self._provider = provider
+        # OIDC credentials are already those of the role: role_arn must not wrap them again.
+        self.assumes_role = assumes_role
 
     @property
     def provider(self):
@@ -185,7 +187,8 @@ def _from_environment(options, environ, config_file):
             role_arn=role_arn, oidc_provider_arn=provider_arn, oidc_token_file_path=token_file,
             role_session_name=_session_name(options, environ), duration_seconds=_duration(options),
             sts_endpoint=options.get('sts_endpoint') or None)
-        return ResolvedCredentials('OIDC token %s for role %s' % (token_file, role_arn), provider=provider)
+        return ResolvedCredentials('OIDC token %s for role %s' % (token_file, role_arn), provider=provider,
+                                   assumes_role=True)
 
     profile, profile_var = first_env(environ, 'profile')
     if profile:
@@ -226,7 +229,7 @@ def resolve_credentials(options, environ=None, home=None):
     try:
         resolved = _from_options(options, config_file) or _from_environment(options, environ, config_file)
         role_arn = options.get('role_arn') or first_env(environ, 'role_arn')[0]
-        if role_arn and not resolved.source.startswith('OIDC'):
+        if role_arn and not resolved.assumes_role:
             resolved = ResolvedCredentials(
                 'role %s assumed with %s' % (role_arn, resolved.source),
                 provider=_sdk().RamRoleArnCredentialsProvider(
