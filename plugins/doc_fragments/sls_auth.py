@@ -119,4 +119,3 @@ notes:
 ''' + _CHAIN_NOTES
 
     CREDENTIAL_CHAIN = 'options:' + _CHAIN_OPTIONS + 'notes:' + _CHAIN_NOTES
-

@@ -258,5 +258,6 @@ def main():
                      config=(after or current or {}), machine_groups=plan['groups_after'], attached=plan['attach'],
                      detached=plan['detach'], diff={'before': before_view, 'after': after_view})
 
+
 if __name__ == '__main__':
     main()
