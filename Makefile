@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup bed test unit sanity demo demo-clean build bench bench-inventory bench-site bench-emulator
+.PHONY: setup bed test unit sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator
 
 setup:
 	bash tools/setup-host.sh
@@ -12,15 +12,19 @@ setup:
 bed: setup
 	bash tools/containerbed.sh ensure
 
-# Everything: the ecosystem gates (sanity), unit, integration (real rsyslogd, playbooks, emulator, the artifact,
-# ansible-builder), every Molecule scenario, the demo.
-test: bed sanity
+# Everything: the ecosystem gates (sanity, lint), unit, integration (real rsyslogd, playbooks, emulator, the
+# artifact, ansible-builder), every Molecule scenario, the demo.
+test: bed sanity lint
 	$(VENV)/pytest tests
 
 # ansible-test sanity on the built collection for ansible-core 2.16-2.19, offline (tools/sanity/run.sh).
 # One version or one test: tools/sanity/run.sh 2.19.14 -- --test validate-modules
 sanity: setup
 	bash tools/sanity/run.sh
+
+# ansible-lint's production profile over the whole repo (collection, roles, playbooks, Molecule); .ansible-lint.
+lint: setup
+	$(VENV)/ansible-lint --profile production
 
 unit: setup
 	$(VENV)/pytest tests/unit

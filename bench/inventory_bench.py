@@ -100,9 +100,9 @@ def import_sdk():
 
 def fetch_only(emu, regions_expected):
     from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import EcsInventoryClient
-    from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_credentials import resolve_credentials
+    from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import resolve_credentials
     started, cpu_started = time.perf_counter(), time.process_time()
-    creds = resolve_credentials({'access_key': KEY_ID, 'secret_key': KEY_SECRET}, environ={})
+    creds = resolve_credentials({'access_key_id': KEY_ID, 'access_key_secret': KEY_SECRET}, environ={})
     client = EcsInventoryClient(creds.client(), endpoint_url=emu.url, max_workers=8, environ={})
     regions = client.describe_regions()
     instances = client.fetch(regions, {'status': 'Running'})

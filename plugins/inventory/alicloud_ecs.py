@@ -21,12 +21,6 @@ description:
     instance_type, instance_charge_type, image_id, os_name, os_type, status, creation_time, resource_group_id,
     network_interfaces. O(hostvars_prefix) and O(hostvars_suffix) decorate every name."
   - The inventory file name must end in C(alicloud_ecs.yml) or C(alicloud_ecs.yaml).
-  - "Credentials are taken from the first of: the access_key/secret_key (and security_token), profile or
-    ecs_role_name options; the environment (E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET),
-    E(ALIBABA_CLOUD_SECURITY_TOKEN), then E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY), E(ALICLOUD_SECURITY_TOKEN),
-    then a profile named by E(ALIBABA_CLOUD_PROFILE) or E(ALICLOUD_PROFILE)); the current profile of
-    C(~/.aliyun/config.json) (modes AK, StsToken, RamRoleArn, EcsRamRole); the ECS RAM role from the instance
-    metadata service. O(role_arn) then assumes a role with whichever source won."
   - Secrets are never written to output, warnings or the cache, which holds instance data only.
   - With O(cache), data cached for other O(regions), O(filters) or O(endpoint_url) is refetched rather than
     served; O(hostnames), the filters applied locally and the constructed options apply to cached data too.
@@ -37,6 +31,8 @@ requirements:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
+  # profile, config_file, ecs_role_name, role_arn, role_session_*, sts_endpoint and the credentials order
+  - alicloud_ops.logging.sls_auth.credential_chain
 options:
   plugin:
     description: Marks the file as an inventory for this plugin.
@@ -108,50 +104,14 @@ options:
     description: AccessKey id. See the description for the full credentials order.
     type: str
     aliases: [alicloud_access_key, access_key_id]
-    env: [{name: ALICLOUD_ACCESS_KEY}, {name: ALIBABA_CLOUD_ACCESS_KEY_ID}]
   secret_key:
     description: AccessKey secret. Never printed or cached.
     type: str
     aliases: [alicloud_secret_key, access_key_secret]
-    env: [{name: ALICLOUD_SECRET_KEY}, {name: ALIBABA_CLOUD_ACCESS_KEY_SECRET}]
   security_token:
     description: STS security token, for temporary AccessKeys (C(STS.*)). Sent with every request.
     type: str
     aliases: [alicloud_security_token, sts_token]
-    env: [{name: ALICLOUD_SECURITY_TOKEN}, {name: ALIBABA_CLOUD_SECURITY_TOKEN}]
-  profile:
-    description: Profile of the Alibaba Cloud CLI config file to use (default the file's C(current) profile).
-    type: str
-    aliases: [alicloud_profile]
-    env: [{name: ALICLOUD_PROFILE}, {name: ALIBABA_CLOUD_PROFILE}]
-  config_file:
-    description: Alibaba Cloud CLI config file holding the profiles.
-    type: path
-    default: ~/.aliyun/config.json
-    aliases: [shared_credentials_file]
-    env: [{name: ALICLOUD_SHARED_CREDENTIALS_FILE}]
-  ecs_role_name:
-    description: RAM role attached to the ECS instance running Ansible; its credentials come from instance metadata.
-    type: str
-    aliases: [ram_role_name]
-    env: [{name: ALICLOUD_ECS_ROLE_NAME}, {name: ALIBABA_CLOUD_ECS_METADATA}]
-  role_arn:
-    description: RAM role to assume (STS AssumeRole) with the resolved credentials before listing instances.
-    type: str
-    aliases: [assume_role_arn]
-    env: [{name: ALICLOUD_ASSUME_ROLE_ARN}, {name: ALIBABA_CLOUD_ROLE_ARN}]
-  role_session_name:
-    description: Session name for O(role_arn).
-    type: str
-    default: ansible-alicloud-ecs-inventory
-    env: [{name: ALICLOUD_ASSUME_ROLE_SESSION_NAME}, {name: ALIBABA_CLOUD_ROLE_SESSION_NAME}]
-  role_session_duration:
-    description: Lifetime in seconds of the assumed role's credentials (900 or more).
-    type: int
-    default: 3600
-  sts_endpoint:
-    description: STS endpoint for O(role_arn) (default C(sts.aliyuncs.com)).
-    type: str
   endpoint_url:
     description:
       - ECS API endpoint instead of the SDK's regional default, for VPC or private endpoints and emulators.
@@ -219,6 +179,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: .cache/inventory
 cache_timeout: 600
 
+---
 # Every region, credentials from ~/.aliyun/config.json profile "ops", assuming a read-only role.
 plugin: alicloud_ops.logging.alicloud_ecs
 profile: ops
@@ -243,16 +204,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(
             ('alicloud_ecs.yml', 'alicloud_ecs.yaml'))
-
-    def option_from_config(self, name):
-        """The option when it was set in the inventory file; None when it came from the environment.
-
-        The credentials order ranks every option above every environment variable, so env-sourced values
-        are left for ecs_credentials to pick up in its own order."""
-        value, origin = self.get_option_and_origin(name)
-        if isinstance(origin, str) and origin.startswith('env:'):
-            return None
-        return value
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)

@@ -2,7 +2,8 @@
 # Copyright: alicloud_ops.logging contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Log Service (SLS) glue shared by the sls_* modules: auth options, client construction on
-aliyun-log-python-sdk, and error messages that name the cause and never carry the secret."""
+aliyun-log-python-sdk, and error messages that name the cause and never carry the secret. Credentials come
+from the collection's one chain (alicloud_credentials.py), the same as the alicloud_ecs inventory's."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,6 +13,8 @@ import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
+    CredentialsError, known_secrets, mask_secrets, resolve_credentials)
 
 # The SDK classes the sls_* modules use are imported here, once, so one guard reports a missing SDK.
 # pylint: disable=unused-import
@@ -27,9 +30,9 @@ except ImportError:
     SLS_SDK_IMPORT_ERROR = traceback.format_exc()
 # pylint: enable=unused-import
 
-ACCESS_KEY_ID_ENV = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY']
-ACCESS_KEY_SECRET_ENV = ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY']
-SECURITY_TOKEN_ENV = ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN']
+# The credential chain's settings, as the module options of the same names.
+CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'config_file',
+                      'ecs_role_name', 'role_arn', 'role_session_name', 'role_session_duration', 'sts_endpoint')
 REGION_ENV = ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION']
 ENDPOINT_ENV = ['ALICLOUD_SLS_ENDPOINT']
 
@@ -50,11 +53,17 @@ def sls_argument_spec(**module_options):
     spec = dict(
         endpoint=dict(type='str', aliases=['sls_endpoint'], fallback=(env_fallback, ENDPOINT_ENV)),
         region=dict(type='str', fallback=(env_fallback, REGION_ENV)),
-        access_key_id=dict(type='str', no_log=False, aliases=['access_key'],
-                           fallback=(env_fallback, ACCESS_KEY_ID_ENV)),
-        access_key_secret=dict(type='str', no_log=True, aliases=['secret_key'],
-                               fallback=(env_fallback, ACCESS_KEY_SECRET_ENV)),
-        security_token=dict(type='str', no_log=True, fallback=(env_fallback, SECURITY_TOKEN_ENV)),
+        # No env fallback: every option ranks above every variable, so the chain reads the environment itself.
+        access_key_id=dict(type='str', no_log=False, aliases=['access_key']),
+        access_key_secret=dict(type='str', no_log=True, aliases=['secret_key']),
+        security_token=dict(type='str', no_log=True, aliases=['sts_token']),
+        profile=dict(type='str', aliases=['alicloud_profile']),
+        config_file=dict(type='path', aliases=['shared_credentials_file']),
+        ecs_role_name=dict(type='str', aliases=['ram_role_name']),
+        role_arn=dict(type='str', aliases=['assume_role_arn']),
+        role_session_name=dict(type='str'),
+        role_session_duration=dict(type='int', default=3600),
+        sts_endpoint=dict(type='str'),
         auth_version=dict(type='str', default='v1', choices=['v1', 'v4']),
         request_timeout=dict(type='int', default=30),
     )
@@ -76,11 +85,6 @@ def connection_problems(params):
     problems = []
     if not resolve_endpoint(params.get('endpoint'), params.get('region')):
         problems.append(('endpoint', 'no Log Service endpoint: set endpoint (or ALICLOUD_SLS_ENDPOINT) or region'))
-    if not params.get('access_key_id'):
-        problems.append(('access_key_id', 'no AccessKey id: set access_key_id or %s' % ' / '.join(ACCESS_KEY_ID_ENV)))
-    if not params.get('access_key_secret'):
-        problems.append(('access_key_secret', 'no AccessKey secret: set access_key_secret or %s'
-                         % ' / '.join(ACCESS_KEY_SECRET_ENV)))
     if params.get('auth_version') == 'v4' and not params.get('region'):
         problems.append(('region', 'auth_version v4 signs with the region: set region'))
     if params.get('request_timeout') is not None and params['request_timeout'] < 1:
@@ -95,27 +99,28 @@ def build_client(module):
                          exception=SLS_SDK_IMPORT_ERROR)
     params = module.params
     problems = connection_problems(params)
+    try:
+        credentials = resolve_credentials(dict((name, params.get(name)) for name in CREDENTIAL_OPTIONS))
+    except CredentialsError as exc:
+        credentials = None
+        problems.append((exc.field, mask_secrets(exc, known_secrets(params))))
     if problems:
         module.fail_json(msg='; '.join('%s: %s' % p for p in problems), invalid_options=[p[0] for p in problems])
     endpoint = resolve_endpoint(params['endpoint'], params['region'])
+    # Static keys sign directly; every other source is an alibabacloud_credentials provider, which has the
+    # get_credentials() interface the Log Service SDK asks for before each request.
+    keys = credentials.static or (None, None, None)
+    provider = None if credentials.static else credentials.provider
     # source is only used for put_logs; giving it avoids the SDK's UDP probe towards the endpoint.
-    client = LogClient(endpoint, params['access_key_id'], params['access_key_secret'],
-                       securityToken=params.get('security_token') or None, source='ansible',
-                       auth_version=params['auth_version'], region=params.get('region') or '')
+    client = LogClient(endpoint, keys[0], keys[1], securityToken=keys[2], source='ansible',
+                       auth_version=params['auth_version'], region=params.get('region') or '',
+                       credentials_provider=provider)
     client.timeout = params['request_timeout']
     # The SDK addresses "<project>.<endpoint>" unless the endpoint is a bare IPv4 address, and its check
     # fails on "IP:port", so a private-IP endpoint with a port would be resolved as a DNS name.
     if Util.is_row_ip(client._logHost):
         client._isRowIp = True
     return client
-
-
-def scrub(text, secrets):
-    text = '%s' % text
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, '********')
-    return text
 
 
 def describe_sls_error(err, action, secrets=()):
@@ -127,7 +132,7 @@ def describe_sls_error(err, action, secrets=()):
         text += ' (%s)' % hint
     if err.get_request_id():
         text += ' [request id %s]' % err.get_request_id()
-    return scrub(text, secrets)
+    return mask_secrets(text, secrets)
 
 
 class SlsCaller(object):
@@ -136,7 +141,7 @@ class SlsCaller(object):
     def __init__(self, module, client=None):
         self.module = module
         self.client = client or build_client(module)
-        self.secrets = [module.params.get('access_key_secret'), module.params.get('security_token')]
+        self.secrets = known_secrets(module.params)
         self.calls = []
 
     def call(self, action, method, *args, **kwargs):
@@ -163,7 +168,7 @@ class SlsCaller(object):
                 if self.module.check_mode:
                     self.module.warn('%s; check mode assumes an earlier task creates it' % parents[code])
                     return None
-                self.module.fail_json(msg=scrub(parents[code], self.secrets), error_code=code,
+                self.module.fail_json(msg=mask_secrets(parents[code], self.secrets), error_code=code,
                                       request_id=err.get_request_id() or None)
             self.fail(err, action)
 

@@ -149,16 +149,14 @@ changes:
   elements: str
 '''
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
     LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsCaller, project_parent, project_resource_spec)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
-    config_view, name_problem, pipeline_config_body, pipeline_problem, plan_attachments, plan_config,
-    syslog_config_body)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import config_view
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_logtail_config_plan import (
+    logtail_config_problems, other_form, plan_logtail_config, result_views)
 
 # Per form: (get, create, update, delete) SDK methods and the action names errors show.
 FORMS = {
@@ -167,26 +165,6 @@ FORMS = {
     'pipeline': ('get_logtail_pipeline_config', 'create_logtail_pipeline_config', 'update_logtail_pipeline_config',
                  'delete_logtail_pipeline_config', 'LogtailPipelineConfig'),
 }
-
-
-def check_params(module):
-    params = module.params
-    problems = [('project', name_problem('project', params['project'])),
-                ('name', name_problem('config', params['name']))]
-    if params['state'] == 'present':
-        problems.append(('logstore', name_problem('logstore', params['logstore'])))
-        if params['pipeline'] is not None:
-            problems.append(('pipeline', pipeline_problem(params['pipeline'])))
-        elif not params['tag']:
-            problems.append(('tag', 'required for the syslog form (or give pipeline)'))
-        elif not re.match(r'^\S+$', params['tag']):
-            problems.append(('tag', 'must be one word: rsyslog sends it as a space-separated field, got %r'
-                             % params['tag']))
-    for group in params['machine_groups'] or []:
-        problems.append(('machine_groups', name_problem('machine_group', group)))
-    problems = ['%s: %s' % (k, p) for k, p in problems if p]
-    if problems:
-        module.fail_json(msg='; '.join(problems))
 
 
 class ConfigTasks(object):
@@ -230,14 +208,6 @@ class ConfigTasks(object):
                 'create it first (alicloud_ops.logging.sls_machine_group)' % (group, self.project)))
 
 
-def desired_body(params):
-    if params['pipeline'] is not None:
-        return 'pipeline', pipeline_config_body(params['name'], params['logstore'], params['pipeline'],
-                                                params['log_sample'])
-    return 'legacy', syslog_config_body(params['name'], params['logstore'], params['tag'], params['local_storage'],
-                                        params['input_detail'], params['log_sample'])
-
-
 def main():
     module = AnsibleModule(
         argument_spec=guarded_spec(project_resource_spec(
@@ -255,60 +225,41 @@ def main():
         required_if=[('state', 'present', ['logstore'])],
         supports_check_mode=True,
     )
-    check_params(module)
+    problems = logtail_config_problems(module.params)
+    if problems:
+        module.fail_json(msg='; '.join(problems))
     params = module.params
     tasks = ConfigTasks(module, SlsCaller(module))
-    present = params['state'] == 'present'
-    form, body = desired_body(params) if present else ('legacy', None)
-    other = 'legacy' if form == 'pipeline' else 'pipeline'
+    form = 'pipeline' if params['state'] == 'present' and params['pipeline'] is not None else 'legacy'
     current = tasks.get(form)
     if current is None:
-        current = tasks.get(other)
+        current = tasks.get(other_form(form))
     groups_before = tasks.applied_groups() if current else []
+    plan = plan_logtail_config(params, current, groups_before)
 
-    if not present:
-        attach, detach, changes, after = [], groups_before, (['deleted'] if current else []), None
-    else:
-        if current is None or current['form'] != form:
-            # Checks the logstore (and project) first, so a missing one gets a message naming the option.
-            tasks.caller.lookup('GetLogStore', 'get_logstore', (params['project'], params['logstore']), (), dict(
-                tasks.parents, LogStoreNotExist='logstore: logstore %s does not exist in project %s; create it '
-                'first (alicloud_ops.logging.sls_logstore)' % (params['logstore'], params['project'])))
-        after, changes = plan_config(current, body, form)
-        wanted = params['machine_groups']
-        if 'form' in changes and wanted is None:
-            wanted = groups_before
-        attach, detach = plan_attachments(groups_before, wanted, params['purge_machine_groups'])
-        if 'form' in changes:
-            # Recreating drops every binding: apply again all the groups the config is to keep.
-            keep = set(wanted or []) | (set() if params['purge_machine_groups'] else set(groups_before))
-            attach, detach = sorted(keep), sorted(set(groups_before) - keep)
-
-    tasks.check_groups_exist(attach)
+    if plan['check_logstore']:
+        # A missing logstore (or project) gets a message naming the option, before anything is written.
+        tasks.caller.lookup('GetLogStore', 'get_logstore', (params['project'], params['logstore']), (), dict(
+            tasks.parents, LogStoreNotExist='logstore: logstore %s does not exist in project %s; create it '
+            'first (alicloud_ops.logging.sls_logstore)' % (params['logstore'], params['project'])))
+    tasks.check_groups_exist(plan['attach'])
+    after = plan['after']
     if not module.check_mode:
-        rebuild = 'form' in changes or not present
-        for group in (groups_before if rebuild else detach):
+        for group in plan['unbind']:
             tasks.bind(group, attach=False)
-        if current is not None and rebuild:
+        if current is not None and plan['rebuild']:
             tasks.delete(current['form'])
-        if present and changes:
-            write_body = dict(body, inputDetail=after['inputDetail']) if form == 'legacy' else body
-            if 'logSample' in after:
-                write_body['logSample'] = after['logSample']
-            tasks.write(form, 'create' if current is None or rebuild else 'update', write_body)
-        for group in attach:
+        if plan['write']:
+            tasks.write(plan['form'], plan['write'], plan['write_body'])
+        for group in plan['attach']:
             tasks.bind(group, attach=True)
-        if present:
-            after = tasks.get(form)
+        if plan['present']:
+            after = tasks.get(plan['form'])
 
-    groups_after = sorted((set(groups_before) | set(attach)) - set(detach)) if present else []
-    if present and 'form' in changes:
-        groups_after = sorted(attach)
-    before_view = dict(current, machine_groups=groups_before) if current else {}
-    after_view = dict(after, machine_groups=groups_after) if present else {}
-    module.exit_json(changed=bool(changes or attach or detach), changes=changes, config=(after or current or {}),
-                     machine_groups=groups_after, attached=attach, detached=detach,
-                     diff={'before': before_view, 'after': after_view})
+    before_view, after_view = result_views(current, after, groups_before, plan['groups_after'], plan['present'])
+    module.exit_json(changed=bool(plan['changes'] or plan['attach'] or plan['detach']), changes=plan['changes'],
+                     config=(after or current or {}), machine_groups=plan['groups_after'], attached=plan['attach'],
+                     detached=plan['detach'], diff={'before': before_view, 'after': after_view})
 
 
 if __name__ == '__main__':

@@ -9,53 +9,43 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
 import time
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import EcsInventoryClient
-from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_credentials import (
-    ENV_SECRET_KEY, ENV_SECURITY_TOKEN, CredentialsError, resolve_credentials)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
+    CredentialsError, known_secrets, mask_secrets, resolve_credentials)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import EcsApiError, RetryPolicy
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
     ALL_GROUP, InventoryOptionError, decorate_hostvars, instance_hostvars, plan_hosts)
 
 # Bump when the record layout changes so old cache files are refetched instead of misread.
 CACHE_FORMAT = 'alicloud_ecs/1'
-CREDENTIAL_OPTIONS = ('access_key', 'secret_key', 'security_token', 'profile', 'ecs_role_name', 'role_arn',
-                      'role_session_name')
+# Inventory option -> setting of the shared credential chain (module_utils/alicloud_credentials.py).
+CREDENTIAL_OPTIONS = {'access_key': 'access_key_id', 'secret_key': 'access_key_secret',
+                      'security_token': 'security_token', 'profile': 'profile', 'config_file': 'config_file',
+                      'ecs_role_name': 'ecs_role_name', 'role_arn': 'role_arn',
+                      'role_session_name': 'role_session_name',
+                      'role_session_duration': 'role_session_duration', 'sts_endpoint': 'sts_endpoint'}
 
 
 class InventorySourceError(Exception):
     """Anything that stops the inventory: bad option, credentials, API failure. Message is user-facing."""
 
 
-def _known_secrets(plugin):
-    values = [plugin.get_option('secret_key'), plugin.get_option('security_token')]
-    values.extend(os.environ.get(name) for name in ENV_SECRET_KEY + ENV_SECURITY_TOKEN)
-    return [value for value in values if value and len(value) >= 4]
+def credential_options(plugin):
+    """The inventory file's credential options under the chain's names; unset ones are None, so the chain
+    reads the environment and the profile file in its own order."""
+    return dict((setting, plugin.get_option(option)) for option, setting in CREDENTIAL_OPTIONS.items())
 
 
 def redact(plugin, text):
     """Last line of defence: no message we emit may contain a secret we were given, whatever quoted it."""
-    for secret in _known_secrets(plugin):
-        text = text.replace(secret, '***')
-    return text
-
-
-def _credential_options(plugin):
-    options = dict((name, plugin.option_from_config(name)) for name in CREDENTIAL_OPTIONS)
-    config_file, origin = plugin.get_option_and_origin('config_file')
-    # The documented default (~/.aliyun/config.json) is resolved against HOME by ecs_credentials itself.
-    options['config_file'] = config_file if origin not in ('default',) and not str(origin).startswith('env:') \
-        else None
-    options['role_session_duration'] = plugin.get_option('role_session_duration')
-    options['sts_endpoint'] = plugin.get_option('sts_endpoint')
-    return options
+    return mask_secrets(text, known_secrets(credential_options(plugin)))
 
 
 def build_client(plugin):
     try:
-        credentials = resolve_credentials(_credential_options(plugin))
+        credentials = resolve_credentials(credential_options(plugin))
     except CredentialsError as exc:
         raise InventorySourceError('credentials: %s' % exc)
     plugin.display.vvv('alicloud_ecs: credentials from %s' % credentials.source)

@@ -11,9 +11,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import random
-import re
 import socket
 import time
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import mask_secrets
 
 AUTH_CODES = frozenset([
     'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive', 'SignatureDoesNotMatch',
@@ -25,15 +26,6 @@ TRANSIENT_CODES = frozenset([
     'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'ServiceTimeout', 'OperationConflict',
     'LastTokenProcessing', 'UnknownError',
 ])
-
-
-# Transport errors quote request URLs; signed query strings must not reach users, logs or warnings.
-_SIGNED_PARAMS = re.compile(r'((?:Signature|SecurityToken|AccessKeyId|AccessKeySecret|x-acs-security-token)=)'
-                            r'[^&\s\'"]+', re.IGNORECASE)
-
-
-def redact_signed_params(text):
-    return _SIGNED_PARAMS.sub(r'\1***', text)
 
 
 class EcsApiError(Exception):
@@ -93,7 +85,8 @@ def describe_error(exc):
     if status:
         parts.append('HTTP %s' % status)
     parts.append(str(message))
-    return redact_signed_params(': '.join(parts))
+    # Transport errors quote request URLs; their signed query strings must not reach users or logs.
+    return mask_secrets(': '.join(parts))
 
 
 def api_error(exc, region_id, attempts=1, action=''):

@@ -174,7 +174,7 @@ def test_loongcollector_gets_a_service_syslog_pipeline_config(sls_emulator, tmp_
     env = sls_env(sls_emulator)
     extravars = dict(SITE_VARS, logtail_flavor='loongcollector', alicloud_logging_syslog_port=5140)
     first = run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, extravars=extravars, envvars=env)
-    assert first.rc == 0 and first.changed == 4, first.stdout
+    assert first.rc == 0 and first.changed == 5, first.stdout
     proj = project(sls_emulator, 'web-logs')
     stored = proj['pipelineconfigs']['alicloud-ops-logging-syslog']
     assert stored['inputs'] == [{'Type': 'service_syslog', 'Address': 'tcp://127.0.0.1:5140',
@@ -183,6 +183,22 @@ def test_loongcollector_gets_a_service_syslog_pipeline_config(sls_emulator, tmp_
     assert 'alicloud-ops-logging-syslog' not in proj.get('configs', {})
     assert proj['machinegroups']['alicloud-ops-logging']['appliedConfigs'] == ['alicloud-ops-logging-syslog']
     assert run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, extravars=extravars, envvars=env).changed == 0
+
+
+def test_log_service_playbook_passes_a_profile_to_every_module(sls_emulator, tmp_path):
+    """alicloud_logging_profile reaches all five modules through module_defaults group/alicloud_ops.logging.sls;
+    the environment's keys are wrong, so only the profile can sign."""
+    home = tmp_path / 'home'
+    (home / '.aliyun').mkdir(parents=True)
+    (home / '.aliyun' / 'config.json').write_text(json.dumps({'current': 'other', 'profiles': [
+        {'name': 'other', 'mode': 'AK', 'access_key_id': 'nobody', 'access_key_secret': 'nothing-0123'},
+        {'name': 'logging', 'mode': 'AK', 'access_key_id': SLS_KEY_ID, 'access_key_secret': SLS_KEY_SECRET}]}))
+    env = dict(sls_env(sls_emulator, secret='wrong-env-secret-0123'), HOME=str(home))
+    result = run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, envvars=env,
+                          extravars=dict(SITE_VARS, alicloud_logging_profile='logging'))
+    assert result.rc == 0 and result.changed == 5, result.stdout
+    assert sorted(project(sls_emulator, 'web-logs')['configs']) == ['alicloud-ops-logging-syslog']
+    assert SLS_KEY_SECRET not in result.stdout
 
 
 def test_ip_machine_group_from_inventory_hostvars(sls_emulator, tmp_path):

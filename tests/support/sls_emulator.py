@@ -10,14 +10,14 @@ from urllib.request import Request, urlopen
 
 import pytest
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
+    CREDENTIAL_ENV, METADATA_DISABLED_ENV)
 from tools.alicloud_emulator import start_emulator
 
 SLS_KEY_ID = 'LTAI5tSlsEmulatorKey'
 SLS_KEY_SECRET = 'sls-emulator-secret-never-print'
-# Credentials the host's environment may carry; tests must not pick them up.
-CREDENTIAL_ENV = ('ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN',
-                  'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALICLOUD_SECURITY_TOKEN', 'ALICLOUD_SLS_ENDPOINT',
-                  'ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION')
+# Settings the host's environment may carry; tests must not pick them up.
+HOST_ENV = sum(CREDENTIAL_ENV.values(), ()) + ('ALICLOUD_SLS_ENDPOINT', 'ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION')
 
 
 @pytest.fixture(scope='module')
@@ -28,10 +28,13 @@ def sls_emulator_server():
 
 
 @pytest.fixture
-def sls_emulator(sls_emulator_server, monkeypatch):
-    """The module's emulator with an empty Log Service and zeroed stats; credential env vars cleared."""
-    for name in CREDENTIAL_ENV:
+def sls_emulator(sls_emulator_server, monkeypatch, tmp_path):
+    """The module's emulator with an empty Log Service and zeroed stats; credential env vars cleared, an empty
+    HOME (no ~/.aliyun profile), and the metadata service off so no test ever leaves loopback."""
+    for name in HOST_ENV:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HOME', str(tmp_path))
+    monkeypatch.setenv(METADATA_DISABLED_ENV, 'true')
     with urlopen(Request(sls_emulator_server.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
         pass
     sls_emulator_server.reset_stats()

@@ -4,8 +4,9 @@ import os
 import pytest
 from alibabacloud_credentials.provider import EcsRamRoleCredentialsProvider, RamRoleArnCredentialsProvider
 
-from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_credentials import (
-    CredentialsError, resolve_credentials)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
+    CredentialsError, resolve_credentials as resolve_chain)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import CREDENTIAL_OPTIONS
 
 PROFILES = {
     'current': 'dev',
@@ -28,6 +29,11 @@ def home(tmp_path):
     return str(tmp_path)
 
 
+def resolve_credentials(options, **kwargs):
+    """The shared chain as the inventory calls it: its option names mapped to the chain's settings."""
+    return resolve_chain(dict((CREDENTIAL_OPTIONS[k], v) for k, v in options.items()), **kwargs)
+
+
 def triple(resolved):
     creds = resolved.provider.get_credentials()
     return creds.get_access_key_id(), creds.get_access_key_secret(), creds.get_security_token()
@@ -37,7 +43,7 @@ def test_plugin_options_win_over_env_and_profile(home):
     env = {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'ENVID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'envsecret'}
     got = resolve_credentials({'access_key': 'OPTID', 'secret_key': 'optsecret'}, environ=env, home=home)
     assert triple(got) == ('OPTID', 'optsecret', None)
-    assert got.source == 'plugin options (access_key)'
+    assert got.source == 'options (access_key_id)'
 
 
 def test_plugin_option_sts_token_reaches_the_credentials(home):
@@ -51,7 +57,7 @@ def test_plugin_option_sts_token_reaches_the_credentials(home):
 def test_half_a_key_pair_names_the_missing_field(home):
     with pytest.raises(CredentialsError) as err:
         resolve_credentials({'access_key': 'OPTID'}, environ={}, home=home)
-    assert 'secret_key is missing' in str(err.value)
+    assert 'access_key_secret is missing' in str(err.value)
     with pytest.raises(CredentialsError) as err:
         resolve_credentials({}, environ={'ALICLOUD_SECRET_KEY': 'topsecret'}, home=home)
     assert 'ALIBABA_CLOUD_ACCESS_KEY_ID is missing' in str(err.value) and 'topsecret' not in str(err.value)
@@ -144,7 +150,7 @@ def test_role_arn_wraps_the_resolved_source(home):
                                'role_session_name': 'inv', 'sts_endpoint': '127.0.0.1:1'}, environ={}, home=home)
     assert isinstance(got.provider, RamRoleArnCredentialsProvider)
     assert got.provider._role_arn == 'acs:ram::1:role/x' and got.provider._role_session_name == 'inv'
-    assert got.source.startswith('role acs:ram::1:role/x assumed with plugin options')
+    assert got.source.startswith('role acs:ram::1:role/x assumed with options')
     env_got = resolve_credentials({}, environ={'ALICLOUD_ASSUME_ROLE_ARN': 'acs:ram::2:role/y'}, home=home)
     assert env_got.provider._role_arn == 'acs:ram::2:role/y'
     with pytest.raises(CredentialsError) as err:

@@ -52,9 +52,19 @@ def test_bad_arguments_name_the_field_and_call_nothing(sls_emulator, module, arg
 def test_missing_credentials_and_endpoint_name_the_options(sls_emulator):
     result = run_module(sls_project.main, {'name': 'proj-a'})
     assert result.failed
-    for field in ('endpoint:', 'access_key_id:', 'access_key_secret:', 'ALIBABA_CLOUD_ACCESS_KEY_ID'):
+    for field in ('endpoint:', 'access_key_id: no credentials found', 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+                  'ALIBABA_CLOUD_ECS_METADATA_DISABLED'):
         assert field in result.msg
-    assert set(result.data['invalid_options']) == {'endpoint', 'access_key_id', 'access_key_secret'}
+    assert set(result.data['invalid_options']) == {'endpoint', 'access_key_id'}
+
+
+def test_half_a_key_pair_names_the_missing_option(sls_emulator):
+    result = run_module(sls_project.main, {'name': 'proj-a', 'endpoint': sls_emulator.endpoint,
+                                           'access_key_id': SLS_KEY_ID})
+    assert result.failed and 'access_key_secret: options: access_key_id is set but access_key_secret is missing' \
+        in result.msg
+    assert result.data['invalid_options'] == ['access_key_secret']
+    assert sls_emulator.stats()['calls'] == {}
 
 
 def test_v4_needs_region(sls_emulator):

@@ -1,0 +1,118 @@
+"""The one credential chain (module_utils/alicloud_credentials.py): the order past the key pairs, the
+environment names it reads, and the one way secrets are masked. The inventory's view of it is in
+test_ecs_credentials.py, the sls_* modules' in test_sls_credentials.py."""
+import json
+import sys
+
+import pytest
+from alibabacloud_credentials.provider import (
+    CLIProfileCredentialsProvider, EcsRamRoleCredentialsProvider, OIDCRoleArnCredentialsProvider,
+    RamRoleArnCredentialsProvider, URLCredentialsProvider)
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import alicloud_credentials as chain
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
+    CREDENTIAL_ENV, MASK, CredentialsError, known_secrets, mask_secrets, resolve_credentials)
+
+OIDC_ENV = {'ALIBABA_CLOUD_OIDC_TOKEN_FILE': '/var/run/secrets/tokens/oidc-token',
+            'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': 'acs:ram::1:oidc-provider/ack-rrsa',
+            'ALIBABA_CLOUD_ROLE_ARN': 'acs:ram::1:role/logging'}
+URI_ENV = {'ALIBABA_CLOUD_CREDENTIALS_URI': 'http://127.0.0.1:9/credentials'}
+ENV_KEYS = {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'ENVID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'envsecret'}
+
+
+@pytest.fixture
+def home(tmp_path):
+    (tmp_path / '.aliyun').mkdir()
+    (tmp_path / '.aliyun' / 'config.json').write_text(json.dumps({'current': 'dev', 'profiles': [
+        {'name': 'dev', 'mode': 'AK', 'access_key_id': 'DEVID', 'access_key_secret': 'devsecret'}]}))
+    return str(tmp_path)
+
+
+def kind(env, home, options=None):
+    return type(resolve_credentials(options or {}, environ=env, home=home).provider)
+
+
+def test_each_source_in_order_beats_every_later_one(home, tmp_path):
+    empty_home = str(tmp_path / 'nobody')
+    all_sources = dict(ENV_KEYS, **dict(OIDC_ENV, **URI_ENV))
+    # options > environment keys > OIDC > profile file > credentials URI > metadata. The OIDC role ARN
+    # (ALIBABA_CLOUD_ROLE_ARN) is also the role any other winner assumes.
+    got = resolve_credentials({'access_key_id': 'O', 'access_key_secret': 'os'}, environ=all_sources, home=home)
+    assert got.source == 'role acs:ram::1:role/logging assumed with options (access_key_id)'
+    got = resolve_credentials({}, environ=all_sources, home=home)
+    assert got.source == 'role acs:ram::1:role/logging assumed with environment (ALIBABA_CLOUD_ACCESS_KEY_ID)'
+    assert resolve_credentials({}, environ=ENV_KEYS, home=home).static == ('ENVID', 'envsecret', None)
+    assert kind(dict(OIDC_ENV, **URI_ENV), home) is OIDCRoleArnCredentialsProvider
+    assert kind(URI_ENV, home) is CLIProfileCredentialsProvider
+    assert kind(URI_ENV, empty_home) is URLCredentialsProvider
+    assert kind({}, empty_home) is EcsRamRoleCredentialsProvider
+
+
+def test_oidc_takes_its_role_and_session_and_is_not_wrapped_again(tmp_path):
+    got = resolve_credentials({}, environ=dict(OIDC_ENV, ALIBABA_CLOUD_ROLE_SESSION_NAME='rrsa'),
+                              home=str(tmp_path))
+    assert isinstance(got.provider, OIDCRoleArnCredentialsProvider)
+    assert got.provider._role_arn == 'acs:ram::1:role/logging' and got.provider._role_session_name == 'rrsa'
+    assert got.provider._oidc_token_file_path == OIDC_ENV['ALIBABA_CLOUD_OIDC_TOKEN_FILE']
+    assert got.source.startswith('OIDC token')
+
+
+def test_half_oidc_settings_are_a_role_to_assume_not_oidc(tmp_path):
+    env = {'ALIBABA_CLOUD_ROLE_ARN': 'acs:ram::1:role/x', 'ALIBABA_CLOUD_ECS_METADATA': 'r1'}
+    got = resolve_credentials({}, environ=env, home=str(tmp_path))
+    assert isinstance(got.provider, RamRoleArnCredentialsProvider)
+    assert got.source == 'role acs:ram::1:role/x assumed with ECS RAM role from instance metadata'
+    assert got.provider._role_session_name == chain.DEFAULT_SESSION_NAME
+
+
+def test_credentials_uri_is_the_one_from_the_environment(tmp_path):
+    got = resolve_credentials({}, environ=URI_ENV, home=str(tmp_path))
+    assert got.provider._uri == URI_ENV['ALIBABA_CLOUD_CREDENTIALS_URI']
+    assert got.source == 'credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI)'
+
+
+def test_static_keys_need_no_sdk_until_a_provider_is_asked_for(home, monkeypatch):
+    monkeypatch.setitem(sys.modules, 'alibabacloud_credentials', None)
+    got = resolve_credentials({'access_key_id': 'STS.A', 'access_key_secret': 'sec', 'security_token': 'tok'},
+                              environ={}, home=home)
+    assert got.static == ('STS.A', 'sec', 'tok')
+    with pytest.raises(CredentialsError) as err:
+        resolve_credentials({'profile': 'dev'}, environ={}, home=home)
+    assert 'pip install alibabacloud_credentials' in str(err.value)
+
+
+def test_errors_name_the_setting_to_fix(home, tmp_path):
+    cases = [({'access_key_id': 'A'}, {}, home, 'access_key_secret'),
+             ({}, {'ALICLOUD_SECRET_KEY': 'topsecret'}, home, 'access_key_id'),
+             ({'profile': 'dev'}, {}, str(tmp_path / 'nobody'), 'config_file'),
+             ({}, {'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}, str(tmp_path / 'nobody'), 'access_key_id'),
+             ({'role_arn': 'acs:ram::1:role/x', 'role_session_duration': 60}, {}, home, 'role_session_duration')]
+    for options, env, where, field in cases:
+        with pytest.raises(CredentialsError) as err:
+            resolve_credentials(options, environ=env, home=where)
+        assert err.value.field == field, (options, env)
+        assert 'topsecret' not in str(err.value)
+
+
+def test_one_list_of_environment_names_covers_every_setting_the_chain_reads():
+    assert CREDENTIAL_ENV['access_key_id'][0] == 'ALIBABA_CLOUD_ACCESS_KEY_ID'
+    assert 'ALICLOUD_SECRET_KEY' in CREDENTIAL_ENV['access_key_secret']
+    names = sum(CREDENTIAL_ENV.values(), ())
+    assert len(names) == len(set(names))
+
+
+def test_masking_hides_known_secrets_and_signed_values():
+    text = ('secret s3cr3t-value and token tok-123456 in /?AccessKeyId=LTAIxyz&Signature=abc%2F&RegionId=cn '
+            'x-acs-security-token=tok456 short abc')
+    masked = mask_secrets(text, ['s3cr3t-value', 'tok-123456', 'abc', None])
+    for secret in ('s3cr3t-value', 'tok-123456', 'LTAIxyz', 'abc%2F', 'tok456'):
+        assert secret not in masked
+    assert 'RegionId=cn' in masked and 'SecurityToken=' + MASK not in masked
+    assert 'Signature=%s&' % MASK in masked and masked.endswith('short abc')
+
+
+def test_known_secrets_come_from_options_and_every_secret_variable():
+    env = {'ALICLOUD_SECRET_KEY': 'legacy-secret', 'ALIBABA_CLOUD_SECURITY_TOKEN': 'env-token',
+           'ALIBABA_CLOUD_ACCESS_KEY_ID': 'not-a-secret'}
+    got = known_secrets({'access_key_secret': 'opt-secret', 'security_token': None}, environ=env)
+    assert sorted(got) == ['env-token', 'legacy-secret', 'opt-secret']
