@@ -31,7 +31,10 @@ import shutil
 import stat
 import tempfile
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_checks import (  # noqa: F401 (re-exported)
+# ValidationFailed is part of this helper's interface (validators raise it, modules catch it), defined beside the
+# checks.
+# pylint: disable-next=unused-import
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_checks import (  # noqa: F401
     FileError, ValidationFailed, check_directory, check_ownership_allowed, check_target, displayable, encode_content,
     os_error, resolve_group, resolve_mode, resolve_owner)
 
