@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright: alicloud_ops.logging contributors
+# Copyright: alicloud_ops maintainers (@alicloud-ops)
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
@@ -18,8 +18,8 @@ description:
     separate API resource (CreateIndex/UpdateIndex/DeleteIndex) with its own lifecycle; it can be managed on a
     logstore another tool created, changed without touching retention or shards, and its diff stays readable.
   - The whole index is declared; field indexes not listed are removed on update.
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   project:
     description: Project that holds the logstore.
@@ -80,6 +80,8 @@ options:
         default: true
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.attributes
 attributes:
   diff_mode:
     support: full

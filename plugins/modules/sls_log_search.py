@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright: alicloud_ops.logging contributors
+# Copyright: alicloud_ops maintainers (@alicloud-ops)
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
@@ -17,8 +17,8 @@ description:
   - The logstore needs an index (M(alicloud_ops.logging.sls_index)); without one Log Service answers
     C(IndexConfigNotExist), which this module reports as a failure naming the index.
   - One call returns at most 100 logs; a larger O(rows) pages through the results (one GetLogs call per 100).
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   project:
     description: Project that holds the logstore.
@@ -61,6 +61,7 @@ options:
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth.read_only
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.attributes.api
 seealso:
   - module: alicloud_ops.logging.sls_index
   - module: alicloud_ops.logging.sls_machine_group_info

@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright: alicloud_ops.logging contributors
+# Copyright: alicloud_ops maintainers (@alicloud-ops)
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
@@ -16,8 +16,8 @@ description:
     last heartbeat, and the Logtail configs applied to the group (GetAppliedConfigs).
   - Read-only, never changed; runs in check mode too. A machine in the group's machine list whose agent never
     heartbeated does not appear in RV(machines); RV(silent) names those entries.
-version_added: 1.0.0
-author: alicloud_ops.logging contributors
+version_added: 0.1.0
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   project:
     description: Project that holds the machine group.
@@ -35,6 +35,7 @@ options:
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth.read_only
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.attributes.api
 seealso:
   - module: alicloud_ops.logging.sls_machine_group
   - module: alicloud_ops.logging.sls_log_search
