@@ -8,9 +8,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.transport_errors import (
+    FAIL_FAST_KINDS, describe_transport_failure, transport_failure)
 
 try:
     from aliyun.log import LogClient, LogException
@@ -67,11 +70,35 @@ def resolve_endpoint(endpoint, region):
     return None
 
 
+# What LogClient can address: optional http(s)://, a host name or IPv4 address, an optional port, an
+# optional path (ignored). The SDK splits host and port at the first ':', so an IPv6 literal cannot work.
+_ENDPOINT_RE = re.compile(r'^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>[A-Za-z0-9_.-]+)'
+                          r'(?::(?P<port>[0-9]{1,5}))?(?:/.*)?$')
+
+
+def endpoint_problem(endpoint):
+    """Why LogClient cannot use ``endpoint`` (a message), or None when it can."""
+    match = _ENDPOINT_RE.match(endpoint)
+    if '[' in endpoint or ']' in endpoint:
+        return 'IPv6 literal addresses are not supported by aliyun-log-python-sdk; use a host name (got %r)' % endpoint
+    if not match:
+        return 'must be [http:// or https://]host[:port], got %r' % endpoint
+    if match.group('scheme') and match.group('scheme').lower() not in ('http', 'https'):
+        return 'scheme must be http or https, got %r' % endpoint
+    if match.group('port') and not 1 <= int(match.group('port')) <= 65535:
+        return 'port must be 1 to 65535, got %r' % endpoint
+    return None
+
+
 def connection_problems(params):
     """List of (field, message) for auth/endpoint options that cannot work; empty when usable."""
     problems = []
-    if not resolve_endpoint(params.get('endpoint'), params.get('region')):
+    endpoint = resolve_endpoint(params.get('endpoint'), params.get('region'))
+    if not endpoint:
         problems.append(('endpoint', 'no Log Service endpoint: set endpoint (or ALICLOUD_SLS_ENDPOINT) or region'))
+    elif endpoint_problem(endpoint):
+        field = 'endpoint' if params.get('endpoint') else 'region'
+        problems.append((field, endpoint_problem(endpoint)))
     if not params.get('access_key_id'):
         problems.append(('access_key_id', 'no AccessKey id: set access_key_id or %s' % ' / '.join(ACCESS_KEY_ID_ENV)))
     if not params.get('access_key_secret'):
@@ -94,7 +121,7 @@ def build_client(module):
         module.fail_json(msg='; '.join('%s: %s' % p for p in problems), invalid_options=[p[0] for p in problems])
     endpoint = resolve_endpoint(params['endpoint'], params['region'])
     # source is only used for put_logs; giving it avoids the SDK's UDP probe towards the endpoint.
-    client = LogClient(endpoint, params['access_key_id'], params['access_key_secret'],
+    client = FailFastLogClient(endpoint, params['access_key_id'], params['access_key_secret'],
                        securityToken=params.get('security_token') or None, source='ansible',
                        auth_version=params['auth_version'], region=params.get('region') or '')
     client.timeout = params['request_timeout']
@@ -103,6 +130,40 @@ def build_client(module):
     if Util.is_row_ip(client._logHost):
         client._isRowIp = True
     return client
+
+
+class SlsEndpointError(Exception):
+    """No answer from the endpoint, of a kind retrying cannot fix (transport_errors.FAIL_FAST_KINDS)."""
+
+    def __init__(self, message, kind):
+        super(SlsEndpointError, self).__init__(message)
+        self.kind = kind
+
+
+if LogClient is not None:
+    class FailFastLogClient(LogClient):
+        """LogClient whose calls fail at once on a refused connection, an unresolvable host or a timeout.
+
+        LogClient._send retries every transport error ten times with a 1 s pause (with request_timeout 3
+        a silent endpoint took 42 s, a refused one about 10 s). Throttling and 5xx answers are LogExceptions
+        with a status and keep that retry loop; the failures here leave it because they are not
+        LogExceptions."""
+
+        def _getHttpResponse(self, method, url, params, body, headers):
+            try:
+                return super(FailFastLogClient, self)._getHttpResponse(method, url, params, body, headers)
+            except LogException as err:
+                # The SDK raises its LogRequestError while handling the requests error: __context__.
+                failure = transport_failure(err.__context__)
+                if failure is None or failure[0] not in FAIL_FAST_KINDS:
+                    raise
+                kind, _where, detail = failure
+                # The URL's host, which is "<project>.<endpoint>" for most calls: that is what failed.
+                endpoint = '/'.join(url.split('/')[:3])
+                raise SlsEndpointError(describe_transport_failure(kind, endpoint, detail, self.timeout,
+                                                                  'endpoint or region'), kind)
+else:
+    FailFastLogClient = None
 
 
 def scrub(text, secrets):
@@ -140,6 +201,8 @@ class SlsCaller(object):
             return getattr(self.client, method)(*args, **kwargs)
         except LogException as err:
             self.fail(err, action)
+        except SlsEndpointError as err:
+            self.fail_unreachable(err, action)
 
     def lookup(self, action, method, args, missing, parents=None):
         """The response, or None when the service answers one of the `missing` codes (not found).
@@ -150,6 +213,8 @@ class SlsCaller(object):
         self.calls.append(action)
         try:
             return getattr(self.client, method)(*args)
+        except SlsEndpointError as err:
+            self.fail_unreachable(err, action)
         except LogException as err:
             code = err.get_error_code()
             if code in missing:
@@ -161,6 +226,10 @@ class SlsCaller(object):
                 self.module.fail_json(msg=scrub(parents[code], self.secrets), error_code=code,
                                       request_id=err.get_request_id() or None)
             self.fail(err, action)
+
+    def fail_unreachable(self, err, action):
+        self.module.fail_json(msg=scrub('%s failed: %s' % (action, err), self.secrets), error_code='EndpointUnreachable',
+                              failure_kind=err.kind)
 
     def fail(self, err, action):
         self.module.fail_json(msg=describe_sls_error(err, action, self.secrets), error_code=err.get_error_code(),
