@@ -39,6 +39,7 @@ PROFILES = {
     # The role's default queue, and the small queue the README allows.
     'default': lambda: {'size': role_queue_size()},
     'small': lambda: {'size': 1000},
+    'medium': lambda: {'size': 10000},
 }
 
 

@@ -13,7 +13,7 @@ description:
   - Throttling, 5xx answers and connection resets are retried with exponential backoff and full
     jitter until O(retry_deadline).
   - A refused connection, a host name that does not resolve, or no answer within O(connect_timeout) /
-    O(read_timeout) is not retried (the same request would meet the same failure): the inventory fails at
+    O(read_timeout) is not retried (the same request would meet the same failure); the inventory fails at
     once with a message naming the endpoint.
   - Hosts get snake_case hostvars and land in the groups C(alicloud), one per region and one per zone
     (sanitised, for example C(cn_hangzhou) and C(cn_hangzhou_h)), plus whatever O(groups) and O(keyed_groups) build.

@@ -186,8 +186,7 @@ class EcsInventoryClient(object):
         """Instances of every region, read concurrently; returned in region order, then API order.
 
         on_region_error(region_id, EcsApiError) -> True to skip the region (strict_permissions false),
-        False/None to raise. Auth and unreachable-endpoint failures are always raised: a wrong key or
-        endpoint fails every region alike, and skipping them all would pass an empty inventory as success.
+        False/None to raise. Auth failures are always raised: they would fail in every region alike.
         """
         build_describe_request('validate', filters)  # bad filters fail here, once, naming the key
         results = {}
@@ -198,7 +197,7 @@ class EcsInventoryClient(object):
                 try:
                     results[region] = future.result()
                 except EcsApiError as error:
-                    if error.kind in ('auth', 'unreachable') or not (on_region_error and on_region_error(region, error)):
+                    if error.kind == 'auth' or not (on_region_error and on_region_error(region, error)):
                         for _region, other in futures:
                             other.cancel()
                         raise error
