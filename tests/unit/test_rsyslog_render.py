@@ -155,3 +155,19 @@ def test_render_dropin_takes_exactly_one_source():
         render.render_dropin()
     with pytest.raises(ValueError):
         render.render_dropin(content='x', forward={})
+
+
+@pytest.mark.parametrize('queue, warned', [
+    ({'size': 1000}, True),
+    ({}, True),                                     # rsyslog's own default size, 1000
+    ({'size': 99999}, True),
+    ({'size': 100000}, False),
+    ({'size': 1000, 'save_on_shutdown': False}, False),   # nothing is saved at a restart anyway
+    ({'size': 1000, 'filename': ''}, False),              # a pure memory queue has no spill to lose from
+    ({'size': 1000, 'type': 'Disk'}, False),
+])
+def test_small_disk_assisted_queues_are_warned_about(queue, warned):
+    warnings = render.queue_warnings({'queue': queue})
+    assert bool(warnings) == warned
+    if warned:
+        assert warnings[0].startswith('forward.queue.size ') and '100000' in warnings[0]
