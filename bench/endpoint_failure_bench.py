@@ -9,7 +9,8 @@ wall time of the real commands users run, median of --repeat:
   - ansible-inventory --list with the alicloud_ecs plugin (defaults: connect_timeout 5,
     read_timeout 15; and read_timeout 3);
   - ansible localhost -m alicloud_ops.logging.sls_project (request_timeout 30, the default; and 3).
-Each row also shows whether the command failed and whether its message names the endpoint.
+Each row also shows whether the command failed and whether its message names the endpoint; the
+floor rows time the same commands with no API call (start-up alone).
 """
 import argparse
 import os
@@ -82,6 +83,15 @@ def main():
         ('sls_project module', 'request_timeout 3', sls_cmd, 3),
     ]
     print('%-20s %-30s %-8s %9s  %s' % ('command', 'setting', 'endpoint', 'median s', 'failed / names endpoint'))
+    # The floor: what the same commands cost with no API call at all (Python and ansible-core start-up).
+    for command, cmd in (('ansible-inventory', ['ansible-inventory', '-i', 'localhost,', '--list']),
+                         ('ansible -m ping', ['ansible', 'localhost', '-m', 'ping'])):
+        times = []
+        for _ in range(args.repeat):
+            home = tempfile.mkdtemp(prefix='endpoint-bench-')
+            times.append(timed([os.path.join(VENV_BIN, cmd[0])] + cmd[1:], clean_env(home), '')[0])
+        print('%-20s %-30s %-8s %9.2f  %s' % (command, 'floor: no API call', '-', statistics.median(times), '-'),
+              flush=True)
     for kind, make_endpoint in (('refused', refused_endpoint), ('silent', silent_endpoint)):
         for command, setting, build, value in rows:
             times, flags, sample = [], set(), ''
