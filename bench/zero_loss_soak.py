@@ -61,6 +61,19 @@ def count_seqs(path):
         return handle.read().count(MARKER.encode())
 
 
+def discarded_full(stats_path):
+    """The forward queue's discarded.full, summed over rsyslogd runs (each restart starts at 0)."""
+    total, last = 0, 0
+    for line in read_lines(stats_path):
+        if 'omfwd queue:' not in line or '[DA]' in line or 'discarded.full=' not in line:
+            continue
+        value = int(line.split('discarded.full=', 1)[1].split()[0])
+        if value < last:   # counters restarted with rsyslogd
+            total += last
+        last = value
+    return total + last
+
+
 def restart(bed):
     code = bed.stop_rsyslogd()
     if code != 0:
@@ -74,6 +87,10 @@ def one_run(root, queue, lines, restarts, settle, phase, extra=None):
         args = bed.module_args(sys_tag='soak', queue=dict(queue), extra_params=extra or None)
         text = render_forward_dropin(args['forward'])
         os.makedirs(bed.spool_dir)  # rsyslog_dropin creates it on a host
+        stats = os.path.join(root, 'impstats.log')
+        # rsyslog counts what a queue drops for being full (discarded.full) only in impstats.
+        with open(os.path.join(bed.dropin_dir, '10-soak-impstats.conf'), 'w') as handle:
+            handle.write('module(load="impstats" interval="1" log.syslog="off" log.file="%s")\n' % stats)
         with open(os.path.join(bed.dropin_dir, '60-logtail-forward.conf'), 'w') as handle:
             handle.write(text)
         bed.start_rsyslogd()
@@ -107,6 +124,7 @@ def one_run(root, queue, lines, restarts, settle, phase, extra=None):
         received = seqs(bed.record)
         missing = sorted(set(range(1, lines + 1)) - set(received))
         return {'missing': missing, 'duplicates': len(received) - len(set(received)),
+                'discarded_full': discarded_full(stats),
                 'seconds_to_accept': round(accepted_s, 1),
                 'seconds_to_deliver': round(time.monotonic() - up, 1)}
     finally:

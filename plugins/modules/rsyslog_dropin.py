@@ -113,9 +113,9 @@ options:
           size:
             description:
               - C(queue.size), the queue's capacity in messages (rsyslog's default, 1000, when unset).
-              - Below 100000 on a disk-assisted queue the module warns; restarting rsyslogd 8.2302 while the
-                receiver is down lost 1-2 lines in 4 of 40 runs at 1000 and none at 100000
-                (C(bench/zero_loss_soak.py)).
+              - Below 100000 on a disk-assisted queue the module warns. While such a queue spills to disk,
+                rsyslogd 8.2302 now and then drops a line (about 1 run in 10 of a 200,000-line outage at 1000,
+                none at 10000 or 100000; C(bench/zero_loss_soak.py)).
             type: int
           high_watermark:
             description:
