@@ -228,8 +228,8 @@ class SlsCaller(object):
             self.fail(err, action)
 
     def fail_unreachable(self, err, action):
-        self.module.fail_json(msg=scrub('%s failed: %s' % (action, err), self.secrets), error_code='EndpointUnreachable',
-                              failure_kind=err.kind)
+        self.module.fail_json(msg=scrub('%s failed: %s' % (action, err), self.secrets),
+                              error_code='EndpointUnreachable', failure_kind=err.kind)
 
     def fail(self, err, action):
         self.module.fail_json(msg=describe_sls_error(err, action, self.secrets), error_code=err.get_error_code(),
