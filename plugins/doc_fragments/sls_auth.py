@@ -72,6 +72,10 @@ options:
       - Without a scheme the SDK uses HTTP.
       - When unset, the environment variable E(ALICLOUD_SLS_ENDPOINT) is used, else
         V(https://<region>.log.aliyuncs.com) from O(region).
+      - The form is V([http://|https://]host[:port]); the SDK cannot address an IPv6 literal, so one fails
+        naming this option.
+      - A refused connection, a host that does not resolve, or no answer within O(request_timeout) fails the
+        task after one attempt, naming the URL.
     type: str
     aliases: [sls_endpoint]
   region:
@@ -101,7 +105,8 @@ options:
     choices: [v1, v4]
     default: v1
   request_timeout:
-    description: Seconds to wait for one API answer. The SDK itself retries 5xx answers.
+    description: Seconds to wait for one API answer; a call that gets none fails the task (not retried). The SDK
+      itself retries 5xx answers.
     type: int
     default: 30
 requirements:

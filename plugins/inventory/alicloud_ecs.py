@@ -11,8 +11,11 @@ version_added: 0.1.0
 description:
   - Lists the ECS instances of one or more regions through the official SDK (alibabacloud_ecs20140526),
     reading regions concurrently and pages of 100 with NextToken.
-  - Throttling, 5xx answers, timeouts and connection errors are retried with exponential backoff and full
+  - Throttling, 5xx answers and connection resets are retried with exponential backoff and full
     jitter until O(retry_deadline).
+  - A refused connection, a host name that does not resolve, or no answer within O(connect_timeout) /
+    O(read_timeout) is not retried (the same request would meet the same failure); the inventory fails at
+    once with a message naming the endpoint.
   - Hosts get snake_case hostvars and land in the groups C(alicloud), one per region and one per zone
     (sanitised, for example C(cn_hangzhou) and C(cn_hangzhou_h)), plus whatever O(groups) and O(keyed_groups) build.
   - "Hostvars (snake_case): instance_id, instance_name, hostname, description, region_id, zone_id, vpc_id,
@@ -148,7 +151,8 @@ options:
     type: float
     default: 5
   read_timeout:
-    description: Read timeout per request, in seconds.
+    description: Read timeout per request, in seconds. An API call that gets no answer in this time fails
+      the inventory (it is not retried).
     type: float
     default: 15
 '''

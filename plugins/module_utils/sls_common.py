@@ -9,12 +9,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
     CredentialsError, known_secrets, mask_secrets, resolve_credentials)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.transport_errors import (
+    FAIL_FAST_KINDS, describe_transport_failure, transport_failure)
 
 # The SDK classes the sls_* modules use are imported here, once, so one guard reports a missing SDK.
 # pylint: disable=unused-import
@@ -80,11 +83,35 @@ def resolve_endpoint(endpoint, region):
     return None
 
 
+# What LogClient can address: optional http(s)://, a host name or IPv4 address, an optional port, an
+# optional path (ignored). The SDK splits host and port at the first ':', so an IPv6 literal cannot work.
+_ENDPOINT_RE = re.compile(r'^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>[A-Za-z0-9_.-]+)'
+                          r'(?::(?P<port>[0-9]{1,5}))?(?:/.*)?$')
+
+
+def endpoint_problem(endpoint):
+    """Why LogClient cannot use ``endpoint`` (a message), or None when it can."""
+    match = _ENDPOINT_RE.match(endpoint)
+    if '[' in endpoint or ']' in endpoint:
+        return 'IPv6 literal addresses are not supported by aliyun-log-python-sdk; use a host name (got %r)' % endpoint
+    if not match:
+        return 'must be [http:// or https://]host[:port], got %r' % endpoint
+    if match.group('scheme') and match.group('scheme').lower() not in ('http', 'https'):
+        return 'scheme must be http or https, got %r' % endpoint
+    if match.group('port') and not 1 <= int(match.group('port')) <= 65535:
+        return 'port must be 1 to 65535, got %r' % endpoint
+    return None
+
+
 def connection_problems(params):
     """List of (field, message) for auth/endpoint options that cannot work; empty when usable."""
     problems = []
-    if not resolve_endpoint(params.get('endpoint'), params.get('region')):
+    endpoint = resolve_endpoint(params.get('endpoint'), params.get('region'))
+    if not endpoint:
         problems.append(('endpoint', 'no Log Service endpoint: set endpoint (or ALICLOUD_SLS_ENDPOINT) or region'))
+    elif endpoint_problem(endpoint):
+        field = 'endpoint' if params.get('endpoint') else 'region'
+        problems.append((field, endpoint_problem(endpoint)))
     if params.get('auth_version') == 'v4' and not params.get('region'):
         problems.append(('region', 'auth_version v4 signs with the region: set region'))
     if params.get('request_timeout') is not None and params['request_timeout'] < 1:
@@ -112,15 +139,49 @@ def build_client(module):
     keys = credentials.static or (None, None, None)
     provider = None if credentials.static else credentials.provider
     # source is only used for put_logs; giving it avoids the SDK's UDP probe towards the endpoint.
-    client = LogClient(endpoint, keys[0], keys[1], securityToken=keys[2], source='ansible',
-                       auth_version=params['auth_version'], region=params.get('region') or '',
-                       credentials_provider=provider)
+    client = FailFastLogClient(endpoint, keys[0], keys[1], securityToken=keys[2], source='ansible',
+                               auth_version=params['auth_version'], region=params.get('region') or '',
+                               credentials_provider=provider)
     client.timeout = params['request_timeout']
     # The SDK addresses "<project>.<endpoint>" unless the endpoint is a bare IPv4 address, and its check
     # fails on "IP:port", so a private-IP endpoint with a port would be resolved as a DNS name.
     if Util.is_row_ip(client._logHost):
         client._isRowIp = True
     return client
+
+
+class SlsEndpointError(Exception):
+    """No answer from the endpoint, of a kind retrying cannot fix (transport_errors.FAIL_FAST_KINDS)."""
+
+    def __init__(self, message, kind):
+        super(SlsEndpointError, self).__init__(message)
+        self.kind = kind
+
+
+if LogClient is not None:
+    class FailFastLogClient(LogClient):
+        """LogClient whose calls fail at once on a refused connection, an unresolvable host or a timeout.
+
+        LogClient._send retries every transport error ten times with a 1 s pause (with request_timeout 3
+        a silent endpoint took 42 s, a refused one about 10 s). Throttling and 5xx answers are LogExceptions
+        with a status and keep that retry loop; the failures here leave it because they are not
+        LogExceptions."""
+
+        def _getHttpResponse(self, method, url, params, body, headers):
+            try:
+                return super(FailFastLogClient, self)._getHttpResponse(method, url, params, body, headers)
+            except LogException as err:
+                # The SDK raises its LogRequestError while handling the requests error: __context__.
+                failure = transport_failure(err.__context__)
+                if failure is None or failure[0] not in FAIL_FAST_KINDS:
+                    raise
+                kind, _where, detail = failure
+                # The URL's host, which is "<project>.<endpoint>" for most calls: that is what failed.
+                endpoint = '/'.join(url.split('/')[:3])
+                raise SlsEndpointError(describe_transport_failure(kind, endpoint, detail, self.timeout,
+                                                                  'endpoint or region'), kind)
+else:
+    FailFastLogClient = None
 
 
 def describe_sls_error(err, action, secrets=()):
@@ -150,6 +211,8 @@ class SlsCaller(object):
             return getattr(self.client, method)(*args, **kwargs)
         except LogException as err:
             self.fail(err, action)
+        except SlsEndpointError as err:
+            self.fail_unreachable(err, action)
 
     def lookup(self, action, method, args, missing, parents=None):
         """The response, or None when the service answers one of the `missing` codes (not found).
@@ -160,6 +223,8 @@ class SlsCaller(object):
         self.calls.append(action)
         try:
             return getattr(self.client, method)(*args)
+        except SlsEndpointError as err:
+            self.fail_unreachable(err, action)
         except LogException as err:
             code = err.get_error_code()
             if code in missing:
@@ -171,6 +236,10 @@ class SlsCaller(object):
                 self.module.fail_json(msg=mask_secrets(parents[code], self.secrets), error_code=code,
                                       request_id=err.get_request_id() or None)
             self.fail(err, action)
+
+    def fail_unreachable(self, err, action):
+        self.module.fail_json(msg=mask_secrets('%s failed: %s' % (action, err), self.secrets),
+                              error_code='EndpointUnreachable', failure_kind=err.kind)
 
     def fail(self, err, action):
         self.module.fail_json(msg=describe_sls_error(err, action, self.secrets), error_code=err.get_error_code(),

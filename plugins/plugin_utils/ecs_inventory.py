@@ -93,7 +93,7 @@ def fetch_records(plugin):
         instances = client.fetch(regions, effective_filters(plugin), _region_error_handler(plugin, strict))
     except EcsApiError as exc:
         what = {'auth': 'authentication failed', 'permission': 'permission denied',
-                'transient': 'API unavailable'}.get(exc.kind, 'API request failed')
+                'transient': 'API unavailable', 'unreachable': 'endpoint unreachable'}.get(exc.kind, 'API request failed')
         where = ' in region %s' % exc.region_id if exc.region_id else ''
         raise InventorySourceError('%s%s: %s' % (what, where, exc))
     except ValueError as exc:

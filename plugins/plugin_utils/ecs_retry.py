@@ -2,9 +2,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Error classification and retry policy for Alibaba Cloud API calls.
 
-Kinds: `transient` (throttling, 5xx, timeouts, connection errors: retried), `auth` (the key, secret,
-signature or STS token is wrong: never retried, fails every region), `permission` (Forbidden in a region:
-skipped or fatal per strict_permissions), `request` (anything else the API rejects).
+Kinds: `transient` (throttling, 5xx, connection resets: retried), `unreachable` (connection refused,
+host that does not resolve, no answer within the timeout: not retried, the same request meets the same
+failure; the message names the endpoint), `auth` (the key, secret, signature or STS token is wrong: never
+retried, fails every region), `permission` (Forbidden in a region: skipped or fatal per strict_permissions),
+`request` (anything else the API rejects).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -15,6 +17,8 @@ import socket
 import time
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import mask_secrets
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.transport_errors import (
+    FAIL_FAST_KINDS, describe_transport_failure, transport_failure)
 
 AUTH_CODES = frozenset([
     'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive', 'SignatureDoesNotMatch',
@@ -61,8 +65,10 @@ def classify_error(exc):
         return 'permission'
     if code or status:
         return 'request'
-    # No API answer at all: connection refused/reset, DNS, timeouts. The SDK wraps these in
-    # UnretryableException(inner_exception=requests/socket error).
+    # No API answer at all. The SDK wraps these in UnretryableException(inner_exception=requests error).
+    failure = transport_failure(exc)
+    if failure is not None:
+        return 'unreachable' if failure[0] in FAIL_FAST_KINDS else 'transient'
     inner = getattr(exc, 'inner_exception', None) or exc
     if isinstance(inner, (socket.timeout, ConnectionError, TimeoutError, OSError)):
         return 'transient'
@@ -76,6 +82,11 @@ def describe_error(exc):
     """Short message for users: code, HTTP status and the API message (which carries the request id)."""
     if isinstance(exc, EcsApiError):
         return str(exc)
+    failure = None if getattr(exc, 'status_code', None) else transport_failure(exc)
+    if failure is not None and failure[0] in FAIL_FAST_KINDS:
+        kind, endpoint, detail = failure
+        return mask_secrets(describe_transport_failure(
+            kind, endpoint, detail, field='endpoint_url', timeout_field='read_timeout/connect_timeout'))
     code = _error_code(exc)
     status = getattr(exc, 'status_code', None)
     message = getattr(exc, 'message', None) or str(getattr(exc, 'inner_exception', None) or exc)

@@ -2,6 +2,7 @@
 import glob
 import json
 import os
+import socket
 import subprocess
 
 import pytest
@@ -163,11 +164,43 @@ def test_unreachable_endpoint_strict_fails_non_strict_warns(tmp_path, ecs_emulat
     source = write_config(tmp_path, emu, regions=['cn-hangzhou'], retry_deadline=0.5)
     strict = inventory(tmp_path, source)
     assert strict.returncode != 0
-    assert 'API unavailable in region cn-hangzhou' in strict.stderr and 'Connection refused' in strict.stderr
+    # Not retried (a refused connection stays refused): one attempt, a message naming the endpoint.
+    assert 'endpoint unreachable in region cn-hangzhou' in strict.stderr
+    assert 'cannot connect to %s: connection refused' % emu.url.rstrip('/') in strict.stderr
     data, printed = verbose_listing(tmp_path, write_config(tmp_path, emu, regions=['cn-hangzhou'],
                                                            retry_deadline=0.5, strict_permissions=False))
     assert all_hosts(data) == set()
     assert 'skipping region cn-hangzhou' in printed and TEST_KEY_SECRET not in printed
+
+
+def test_silent_endpoint_fails_after_one_read_timeout_naming_it(tmp_path):
+    # Listens (the kernel completes the handshake) but never answers: read_timeout bounds the call, and
+    # the retry deadline (60 s by default) does not start it over.
+    with socket.socket() as silent:
+        silent.bind(('127.0.0.1', 0))
+        silent.listen(16)
+        url = 'http://127.0.0.1:%d' % silent.getsockname()[1]
+        source = write_config(tmp_path, FakeEmu(url), regions=['cn-hangzhou'], read_timeout=1)
+        result = inventory(tmp_path, source)
+    assert result.returncode != 0
+    assert 'endpoint unreachable in region cn-hangzhou' in result.stderr
+    assert '%s did not answer' % url in result.stderr and 'read_timeout' in result.stderr
+    assert 'still failing after' not in result.stderr
+
+
+def test_unresolvable_endpoint_fails_naming_it(tmp_path):
+    # .invalid never resolves (RFC 2606), so no query leaves the machine with an answer.
+    source = write_config(tmp_path, FakeEmu('http://ecs.no-such-region.invalid'), regions=['cn-hangzhou'])
+    result = inventory(tmp_path, source)
+    assert result.returncode != 0
+    assert 'cannot resolve the host of http://ecs.no-such-region.invalid' in result.stderr
+
+
+class FakeEmu(object):
+    """write_config only needs the endpoint's URL."""
+
+    def __init__(self, url):
+        self.url = url
 
 
 def test_wrong_secret_fails_clearly_without_leaking_it(tmp_path, ecs_emulator):

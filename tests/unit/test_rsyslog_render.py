@@ -173,3 +173,19 @@ def test_octet_counted_rfc5424_forward_for_service_syslog():
 def test_bad_framing_names_the_field(forward, message):
     with pytest.raises(ValueError, match=message):
         render.normalize_forward(forward)
+
+
+@pytest.mark.parametrize('queue, warned', [
+    ({'size': 1000}, True),
+    ({}, True),                                     # rsyslog's own default size, 1000
+    ({'size': 99999}, True),
+    ({'size': 100000}, False),
+    ({'size': 1000, 'save_on_shutdown': False}, True),    # the loss is in the spill, restarts or not
+    ({'size': 1000, 'filename': ''}, False),              # a pure memory queue has no spill to lose from
+    ({'size': 1000, 'type': 'Disk'}, False),
+])
+def test_small_disk_assisted_queues_are_warned_about(queue, warned):
+    warnings = render.queue_warnings({'queue': queue})
+    assert bool(warnings) == warned
+    if warned:
+        assert warnings[0].startswith('forward.queue.size ') and '100000' in warnings[0]

@@ -1,0 +1,145 @@
+"""Classification of 'no answer' failures (transport_errors) on the exception chains the SDKs build."""
+import socket
+
+import pytest
+import requests
+import urllib3
+from aliyun.log import LogException
+from darabonba.exceptions import UnretryableException
+from darabonba.policy.retry import RetryPolicyContext
+from urllib3.connection import HTTPConnection
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ReadTimeoutError
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_common
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.transport_errors import (
+    describe_transport_failure, transport_failure)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import (
+    EcsApiError, RetryPolicy, classify_error, describe_error)
+
+POOL = urllib3.HTTPConnectionPool('127.0.0.1', 8999)
+
+
+def raised(outer, cause=None, context=None):
+    """`outer` as Python leaves it after `raise outer from cause` or raising it while handling `context`."""
+    try:
+        if context is not None:
+            try:
+                raise context
+            except BaseException:
+                raise outer
+        raise outer from cause
+    except BaseException as exc:  # the point is to capture the chain
+        return exc
+
+
+def refused():
+    conn = HTTPConnection('127.0.0.1', 8999)
+    new = raised(NewConnectionError(conn, 'Failed to establish a new connection: [Errno 111] Connection refused'),
+                 ConnectionRefusedError(111, 'Connection refused'))
+    return requests.exceptions.ConnectionError(MaxRetryError(POOL, '/', new))
+
+
+def unresolvable():
+    conn = HTTPConnection('no-such-host.invalid', 80)
+    err = raised(NameResolutionError('no-such-host.invalid', conn, socket.gaierror(-2, 'Name or service not known')),
+                 socket.gaierror(-2, 'Name or service not known'))
+    return requests.exceptions.ConnectionError(MaxRetryError(urllib3.HTTPConnectionPool('no-such-host.invalid', 80),
+                                                             '/', err))
+
+
+def silent():
+    inner = raised(ReadTimeoutError(POOL, '/', 'Read timed out. (read timeout=3)'), TimeoutError('timed out'))
+    return raised(requests.exceptions.ReadTimeout(inner), inner)
+
+
+def reset():
+    return requests.exceptions.ConnectionError(raised(ConnectionResetError(104, 'Connection reset by peer')))
+
+
+@pytest.mark.parametrize('make, kind, endpoint', [
+    (refused, 'refused', 'http://127.0.0.1:8999'),
+    (unresolvable, 'unresolvable', 'http://no-such-host.invalid:80'),
+    (silent, 'timeout', 'http://127.0.0.1:8999'),
+    (reset, 'connection', None),
+])
+def test_requests_failures_are_classified_with_their_endpoint(make, kind, endpoint):
+    failure = transport_failure(make())
+    assert failure[:2] == (kind, endpoint)
+
+
+@pytest.mark.parametrize('make, kind', [(refused, 'refused'), (unresolvable, 'unresolvable'), (silent, 'timeout')])
+def test_sdk_wrappers_are_seen_through(make, kind):
+    # Tea SDK: UnretryableException(inner_exception=...); log SDK: LogException raised while handling it.
+    tea = UnretryableException(RetryPolicyContext(exception=make()))
+    assert transport_failure(tea)[0] == kind
+    log = raised(LogException('LogRequestError', 'HTTPConnectionPool(...)'), context=make())
+    assert transport_failure(log.__context__)[0] == kind
+
+
+def test_errors_that_are_not_about_the_connection_are_not_classified():
+    assert transport_failure(ValueError('bad value')) is None
+    assert transport_failure(None) is None
+
+
+def test_messages_name_the_endpoint_and_the_option():
+    text = describe_transport_failure('refused', 'http://127.0.0.1:8999')
+    assert 'http://127.0.0.1:8999' in text and 'connection refused' in text and 'endpoint' in text
+    text = describe_transport_failure('timeout', 'http://h:1', timeout=3, timeout_field='request_timeout')
+    assert 'did not answer within 3 s' in text and 'request_timeout' in text
+    assert 'cannot resolve' in describe_transport_failure('unresolvable', 'http://x.invalid')
+
+
+class Clock(object):
+    def __init__(self):
+        self.now, self.sleeps = 0.0, []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.mark.parametrize('make', [refused, unresolvable, silent])
+def test_ecs_retry_fails_at_once_on_an_unreachable_endpoint(make):
+    clock = Clock()
+    calls = []
+
+    def attempt():
+        calls.append(1)
+        raise UnretryableException(RetryPolicyContext(exception=make()))
+    policy = RetryPolicy(deadline=60, sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0)
+    with pytest.raises(EcsApiError) as err:
+        policy.run(attempt, 'DescribeRegions in cn-hangzhou', 'cn-hangzhou')
+    assert err.value.kind == 'unreachable' and len(calls) == 1 and clock.sleeps == []
+    assert 'endpoint_url' in str(err.value) and ('127.0.0.1:8999' in str(err.value)
+                                                  or 'no-such-host.invalid' in str(err.value))
+
+
+def test_ecs_connection_resets_are_still_retried():
+    exc = UnretryableException(RetryPolicyContext(exception=reset()))
+    assert classify_error(exc) == 'transient'
+    assert 'Connection reset' in describe_error(exc)
+
+
+@pytest.mark.parametrize('endpoint, problem', [
+    ('http://[::1', 'IPv6 literal addresses are not supported'),
+    ('http://[::1]:80', 'IPv6 literal addresses are not supported'),
+    ('ftp://cn-hangzhou.log.aliyuncs.com', 'scheme must be http or https'),
+    ('http://127.0.0.1:99999', 'port must be 1 to 65535'),
+    ('http://host:port', 'must be [http:// or https://]host[:port]'),
+    ('http://', 'must be [http:// or https://]host[:port]'),
+    ('two words', 'must be [http:// or https://]host[:port]'),
+])
+def test_sls_endpoints_the_sdk_cannot_use_are_refused(endpoint, problem):
+    assert problem in sls_common.endpoint_problem(endpoint)
+    problems = dict(sls_common.connection_problems({'endpoint': endpoint, 'access_key_id': 'a',
+                                                    'access_key_secret': 'b'}))
+    assert problem in problems['endpoint']
+
+
+@pytest.mark.parametrize('endpoint', ['cn-hangzhou.log.aliyuncs.com', 'https://cn-hangzhou.log.aliyuncs.com',
+                                      'http://127.0.0.1:8080', 'http://127.0.0.1:8080/', 'HTTPS://h.example.com'])
+def test_sls_endpoints_the_sdk_can_use_pass(endpoint):
+    assert sls_common.endpoint_problem(endpoint) is None
