@@ -62,6 +62,7 @@ extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth.read_only
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.attributes
 seealso:
   - module: alicloud_ops.logging.sls_index
   - module: alicloud_ops.logging.sls_machine_group_info

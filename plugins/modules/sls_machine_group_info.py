@@ -36,6 +36,7 @@ extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth.read_only
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.attributes
 seealso:
   - module: alicloud_ops.logging.sls_machine_group
   - module: alicloud_ops.logging.sls_log_search
