@@ -229,13 +229,21 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import NOT_PLAIN, plain_path_value
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
-    CACHE_FORMAT, InventorySourceError, fetch_records, populate_inventory, query_fingerprint, redact)
+    CACHE_FORMAT, InventorySourceError, fetch_records, query_fingerprint, redact)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_populate import (
+    InventoryPlanError, populate_inventory)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = 'alicloud_ops.logging.alicloud_ecs'
+    # False: compose/groups/keyed_groups run through ansible-core's Constructable exactly as it ships (per-host
+    # compiles, nothing stored in the cache); the equality test compares the two paths' inventories.
+    FAST_CONSTRUCTED = True
+    # Set by populate_inventory: plain variable paths are read directly unless use_extra_vars mixes in more.
+    read_plain_paths = False
 
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(
@@ -251,13 +259,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return None
         return value
 
+    def _compose(self, template, variables, disable_lookups=...):
+        """ansible-core's _compose, except that a plain variable path to a string is read without Jinja."""
+        if self.read_plain_paths:
+            value = plain_path_value(template, variables)
+            if value is not NOT_PLAIN:
+                # Same templar state as ansible-core leaves behind: parent_group is templated with it.
+                self.templar.available_variables = variables
+                return value
+        return super(InventoryModule, self)._compose(template, variables, disable_lookups)
+
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
         self._read_config_data(path)
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
-        records = None
+        records = stored = None
         query = query_fingerprint(self)
         if use_cache:
             try:
@@ -265,15 +283,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 cached = None
             if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT and cached.get('query') == query:
-                records = cached['hosts']
+                records, stored = cached['hosts'], cached.get('derived')
                 self.display.vvv('alicloud_ecs: %d hosts from the inventory cache' % len(records))
             update_cache = records is None
         try:
             if records is None:
                 records = fetch_records(self)
-            populate_inventory(self, records)
-        except InventorySourceError as exc:
+            derived = populate_inventory(self, records, stored)
+        except (InventorySourceError, InventoryPlanError) as exc:
             raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
         # Only write what was fetched now: rewriting data read from the cache would reset its age.
         if update_cache:
-            self._cache[cache_key] = {'format': CACHE_FORMAT, 'query': query, 'hosts': records}
+            self._cache[cache_key] = {'format': CACHE_FORMAT, 'query': query, 'hosts': records, 'derived': derived}
