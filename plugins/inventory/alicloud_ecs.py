@@ -225,6 +225,8 @@ role_arn: acs:ram::123456789012:role/ecs-inventory-readonly
 strict_permissions: false
 '''
 
+import gc
+
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
@@ -286,12 +288,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 records, stored = cached['hosts'], cached.get('derived')
                 self.display.vvv('alicloud_ecs: %d hosts from the inventory cache' % len(records))
             update_cache = records is None
+        # Tens of thousands of long-lived objects: the cyclic GC would rescan them again and again for nothing.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
             if records is None:
                 records = fetch_records(self)
             derived = populate_inventory(self, records, stored)
         except (InventorySourceError, InventoryPlanError) as exc:
             raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         # Only write what was fetched now: rewriting data read from the cache would reset its age.
         if update_cache:
             self._cache[cache_key] = {'format': CACHE_FORMAT, 'query': query, 'hosts': records, 'derived': derived}

@@ -16,11 +16,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import gc
 import hashlib
 import json
 
 from ansible.release import __version__ as ansible_version
+from ansible.utils.vars import combine_vars
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
     fast_templar, pure_expression_names)
@@ -85,11 +85,30 @@ def _add_host(inventory, name, default_groups, hostvars):
     return host_obj
 
 
+def _reads_group_names(groups, keyed_groups):
+    """Whether a groups or keyed_groups expression may read group_names (or anything unknown).
+
+    ansible-core merges the host's vars (compose results, inventory_hostname, group_names) into the
+    variables again before every entry, because each keyed group changes group_names. When no expression
+    reads group_names, merging once per host gives every entry the same variables."""
+    expressions = list((groups or {}).values())
+    for keyed in keyed_groups or []:
+        if not isinstance(keyed, dict) or '{' in str(keyed.get('parent_group') or ''):
+            return True
+        expressions.append(keyed.get('key'))
+    for expression in expressions:
+        names = pure_expression_names(expression) if isinstance(expression, str) else None
+        if names is None or 'group_names' in names:
+            return True
+    return False
+
+
 def _construct(plugin, records, planned, options, record):
     """Add planned hosts and run the constructed features; with `record`, return what they derived."""
     inventory = plugin.inventory
     prefix, suffix, compose, groups, keyed_groups, strict = options
     constructed = bool(compose or groups or keyed_groups)
+    merge_per_entry = not getattr(plugin, 'FAST_CONSTRUCTED', True) or _reads_group_names(groups, keyed_groups)
     groups_before = set(inventory.groups)
     index = dict((id(r), i) for i, r in enumerate(records)) if record else {}
     hosts = []
@@ -104,8 +123,11 @@ def _construct(plugin, records, planned, options, record):
                 first_new = len(host_obj.groups)
                 # The constructed features see the plugin's hostvars; skipped entirely when unused (speed).
                 plugin._set_composite_vars(compose, hostvars, name, strict=strict)
-                plugin._add_host_to_composed_groups(groups, hostvars, name, strict=strict)
-                plugin._add_host_to_keyed_groups(keyed_groups, hostvars, name, strict=strict)
+                variables = hostvars if merge_per_entry else combine_vars(hostvars, host_obj.get_vars())
+                plugin._add_host_to_composed_groups(groups, variables, name, strict=strict,
+                                                    fetch_hostvars=merge_per_entry)
+                plugin._add_host_to_keyed_groups(keyed_groups, variables, name, strict=strict,
+                                                 fetch_hostvars=merge_per_entry)
                 if record:
                     # Direct memberships only: Host.groups also lists the ancestors parent_group added.
                     made.append([str(g.name) for g in host_obj.groups[first_new:] if name in g.host_names])
@@ -153,30 +175,23 @@ def populate_inventory(plugin, records, stored=None):
     fingerprint = derived_fingerprint(plugin, compose, groups, keyed_groups) if fast else None
     # With use_extra_vars, ansible-core evaluates against hostvars plus extra vars: leave that to it.
     plugin.read_plain_paths = fast and not _option(plugin, 'use_extra_vars')
-    # Tens of thousands of long-lived objects: the cyclic GC would rescan them repeatedly for nothing.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with fast_templar(plugin.templar) if fast else _Nothing():
-            if fingerprint is not None and isinstance(stored, dict) and stored.get('fingerprint') == fingerprint:
-                for note in stored['notes']:
-                    plugin.display.warning('alicloud_ecs: %s' % note)
-                _replay(plugin, records, stored, options)
-                return stored
-            try:
-                planned, notes = plan_hosts(
-                    records, hostnames=plugin.get_option('hostnames'),
-                    allow_duplicated_hosts=plugin.get_option('allow_duplicated_hosts'),
-                    include_filters=plugin.get_option('include_filters'),
-                    exclude_filters=plugin.get_option('exclude_filters'), sanitize=plugin._sanitize_group_name)
-            except InventoryOptionError as exc:
-                raise InventoryPlanError(str(exc))
-            for note in notes:
+    with fast_templar(plugin.templar) if fast else _Nothing():
+        if fingerprint is not None and isinstance(stored, dict) and stored.get('fingerprint') == fingerprint:
+            for note in stored['notes']:
                 plugin.display.warning('alicloud_ecs: %s' % note)
-            derived = _construct(plugin, records, planned, options, record=fingerprint is not None)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+            _replay(plugin, records, stored, options)
+            return stored
+        try:
+            planned, notes = plan_hosts(
+                records, hostnames=plugin.get_option('hostnames'),
+                allow_duplicated_hosts=plugin.get_option('allow_duplicated_hosts'),
+                include_filters=plugin.get_option('include_filters'),
+                exclude_filters=plugin.get_option('exclude_filters'), sanitize=plugin._sanitize_group_name)
+        except InventoryOptionError as exc:
+            raise InventoryPlanError(str(exc))
+        for note in notes:
+            plugin.display.warning('alicloud_ecs: %s' % note)
+        derived = _construct(plugin, records, planned, options, record=fingerprint is not None)
     if derived is None:
         return None
     derived.update(fingerprint=fingerprint, notes=notes)
