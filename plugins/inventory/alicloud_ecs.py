@@ -233,7 +233,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import NOT_PLAIN, plain_path_value
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
-    CACHE_FORMAT, InventorySourceError, fetch_records, query_fingerprint, redact)
+    InventorySourceError, cache_entry, fetch_records, query_fingerprint, read_cache_entry, redact)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_populate import (
     InventoryPlanError, populate_inventory)
 
@@ -284,8 +284,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 cached = self._cache[cache_key]
             except KeyError:
                 cached = None
-            if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT and cached.get('query') == query:
-                records, stored = cached['hosts'], cached.get('derived')
+            records, stored = read_cache_entry(cached, query)
+            if records is not None:
                 self.display.vvv('alicloud_ecs: %d hosts from the inventory cache' % len(records))
             update_cache = records is None
         # Tens of thousands of long-lived objects: the cyclic GC would rescan them again and again for nothing.
@@ -302,4 +302,4 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 gc.enable()
         # Only write what was fetched now: rewriting data read from the cache would reset its age.
         if update_cache:
-            self._cache[cache_key] = {'format': CACHE_FORMAT, 'query': query, 'hosts': records, 'derived': derived}
+            self._cache[cache_key] = cache_entry(query, records, derived)

@@ -20,7 +20,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry imp
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import instance_hostvars
 
 # Bump when the record layout changes so old cache files are refetched instead of misread.
-CACHE_FORMAT = 'alicloud_ecs/2'
+CACHE_FORMAT = 'alicloud_ecs/3'
 CREDENTIAL_OPTIONS = ('access_key', 'secret_key', 'security_token', 'profile', 'ecs_role_name', 'role_arn',
                       'role_session_name')
 
@@ -93,6 +93,27 @@ def query_fingerprint(plugin):
              'endpoint_url': plugin.get_option('endpoint_url') or ''}
     # Plain JSON: option values carry ansible-core's origin tags, which its JSON cache would store as objects.
     return json.loads(json.dumps(query))
+
+
+def cache_entry(query, records, derived):
+    """What the plugin stores in its inventory cache: instance records and what populate derived from them.
+
+    The records ride as one JSON string: ansible-core's cache decoder runs a Python hook on every JSON object
+    (about 35,000 at 10,000 hosts, most of a cached run's time), while one string costs nothing to it and the
+    C decoder reads it back in a fraction of that."""
+    return {'format': CACHE_FORMAT, 'query': query,
+            'payload': json.dumps({'hosts': records, 'derived': derived}, separators=(',', ':'))}
+
+
+def read_cache_entry(cached, query):
+    """(records, derived) from a cache entry written by cache_entry for the same query, else (None, None)."""
+    if not isinstance(cached, dict) or cached.get('format') != CACHE_FORMAT or cached.get('query') != query:
+        return None, None
+    try:
+        payload = json.loads(cached['payload'])
+    except (KeyError, TypeError, ValueError):
+        return None, None
+    return payload.get('hosts'), payload.get('derived')
 
 
 def fetch_records(plugin):
