@@ -24,7 +24,7 @@ description:
     instance_type, instance_charge_type, image_id, os_name, os_type, status, creation_time, resource_group_id,
     network_interfaces. O(hostvars_prefix) and O(hostvars_suffix) decorate every name."
   - The inventory file name must end in C(alicloud_ecs.yml) or C(alicloud_ecs.yaml).
-  - Secrets are never written to output, warnings or the cache, which holds instance data only.
+  - Secrets are never written to output, warnings or the cache, which holds instance data and the host and group names derived from it.
   - With O(cache), data cached for other O(regions), O(filters) or O(endpoint_url) is refetched rather than
     served; O(hostnames), the filters applied locally and the constructed options apply to cached data too.
 author: alicloud_ops maintainers (@alicloud-ops)
@@ -191,23 +191,43 @@ role_arn: acs:ram::123456789012:role/ecs-inventory-readonly
 strict_permissions: false
 '''
 
+import gc
+
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import (
     INVENTORY_SDKS, install_command, missing_sdks)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import NOT_PLAIN, plain_path_value
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
-    CACHE_FORMAT, InventorySourceError, fetch_records, populate_inventory, query_fingerprint, redact)
+    InventorySourceError, cache_entry, fetch_records, query_fingerprint, read_cache_entry, redact)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_populate import (
+    InventoryPlanError, populate_inventory)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = 'alicloud_ops.logging.alicloud_ecs'
+    # False: compose/groups/keyed_groups run through ansible-core's Constructable exactly as it ships (per-host
+    # compiles, nothing stored in the cache); the equality test compares the two paths' inventories.
+    FAST_CONSTRUCTED = True
+    # Set by populate_inventory: plain variable paths are read directly unless use_extra_vars mixes in more.
+    read_plain_paths = False
 
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(
             ('alicloud_ecs.yml', 'alicloud_ecs.yaml'))
+
+    def _compose(self, template, variables, disable_lookups=...):
+        """ansible-core's _compose, except that a plain variable path to a string is read without Jinja."""
+        if self.read_plain_paths:
+            value = plain_path_value(template, variables)
+            if value is not NOT_PLAIN:
+                # Same templar state as ansible-core leaves behind: parent_group is templated with it.
+                self.templar.available_variables = variables
+                return value
+        return super(InventoryModule, self)._compose(template, variables, disable_lookups)
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
@@ -215,15 +235,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
-        records = None
+        records = stored = None
         query = query_fingerprint(self)
         if use_cache:
             try:
                 cached = self._cache[cache_key]
             except KeyError:
                 cached = None
-            if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT and cached.get('query') == query:
-                records = cached['hosts']
+            records, stored = read_cache_entry(cached, query)
+            if records is not None:
                 self.display.vvv('alicloud_ecs: %d hosts from the inventory cache' % len(records))
             update_cache = records is None
         if records is None:
@@ -231,12 +251,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if missing:
                 raise AnsibleError('alicloud_ecs: the Python package(s) %s are not installed for the controller; '
                                    'install them with: %s' % (', '.join(missing), install_command(missing)))
+        # Tens of thousands of long-lived objects: the cyclic GC would rescan them again and again for nothing.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
             if records is None:
                 records = fetch_records(self)
-            populate_inventory(self, records)
-        except InventorySourceError as exc:
+            derived = populate_inventory(self, records, stored)
+        except (InventorySourceError, InventoryPlanError) as exc:
             raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         # Only write what was fetched now: rewriting data read from the cache would reset its age.
         if update_cache:
-            self._cache[cache_key] = {'format': CACHE_FORMAT, 'query': query, 'hosts': records}
+            self._cache[cache_key] = cache_entry(query, records, derived)

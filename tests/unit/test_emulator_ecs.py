@@ -263,3 +263,22 @@ def test_fault_injector_rates_and_codes_are_seeded():
     assert all(FaultInjector().roll() is None for _ in range(10))
     with pytest.raises(ValueError):
         FaultInjector(0.7, 0.5)
+
+
+def test_pages_and_instances_follow_the_documented_sample_key_order():
+    """The order of Alibaba's DescribeInstances sample response: clients that walk keys in order depend on it."""
+    from tools.alicloud_emulator.ecs import INSTANCE_KEY_ORDER, NESTED_KEY_ORDER
+    svc = service(instances=3, regions=1)
+    page = json.loads(svc.describe_instances({'RegionId': 'cn-hangzhou', 'MaxResults': '2'}, 'REQ'))
+    assert list(page) == ['Instances', 'TotalCount', 'RequestId', 'PageSize', 'PageNumber', 'NextToken']
+    for instance in page['Instances']['Instance']:
+        keys = list(instance)
+        assert keys == [k for k in INSTANCE_KEY_ORDER if k in instance]
+        assert keys[:4] == ['ResourceGroupId', 'Memory', 'InstanceChargeType', 'Cpu'] and keys[-1] == 'RegionId'
+        assert list(instance['VpcAttributes']) == list(NESTED_KEY_ORDER['VpcAttributes'])
+        assert list(instance['EipAddress'])[:3] == list(NESTED_KEY_ORDER['EipAddress'])
+        nic = instance['NetworkInterfaces']['NetworkInterface'][0]
+        assert list(nic) == list(NESTED_KEY_ORDER['NetworkInterface'])
+        assert list(nic['PrivateIpSets']['PrivateIpSet'][0]) == ['PrivateIpAddress', 'Primary']
+    legacy = json.loads(svc.describe_instances({'RegionId': 'cn-hangzhou', 'PageSize': '2'}, 'REQ'))
+    assert list(legacy)[0] == 'Instances' and legacy['Instances']['Instance'] == page['Instances']['Instance']

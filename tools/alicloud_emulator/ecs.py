@@ -2,6 +2,9 @@
 
 Speed: instances are indexed by region and serialised to JSON once at start-up; a page is the join of
 pre-serialised strings, and filtered result lists are cached per (region, filters).
+
+Key order: a page and every instance in it are written in the order of the sample success response in
+Alibaba's DescribeInstances API reference, because clients exist (footmark) whose parsing depends on it.
 """
 import hashlib
 import json
@@ -35,6 +38,46 @@ _LIST_FILTERS = OrderedDict([
     ('PublicIpAddresses', lambda i: i['PublicIpAddress'].get('IpAddress') or []),
     ('EipAddresses', lambda i: [i['EipAddress'].get('IpAddress')]),
 ])
+
+
+# The documented sample response's key order, top level first; a key the sample lacks keeps its place after.
+PAGE_KEY_ORDER = ('Instances', 'TotalCount', 'RequestId', 'PageSize', 'PageNumber', 'NextToken')
+INSTANCE_KEY_ORDER = (
+    'ResourceGroupId', 'Memory', 'InstanceChargeType', 'Cpu', 'OSName', 'InstanceNetworkType', 'InnerIpAddress',
+    'ExpiredTime', 'ImageId', 'EipAddress', 'HostName', 'Tags', 'VlanId', 'Status', 'MetadataOptions',
+    'InstanceId', 'StoppedMode', 'CpuOptions', 'StartTime', 'DeletionProtection', 'SecurityGroupIds',
+    'VpcAttributes', 'InternetChargeType', 'InstanceName', 'DeploymentSetId', 'InternetMaxBandwidthOut',
+    'SerialNumber', 'OSType', 'CreationTime', 'AutoReleaseTime', 'Description', 'InstanceTypeFamily',
+    'DedicatedInstanceAttribute', 'PublicIpAddress', 'GPUSpec', 'NetworkInterfaces', 'SpotPriceLimit',
+    'DeviceAvailable', 'SaleCycle', 'InstanceType', 'OSNameEn', 'SpotStrategy', 'IoOptimized', 'ZoneId',
+    'ClusterId', 'EcsCapacityReservationAttr', 'DedicatedHostAttribute', 'GPUAmount', 'OperationLocks',
+    'InternetMaxBandwidthIn', 'Recyclable', 'RegionId', 'CreditSpecification')
+NESTED_KEY_ORDER = {
+    'EipAddress': ('AllocationId', 'IpAddress', 'InternetChargeType'),
+    'VpcAttributes': ('PrivateIpAddress', 'VpcId', 'VSwitchId', 'NatIpAddress'),
+    'NetworkInterface': ('Type', 'PrimaryIpAddress', 'NetworkInterfaceId', 'MacAddress', 'PrivateIpSets'),
+    'PrivateIpSet': ('PrivateIpAddress', 'Primary'),
+}
+
+
+def in_key_order(doc, order):
+    """A copy of dict `doc` with the keys of `order` first, in that order, then the rest as they were."""
+    ordered = OrderedDict((key, doc[key]) for key in order if key in doc)
+    ordered.update((key, value) for key, value in doc.items() if key not in ordered)
+    return ordered
+
+
+def documented_order(value, order=INSTANCE_KEY_ORDER):
+    """An instance (recursively) in the documented response's key order."""
+    if isinstance(value, list):
+        return [documented_order(item, order) for item in value]
+    if not isinstance(value, dict):
+        return value
+    doc = in_key_order(value, order)
+    for key, item in doc.items():
+        if isinstance(item, (dict, list)):
+            doc[key] = documented_order(item, NESTED_KEY_ORDER.get(key, ()))
+    return doc
 
 
 def wildcard_pattern(name):
@@ -129,7 +172,7 @@ class EcsService(object):
         self.by_region = {r['RegionId']: [] for r in self.regions}
         for inst in instances:
             self.by_region.setdefault(inst['RegionId'], []).append(
-                (inst, json.dumps(inst, separators=(',', ':'), ensure_ascii=False)))
+                (inst, json.dumps(documented_order(inst), separators=(',', ':'), ensure_ascii=False)))
         self._filtered = OrderedDict()
         self._filtered_lock = threading.Lock()
         self.actions = {'DescribeRegions': self.describe_regions, 'DescribeInstances': self.describe_instances}
@@ -185,9 +228,10 @@ class EcsService(object):
             end = offset + size
             next_token = ''
         # The page is assembled from pre-serialised instances: no per-request JSON encoding of 100 dicts.
-        head = json.dumps({'RequestId': request_id, 'TotalCount': len(found), 'PageNumber': page_number,
-                           'PageSize': size, 'NextToken': next_token}, separators=(',', ':'))
-        return ('%s,"Instances":{"Instance":[%s]}}' % (head[:-1], ','.join(found[offset:end]))).encode('utf-8')
+        tail = json.dumps(in_key_order({'RequestId': request_id, 'TotalCount': len(found), 'PageNumber': page_number,
+                                        'PageSize': size, 'NextToken': next_token}, PAGE_KEY_ORDER),
+                          separators=(',', ':'))
+        return ('{"Instances":{"Instance":[%s]},%s' % (','.join(found[offset:end]), tail[1:])).encode('utf-8')
 
     @staticmethod
     def _decode_token(token, fingerprint):

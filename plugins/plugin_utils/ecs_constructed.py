@@ -1,0 +1,232 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""compose / groups / keyed_groups at inventory speed, with ansible-core's own semantics.
+
+ansible-core's Constructable compiles every Jinja expression again for every host: at 10,000 hosts that was
+two thirds of a cold `ansible-inventory --graph` (10,437 compile calls). The plugin still calls
+ansible-core's own _set_composite_vars / _add_host_to_composed_groups / _add_host_to_keyed_groups, so group
+names, prefixes, separators, default_value, trailing_separator, parent_group and strict stay exactly its;
+only the two costs under them change:
+
+- `fast_templar(templar)`: for one run, the plugin's templar keeps each compiled expression and template
+  instead of compiling it again per host, and evaluates a pure expression (no lookups or calls) once per
+  distinct set of values of the variables it reads (`os_name is search('Debian')` runs once per OS name);
+- `plain_path_value(expression, variables)`: an expression that is a plain variable path (`zone_id`,
+  `ecs_tags.env`) leading to a plain (untrusted) string is read directly. Anything else (a missing key, a
+  non-string value, a tagged or trusted string, filters, tests, literals) returns NOT_PLAIN and goes through
+  Jinja, which then raises or answers exactly as it always did.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import inspect
+import re
+
+from jinja2 import Environment, nodes
+from jinja2.parser import Parser
+
+NOT_PLAIN = object()
+_PLAIN_PATH = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$')
+# Names Jinja parses as literals or operators, never as variables.
+_JINJA_WORDS = frozenset(('true', 'false', 'none', 'True', 'False', 'None', 'and', 'or', 'not', 'in', 'is',
+                          'if', 'else', 'elif', 'endif', 'for', 'recursive'))
+
+
+def plain_path_value(expression, variables):
+    """The string a plain variable path names in `variables`, or NOT_PLAIN when only Jinja can tell.
+
+    Jinja resolves `a.b` by attribute first and item second, so a segment that is an attribute of dict
+    (`ecs_tags.items`) is left to Jinja; only exact dicts are walked (Ansible's lazy containers and other
+    mappings are Jinja's). Only an exact `str` is returned: Ansible tags trusted and origin-tracked strings
+    with a str subclass, and those must be templated (or not) by Ansible itself.
+    """
+    if not isinstance(expression, str) or not _PLAIN_PATH.match(expression):
+        return NOT_PLAIN
+    parts = expression.split('.')
+    if parts[0] in _JINJA_WORDS:
+        return NOT_PLAIN
+    try:
+        value = variables[parts[0]]
+    except (KeyError, TypeError):
+        return NOT_PLAIN
+    for part in parts[1:]:
+        if type(value) is not dict or hasattr(dict, part) or part not in value:
+            return NOT_PLAIN
+        value = value[part]
+    return value if type(value) is str else NOT_PLAIN
+
+
+# Filters and tests whose result depends on their input alone (no lookups, no clock, no randomness, no
+# filter named by a string argument as in map/select).
+PURE_FILTERS = frozenset((
+    'lower', 'upper', 'title', 'capitalize', 'trim', 'replace', 'default', 'd', 'string', 'int', 'float', 'bool',
+    'length', 'count', 'first', 'last', 'join', 'list', 'sort', 'unique', 'reverse', 'min', 'max', 'sum', 'abs',
+    'round', 'truncate', 'regex_replace', 'regex_search', 'regex_findall', 'regex_escape', 'split', 'basename',
+    'dirname', 'splitext', 'quote', 'to_json', 'to_yaml', 'b64encode', 'b64decode', 'dict2items', 'items2dict',
+    'ternary', 'mandatory', 'combine', 'flatten', 'zip', 'difference', 'intersect', 'union', 'symmetric_difference'))
+PURE_TESTS = frozenset((
+    'defined', 'undefined', 'none', 'string', 'number', 'integer', 'float', 'boolean', 'mapping', 'sequence',
+    'iterable', 'equalto', 'eq', '==', 'ne', '!=', 'lt', '<', 'le', '<=', 'gt', '>', 'ge', '>=', 'in', 'truthy',
+    'falsy', 'search', 'match', 'regex', 'contains', 'lower', 'upper', 'odd', 'even', 'divisibleby', 'sameas',
+    'true', 'false', 'subset', 'superset', 'all', 'any'))
+_PURE_NODES = (nodes.Name, nodes.Const, nodes.Getattr, nodes.Getitem, nodes.Compare, nodes.Operand, nodes.Test,
+               nodes.Filter, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.Concat, nodes.CondExpr,
+               nodes.List, nodes.Tuple, nodes.Dict, nodes.Pair, nodes.Keyword, nodes.Slice, nodes.Add, nodes.Sub,
+               nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow)
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _short_name(name):
+    return name[len('ansible.builtin.'):] if name.startswith('ansible.builtin.') else name
+
+
+# Parsing only: ansible-core's own environment is not public API, and its expression syntax is Jinja's.
+_PARSING_ENVIRONMENT = Environment()
+
+
+def pure_expression_names(expression):
+    """The variable names a pure expression reads, or None when its result may depend on anything else.
+
+    Pure: literals, variables, attribute and item access, operators and comparisons, and the filters and
+    tests above; no calls. Such an expression gives the same result for the same values of those names.
+    """
+    try:
+        parser = Parser(_PARSING_ENVIRONMENT, expression, state='variable')
+        tree = parser.parse_expression()
+        if not parser.stream.eos:
+            return None
+    except Exception:
+        return None  # ansible-core reports the syntax error itself, per host as before
+    names = set()
+    for node in [tree] + list(tree.find_all(nodes.Node)):
+        if not isinstance(node, _PURE_NODES):
+            return None
+        if isinstance(node, nodes.Filter) and _short_name(node.name) not in PURE_FILTERS:
+            return None
+        if isinstance(node, nodes.Test) and _short_name(node.name) not in PURE_TESTS:
+            return None
+        if isinstance(node, nodes.Name):
+            names.add(node.name)
+    return tuple(sorted(names))
+
+
+class _Unfreezable(Exception):
+    pass
+
+
+def _freeze(value):
+    """A hashable image of plain data, types included (1, True and '1' differ). Tagged (trusted or
+    origin-tracked) strings and any other type raise: their templating is Ansible's business."""
+    kind = type(value)
+    if kind in _IMMUTABLE:
+        return kind, value
+    if kind is list or kind is tuple:
+        return kind, tuple(_freeze(item) for item in value)
+    if kind is dict:
+        return kind, tuple((_freeze(k), _freeze(v)) for k, v in value.items())
+    raise _Unfreezable()
+
+
+_MISSING = ('missing',)
+
+
+class fast_templar(object):
+    """Context manager: while active, the plugin's templar compiles each expression once and evaluates a pure
+    expression once per distinct set of input values.
+
+    Both wrap the template engine's own methods on this templar's engine instance (the plugin's templar is
+    private to the plugin object); what is compiled and how it is evaluated stays ansible-core's:
+    - compiles are kept by source text and options; a failed compile is not kept, so its error is raised
+      per host as before;
+    - evaluate_expression / evaluate_conditional outcomes are kept per expression object (its trust tags
+      included) and the plain values of the variables it reads: an immutable result, or the error it
+      raised, which is raised again for the same inputs. Without the hooks (another ansible-core),
+      evaluation is merely slower.
+    """
+
+    _COMPILE_HOOKS = ('_compile_expression', '_compile_template')
+    _EVALUATE_HOOKS = ('evaluate_expression', 'evaluate_conditional')
+
+    def __init__(self, templar):
+        self.engine = getattr(templar, '_engine', None)
+        self.installed = []
+        self._analysed = {}
+        self._results = {}
+        self._depth = 0
+
+    def __enter__(self):
+        for name in self._COMPILE_HOOKS + self._EVALUATE_HOOKS:
+            original = getattr(self.engine, name, None)
+            if original is not None and name not in vars(self.engine):
+                hook = self._memoised_compile if name in self._COMPILE_HOOKS else self._memoised_evaluate
+                setattr(self.engine, name, hook(name, original))
+                self.installed.append(name)
+        return self
+
+    def __exit__(self, *exc_info):
+        for name in self.installed:
+            delattr(self.engine, name)
+        self.installed = []
+        return False
+
+    @staticmethod
+    def _memoised_compile(name, compile_source):
+        compiled = {}
+
+        def compile_cached(source, options):
+            try:
+                key = (source, options)
+                hit = compiled.get(key)
+            except TypeError:  # unhashable options: compile as ansible-core always does
+                return compile_source(source, options)
+            if hit is None:
+                hit = compile_source(source, options)
+                # A compile error comes back as a plain function that raises it; keep only real templates.
+                if not inspect.isfunction(hit):
+                    compiled[key] = hit
+            return hit
+        return compile_cached
+
+    def _input_key(self, expression, variables):
+        entry = self._analysed.get(id(expression))
+        if entry is None or entry[0] is not expression:
+            names = None
+            if isinstance(expression, str):
+                names = pure_expression_names(expression)
+            entry = self._analysed[id(expression)] = (expression, names)
+        names = entry[1]
+        if names is None:
+            return None
+        try:
+            return tuple(_freeze(variables[n]) if n in variables else _MISSING for n in names)
+        except (_Unfreezable, TypeError):
+            return None
+
+    def _memoised_evaluate(self, name, evaluate):
+        def evaluate_cached(expression, **kwargs):
+            # Nested calls (a conditional evaluates its stripped expression) go straight through.
+            if self._depth or kwargs.get('local_variables'):
+                return evaluate(expression, **kwargs)
+            key = self._input_key(expression, self.engine.available_variables)
+            if key is not None:
+                key = (name, id(expression), tuple(sorted(kwargs.items())), key)
+                hit = self._results.get(key)
+                if hit is not None:
+                    if hit[1]:
+                        # The same inputs raise the same error (a missing tag under strict: false, say).
+                        raise hit[0].with_traceback(None)
+                    return hit[0]
+            self._depth += 1
+            try:
+                result = evaluate(expression, **kwargs)
+            except Exception as exc:
+                if key is not None:
+                    self._results[key] = (exc, True)
+                raise
+            finally:
+                self._depth -= 1
+            if key is not None and isinstance(result, _IMMUTABLE):
+                self._results[key] = (result, False)
+            return result
+        return evaluate_cached

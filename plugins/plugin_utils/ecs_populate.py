@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Adds the alicloud_ecs hosts to the inventory, and keeps what that derived for the cache.
+
+populate_inventory(plugin, records, stored=None) plans names and groups (ecs_transform), adds hosts and
+vars, runs compose / groups / keyed_groups through ansible-core's own Constructable methods (made fast by
+ecs_constructed), and returns a `derived` record of the plan and of the group memberships and parent
+groups the constructed features made. The plugin stores it beside the records in its cache; a cached run
+with the same local options replays it instead of planning and evaluating again.
+
+What is stored: host names, group names and record indexes only, and only when every constructed
+expression is pure (no lookups, no calls), so it holds nothing the instance data and options do not give.
+compose is evaluated again on replay: its values keep ansible-core's data tags, which a JSON cache loses.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import json
+
+from ansible.release import __version__ as ansible_version
+from ansible.utils.vars import combine_vars
+
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
+    fast_templar, pure_expression_names)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
+    ALL_GROUP, InventoryOptionError, decorate_hostvars, plan_hosts)
+
+# Options that turn cached records into hosts, vars and groups (the API query is fingerprinted apart).
+LOCAL_OPTIONS = ('hostnames', 'allow_duplicated_hosts', 'include_filters', 'exclude_filters', 'hostvars_prefix',
+                 'hostvars_suffix', 'compose', 'groups', 'keyed_groups', 'strict', 'leading_separator',
+                 'use_extra_vars')
+
+
+class InventoryPlanError(ValueError):
+    """A local option is malformed; the message names it."""
+
+
+def _option(plugin, name):
+    try:
+        return plugin.get_option(name)
+    except KeyError:
+        return None
+
+
+def _storable(plugin, compose, groups, keyed_groups):
+    """Whether the constructed results follow from records and options alone (so they may be stored)."""
+    if _option(plugin, 'use_extra_vars'):
+        return False
+    expressions = list((compose or {}).values()) + list((groups or {}).values())
+    for keyed in keyed_groups or []:
+        if not isinstance(keyed, dict):
+            return False
+        expressions.append(keyed.get('key'))
+        parent = keyed.get('parent_group')
+        if parent is not None and (not isinstance(parent, str) or '{' in parent):
+            return False
+    return all(isinstance(e, str) and pure_expression_names(e) is not None for e in expressions)
+
+
+def derived_fingerprint(plugin, compose, groups, keyed_groups):
+    """A digest of the local options and ansible-core's version; None when results may not be stored."""
+    if not _storable(plugin, compose, groups, keyed_groups):
+        return None
+    options = dict((name, _option(plugin, name)) for name in LOCAL_OPTIONS)
+    text = json.dumps([ansible_version, options], sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+
+
+def _ensure_groups(inventory, names):
+    for name in names:
+        if name not in inventory.groups:
+            inventory.add_group(name)
+
+
+def _add_host(inventory, name, default_groups, hostvars):
+    inventory.add_host(name, group=ALL_GROUP)
+    host_obj = inventory.hosts[name]
+    for group in default_groups[1:]:
+        inventory.add_child(group, name)
+    # Host.set_variable directly: InventoryData.set_variable adds a lookup and a debug call per var.
+    for key, value in hostvars.items():
+        host_obj.set_variable(key, value)
+    return host_obj
+
+
+def _reads_group_names(groups, keyed_groups):
+    """Whether a groups or keyed_groups expression may read group_names (or anything unknown).
+
+    ansible-core merges the host's vars (compose results, inventory_hostname, group_names) into the
+    variables again before every entry, because each keyed group changes group_names. When no expression
+    reads group_names, merging once per host gives every entry the same variables."""
+    expressions = list((groups or {}).values())
+    for keyed in keyed_groups or []:
+        if not isinstance(keyed, dict) or '{' in str(keyed.get('parent_group') or ''):
+            return True
+        expressions.append(keyed.get('key'))
+    for expression in expressions:
+        names = pure_expression_names(expression) if isinstance(expression, str) else None
+        if names is None or 'group_names' in names:
+            return True
+    return False
+
+
+def _construct(plugin, records, planned, options, record):
+    """Add planned hosts and run the constructed features; with `record`, return what they derived."""
+    inventory = plugin.inventory
+    prefix, suffix, compose, groups, keyed_groups, strict = options
+    constructed = bool(compose or groups or keyed_groups)
+    merge_per_entry = not getattr(plugin, 'FAST_CONSTRUCTED', True) or _reads_group_names(groups, keyed_groups)
+    groups_before = set(inventory.groups)
+    index = dict((id(r), i) for i, r in enumerate(records)) if record else {}
+    hosts = []
+    _ensure_groups(inventory, [ALL_GROUP])
+    for host in planned:
+        _ensure_groups(inventory, host.groups)
+        hostvars = decorate_hostvars(host.hostvars, prefix, suffix)
+        made = []
+        for name in host.names:
+            host_obj = _add_host(inventory, name, host.groups, hostvars)
+            if constructed:
+                first_new = len(host_obj.groups)
+                # The constructed features see the plugin's hostvars; skipped entirely when unused (speed).
+                plugin._set_composite_vars(compose, hostvars, name, strict=strict)
+                variables = hostvars if merge_per_entry else combine_vars(hostvars, host_obj.get_vars())
+                plugin._add_host_to_composed_groups(groups, variables, name, strict=strict,
+                                                    fetch_hostvars=merge_per_entry)
+                plugin._add_host_to_keyed_groups(keyed_groups, variables, name, strict=strict,
+                                                 fetch_hostvars=merge_per_entry)
+                if record:
+                    # Direct memberships only: Host.groups also lists the ancestors parent_group added.
+                    made.append([str(g.name) for g in host_obj.groups[first_new:] if name in g.host_names])
+        if record:
+            hosts.append([index[id(host.hostvars)], host.names, host.groups, made])
+    if not record:
+        return None
+    # str(): plain names. Option-derived names carry ansible-core's origin tags, which its JSON cache
+    # serialises as objects that take far longer to load than the names themselves.
+    new_groups = [str(name) for name in inventory.groups if name not in groups_before]
+    parents = [[name, [str(p.name) for p in inventory.groups[name].parent_groups]] for name in new_groups]
+    return {'groups': new_groups, 'parents': [p for p in parents if p[1]], 'hosts': hosts}
+
+
+def _replay(plugin, records, derived, options):
+    inventory = plugin.inventory
+    prefix, suffix, compose, _, _, strict = options
+    _ensure_groups(inventory, derived['groups'])
+    for record_index, names, default_groups, made in derived['hosts']:
+        hostvars = decorate_hostvars(records[record_index], prefix, suffix)
+        # Groups another source made before this one (so not in derived['groups']) may be absent now.
+        _ensure_groups(inventory, default_groups)
+        for position, name in enumerate(names):
+            _add_host(inventory, name, default_groups, hostvars)
+            if compose:
+                plugin._set_composite_vars(compose, hostvars, name, strict=strict)
+            for group in made[position] if made else ():
+                _ensure_groups(inventory, (group,))
+                inventory.add_child(group, name)
+    for child, parents in derived['parents']:
+        for parent in parents:
+            inventory.add_child(parent, child)
+
+
+def populate_inventory(plugin, records, stored=None):
+    """Add `records` to plugin.inventory; returns the `derived` data to cache (None: nothing to store).
+
+    `stored` is the derived data of an earlier run from the cache: replayed when its fingerprint matches.
+    """
+    compose, groups = plugin.get_option('compose'), plugin.get_option('groups')
+    keyed_groups = plugin.get_option('keyed_groups')
+    options = (plugin.get_option('hostvars_prefix'), plugin.get_option('hostvars_suffix'), compose, groups,
+               keyed_groups, plugin.get_option('strict'))
+    fast = getattr(plugin, 'FAST_CONSTRUCTED', True)
+    fingerprint = derived_fingerprint(plugin, compose, groups, keyed_groups) if fast else None
+    # With use_extra_vars, ansible-core evaluates against hostvars plus extra vars: leave that to it.
+    plugin.read_plain_paths = fast and not _option(plugin, 'use_extra_vars')
+    with fast_templar(plugin.templar) if fast else _Nothing():
+        if fingerprint is not None and isinstance(stored, dict) and stored.get('fingerprint') == fingerprint:
+            for note in stored['notes']:
+                plugin.display.warning('alicloud_ecs: %s' % note)
+            _replay(plugin, records, stored, options)
+            return stored
+        try:
+            planned, notes = plan_hosts(
+                records, hostnames=plugin.get_option('hostnames'),
+                allow_duplicated_hosts=plugin.get_option('allow_duplicated_hosts'),
+                include_filters=plugin.get_option('include_filters'),
+                exclude_filters=plugin.get_option('exclude_filters'), sanitize=plugin._sanitize_group_name)
+        except InventoryOptionError as exc:
+            raise InventoryPlanError(str(exc))
+        for note in notes:
+            plugin.display.warning('alicloud_ecs: %s' % note)
+        derived = _construct(plugin, records, planned, options, record=fingerprint is not None)
+    if derived is None:
+        return None
+    derived.update(fingerprint=fingerprint, notes=notes)
+    return derived
+
+
+class _Nothing(object):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False

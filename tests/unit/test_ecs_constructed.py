@@ -1,0 +1,69 @@
+"""ecs_constructed on plain values: which expressions take the direct path, which are pure, and how the
+templar hooks keep ansible-core's results (checked against a real Templar)."""
+from ansible.template import Templar, trust_as_template
+
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
+    NOT_PLAIN, fast_templar, plain_path_value, pure_expression_names)
+
+HOSTVARS = {'zone_id': 'cn-hangzhou-h', 'ecs_tags': {'env': 'prod', 'items': 'x'}, 'count': 3,
+            'security_group_ids': ['sg-1'], 'none': 'shadowed'}
+
+
+def test_plain_paths_to_plain_strings_are_read_directly():
+    assert plain_path_value('zone_id', HOSTVARS) == 'cn-hangzhou-h'
+    assert plain_path_value('ecs_tags.env', HOSTVARS) == 'prod'
+
+
+def test_everything_else_is_left_to_jinja():
+    for expression in ('ecs_tags.team', 'missing', 'count', 'security_group_ids', 'ecs_tags',
+                       'ecs_tags.items',          # Jinja finds dict.items (an attribute) before the item
+                       'none',                    # a literal in Jinja, whatever the variables say
+                       'zone_id | lower', ' zone_id', 'ecs_tags["env"]', 'zone_id.upper'):
+        assert plain_path_value(expression, HOSTVARS) is NOT_PLAIN, expression
+    tagged = trust_as_template('cn-hangzhou-h')
+    assert plain_path_value('zone_id', {'zone_id': tagged}) is NOT_PLAIN
+
+
+def test_pure_expressions_and_the_names_they_read():
+    assert pure_expression_names("os_name is search('Debian')") == ('os_name',)
+    assert pure_expression_names("ecs_tags.env | default('none') | upper") == ('ecs_tags',)
+    assert pure_expression_names("group_names | join('+')") == ('group_names',)
+    assert pure_expression_names("public_ip or eip or private_ip") == ('eip', 'private_ip', 'public_ip')
+    for impure in ("lookup('env', 'HOME')", "instance_name.split('-')[0]", "now()", "x | map('lower')",
+                   "query('inventory_hostnames', 'all')", "x | random", "{{ x }}", "x ="):
+        assert pure_expression_names(impure) is None, impure
+
+
+def test_hooks_give_ansible_cores_results_and_errors_once_per_input():
+    templar = Templar()
+    expression = trust_as_template("os_name is search('Debian')")
+    calls = []
+    engine = templar._engine
+    environment = engine.environment
+    original = environment.compile_expression
+
+    def counting(source, *args, **kwargs):
+        calls.append(source)
+        return original(source, *args, **kwargs)
+    environment.compile_expression = counting
+    try:
+        with fast_templar(templar):
+            results = []
+            for os_name in ('Debian 12', 'Ubuntu 22.04', 'Debian 12', 'Debian 12'):
+                templar.available_variables = {'os_name': os_name}
+                results.append(templar.evaluate_conditional(expression))
+            missing = trust_as_template('ecs_tags.team')
+            errors = []
+            for _ in range(2):
+                templar.available_variables = {'ecs_tags': {'env': 'prod'}}
+                try:
+                    templar.evaluate_expression(missing)
+                except Exception as exc:
+                    errors.append(str(exc))
+        assert results == [True, False, True, True]
+        assert len(errors) == 2 and errors[0] == errors[1] and 'team' in errors[0]
+        # Two distinct os_name values share one compile; the missing key is evaluated (and compiled) once.
+        assert calls.count("os_name is search('Debian')") == 1 and calls.count('ecs_tags.team') == 1
+    finally:
+        del environment.compile_expression
+    assert 'evaluate_conditional' not in vars(engine) and '_compile_expression' not in vars(engine)
