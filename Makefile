@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup bed test unit sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator
+.PHONY: setup bed test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator
 
 setup:
 	bash tools/setup-host.sh
@@ -12,9 +12,9 @@ setup:
 bed: setup
 	bash tools/containerbed.sh ensure
 
-# Everything: the ecosystem gates (sanity, lint), unit, integration (real rsyslogd, playbooks, emulator, the
-# artifact, ansible-builder), every Molecule scenario, the demo.
-test: bed sanity lint
+# Everything: the ecosystem gates (sanity, lint, ansible-test units), unit, integration (real rsyslogd, playbooks,
+# emulator, the artifact, ansible-builder), every Molecule scenario, the demo.
+test: bed sanity lint units
 	$(VENV)/pytest tests
 
 # ansible-test sanity on the built collection for ansible-core 2.16-2.19, offline (tools/sanity/run.sh).
@@ -28,6 +28,11 @@ lint: setup
 
 unit: setup
 	$(VENV)/pytest tests/unit
+
+# ansible-test units on the plugin unit tests (tests/unit/plugins) for ansible-core 2.19 on Python 3.11, offline,
+# after checking the tests/unit layout (tools/sanity/units.sh). Other releases: tools/sanity/units.sh 2.18.19
+units: setup
+	bash tools/sanity/units.sh
 
 # The local demo: emulator + container fleet, then site.yml through the dynamic inventory.
 demo:

@@ -4,10 +4,8 @@
 #   tools/sanity/run.sh                        every version in SANITY_CORE_VERSIONS
 #   tools/sanity/run.sh 2.19.14 -- --test pep8 one version, extra ansible-test arguments after --
 #
-# ansible-test wants the collection under ansible_collections/NAMESPACE/NAME and reads every file there; the
-# repo's own collections/ entry is a symlink back to the repo root, which also holds the project (tests,
-# emulator, Molecule, bench). So the checked tree is the built artifact's content, the files users install,
-# unpacked into .cache/sanity/ansible_collections/alicloud_ops/logging.
+# The checked tree is the built artifact's content, the files users install, unpacked into
+# .cache/sanity/ansible_collections/alicloud_ops/logging (tools/sanity/collection_tree.sh says why).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -18,18 +16,7 @@ versions=$SANITY_CORE_VERSIONS
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then versions=$1; shift; fi
 [ "${1:-}" != "--" ] || shift
 
-dest=.cache/sanity/ansible_collections/alicloud_ops/logging
-rm -rf .cache/sanity/build "$dest"
-mkdir -p .cache/sanity/build "$dest"
-.venv/bin/ansible-galaxy collection build --force --output-path .cache/sanity/build . >/dev/null
-tar -xzf .cache/sanity/build/alicloud_ops-logging-*.tar.gz -C "$dest"
-# Two things the artifact leaves out that ansible-test reads: tests/config.yml (which Pythons the modules support)
-# and the changelog fragments (its changelog test lints them).
-mkdir -p "$dest/tests" && cp tests/config.yml "$dest/tests/config.yml"
-cp -r changelogs/fragments "$dest/changelogs/"
-# ansible-test lists content with git from the nearest repository above the working directory; without its own,
-# the copy would be read through this repo, where .cache/ is ignored, and every target skipped.
-git -C "$dest" init -q && git -C "$dest" add -A
+dest=$(bash tools/sanity/collection_tree.sh .cache/sanity)
 
 # Multi-version tests (compile, import) run on every target Python ansible-test finds on PATH. pyenv's shims
 # answer to pythonX.Y only for the selected version, so link each installed interpreter in by its real path.

@@ -9,8 +9,8 @@ from ansible_collections.alicloud_ops.logging.plugins.modules import (
     logtail_agent, logtail_config, rsyslog_dropin, sls_machine_group, systemd_unit)
 from tests.support.bad_input import snapshot, strict_utf8
 from tests.support.module_harness import run_module
-from tests.unit.test_rsyslog_dropin_module import args as dropin_args
-from tests.unit.test_rsyslog_dropin_module import etc  # noqa: F401 - fixture
+from tests.unit.plugins.modules.test_rsyslog_dropin import args as dropin_args
+from tests.unit.plugins.modules.test_rsyslog_dropin import etc  # noqa: F401 - fixture
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
 

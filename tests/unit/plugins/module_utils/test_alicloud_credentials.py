@@ -1,6 +1,6 @@
 """The one credential chain (module_utils/alicloud_credentials.py): the order past the key pairs, the
 environment names it reads, and the one way secrets are masked. The inventory's view of it is in
-test_ecs_credentials.py, the sls_* modules' in test_sls_credentials.py."""
+plugin_utils/test_ecs_inventory_credentials.py, the sls_* modules' in modules/test_sls_project_credentials.py."""
 import json
 import sys
 

@@ -94,7 +94,8 @@ def test_bad_arguments_fail_before_touching_anything(args, tmp_path, logtail_mir
 
 
 def test_unbuilt_script_refuses_to_run(standin_root):  # noqa: F811
-    here = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'logtail_standin', 'logtail.sh')
+    here = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__)))),
+                        'logtail_standin', 'logtail.sh')
     done = bash(here, 'install', 'cn-hangzhou', root=standin_root)
     assert done.returncode != 0 and 'no mirror URL baked in' in done.stdout
 

@@ -2,9 +2,9 @@ import os
 
 import pytest
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import file_state
+from tests.support.module_harness import patch_module_args
 
 
 def make_module(check_mode=False):

@@ -36,7 +36,7 @@ def test_non_mappings_lose_their_sub_options(params, path):
     (logtail_config.main, {'streamlog_formats': [True]}, "option 'streamlog_formats' is of type bool"),
 ])
 def test_modules_report_instead_of_crashing(main, args, needle):
-    # ansible-core 2.19 alone raises TypeError here (found by tests/unit/test_bad_input_*).
+    # ansible-core 2.19 alone raises TypeError here (found by tests/unit/plugins/modules/test_bad_input_*).
     result = run_module(main, args)
     assert result.failed and needle in result.msg
 
