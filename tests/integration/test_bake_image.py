@@ -193,3 +193,18 @@ def test_packer_build_is_local_only():
     with open(os.path.join(REPO_ROOT, 'packer', 'build.sh')) as handle:
         assert 'export CHECKPOINT_DISABLE=1' in handle.read()
     assert shutil.which('packer'), 'packer missing: tools/setup-host.sh installs it'
+
+
+def test_template_validates_both_builders_offline(tmp_path):
+    """`packer validate` prepares the alicloud-ecs section too (with placeholder keys, in a network namespace
+    of its own, so nothing can leave the machine)."""
+    env = dict(os.environ, CHECKPOINT_DISABLE='1', PACKER_CONFIG_DIR=str(tmp_path), PACKER_CACHE_DIR=str(tmp_path),
+               ALICLOUD_ACCESS_KEY='placeholder', ALICLOUD_SECRET_KEY='placeholder', ALICLOUD_REGION='cn-hangzhou')
+    template = os.path.join(REPO_ROOT, 'packer', 'alicloud-agent.json')
+    proc = subprocess.run(['unshare', '--net', 'packer', 'validate', template], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout
+    env.pop('ALICLOUD_ACCESS_KEY')
+    proc = subprocess.run(['unshare', '--net', 'packer', 'validate', template], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
+    assert proc.returncode != 0 and 'ALICLOUD_ACCESS_KEY' in proc.stdout
