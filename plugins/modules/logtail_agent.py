@@ -1,3 +1,12 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 DOCUMENTATION = r'''
 ---
 module: logtail_agent
@@ -340,7 +349,7 @@ def main():
     else:
         ensure_started(module, init_script, result)
         now_installed, now_version = wait_for_version(install_dir, flavor, p['app_info_path'], wanted,
-                                                        p['start_timeout'])
+                                                      p['start_timeout'])
     result['installed_version'] = now_version
     result['diff'] = dict(before=before, after=version_summary(now_installed, now_version, flavor),
                           before_header=install_dir, after_header=install_dir)
