@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup bed test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator
+.PHONY: setup bed image test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator
 
 setup:
 	bash tools/setup-host.sh
@@ -11,6 +11,11 @@ setup:
 # Docker engine + the cached Debian 12/13 systemd base images (Molecule, the demo).
 bed: setup
 	bash tools/containerbed.sh ensure
+
+# The agent image (README "Baking images"): packer build -only=docker of packer/alicloud-agent.json from the
+# bed's Debian 12 image. Packer arguments in PACKER_ARGS, e.g. PACKER_ARGS="-var bake_vars=@vars.yml".
+image: bed
+	bash packer/build.sh $(PACKER_ARGS)
 
 # Everything: the ecosystem gates (sanity, lint, ansible-test units), unit, integration (real rsyslogd, playbooks,
 # emulator, the artifact, ansible-builder), every Molecule scenario, the demo.

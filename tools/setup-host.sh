@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and the demo need. Idempotent; root on Debian 12.
 set -euo pipefail
-packages=(rsyslog python3-venv debootstrap docker.io curl)
+# packer: Debian's 1.6 has the docker and alicloud-ecs builders and the ansible provisioner built in.
+packages=(rsyslog python3-venv debootstrap docker.io curl packer)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -144,3 +144,25 @@ def test_installed_agent_receives_syslog_lines(tmp_path, standin_root, logtail_m
             break
         time.sleep(0.1)
     assert open(record).read() == '0.1 sys_tag 1700000000 127.0.0.1 web user.info 1 app 42 - hello\n'
+
+
+class _FileMirror:
+    """The stand-in mirror published as file:// URLs (an image build without network), not served."""
+
+    def __init__(self, directory):
+        from tests.logtail_standin.server import build_mirror
+        self.checksum = build_mirror(str(directory), '1.8.0', 'file://%s' % directory)['logtail']
+        self.installer_url = 'file://%s/linux64/logtail.sh' % directory
+
+
+def test_file_url_installs_and_a_missing_file_fails_naming_the_option(tmp_path, standin_root):  # noqa: F811
+    mirror = _FileMirror(tmp_path / 'file-mirror')
+    run = run_playbook(tmp_path, agent_play(standin_root, mirror, version='1.8.0',
+                                            installer_checksum='sha256:' + mirror.checksum))
+    assert run.rc == 0 and run.changed == 1, run.stdout
+    assert agent_result(run)['installed_version'] == '1.8.0'
+    mirror.installer_url += '.missing'
+    missing = run_playbook(tmp_path, agent_play(standin_root, mirror, version='1.9.0'))
+    assert missing.rc != 0
+    assert agent_result(missing, 'runner_on_failed')['msg'].startswith('installer_url: download of file://')
+    assert installed_version(standin_root) == '1.8.0'
