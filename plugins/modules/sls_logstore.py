@@ -53,6 +53,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
   - alicloud_ops.logging.attributes
 attributes:

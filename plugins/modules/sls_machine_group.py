@@ -61,6 +61,7 @@ options:
     type: str
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
   - alicloud_ops.logging.attributes
 attributes:

@@ -35,6 +35,7 @@ options:
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth.read_only
   - alicloud_ops.logging.sls_auth
+  - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
   - alicloud_ops.logging.attributes
 seealso:
