@@ -11,10 +11,10 @@ description:
   - Hosts are selected by Ansible's own pattern matching (the P(ansible.builtin.inventory_hostnames#lookup)
     lookup). An V(ip) group lists each host's IP from its hostvars; a V(userdefined) group lists the union of
     the hosts' C(alicloud_logging_user_defined_ids) (the ids the logtail role writes on them), falling back to
-    the group's C(user_defined_ids) or O(user_defined_ids).
+    the group's C(user_defined_ids), else the O(user_defined_ids) option.
   - A pattern that selects no host, or an V(ip) host without its IP hostvar, is an error naming the group and
     the pattern.
-  - Use it with C(query()) so the result stays a list.
+  - Call it with C(query), not C(lookup), so the result stays a list of dicts.
 version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
@@ -67,12 +67,25 @@ _list:
   type: list
   elements: dict
   contains:
-    name: {description: Machine group name., type: str}
-    hosts: {description: The host pattern., type: str}
-    machine_type: {description: V(ip) or V(userdefined)., type: str}
-    machines: {description: IPs or user-defined ids, each once, in host order., type: list, elements: str}
-    append: {description: Add instead of replace., type: bool}
-    group_topic: {description: The group's topic, or null., type: str}
+    name:
+      description: Machine group name.
+      type: str
+    hosts:
+      description: The host pattern.
+      type: str
+    machine_type:
+      description: V(ip) or V(userdefined).
+      type: str
+    machines:
+      description: The IPs or user-defined ids, each once, in host order.
+      type: list
+      elements: str
+    append:
+      description: Add the machines instead of replacing the list.
+      type: bool
+    group_topic:
+      description: The group's topic; null when unset.
+      type: str
 '''
 
 from ansible.errors import AnsibleLookupError
