@@ -118,3 +118,19 @@ def test_teardown_keeps_a_project_that_holds_other_logstores_unless_forced(sls_e
                           extravars=dict(teardown, alicloud_logging_remove_project_force=True))
     assert forced.rc == 0 and forced.changed == 1, forced.stdout
     assert sls_emulator.sls_state() == {'projects': {}}
+
+
+def test_the_single_ip_group_takes_a_host_pattern_too(sls_emulator, tmp_path):
+    """The issue's case: alicloud_logging_hosts 'web:certman' used to give an empty IP list, silently."""
+    env, inventory = sls_env(sls_emulator), write_inventory(tmp_path)
+    single = {'alicloud_logging_project': 'fleet-logs', 'alicloud_logging_logstore': 'syslog',
+              'alicloud_logging_machine_type': 'ip', 'alicloud_logging_hosts': 'web:certman'}
+    result = run_playbook(tmp_path, LOG_SERVICE, extravars=single, inventory=inventory, envvars=env)
+    assert result.rc == 0, result.stdout
+    group = project(sls_emulator)['machinegroups']['alicloud-ops-logging']
+    assert group['machineList'] == ['10.1.0.11', '10.1.0.12', '10.1.0.21']
+
+    empty = run_playbook(tmp_path, LOG_SERVICE, extravars=dict(single, alicloud_logging_hosts='empty'),
+                         inventory=inventory, envvars=env)
+    assert empty.rc != 0
+    assert "machine group alicloud-ops-logging: host pattern 'empty' selects no hosts" in failure_messages(empty)[0]
