@@ -24,10 +24,12 @@ class MachineGroupError(ValueError):
     pass
 
 
-def _check_spec(index, spec):
+def _checked_spec(index, spec):
+    """The spec without null keys (role argument validation may fill unset suboptions with None)."""
     where = 'alicloud_logging_machine_groups[%d]' % index
     if not isinstance(spec, dict):
         raise MachineGroupError('%s: expected a dict with name and hosts, got %r' % (where, spec))
+    spec = {key: value for key, value in spec.items() if value is not None}
     unknown = sorted(set(spec) - set(SPEC_KEYS))
     if unknown:
         raise MachineGroupError('%s: unknown key(s) %s; known: %s' % (where, ', '.join(unknown), ', '.join(SPEC_KEYS)))
@@ -37,6 +39,7 @@ def _check_spec(index, spec):
     if spec.get('machine_type', MACHINE_TYPES[0]) not in MACHINE_TYPES:
         raise MachineGroupError('%s (%s): machine_type must be one of %s, got %r'
                                 % (where, spec['name'], ', '.join(MACHINE_TYPES), spec['machine_type']))
+    return spec
 
 
 def _unique(values):
@@ -67,7 +70,7 @@ def resolve_machine_groups(specs, members, host_vars, defaults):
     names = []
     resolved = []
     for index, spec in enumerate(specs):
-        _check_spec(index, spec)
+        spec = _checked_spec(index, spec)
         if spec['name'] in names:
             raise MachineGroupError('alicloud_logging_machine_groups: machine group %s is listed twice' % spec['name'])
         names.append(spec['name'])

@@ -61,3 +61,10 @@ def test_bad_groups_name_the_group_and_the_field(specs, members, words):
         resolve(specs, members)
     for word in words:
         assert word in str(err.value)
+
+
+def test_null_keys_take_the_defaults():
+    groups = resolve([{'name': 'app', 'hosts': 'web', 'machine_type': None, 'ip_var': None, 'append': None,
+                       'user_defined_ids': None, 'group_topic': None}], {'app': ['web-2']})
+    assert groups[0]['machine_type'] == 'userdefined' and groups[0]['machines'] == ['fleet']
+    assert groups[0]['append'] is False
