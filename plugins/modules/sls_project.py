@@ -14,7 +14,8 @@ short_description: Create, update or delete a Log Service (SLS) project
 description:
   - Makes sure a Log Service project exists with the given description, or does not exist.
   - Talks to Log Service through the official C(aliyun-log-python-sdk); the endpoint is configurable.
-  - Deleting a project deletes everything in it (logstores, machine groups, Logtail configs).
+  - Log Service deletes everything in a project with it (logstores and their data, machine groups, Logtail
+    configs). So V(absent) refuses a project that still holds logstores, naming them, unless O(force=true).
 version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
@@ -31,6 +32,14 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - With O(state=absent), delete the project even when it still holds logstores (their data goes with it).
+      - V(false) fails, naming the logstores, and deletes nothing; delete them first
+        (M(alicloud_ops.logging.sls_logstore)). In check mode it warns instead, since an earlier task of the
+        same run may delete them.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.sls_auth.credential_chain
@@ -51,10 +60,11 @@ EXAMPLES = r'''
     description: syslog of every web host
     region: cn-hangzhou
 
-- name: Remove the project and everything in it
+- name: Remove the project and everything in it, logstores included
   alicloud_ops.logging.sls_project:
     name: web-logs
     state: absent
+    force: true
     endpoint: cn-hangzhou.log.aliyuncs.com
 '''
 
@@ -82,12 +92,28 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff impo
     name_problem, plan_project, project_view)
 
 
+def refuse_to_drop_logstores(module, caller, name):
+    # A missing project lists nothing, and read_or_exit_absent then reports it as already gone.
+    listing = caller.lookup('ListLogStores', 'list_logstore', (name,), missing=('ProjectNotExist',))
+    held = sorted(listing.get_logstores()) if listing is not None else []
+    if not held:
+        return
+    msg = ('force: project %s still holds logstore(s) %s (%d in all); deleting it deletes them and their data. '
+           'Delete them first, or set force: true' % (name, ', '.join(held), listing.get_total() or len(held)))
+    if module.check_mode:
+        # Like a missing parent in check mode: an earlier task of the same run may delete them.
+        module.warn('%s; check mode assumes an earlier task deletes them' % msg)
+        return
+    module.fail_json(msg=msg, logstores=held)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=guarded_spec(sls_argument_spec(
             name=dict(type='str', required=True, aliases=['project']),
             description=dict(type='str'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
+            force=dict(type='bool', default=False),
         )),
         supports_check_mode=True,
     )
@@ -98,6 +124,8 @@ def main():
         module.fail_json(msg='name: %s' % problem)
 
     resource = SlsResource(module, 'project', 'Project', 'project', (name,), project_view, missing=('ProjectNotExist',))
+    if params['state'] == 'absent' and not params['force']:
+        refuse_to_drop_logstores(module, resource.caller, name)
     current = resource.read_or_exit_absent()
     after, changes = plan_project(current, params['description'])
     resource.exit_present(current, after, changes, (name, after['description']))
