@@ -183,12 +183,12 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: .cache/inventory
 cache_timeout: 600
 
----
-# Every region, credentials from ~/.aliyun/config.json profile "ops", assuming a read-only role.
-plugin: alicloud_ops.logging.alicloud_ecs
-profile: ops
-role_arn: acs:ram::123456789012:role/ecs-inventory-readonly
-strict_permissions: false
+# A second inventory file: every region, credentials from ~/.aliyun/config.json profile "ops", assuming a
+# read-only role (one source per file; ansible-test reads EXAMPLES as one YAML document):
+#   plugin: alicloud_ops.logging.alicloud_ecs
+#   profile: ops
+#   role_arn: acs:ram::123456789012:role/ecs-inventory-readonly
+#   strict_permissions: false
 '''
 
 import gc

@@ -7,7 +7,7 @@ from ansible_collections.alicloud_ops.logging.plugins.modules import (
     sls_index, sls_logstore, sls_logtail_config, sls_machine_group, sls_project)
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     mutating_calls, sls_emulator, sls_emulator_server, state_json)
-from tests.unit.test_sls_modules import build_fleet, run
+from tests.unit.plugins.modules.test_sls_modules import build_fleet, run
 
 
 def test_project_with_logstores_is_kept_unless_forced(sls_emulator):
