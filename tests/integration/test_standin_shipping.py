@@ -9,41 +9,14 @@ import sys
 import time
 
 import pytest
-from aliyun.log import GetLogsRequest, IndexConfig, LogtailConfigGenerator, MachineGroupDetail
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
-    SYSLOG_FIELDS, desired_index, index_body)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import SYSLOG_FIELDS
 from tests.integration.rsyslog_bed import REPO_ROOT, STANDIN, Process, free_port, port_open, read_lines, wait_for
+from tests.integration.standin_fleet import GROUP, PROJECT, TAG, fleet, search, write_settings
 from tests.integration.test_sls_emulator import _client
-from tests.support.sls_emulator import SLS_KEY_ID, SLS_KEY_SECRET, sls_emulator, sls_emulator_server  # noqa: F401
+from tests.support.sls_emulator import sls_emulator, sls_emulator_server  # noqa: F401
 
-PROJECT, STORE, GROUP, TAG = 'standin-ship', 'syslog', 'web-fleet', 'web_syslog'
 RELAY = os.path.join(REPO_ROOT, 'tests', 'logtail_standin', 'unix_relay.py')
-
-
-def fleet(client):
-    """Project, indexed logstore, a userdefined machine group and the syslog config applied to it."""
-    client.create_project(PROJECT, 'stand-in shipping')
-    client.create_logstore(PROJECT, STORE, ttl=7, append_meta=True)
-    index = IndexConfig()
-    index.from_json(index_body(desired_index({})[0]))
-    client.create_index(PROJECT, STORE, index)
-    client.create_machine_group(PROJECT, MachineGroupDetail(GROUP, 'userdefined', [GROUP]))
-    client.create_logtail_config(PROJECT, LogtailConfigGenerator.generate_config({
-        'configName': 'syslog-in', 'inputType': 'syslog', 'outputType': 'LogService',
-        'inputDetail': {'tag': TAG}, 'outputDetail': {'logstoreName': STORE}}))
-    client.apply_config_to_machine_group(PROJECT, 'syslog-in', GROUP)
-
-
-def write_settings(tmp_path, endpoint, ip='10.0.0.7'):
-    ids = tmp_path / 'user_defined_id'
-    ids.write_text('%s\n' % GROUP)
-    settings = tmp_path / 'standin_shipping.json'
-    settings.write_text(json.dumps({'endpoint': endpoint, 'access_key_id': SLS_KEY_ID,
-                                    'access_key_secret': SLS_KEY_SECRET, 'ip': ip,
-                                    'user_defined_id_file': str(ids)}))
-    return str(settings)
-
 
 def start_agent(tmp_path, settings):
     port = free_port()
@@ -61,17 +34,6 @@ def send(port, lines):
 
 def ali_line(tag, n, program='app'):
     return '0.1 %s %d 192.0.2.5 web-01 local3.warning 1 %s 42 - shipped line %d' % (tag, time.time(), program, n)
-
-
-def search(client, query):
-    """Every matching row, paged 100 at a time as GetLogs answers."""
-    now, rows = int(time.time()), []
-    while True:
-        page = client.get_logs(GetLogsRequest(PROJECT, STORE, now - 600, now + 60, query=query, line=100,
-                                              offset=len(rows))).get_logs()
-        rows += [dict(log.get_contents(), __source__=log.get_source()) for log in page]
-        if len(page) < 100:
-            return rows
 
 
 def test_lines_reach_the_logstore_with_the_syslog_keys(sls_emulator, tmp_path):
