@@ -43,10 +43,11 @@ def diagnose(host, group, config_name):
     if group is not None and config_name and config_name not in (group.get('applied_configs') or []):
         return ('config %s is not applied to machine group %s: no agent collects syslog for the logstore'
                 % (config_name, group.get('name')))
+    if not _true(host.get('agent_active', True)):
+        # The host's word beats a heartbeat that is only a little old.
+        return 'agent down: %s is not running on the host (no heartbeat from %s)' % (host.get('agent'), host.get('ip'))
     machine = _heartbeat_of(host, (group or {}).get('machines') or [])
     if machine is None or not _true(machine.get('alive')):
-        if not _true(host.get('agent_active', True)):
-            return 'no heartbeat from %s: the agent (%s) is not running' % (host.get('ip'), host.get('agent'))
         return ('no heartbeat from %s in machine group %s: the agent runs but is not in the group (its IP or '
                 'user-defined id is not in the group\'s list) or cannot reach Log Service'
                 % (host.get('ip'), (group or {}).get('name')))
@@ -71,8 +72,9 @@ def canary_report(hosts, logs, searched_at, group=None, config_name=None):
         if name in by_canary:
             delay = max(0.0, _found_at(by_canary[name], searched_at) - float(host['written']))
             found[name] = round(delay, 1)
-            lines.append('%s: canary searchable after %.1f s (%s)' % (name, delay,
-                                                                     by_canary[name].get('_content_', '')))
+            log = by_canary[name]
+            lines.append('%s: canary searchable after %.1f s: %s' % (name, delay, ' '.join(
+                '%s=%s' % (key, log[key]) for key in ('_hostname_', '_program_', '_content_') if key in log)))
         else:
             missing[name] = diagnose(host, group, config_name)
             lines.append('%s: canary %s NOT FOUND: %s' % (name, host['canary'], missing[name]))

@@ -22,14 +22,14 @@ def test_delay_from_the_receive_time_else_the_search_time():
     report = canary_report(hosts, logs, 107.5)
     assert report['found'] == {'web-1': 2.0, 'web-2': 7.5}
     assert report['missing'] == {}
-    assert report['lines'][0] == 'web-1: canary searchable after 2.0 s (c1)'
+    assert report['lines'][0] == 'web-1: canary searchable after 2.0 s: _content_=c1'
 
 
 @pytest.mark.parametrize('name, facts, group, expected', [
     ('detached', host('c9', '10.0.0.1'), dict(GROUP, applied_configs=[]),
      'config syslog-cfg is not applied to machine group fleet'),
     ('agent down', host('c9', '10.0.0.2', agent_active='False'), GROUP,
-     'no heartbeat from 10.0.0.2: the agent (ilogtaild.service) is not running'),
+     'agent down: ilogtaild.service is not running on the host (no heartbeat from 10.0.0.2)'),
     ('not in group', host('c9', '10.0.0.3'), GROUP, 'the agent runs but is not in the group'),
     ('drop-in', host('c9', '10.0.0.1', dropin_present=False), GROUP,
      'heartbeat but no line: the rsyslog drop-in /etc/rsyslog.d/60-logtail.conf is missing'),
