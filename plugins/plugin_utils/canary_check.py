@@ -64,7 +64,7 @@ def canary_report(hosts, logs, searched_at, group=None, config_name=None):
     by_canary = {}
     for log in logs or []:
         for name, host in hosts.items():
-            if host['canary'] in (log.get('_content_') or ''):
+            if host['canary'] == (log.get('_content_') or '').strip():
                 by_canary.setdefault(name, log)
     found, missing, lines = {}, {}, []
     for name in sorted(hosts):
@@ -74,7 +74,7 @@ def canary_report(hosts, logs, searched_at, group=None, config_name=None):
             found[name] = round(delay, 1)
             log = by_canary[name]
             lines.append('%s: canary searchable after %.1f s: %s' % (name, delay, ' '.join(
-                '%s=%s' % (key, log[key]) for key in ('_hostname_', '_program_', '_content_') if key in log)))
+                '%s=%s' % (key, str(log[key]).strip()) for key in ('_hostname_', '_program_', '_content_') if key in log)))
         else:
             missing[name] = diagnose(host, group, config_name)
             lines.append('%s: canary %s NOT FOUND: %s' % (name, host['canary'], missing[name]))
