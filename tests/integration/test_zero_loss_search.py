@@ -10,8 +10,8 @@ from aliyun.log import GetHistogramsRequest
 
 from tests.integration.rsyslog_bed import REPO_ROOT, read_lines, wait_for
 from tests.integration.standin_fleet import PROJECT, STORE, TAG, fleet, search, write_settings
-from tests.integration.test_rsyslog_forward import (
-    ZERO_LOSS_COUNT, bed, role_default, sequence_numbers, write_dropin)  # noqa: F401
+from tests.integration.test_rsyslog_forward import (  # noqa: F401 (bed: the fixture)
+    ZERO_LOSS_COUNT, backlog_through_restart, bed, role_default, sequence_numbers, write_dropin)
 from tests.integration.test_sls_emulator import _client
 from tests.support.sls_emulator import sls_emulator, sls_emulator_server  # noqa: F401
 
@@ -27,16 +27,7 @@ def test_ten_thousand_lines_sent_while_the_agent_is_down_are_all_searchable(bed,
     client = _client(sls_emulator)
     fleet(client)
     write_dropin(bed, sys_tag=TAG, queue={'size': role_default('rsyslog_forward', 'rsyslog_forward_queue_size')})
-    bed.start_rsyslogd()
-    started = time.monotonic()
-    bed.send(['<14>1 2024-05-01T10:00:00Z web-01 app 1 - - searchable seq=%d' % i
-              for i in range(1, ZERO_LOSS_COUNT + 1)])
-    wait_for(lambda: len(sequence_numbers(read_lines(bed.accepted), 'seq=')) >= ZERO_LOSS_COUNT, 120,
-             'rsyslog to accept all messages', interval=0.5)
-    assert bed.stop_rsyslogd() == 0
-    spooled = sorted(os.listdir(bed.spool_dir))
-    assert any(name.startswith('fwdRule1.') for name in spooled), spooled
-    bed.start_rsyslogd()
+    started, _ = backlog_through_restart(bed, 'searchable')
 
     bed.start_standin(ship_settings=write_settings(tmp_path, sls_emulator.endpoint))
     agent_up = time.monotonic()
