@@ -90,12 +90,20 @@ export PATH=$VENV:$PATH
 step "Log Service relay: a unix socket the containers mount, in front of the emulator (TEST STAND-IN side)"
 # The containers have no network; the stand-in agent in each reaches the emulator through this socket.
 read -r relay_dir relay_mount <<<"$(bash tools/containerbed.sh sls-relay-dir)"
-if [ -f "$STATE/relay.pid" ]; then kill "$(cat "$STATE/relay.pid")" 2>/dev/null || true; sleep 0.2; fi
-mkdir -p "$relay_dir"
-setsid nohup "$VENV/python" tests/logtail_standin/unix_relay.py --socket "$relay_dir/sls.sock" \
-  --target "$ALICLOUD_SLS_ENDPOINT" --pidfile "$STATE/relay.pid" >"$STATE/relay.out" 2>&1 </dev/null &
-for _ in $(seq 1 50); do [ -S "$relay_dir/sls.sock" ] && break; sleep 0.1; done
-[ -S "$relay_dir/sls.sock" ] || { cat "$STATE/relay.out" >&2; echo "relay did not start" >&2; exit 1; }
+relay_alive() { [ -f "$STATE/relay.pid" ] && kill -0 "$(cat "$STATE/relay.pid")" 2>/dev/null; }
+if relay_alive && [ -S "$relay_dir/sls.sock" ] && grep -q -- "-> $ALICLOUD_SLS_ENDPOINT\$" "$STATE/relay.out"; then
+  echo "already running (pid $(cat "$STATE/relay.pid"))"
+else
+  if relay_alive; then
+    old=$(cat "$STATE/relay.pid"); kill "$old"
+    for _ in $(seq 1 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+  fi
+  mkdir -p "$relay_dir"
+  setsid nohup "$VENV/python" tests/logtail_standin/unix_relay.py --socket "$relay_dir/sls.sock" \
+    --target "$ALICLOUD_SLS_ENDPOINT" --pidfile "$STATE/relay.pid" >"$STATE/relay.out" 2>&1 </dev/null &
+  for _ in $(seq 1 50); do grep -q relaying "$STATE/relay.out" && break; sleep 0.1; done
+  [ -S "$relay_dir/sls.sock" ] || { cat "$STATE/relay.out" >&2; echo "relay did not start" >&2; exit 1; }
+fi
 cat "$STATE/relay.out"
 
 step "Inventory, through the alicloud_ecs plugin"

@@ -59,6 +59,15 @@ class Relay(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         socketserver.UnixStreamServer.__init__(self, path, _Handler)
         # Containers' root must be able to connect whatever uid the host side runs as.
         os.chmod(path, 0o666)
+        self.inode = os.stat(path).st_ino
+
+    def remove_socket(self):
+        """Remove the socket file unless a newer relay has already bound the path."""
+        try:
+            if os.stat(self.server_address).st_ino == self.inode:
+                os.unlink(self.server_address)
+        except OSError:
+            pass
 
 
 def parse_target(text):
@@ -85,8 +94,7 @@ def main(argv=None):
         relay.serve_forever()
     finally:
         relay.server_close()
-        if os.path.exists(args.socket):
-            os.unlink(args.socket)
+        relay.remove_socket()
     return 0
 
 
