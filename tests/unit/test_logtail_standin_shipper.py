@@ -43,3 +43,10 @@ def test_route_follows_the_applied_configs():
     assert shipper.route({'input': 'streamlog', 'tag': 'web'}, configs) == ('p', 's1', '')
     assert shipper.route({'input': 'streamlog', 'tag': 'other'}, configs) is None
     assert shipper.route({'input': 'service_syslog', 'tag': 'tcp://127.0.0.1:9999'}, configs) == ('p', 's2', '')
+
+
+def test_relay_targets_loopback_only():
+    from tests.logtail_standin import unix_relay
+    assert unix_relay.parse_target('127.0.0.1:8080') == ('127.0.0.1', 8080)
+    with pytest.raises(SystemExit, match='loopback'):
+        unix_relay.parse_target('172.17.0.2:8080')
