@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup bed image test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator
+.PHONY: setup bed image test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify
 
 setup:
 	bash tools/setup-host.sh
@@ -59,3 +59,7 @@ bench-emulator: setup
 
 bench-site: setup
 	$(VENV)/python bench/site_bench.py
+
+# Needs the demo running (make demo).
+bench-verify: setup
+	$(VENV)/python bench/verify_bench.py

@@ -9,6 +9,7 @@
 #   tools/containerbed.sh rm NAME...           remove containers
 #   tools/containerbed.sh run-flags           print the `docker run` flags (the one place they live)
 #   tools/containerbed.sh mirror              print the Debian mirror apt is configured with (the only one used)
+#   tools/containerbed.sh sls-relay-dir       print the host directory mounted for the Log Service relay socket
 #
 # Container flags come from ../shared/notes/containers.md: never --privileged and never a read-write
 # cgroup bind (systemd in the container would rewrite the host's cgroup tree).
@@ -129,9 +130,14 @@ prune_rootfs() {
   done
 }
 
+# The host directory whose unix socket (tests/logtail_standin/unix_relay.py) lets the Logtail stand-in in a
+# --network none container reach the Log Service emulator on the host's 127.0.0.1, never over a bridge.
+SLS_RELAY_DIR=${CONTAINERBED_SLS_RELAY_DIR:-$PWD/.cache/sls-relay}
+SLS_RELAY_MOUNT=/var/lib/logtail-standin-sls
+
 run_flags() {
   # max_dgram_qlen: upstream systemd's default; see .config/molecule/config.yml.
-  echo "--tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup:ro --network none --stop-signal SIGRTMIN+3 --sysctl net.unix.max_dgram_qlen=512"
+  echo "--tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup:ro --network none --stop-signal SIGRTMIN+3 --sysctl net.unix.max_dgram_qlen=512 -v $SLS_RELAY_DIR:$SLS_RELAY_MOUNT"
 }
 
 wait_booted() {
@@ -148,6 +154,7 @@ run_container() {
   local name=$1 distro=$2
   if [ "$(docker inspect -f '{{.State.Running}}' "$name" 2>/dev/null)" != "true" ]; then
     docker rm -f "$name" >/dev/null 2>&1 || true
+    mkdir -p "$SLS_RELAY_DIR"
     # shellcheck disable=SC2046
     docker run -d --name "$name" --hostname "$name" $(run_flags) \
       --label alicloud-ops.containerbed=1 "$(image_name "$distro")" /lib/systemd/systemd >/dev/null
@@ -170,5 +177,6 @@ case $cmd in
   rm) shift; [ $# -eq 0 ] || docker rm -f "$@" >/dev/null 2>&1 || true ;;
   run-flags) run_flags ;;
   mirror) require_mirror; echo "$MIRROR" ;;
-  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+  sls-relay-dir) echo "$SLS_RELAY_DIR $SLS_RELAY_MOUNT" ;;
+  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Remove everything tools/demo.sh started: its containers, the ECS emulator process and its state
+# Remove everything tools/demo.sh started: its containers, the emulator and relay processes and their state
 # under .cache/demo. The container bed's base images and dockerd stay (they are a cache; see
 # tools/containerbed.sh).
 set -uo pipefail
@@ -9,6 +9,12 @@ if [ -f "$STATE/emulator.pid" ]; then
   pid=$(cat "$STATE/emulator.pid")
   if kill -0 "$pid" 2>/dev/null && grep -q tools.alicloud_emulator "/proc/$pid/cmdline" 2>/dev/null; then
     kill "$pid" && echo "demo-clean: stopped the ECS emulator (pid $pid)"
+  fi
+fi
+if [ -f "$STATE/relay.pid" ]; then
+  pid=$(cat "$STATE/relay.pid")
+  if kill -0 "$pid" 2>/dev/null && grep -q unix_relay "/proc/$pid/cmdline" 2>/dev/null; then
+    kill "$pid" && echo "demo-clean: stopped the Log Service relay (pid $pid)"
   fi
 fi
 if docker info >/dev/null 2>&1; then

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one-command demo (`make demo`): three Debian containers running systemd, registered as ECS
 # instances in the project's ECS API emulator, found by the real alicloud_ecs inventory plugin and
-# set up by the real site.yml; it ends by showing, per host, a syslog line that went
-# logger -> rsyslog -> Logtail's syslog port. Run it again: nothing changes (changed=0), and faster.
+# set up by the real site.yml; it ends with the Log search: per host, a canary line that went
+# logger -> rsyslog -> Logtail (stand-in) -> the Log Service logstore, found by playbooks/verify.yml. Run it again: nothing changes (changed=0), and faster.
 # tools/demo-clean.sh (`make demo-clean`) removes everything it started. DEMO_SITE=0 stops before
 # site.yml (bench/site_bench.py uses that to time the first run itself).
 #
@@ -87,12 +87,32 @@ printf '%s\n' "ALICLOUD_ECS_ENDPOINT=$ALICLOUD_ECS_ENDPOINT" "ALICLOUD_SLS_ENDPO
 export ANSIBLE_CONFIG=$REPO/ansible.cfg
 export PATH=$VENV:$PATH
 
+step "Log Service relay: a unix socket the containers mount, in front of the emulator (TEST STAND-IN side)"
+# The containers have no network; the stand-in agent in each reaches the emulator through this socket.
+read -r relay_dir relay_mount <<<"$(bash tools/containerbed.sh sls-relay-dir)"
+relay_alive() { [ -f "$STATE/relay.pid" ] && kill -0 "$(cat "$STATE/relay.pid")" 2>/dev/null; }
+if relay_alive && [ -S "$relay_dir/sls.sock" ] && grep -q -- "-> $ALICLOUD_SLS_ENDPOINT\$" "$STATE/relay.out"; then
+  echo "already running (pid $(cat "$STATE/relay.pid"))"
+else
+  if relay_alive; then
+    old=$(cat "$STATE/relay.pid"); kill "$old"
+    for _ in $(seq 1 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+  fi
+  mkdir -p "$relay_dir"
+  setsid nohup "$VENV/python" tests/logtail_standin/unix_relay.py --socket "$relay_dir/sls.sock" \
+    --target "$ALICLOUD_SLS_ENDPOINT" --pidfile "$STATE/relay.pid" >"$STATE/relay.out" 2>&1 </dev/null &
+  for _ in $(seq 1 50); do grep -q relaying "$STATE/relay.out" && break; sleep 0.1; done
+  [ -S "$relay_dir/sls.sock" ] || { cat "$STATE/relay.out" >&2; echo "relay did not start" >&2; exit 1; }
+fi
+cat "$STATE/relay.out"
+
 step "Inventory, through the alicloud_ecs plugin"
 ansible-inventory -i inventories/demo/ --graph
 
 step "Logtail installer mirror (TEST STAND-IN) on each host's 127.0.0.1"
 ansible-playbook -i inventories/demo/ molecule/shared/prepare.yml \
-  -e @molecule/shared/group_vars/all/standin.yml >"$STATE/prepare.log" 2>&1 \
+  -e @molecule/shared/group_vars/all/standin.yml -e "standin_ship_endpoint=unix:$relay_mount/sls.sock" \
+  -e "standin_ship_key_id=$ACCESS_KEY_ID" -e "standin_ship_key_secret=$ACCESS_KEY_SECRET" >"$STATE/prepare.log" 2>&1 \
   || { cat "$STATE/prepare.log"; exit 1; }
 tail -n +2 "$STATE/prepare.log" | sed -n '/PLAY RECAP/,$p'
 
@@ -108,23 +128,12 @@ site_rc=${PIPESTATUS[0]}
 site_secs=$(( $(date +%s) - site_started ))
 changed=$(sed -n 's/.* changed=\([0-9]*\).*/\1/p' "$STATE/site.log" | awk '{s += $1} END {print s + 0}')
 
-step "A syslog line from each host, as Logtail's syslog port received it"
-record=/usr/local/ilogtail/standin_received.log
-token="demo-$(date +%s)-$$"
-for name in $(cat "$STATE/containers"); do
-  docker exec "$name" logger -t demo "hello from $name ($token)"
-done
-for name in $(cat "$STATE/containers"); do
-  line=""
-  for _ in $(seq 1 60); do
-    # Field 8 of the ALI_LOG_FMT line is the app name; other lines may quote the token.
-    line=$(docker exec "$name" awk -v t="$token" '$8 == "demo" && index($0, t)' "$record" 2>/dev/null || true)
-    [ -n "$line" ] && break
-    sleep 0.5
-  done
-  [ -n "$line" ] || { echo "$name: the line did not reach the Logtail port" >&2; exit 1; }
-  printf '%-20s %s\n' "$name" "$line"
-done
+step "Log search: each host's canary line, as Log Service returns it (playbooks/verify.yml)"
+# Every host logs one canary with logger; rsyslog forwards it to the agent, the agent ships it to the
+# logstore, and the controller finds all of them with one search per poll (sls_log_search).
+ansible-playbook playbooks/verify.yml -i inventories/demo/ >"$STATE/verify.log" 2>&1 \
+  || { cat "$STATE/verify.log"; echo "verify.yml failed" >&2; exit 1; }
+sed -n 's/^ *"\(.*: canary .*\)",\{0,1\}$/\1/p' "$STATE/verify.log"
 
 step "Log Service side, as the emulator holds it after site.yml"
 curl -fsS "$endpoint/_emulator/sls/state" | "$VENV/python" -c '

@@ -137,13 +137,16 @@ class RsyslogBed:
     def rejected(self):
         return os.path.splitext(self.record)[0] + '.rejected'
 
-    def start_standin(self, syslog_input='streamlog'):
+    def start_standin(self, syslog_input='streamlog', ship_settings=None):
         """The stand-in with one input: ``streamlog`` (ALI_LOG_FMT lines) or ``service_syslog``
-        (RFC 5424, octet-counted), on the bed's receiver port."""
+        (RFC 5424, octet-counted), on the bed's receiver port; shipping to Log Service with
+        ``ship_settings`` (a settings file, see tests/logtail_standin/shipper.py)."""
         if syslog_input == 'service_syslog':
             listen = ['--syslog-address', 'tcp://127.0.0.1:%d' % self.standin_port]
         else:
             listen = ['--addr', '127.0.0.1', '--port', str(self.standin_port)]
+        if ship_settings:
+            listen += ['--ship-settings', ship_settings]
         self.standin = Process([sys.executable, STANDIN, '--home', self.root, '--record', self.record] + listen,
                                os.path.join(self.root, 'standin.out'))
         wait_for(lambda: port_open(self.standin_port), 30, 'the Logtail stand-in to listen')

@@ -1,16 +1,23 @@
-"""The README's main command, as a user runs it: `make demo` twice (the second run is idempotent), then
-`make demo-clean`. Uses the container bed (Docker + local images), like the Molecule tests. It starts from
-`make demo-clean`, so a demo left running on this machine is replaced."""
+"""The README's main command, as a user runs it: `make demo` (which ends with the Log search: every host's
+canary found in the logstore by playbooks/verify.yml), then three broken fleets that verify.yml must fail on,
+naming the host and the cause (agent stopped; drop-in removed; config detached from the machine group), each
+repaired by hand; then `make demo` again: idempotent and healthy. Last `make demo-clean`. Uses the container
+bed (Docker + local images), like the Molecule tests. It starts from `make demo-clean`, so a demo left running
+on this machine is replaced."""
 import os
 import re
 import subprocess
 
 import pytest
+from aliyun.log import LogClient
 
 from tests.support.playbook_runner import REPO_ROOT
 
 pytestmark = pytest.mark.docker
 HOSTS = ('alicloud-demo-web-1', 'alicloud-demo-web-2', 'alicloud-demo-api-1')
+DEMO_ENV = os.path.join(REPO_ROOT, '.cache', 'demo', 'env')
+PROJECT, GROUP, CONFIG = 'alicloud-ops-demo', 'alicloud-ops-logging', 'alicloud-ops-logging-syslog'
+DROPIN = '/etc/rsyslog.d/60-logtail.conf'
 
 
 def make(target):
@@ -21,29 +28,100 @@ def make(target):
     return proc.returncode, proc.stdout
 
 
-def recap(output):
-    """{host: changed} from the site.yml run (the last PLAY RECAP of the output)."""
-    block = output.rsplit('PLAY RECAP', 1)[1]
+def site_recap(output):
+    """{host: changed} from the site.yml run (the recap before the demo's Log search step)."""
+    block = output.split('==> Log search', 1)[0].rsplit('PLAY RECAP', 1)[1]
     return {m.group(1): int(m.group(2)) for m in re.finditer(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', block, re.M)}
 
 
+def demo_env():
+    with open(DEMO_ENV) as handle:
+        env = dict(line.rstrip('\n').split('=', 1) for line in handle if '=' in line)
+    return dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO_ROOT, 'ansible.cfg'), **env)
+
+
+def verify(timeout=20):
+    proc = subprocess.run([os.path.join(REPO_ROOT, '.venv', 'bin', 'ansible-playbook'), 'playbooks/verify.yml',
+                           '-i', 'inventories/demo/', '-e', 'alicloud_logging_verify_timeout=%d' % timeout,
+                           '-e', 'alicloud_logging_verify_poll_interval=2'],
+                          cwd=REPO_ROOT, env=demo_env(), timeout=600, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True)
+    return proc.returncode, proc.stdout
+
+
+def sls_client():
+    env = demo_env()
+    client = LogClient(env['ALICLOUD_SLS_ENDPOINT'], env['ALIBABA_CLOUD_ACCESS_KEY_ID'],
+                       env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'])
+    client._isRowIp = True  # an IP:port endpoint, as sls_common.build_client marks it
+    return client
+
+
+def docker(host, *argv):
+    return subprocess.run(['docker', 'exec', host] + list(argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, check=True).stdout
+
+
+def assert_diagnosed(output, broken, cause):
+    """verify.yml failed, named exactly the broken hosts, each with the cause, and found the others."""
+    assert 'Canary lines never arrived from %d host(s)' % len(broken) in output, output[-4000:]
+    for host in HOSTS:
+        if host in broken:
+            assert re.search(r'%s: canary \S+ NOT FOUND: [^"]*%s' % (host, re.escape(cause)), output), output[-4000:]
+        else:
+            assert re.search(r'%s: canary searchable after' % host, output), output[-4000:]
+
+
+def check_broken_fleets():
+    # 1. The agent is stopped on one host.
+    docker(HOSTS[0], 'systemctl', 'stop', 'ilogtaild.service')
+    rc, out = verify()
+    assert rc != 0
+    assert_diagnosed(out, [HOSTS[0]], 'agent down: ilogtaild.service is not running')
+    docker(HOSTS[0], 'systemctl', 'start', 'ilogtaild.service')
+
+    # 2. The rsyslog drop-in is removed on another.
+    saved = docker(HOSTS[1], 'cat', DROPIN)
+    docker(HOSTS[1], 'sh', '-c', 'rm %s && systemctl restart rsyslog' % DROPIN)
+    rc, out = verify()
+    assert rc != 0
+    assert_diagnosed(out, [HOSTS[1]], 'heartbeat but no line: the rsyslog drop-in %s is missing' % DROPIN)
+    subprocess.run(['docker', 'exec', '-i', HOSTS[1], 'sh', '-c', 'cat > %s && systemctl restart rsyslog' % DROPIN],
+                   input=saved, universal_newlines=True, check=True)
+
+    # 3. The syslog config is detached from the machine group: no agent collects anything.
+    client = sls_client()
+    client.remove_config_to_machine_group(PROJECT, CONFIG, GROUP)
+    rc, out = verify()
+    assert rc != 0
+    assert_diagnosed(out, list(HOSTS), 'config %s is not applied to machine group %s' % (CONFIG, GROUP))
+    client.apply_config_to_machine_group(PROJECT, CONFIG, GROUP)
+
+    rc, out = verify(timeout=60)
+    assert rc == 0, out[-4000:]
+
+
 @pytest.mark.timeout(2400)
-def test_demo_runs_twice_idempotently_then_cleans_up():
+def test_demo_searches_every_host_and_diagnoses_broken_fleets():
     make('demo-clean')
     try:
         rc, first = make('demo')
         assert rc == 0, first[-6000:]
-        assert set(recap(first)) == set(HOSTS) | {'localhost'}
-        assert all(recap(first)[h] > 0 for h in HOSTS)
+        assert set(site_recap(first)) == set(HOSTS) | {'localhost'}
+        assert all(site_recap(first)[h] > 0 for h in HOSTS)
         for host in HOSTS:
-            # logger -> rsyslog -> Logtail port, in ALI_LOG_FMT with the demo's sys_tag and the host's name.
-            assert re.search(r'^%s\s+0\.1 demo_syslog \d+ \S+ %s \S+ \S+ demo .*hello from %s' % (host, host, host),
-                             first, re.M), first[-3000:]
+            # logger -> rsyslog -> Logtail stand-in -> PutLogs -> the logstore, found by sls_log_search with the
+            # keys the syslog input gives a line.
+            assert re.search(r'^%s: canary searchable after \d+\.\d s: _hostname_=%s _program_=alicloud-verify '
+                             r'_content_=alicloudverify\w+$' % (host, host), first, re.M), first[-3000:]
         assert "logtail config alicloud-ops-logging-syslog: syslog input, tag 'demo_syslog'" in first
+
+        check_broken_fleets()
 
         rc, second = make('demo')
         assert rc == 0, second[-6000:]
-        assert recap(second) == dict((h, 0) for h in HOSTS + ('localhost',)), second[-3000:]
+        assert site_recap(second) == dict((h, 0) for h in HOSTS + ('localhost',)), second[-3000:]
+        assert len(re.findall(r'^\S+: canary searchable after', second, re.M)) == len(HOSTS), second[-3000:]
     finally:
         rc, cleaned = make('demo-clean')
     assert rc == 0, cleaned

@@ -102,6 +102,23 @@ INPUT_FORWARDS = {
 }
 
 
+def backlog_through_restart(bed, marker):
+    """With the receiver down: ZERO_LOSS_COUNT messages into rsyslogd, which then restarts once (its queue goes
+    to the spool and back). Returns (monotonic start, spool files at the restart)."""
+    bed.start_rsyslogd()
+    started = time.monotonic()
+    bed.send(['<14>1 2024-05-01T10:00:00Z web-01 app 1 - - %s seq=%d' % (marker, i)
+              for i in range(1, ZERO_LOSS_COUNT + 1)])
+    # accepted.log is written after the forward action has queued each message.
+    wait_for(lambda: len(sequence_numbers(read_lines(bed.accepted), 'seq=')) >= ZERO_LOSS_COUNT, 120,
+             'rsyslog to accept all messages', interval=0.5)
+    assert bed.stop_rsyslogd() == 0
+    spooled = sorted(os.listdir(bed.spool_dir))
+    assert any(name.startswith('fwdRule1.') for name in spooled), spooled
+    bed.start_rsyslogd()
+    return started, spooled
+
+
 @pytest.mark.parametrize('syslog_input', sorted(INPUT_FORWARDS))
 def test_zero_loss_across_receiver_outage_and_rsyslog_restart(bed, syslog_input):
     # The queue size the rsyslog_forward role ships: it holds the whole backlog in memory, so the
@@ -110,18 +127,7 @@ def test_zero_loss_across_receiver_outage_and_rsyslog_restart(bed, syslog_input)
     queue_size = role_default('rsyslog_forward', 'rsyslog_forward_queue_size')
     assert queue_size >= ZERO_LOSS_COUNT
     write_dropin(bed, sys_tag='zero_loss', queue={'size': queue_size}, **INPUT_FORWARDS[syslog_input])
-    bed.start_rsyslogd()
-    started = time.monotonic()
-    bed.send(['<14>1 2024-05-01T10:00:00Z web-01 app 1 - - zero-loss seq=%d' % i
-              for i in range(1, ZERO_LOSS_COUNT + 1)])
-    # accepted.log is written after the forward action has queued each message.
-    wait_for(lambda: len(sequence_numbers(read_lines(bed.accepted), 'seq=')) >= ZERO_LOSS_COUNT, 120,
-             'rsyslog to accept all messages', interval=0.5)
-    assert bed.stop_rsyslogd() == 0
-    spooled = sorted(os.listdir(bed.spool_dir))
-    assert any(name.startswith('fwdRule1.') for name in spooled), spooled
-
-    bed.start_rsyslogd()
+    started, spooled = backlog_through_restart(bed, 'zero-loss')
     bed.start_standin(syslog_input)
     standin_up = time.monotonic()
 

@@ -18,14 +18,19 @@ message that is not RFC 5424 is not recorded as received; it goes to ``--rejecte
 reason, and a broken frame closes the connection.
 
 Receiving (framing, sockets) and parsing are separate layers, and every accepted message goes
-through ``Sink.accept``, so shipping to a Log Service emulator later means a second sink.
+through ``Sink.accept``. With shipping settings (``--ship-settings``, default
+``<home>/standin_shipping.json``) the sink also hands each record, parsed into the keys the real
+syslog inputs give a line (``_hostname_``, ``_program_``, ... ``_content_``), to ``shipper.py``
+beside this file, which heartbeats, learns the applied configs and sends PutLogs.
 
 Usage: ilogtail_standin_daemon.py [--home DIR] [--config FILE] [--record FILE] [--pidfile FILE]
        [--pipelines DIR] [--addr A --port P] [--syslog-address tcp://A:P]
+       [--ship-settings FILE] [--spool DIR]
 Runs in the foreground; SIGTERM stops it cleanly. Python 3.5+ standard library only.
 """
 
 import argparse
+import calendar
 import glob
 import json
 import os
@@ -35,6 +40,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 
 FLAVOR = '@FLAVOR@'
 VERSION = '@VERSION@'
@@ -47,14 +53,38 @@ class Rejected(ValueError):
 
 # ---- parsing: bytes of one message -> a record, or Rejected --------------------------------------
 
+FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv',
+              'ftp', 'ntp', 'security', 'console', 'solaris-cron'] + ['local%d' % n for n in range(8)]
+SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug']
+# rsyslog's other spellings of a few names in %pri-text%.
+NAME_ALIASES = {'error': 'err', 'warn': 'warning', 'panic': 'emerg', 'clock': 'cron', 'audit': 'security'}
+
+
+def syslog_contents(hostname, program, facility, severity, ip, content):
+    """The keys the Logtail syslog inputs give a line (sls_index indexes these by default: SYSLOG_FIELDS)."""
+    return {'_hostname_': hostname, '_program_': program, '_priority_': str(facility * 8 + severity),
+            '_facility_': str(facility), '_severity_': str(severity), '_ip_': ip, '_content_': content}
+
+
 def parse_ali_log_fmt(line, formats):
-    """A streamlog line: '<format version> <sys_tag> <fields...>'; its version must be configured."""
-    fields = line.split(' ')
+    """A streamlog line: the seed's ALI_LOG_FMT, '<format version> <sys_tag> <timestamp> <fromhost-ip>
+    <hostname> <pri-text> <protocol-version> <app-name> <procid> <msgid> <msg>'; its version must be
+    configured."""
+    fields = line.split(' ', 10)
     if len(fields) < 3:
         raise Rejected('streamlog line has fewer than 3 fields')
     if formats and fields[0] not in formats:
         raise Rejected('streamlog format %r is not in streamlog_formats %s' % (fields[0], sorted(formats)))
-    return {'format': fields[0], 'tag': fields[1], 'raw': line}
+    record = {'format': fields[0], 'tag': fields[1], 'raw': line, 'input': 'streamlog'}
+    if len(fields) == 11 and fields[2].isdigit():
+        facility, _, severity = fields[5].partition('.')
+        facility, severity = NAME_ALIASES.get(facility, facility), NAME_ALIASES.get(severity, severity)
+        if facility not in FACILITIES or severity not in SEVERITIES:
+            raise Rejected('streamlog pri-text %r is not facility.severity' % fields[5])
+        record['time'] = int(fields[2])
+        record['contents'] = syslog_contents(fields[4], fields[7], FACILITIES.index(facility),
+                                             SEVERITIES.index(severity), fields[3], fields[10])
+    return record
 
 
 _RFC5424_HEAD = re.compile(
@@ -89,9 +119,27 @@ def parse_rfc5424(message):
     end = _skip_structured_data(message, match.end())
     if end < len(message) and message[end] != ' ':
         raise Rejected('RFC 5424 STRUCTURED-DATA not followed by a space')
-    return {'priority': int(match.group(1)), 'timestamp': match.group(2), 'hostname': match.group(3),
-            'app_name': match.group(4), 'procid': match.group(5), 'msgid': match.group(6),
-            'message': message[end + 1:], 'raw': message}
+    priority = int(match.group(1))
+    record = {'priority': priority, 'timestamp': match.group(2), 'hostname': match.group(3),
+              'app_name': match.group(4), 'procid': match.group(5), 'msgid': match.group(6),
+              'message': message[end + 1:], 'raw': message, 'input': 'service_syslog'}
+    record['time'] = _epoch(match.group(2))
+    record['contents'] = syslog_contents(match.group(3), match.group(4), priority // 8, priority % 8, '',
+                                         record['message'])
+    return record
+
+
+def _epoch(stamp):
+    """Seconds since the epoch of an RFC 5424 TIMESTAMP ('-': now)."""
+    if stamp == '-':
+        return int(time.time())
+    head, zone = stamp[:19], stamp[19:].split('.')[-1] if '.' in stamp[19:] else stamp[19:]
+    zone = zone.lstrip('0123456789')
+    seconds = calendar.timegm(time.strptime(head, '%Y-%m-%dT%H:%M:%S'))
+    if zone and zone != 'Z':
+        sign = -1 if zone[0] == '+' else 1
+        seconds += sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+    return seconds
 
 
 # ---- framing: a byte stream -> messages -----------------------------------------------------------
@@ -131,15 +179,18 @@ def read_octet_counted(stream):
 class Sink:
     """Appends accepted raw messages to the record file and rejected ones, with the reason, to another."""
 
-    def __init__(self, record_path, rejected_path):
+    def __init__(self, record_path, rejected_path, shipper=None):
         self._lock = threading.Lock()
         self._record = open(record_path, 'a', encoding='utf-8')
         self._rejected = open(rejected_path, 'a', encoding='utf-8')
+        self.shipper = shipper
 
     def accept(self, record):
         with self._lock:
             self._record.write(record['raw'] + '\n')
             self._record.flush()
+        if self.shipper is not None and 'contents' in record:
+            self.shipper.accept({key: record[key] for key in ('input', 'tag', 'time', 'contents')})
 
     def reject(self, reason, raw=''):
         with self._lock:
@@ -153,7 +204,12 @@ class _Handler(socketserver.StreamRequestHandler):
         try:
             for message in server.framing(self.rfile):
                 try:
-                    server.sink.accept(server.parse(message))
+                    record = server.parse(message)
+                    if record['input'] == 'service_syslog':
+                        # The config that collects it is the one whose input listens here.
+                        record['tag'] = 'tcp://%s:%d' % server.server_address[:2]
+                        record['contents']['_ip_'] = self.client_address[0]
+                    server.sink.accept(record)
                 except Rejected as exc:
                     server.sink.reject(str(exc), message)
         except Rejected as exc:
@@ -220,9 +276,19 @@ def main(argv=None):
     parser.add_argument('--addr', default='127.0.0.1')
     parser.add_argument('--port', type=int, help='streamlog port; overrides the config file')
     parser.add_argument('--syslog-address', help='tcp://A:P of a service_syslog input (rfc5424)')
+    parser.add_argument('--ship-settings', help='stand-in shipping settings (JSON; see shipper.py); default '
+                        '<home>/standin_shipping.json when it exists, else nothing is shipped')
+    parser.add_argument('--spool', help='spool directory (default <home>/standin_spool)')
     args = parser.parse_args(argv)
     record = args.record or os.path.join(args.home, 'standin_received.log')
-    sink = Sink(record, args.rejected or os.path.splitext(record)[0] + '.rejected')
+    shipper = None
+    settings_path = args.ship_settings or os.path.join(args.home, 'standin_shipping.json')
+    if args.ship_settings or os.path.exists(settings_path):
+        from shipper import Shipper  # beside this file, in the package and in the source tree
+        with open(settings_path) as handle:
+            settings = json.load(handle)
+        shipper = Shipper(settings, args.spool or os.path.join(args.home, 'standin_spool')).start()
+    sink = Sink(record, args.rejected or os.path.splitext(record)[0] + '.rejected', shipper)
 
     inputs = []
     if args.port is not None:
@@ -254,6 +320,8 @@ def main(argv=None):
     for server in servers:
         server.shutdown()
         server.server_close()
+    if shipper is not None:
+        shipper.stop()
     return 0
 
 

@@ -228,6 +228,8 @@ function put_agent {
     mkdir -p "$INSTALL_DIR" "$(dirname "$INIT_SCRIPT")" "$ETC_DIR"
     cp "$work/pkg/$BINARY" "$INSTALL_DIR/$BINARY"
     chmod 755 "$INSTALL_DIR/$BINARY"
+    # The stand-in's sending half, imported by the agent from beside itself.
+    [[ ! -f $work/pkg/shipper.py ]] || cp "$work/pkg/shipper.py" "$INSTALL_DIR/shipper.py"
     sed -e "s#@HOME@#$INSTALL_DIR#g" -e "s#@BINARY@#$BINARY#g" -e "s#@SERVICE@#$SERVICE#g" \
         -e "s#@CONFIG@#$CONFIG_REL#g" -e "s#@PIDFILE@#$PID_REL#g" -e "s#@ROOT@#$ROOT#g" \
         "$work/pkg/agent_init" > "$INIT_SCRIPT"

@@ -82,6 +82,7 @@ def build_package(version, flavor='logtail'):
     with tarfile.open(fileobj=buf, mode='w:gz') as tar:
         _tar_add(tar, FLAVORS[flavor], daemon.encode(), 0o755)
         _tar_add(tar, 'agent_init', _read('agent_init').encode(), 0o755)
+        _tar_add(tar, 'shipper.py', _read('shipper.py').encode(), 0o644)
     return buf.getvalue()
 
 
