@@ -11,6 +11,11 @@ from unittest import mock
 from ansible.module_utils import basic
 
 try:
+    from ansible.module_utils import _internal as module_internal
+except ImportError:  # ansible-core < 2.19 has no controller/target switch for module warnings
+    module_internal = None
+
+try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19, which `make units` also runs (UNITS_CORE_VERSIONS): how those read args
     @contextlib.contextmanager
@@ -50,9 +55,15 @@ def run_module(main, args, check_mode=False, diff=False):
     args = dict(args)
     args['_ansible_check_mode'] = check_mode
     args['_ansible_diff'] = diff
-    with patch_module_args(args), \
-            mock.patch.object(basic.AnsibleModule, 'exit_json', _exit_json), \
-            mock.patch.object(basic.AnsibleModule, 'fail_json', _fail_json):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(patch_module_args(args))
+        stack.enter_context(mock.patch.object(basic.AnsibleModule, 'exit_json', _exit_json))
+        stack.enter_context(mock.patch.object(basic.AnsibleModule, 'fail_json', _fail_json))
+        # Once any test imports controller code (ansible.template, the inventory plugin), ansible-core 2.19 marks
+        # the process as the controller and module warnings go to Display instead of the module's result. A
+        # module runs on a target: keep it that way here, whatever ran before in this process.
+        if module_internal is not None and hasattr(module_internal, 'is_controller'):
+            stack.enter_context(mock.patch.object(module_internal, 'is_controller', False))
         try:
             main()
         except ModuleExit as done:
