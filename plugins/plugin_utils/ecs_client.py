@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import EcsApiError, RetryPolicy
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_sdk import ecs_sdk
 
 ENDPOINT_ENV = ('ALICLOUD_ECS_ENDPOINT', 'ALIBABA_CLOUD_ECS_ENDPOINT')
 PAGE_SIZE = 100
@@ -54,7 +55,7 @@ def parse_endpoint(endpoint_url, region_id):
 
 def build_describe_request(region_id, filters, next_token=None):
     """`filters` option (snake_case) -> the SDK's DescribeInstancesRequest for one page."""
-    from alibabacloud_ecs20140526 import models as ecs_models
+    ecs_models = ecs_sdk()[1]
     fields = {'region_id': region_id, 'max_results': PAGE_SIZE}
     if next_token:
         fields['next_token'] = next_token
@@ -114,7 +115,7 @@ class EcsInventoryClient(object):
         self.counter = CallCounter()
 
     def _make_sdk_client(self, region_id):
-        from alibabacloud_ecs20140526.client import Client as EcsClient
+        EcsClient = ecs_sdk()[0]
         from alibabacloud_tea_openapi.utils_models import Config
         endpoint, protocol = parse_endpoint(self.endpoint_url, region_id)
         config = Config(credential=self._credential, region_id=region_id, protocol=protocol,
@@ -138,8 +139,8 @@ class EcsInventoryClient(object):
 
     def describe_regions(self):
         """All region ids the account can see (DescribeRegions, asked in default_region)."""
-        from alibabacloud_ecs20140526 import models as ecs_models
         from darabonba.runtime import RuntimeOptions
+        ecs_models = ecs_sdk()[1]
         sdk = self.sdk_client(self.default_region)
         request = ecs_models.DescribeRegionsRequest(accept_language='en-US')
         response = self._call('DescribeRegions', self.default_region,
