@@ -166,15 +166,17 @@ class EcsInventoryClient(object):
         raw = sdk.call_api(params, openapi_models.OpenApiRequest(query=Utils.query(query)), RuntimeOptions())
         return raw['body']
 
-    def describe_instances(self, region_id, filters=None):
+    def describe_instances(self, region_id, filters=None, per_instance=None):
         """Every instance of one region, following NextToken. Each page is fetched (with retries) before the
-        token advances, so a retried page is neither skipped nor counted twice."""
+        token advances, so a retried page is neither skipped nor counted twice. per_instance(instance), if
+        given, replaces each instance as its page arrives: in the pool, that work fills the waits on the API."""
         sdk = self.sdk_client(region_id)
         instances, seen_tokens, token = [], set(), None
         while True:
             request = build_describe_request(region_id, filters, token)
             body = self._call('DescribeInstances', region_id, lambda: self._describe_page(sdk, request))
-            instances.extend((body.get('Instances') or {}).get('Instance') or [])
+            page = (body.get('Instances') or {}).get('Instance') or []
+            instances.extend(map(per_instance, page) if per_instance else page)
             token = body.get('NextToken') or None
             if token is None:
                 return instances
@@ -183,8 +185,9 @@ class EcsInventoryClient(object):
                                   'instead of looping' % (region_id, token), region_id=region_id)
             seen_tokens.add(token)
 
-    def fetch(self, regions, filters=None, on_region_error=None):
-        """Instances of every region, read concurrently; returned in region order, then API order.
+    def fetch(self, regions, filters=None, on_region_error=None, per_instance=None):
+        """Instances of every region (each through per_instance, see describe_instances), read concurrently;
+        returned in region order, then API order.
 
         on_region_error(region_id, EcsApiError) -> True to skip the region (strict_permissions false),
         False/None to raise. Auth failures are always raised: they would fail in every region alike.
@@ -193,7 +196,8 @@ class EcsInventoryClient(object):
         results = {}
         workers = min(self.max_workers, max(1, len(regions)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [(region, pool.submit(self.describe_instances, region, filters)) for region in regions]
+            futures = [(region, pool.submit(self.describe_instances, region, filters, per_instance))
+                       for region in regions]
             for region, future in futures:
                 try:
                     results[region] = future.result()

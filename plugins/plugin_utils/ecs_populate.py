@@ -144,7 +144,7 @@ def _construct(plugin, records, planned, options, record):
 
 def _replay(plugin, records, derived, options):
     inventory = plugin.inventory
-    prefix, suffix, compose, _, _, strict = options
+    prefix, suffix, compose, strict = options[0], options[1], options[2], options[5]
     _ensure_groups(inventory, derived['groups'])
     for record_index, names, default_groups, made in derived['hosts']:
         hostvars = decorate_hostvars(records[record_index], prefix, suffix)
