@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import EcsApiError, RetryPolicy
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_sdk import ecs_sdk
 
 ENDPOINT_ENV = ('ALICLOUD_ECS_ENDPOINT', 'ALIBABA_CLOUD_ECS_ENDPOINT')
 PAGE_SIZE = 100
@@ -54,7 +55,7 @@ def parse_endpoint(endpoint_url, region_id):
 
 def build_describe_request(region_id, filters, next_token=None):
     """`filters` option (snake_case) -> the SDK's DescribeInstancesRequest for one page."""
-    from alibabacloud_ecs20140526 import models as ecs_models
+    ecs_models = ecs_sdk()[1]
     fields = {'region_id': region_id, 'max_results': PAGE_SIZE}
     if next_token:
         fields['next_token'] = next_token
@@ -114,7 +115,7 @@ class EcsInventoryClient(object):
         self.counter = CallCounter()
 
     def _make_sdk_client(self, region_id):
-        from alibabacloud_ecs20140526.client import Client as EcsClient
+        EcsClient = ecs_sdk()[0]
         from alibabacloud_tea_openapi.utils_models import Config
         endpoint, protocol = parse_endpoint(self.endpoint_url, region_id)
         config = Config(credential=self._credential, region_id=region_id, protocol=protocol,
@@ -138,8 +139,8 @@ class EcsInventoryClient(object):
 
     def describe_regions(self):
         """All region ids the account can see (DescribeRegions, asked in default_region)."""
-        from alibabacloud_ecs20140526 import models as ecs_models
         from darabonba.runtime import RuntimeOptions
+        ecs_models = ecs_sdk()[1]
         sdk = self.sdk_client(self.default_region)
         request = ecs_models.DescribeRegionsRequest(accept_language='en-US')
         response = self._call('DescribeRegions', self.default_region,
@@ -165,15 +166,17 @@ class EcsInventoryClient(object):
         raw = sdk.call_api(params, openapi_models.OpenApiRequest(query=Utils.query(query)), RuntimeOptions())
         return raw['body']
 
-    def describe_instances(self, region_id, filters=None):
+    def describe_instances(self, region_id, filters=None, per_instance=None):
         """Every instance of one region, following NextToken. Each page is fetched (with retries) before the
-        token advances, so a retried page is neither skipped nor counted twice."""
+        token advances, so a retried page is neither skipped nor counted twice. per_instance(instance), if
+        given, replaces each instance as its page arrives: in the pool, that work fills the waits on the API."""
         sdk = self.sdk_client(region_id)
         instances, seen_tokens, token = [], set(), None
         while True:
             request = build_describe_request(region_id, filters, token)
             body = self._call('DescribeInstances', region_id, lambda: self._describe_page(sdk, request))
-            instances.extend((body.get('Instances') or {}).get('Instance') or [])
+            page = (body.get('Instances') or {}).get('Instance') or []
+            instances.extend(map(per_instance, page) if per_instance else page)
             token = body.get('NextToken') or None
             if token is None:
                 return instances
@@ -182,8 +185,9 @@ class EcsInventoryClient(object):
                                   'instead of looping' % (region_id, token), region_id=region_id)
             seen_tokens.add(token)
 
-    def fetch(self, regions, filters=None, on_region_error=None):
-        """Instances of every region, read concurrently; returned in region order, then API order.
+    def fetch(self, regions, filters=None, on_region_error=None, per_instance=None):
+        """Instances of every region (each through per_instance, see describe_instances), read concurrently;
+        returned in region order, then API order.
 
         on_region_error(region_id, EcsApiError) -> True to skip the region (strict_permissions false),
         False/None to raise. Auth failures are always raised: they would fail in every region alike.
@@ -192,7 +196,8 @@ class EcsInventoryClient(object):
         results = {}
         workers = min(self.max_workers, max(1, len(regions)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [(region, pool.submit(self.describe_instances, region, filters)) for region in regions]
+            futures = [(region, pool.submit(self.describe_instances, region, filters, per_instance))
+                       for region in regions]
             for region, future in futures:
                 try:
                     results[region] = future.result()

@@ -50,11 +50,12 @@ def plain_path_value(expression, variables):
         value = variables[parts[0]]
     except (KeyError, TypeError):
         return NOT_PLAIN
+    # Exact types on purpose (see above): isinstance would accept Ansible's tagged subclasses and lazy containers.
     for part in parts[1:]:
-        if type(value) is not dict or hasattr(dict, part) or part not in value:
+        if type(value) is not dict or hasattr(dict, part) or part not in value:  # pylint: disable=unidiomatic-typecheck
             return NOT_PLAIN
         value = value[part]
-    return value if type(value) is str else NOT_PLAIN
+    return value if type(value) is str else NOT_PLAIN  # pylint: disable=unidiomatic-typecheck
 
 
 # Filters and tests whose result depends on their input alone (no lookups, no clock, no randomness, no

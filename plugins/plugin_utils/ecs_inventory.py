@@ -113,7 +113,8 @@ def fetch_records(plugin):
     strict = plugin.get_option('strict_permissions')
     try:
         regions = plugin.get_option('regions') or client.describe_regions()
-        instances = client.fetch(regions, effective_filters(plugin), _region_error_handler(plugin, strict))
+        records = client.fetch(regions, effective_filters(plugin), _region_error_handler(plugin, strict),
+                               per_instance=instance_hostvars)
     except EcsApiError as exc:
         what = {'auth': 'authentication failed', 'permission': 'permission denied',
                 'transient': 'API unavailable', 'unreachable': 'endpoint unreachable'}.get(exc.kind, 'API request failed')
@@ -127,5 +128,5 @@ def fetch_records(plugin):
             raise InventorySourceError('credentials: %s' % exc)
         raise
     plugin.display.vvv('alicloud_ecs: %d instances from %d regions in %.2fs; API calls %s'
-                       % (len(instances), len(regions), time.time() - started, client.counter.calls))
-    return [instance_hostvars(item) for item in instances]
+                       % (len(records), len(regions), time.time() - started, client.counter.calls))
+    return records

@@ -197,6 +197,20 @@ def test_paging_with_failures_neither_drops_nor_repeats():
     assert client.counter.calls == {'DescribeInstances': 8}
 
 
+def test_per_instance_runs_in_the_workers_once_per_instance_in_api_order():
+    fakes = {'r1': FakeEcs('r1', region_instances('r1', 150), [None, client_error('Throttling.User')]),
+             'r2': FakeEcs('r2', region_instances('r2', 120))}
+    seen, main = [], threading.current_thread()
+
+    def per_instance(instance):
+        seen.append(threading.current_thread() is main)
+        return {'id': instance['InstanceId']}
+    got = make_client(fakes, max_workers=2).fetch(['r1', 'r2'], per_instance=per_instance)
+    assert got == [{'id': i['InstanceId']} for r in ('r1', 'r2') for i in fakes[r].instances]
+    # A retried page is transformed once, after it succeeds, and never on the main thread.
+    assert len(seen) == 270 and not any(seen)
+
+
 def test_repeated_next_token_is_an_error_not_a_loop():
     class Looping(FakeEcs):
         def call_api(self, params, request, runtime):
