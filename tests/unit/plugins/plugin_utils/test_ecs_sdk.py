@@ -5,14 +5,20 @@ import os
 import subprocess
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils import ecs_sdk as ecs_sdk_module
+
+# The folder holding ansible_collections/, wherever this run imports the collection from (the repo's collections/
+# link under pytest, ansible-test's copy under `make units`).
+COLLECTIONS_ROOT = os.path.abspath(ecs_sdk_module.__file__)
+for _level in range(6):
+    COLLECTIONS_ROOT = os.path.dirname(COLLECTIONS_ROOT)
 PRELUDE = '''
 import json, sys
 sys.path[:0] = [%r]
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_sdk import ecs_sdk
 def loaded():
     return sorted(n for n in sys.modules if n.startswith('alibabacloud_ecs20140526.models.'))
-''' % os.path.join(REPO, 'collections')
+''' % COLLECTIONS_ROOT
 
 
 def run(body):
