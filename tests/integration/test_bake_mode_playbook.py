@@ -60,7 +60,9 @@ def test_bake_leaves_an_enabled_stopped_agent_and_no_instance_state(bed):
     assert baked.rc == 0, baked.stdout
     assert not agent_processes(bed), 'bake mode left the agent running'
     home = sorted(os.listdir(bed.path('/usr/local/ilogtail')))
-    assert home == ['ilogtail', 'ilogtail_config.json'], home
+    # What the (stand-in) package installs stays: the agent, its config and, for the stand-in, its shipper code.
+    # Everything the running agent wrote (app_info.json, logs, pid, checkpoints, spool) is gone.
+    assert home == ['ilogtail', 'ilogtail_config.json', 'shipper.py'], home
     assert open(bed.path('/etc/ilogtail/user_defined_id')).read().split() == ['alicloud-ops-logging']
     wants = bed.path('/etc/systemd/system/multi-user.target.wants/ilogtaild.service')
     assert os.readlink(wants) == '/etc/systemd/system/ilogtaild.service'
