@@ -35,11 +35,11 @@ def write_settings(tmp_path, endpoint, ip='10.0.0.7'):
     return str(settings)
 
 
-def search(client, query):
+def search(client, query, project=PROJECT, logstore=STORE):
     """Every matching row, paged 100 at a time as GetLogs answers."""
     now, rows = int(time.time()), []
     while True:
-        page = client.get_logs(GetLogsRequest(PROJECT, STORE, now - 600, now + 60, query=query, line=100,
+        page = client.get_logs(GetLogsRequest(project, logstore, now - 600, now + 60, query=query, line=100,
                                               offset=len(rows))).get_logs()
         rows += [dict(log.get_contents(), __source__=log.get_source()) for log in page]
         if len(page) < 100:

@@ -1,21 +1,38 @@
-"""`packer build` of packer/alicloud-agent.json with the docker builder (Debian's packer 1.6), then two
-instances of the baked image with systemd as PID 1: each starts its own agent, carries none of the build
-instance's state, and its syslog lines reach its own agent under its own hostname.
+"""`packer build` of packer/alicloud-agent.json with the docker builder (Debian's packer 1.6), for each agent
+flavour (Logtail with the streamlog input, LoongCollector with service_syslog), then two instances of each
+baked image with systemd as PID 1: each starts its own agent, carries none of the build instance's state, its
+syslog lines reach its own agent under its own hostname, and they are found by search in the logstore.
+
+The Log Service side is made by the product's own playbooks/log_service.yml against the emulator, with the
+role's defaults: a userdefined machine group of the group-wide id the image carries, so instances started
+from the image join it with no API call, which is what baking is for.
 
 The agent is the TEST STAND-IN (tests/logtail_standin/), published as file:// URLs inside a throw-away base
 image, because the build container has no network; tests/integration/files/bake_standin_vars.yml wires it.
+Stand-in business, given to each instance before its first boot (the real agent learns all of it from its
+region's config server): the shipping settings, whose endpoint is the unix socket of a host-side relay in
+front of the emulator (the containers have no network), and, for LoongCollector, the pipeline config that
+Log Service holds, as the real agent would fetch it.
 """
 import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 import uuid
+from urllib.request import Request, urlopen
 
 import pytest
+import yaml
 
+from tests.integration.rsyslog_bed import Process, wait_for
+from tests.integration.standin_fleet import search
+from tests.integration.test_sls_emulator import _client
 from tests.logtail_standin.server import build_mirror
-from tests.support.playbook_runner import REPO_ROOT
+from tests.support.playbook_runner import REPO_ROOT, run_playbook
+from tests.support.sls_emulator import SLS_KEY_ID, SLS_KEY_SECRET, sls_env
+from tools.alicloud_emulator import start_emulator
 
 pytestmark = pytest.mark.docker
 
@@ -27,11 +44,25 @@ RECORD = HOME + '/standin_received.log'
 STANDIN_VARS = os.path.join(REPO_ROOT, 'tests', 'integration', 'files', 'bake_standin_vars.yml')
 # The default group-wide id of the alicloud_logging role.
 GROUP_ID = 'alicloud-ops-logging'
+PROJECT, LOGSTORE = 'baked-fleet', 'syslog'
+RELAY = os.path.join(REPO_ROOT, 'tests', 'logtail_standin', 'unix_relay.py')
+# Where containerbed.sh's run flags mount the relay's directory, and the stand-in's settings directory.
+RELAY_MOUNT = '/var/lib/logtail-standin-sls'
+STANDIN_ETC = '/etc/logtail-standin'
+# Per flavour, as roles/logtail/vars/main.yml names them: the vendor unit, the agent's binary and main config,
+# and the key of app_info.json that carries the version.
+FLAVORS = {
+    'logtail': {'service': 'ilogtaild.service', 'binary': 'ilogtail', 'config': 'ilogtail_config.json',
+                'version_key': 'logtail_version'},
+    'loongcollector': {'service': 'loongcollectord.service', 'binary': 'loongcollector',
+                       'config': 'conf/instance_config/local/loongcollector_config.json',
+                       'version_key': 'loongcollector_version'},
+}
 
 
-def run(*args, timeout=120, check=True):
+def run(*args, timeout=120, check=True, env=None):
     proc = subprocess.run(list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=timeout, cwd=REPO_ROOT)
+                          timeout=timeout, cwd=REPO_ROOT, env=dict(os.environ, **(env or {})))
     if check and proc.returncode != 0:
         raise AssertionError('%s exited %d:\n%s' % (' '.join(args), proc.returncode, proc.stdout[-6000:]))
     return proc.stdout
@@ -64,15 +95,24 @@ def standin_base(tmp_path_factory, suffix):
     run('docker', 'rmi', '-f', image, check=False)
 
 
+@pytest.fixture(scope='module', params=sorted(FLAVORS))
+def flavor(request):
+    return request.param
+
+
 @pytest.fixture(scope='module')
-def baked(standin_base, suffix):
+def baked(standin_base, suffix, flavor, tmp_path_factory):
     """(image, packer output) of `packer build -only=docker` through packer/build.sh (what `make image` runs)."""
-    repository, tag = 'localhost/alicloud-ops-agent-test', suffix
-    build_container = 'packer-bake-test-%s' % suffix
+    repository, tag = 'localhost/alicloud-ops-agent-test', '%s-%s' % (suffix, flavor)
+    build_container = 'packer-bake-test-%s-%s' % (suffix, flavor)
+    with open(STANDIN_VARS) as handle:
+        bake_vars = dict(yaml.safe_load(handle), logtail_flavor=flavor)
+    vars_file = tmp_path_factory.mktemp('bake-vars') / 'bake_vars.yml'
+    vars_file.write_text(yaml.safe_dump(bake_vars))
     try:
         output = run('bash', 'packer/build.sh', '-var', 'base_image=' + standin_base,
                      '-var', 'image_repository=' + repository, '-var', 'image_tag=' + tag,
-                     '-var', 'build_container=' + build_container, '-var', 'bake_vars=@' + STANDIN_VARS,
+                     '-var', 'build_container=' + build_container, '-var', 'bake_vars=@%s' % vars_file,
                      timeout=900)
         yield '%s:%s' % (repository, tag), output
     finally:
@@ -82,15 +122,65 @@ def baked(standin_base, suffix):
 
 
 @pytest.fixture(scope='module')
-def instances(baked, suffix):
-    """Two containers of the baked image, systemd as PID 1, with containerbed.sh's run flags."""
-    image = baked[0]
-    flags = run('bash', 'tools/containerbed.sh', 'run-flags').split()
-    names = ['bake-a-%s' % suffix, 'bake-b-%s' % suffix]
+def log_service_host(tmp_path_factory):
+    """The emulator on the host's 127.0.0.1, and the relay whose socket the containers mount."""
+    emu = start_emulator(access_keys={SLS_KEY_ID: SLS_KEY_SECRET}, instances=1, regions=1)
+    relay_dir = tmp_path_factory.mktemp('sls-relay')
+    socket_path = str(relay_dir / 'sls.sock')
+    relay = Process([sys.executable, RELAY, '--socket', socket_path, '--target', emu.endpoint],
+                    str(tmp_path_factory.mktemp('relay-out') / 'relay.out'))
     try:
-        for name in names:
-            run('docker', 'run', '-d', '--name', name, '--hostname', name, *flags,
+        wait_for(lambda: os.path.exists(socket_path), 30, 'the relay socket')
+        yield emu, str(relay_dir)
+    finally:
+        relay.stop()
+        emu.stop()
+
+
+@pytest.fixture(scope='module')
+def log_service(log_service_host, flavor, tmp_path_factory):
+    """playbooks/log_service.yml with the role's defaults for ``flavor``: project, indexed logstore, the
+    userdefined machine group of the group-wide id, and the config for the flavour's input applied to it."""
+    emu, relay_dir = log_service_host
+    with urlopen(Request(emu.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
+        pass
+    made = run_playbook(tmp_path_factory.mktemp('log-service'), os.path.join(REPO_ROOT, 'playbooks',
+                                                                             'log_service.yml'),
+                        extravars={'alicloud_logging_project': PROJECT, 'alicloud_logging_logstore': LOGSTORE,
+                                   'logtail_flavor': flavor},
+                        envvars=sls_env(emu))
+    assert made.rc == 0, made.stdout
+    return emu, relay_dir
+
+
+def standin_settings(directory, emu_state, ip):
+    """The stand-in's settings directory for one instance (see the module docstring)."""
+    os.makedirs(os.path.join(directory, 'pipelines'))
+    with open(os.path.join(directory, 'shipping.json'), 'w') as handle:
+        json.dump({'endpoint': 'unix:%s/sls.sock' % RELAY_MOUNT, 'access_key_id': SLS_KEY_ID,
+                   'access_key_secret': SLS_KEY_SECRET, 'ip': ip}, handle)
+    os.chmod(os.path.join(directory, 'shipping.json'), 0o600)
+    for name, config in emu_state['projects'][PROJECT]['pipelineconfigs'].items():
+        with open(os.path.join(directory, 'pipelines', name + '.json'), 'w') as handle:
+            json.dump({'inputs': config['inputs']}, handle)
+
+
+@pytest.fixture(scope='module')
+def instances(baked, log_service, suffix, flavor, tmp_path_factory):
+    """{name: private IP} of two containers of the baked image, systemd as PID 1, with containerbed.sh's run
+    flags (the relay's directory mounted), each given the stand-in's settings before its first boot."""
+    image = baked[0]
+    emu, relay_dir = log_service
+    flags = run('bash', 'tools/containerbed.sh', 'run-flags', env={'CONTAINERBED_SLS_RELAY_DIR': relay_dir}).split()
+    names = {'bake-a-%s-%s' % (flavor, suffix): '192.0.2.11', 'bake-b-%s-%s' % (flavor, suffix): '192.0.2.12'}
+    try:
+        for name, ip in names.items():
+            settings = tmp_path_factory.mktemp('standin-etc') / 'logtail-standin'
+            standin_settings(str(settings), emu.sls_state(), ip)
+            run('docker', 'create', '--name', name, '--hostname', name, *flags,
                 '--label', 'alicloud-ops.containerbed=1', image, '/lib/systemd/systemd')
+            run('docker', 'cp', str(settings), '%s:%s' % (name, STANDIN_ETC))
+            run('docker', 'start', name)
         for name in names:
             # The bus appears a moment after the container starts; until then systemctl cannot ask.
             deadline, state = time.time() + 90, ''
@@ -122,32 +212,39 @@ def test_packer_built_through_bake_image_playbook(baked):
         '["/lib/systemd/systemd"]'
 
 
-def test_image_carries_no_build_instance_state(baked):
-    image = baked[0]
+def test_image_carries_no_build_instance_state(baked, flavor):
+    image, facts = baked[0], FLAVORS[flavor]
     listing = image_shell(image, 'ls -A %s' % HOME).split()
-    assert 'ilogtail' in listing and 'ilogtail_config.json' in listing
-    for runtime in ('app_info.json', 'ilogtail.pid', 'ilogtail.LOG', 'standin_received.log'):
+    assert facts['binary'] in listing, listing
+    for runtime in ('app_info.json', 'ilogtail.pid', 'run', facts['binary'] + '.LOG', 'standin_received.log',
+                    'standin_spool'):
         assert runtime not in listing, listing
     assert image_shell(image, 'wc -c < /etc/machine-id').strip() == '0'
     assert image_shell(image, 'ls -A /var/spool/rsyslog 2>/dev/null; true').split() == []
     # The group-wide id is the same for every instance, so the image carries it.
     assert image_shell(image, 'cat /etc/ilogtail/user_defined_id').split() == [GROUP_ID]
     # Enabled, ordered after cloud-init, and the rsyslog forward in place.
-    assert image_shell(image, 'readlink /etc/systemd/system/multi-user.target.wants/ilogtaild.service').strip()
-    dropin = image_shell(image, 'cat /etc/systemd/system/ilogtaild.service.d/50-alicloud-ops-supervise.conf')
+    assert image_shell(image, 'readlink /etc/systemd/system/multi-user.target.wants/%s' % facts['service']).strip()
+    dropin = image_shell(image, 'cat /etc/systemd/system/%s.d/50-alicloud-ops-supervise.conf' % facts['service'])
     assert 'After=cloud-init.service' in dropin
-    config = json.loads(image_shell(image, 'cat %s/ilogtail_config.json' % HOME))
-    assert config['streamlog_open'] is True and config['streamlog_tcp_port'] == 11111
-    assert 'omfwd' in image_shell(image, 'cat /etc/rsyslog.d/60-logtail.conf')
+    config = json.loads(image_shell(image, 'cat %s/%s' % (HOME, facts['config'])))
+    forward = image_shell(image, 'cat /etc/rsyslog.d/60-logtail.conf')
+    assert 'omfwd' in forward
+    if flavor == 'logtail':  # streamlog: the agent's own port, which rsyslog forwards to
+        assert config['streamlog_open'] is True and config['streamlog_tcp_port'] == 11111
+        assert 'port="11111"' in forward
+    else:  # service_syslog: the port is the pipeline config's (in Log Service), octet-counted RFC 5424
+        assert 'streamlog_open' not in config or config['streamlog_open'] is False
+        assert 'octet-counted' in forward
 
 
-def test_each_instance_starts_its_own_agent(instances):
+def test_each_instance_starts_its_own_agent(instances, flavor):
     machine_ids = set()
     for name in instances:
-        assert in_container(name, 'systemctl is-active ilogtaild.service').strip() == 'active'
+        assert in_container(name, 'systemctl is-active %s' % FLAVORS[flavor]['service']).strip() == 'active'
         app_info = json.loads(in_container(name, 'cat %s/app_info.json' % HOME))
         # Written by this instance's agent at its first boot, not carried from the build container.
-        assert app_info['hostname'] == name and app_info['logtail_version'] == VERSION
+        assert app_info['hostname'] == name and app_info[FLAVORS[flavor]['version_key']] == VERSION
         machine_id = in_container(name, 'cat /etc/machine-id').strip()
         assert len(machine_id) == 32
         machine_ids.add(machine_id)
@@ -159,7 +256,13 @@ def received(name):
     return in_container(name, 'cat %s 2>/dev/null; true' % RECORD).splitlines()
 
 
-def test_each_hosts_lines_arrive_at_its_own_agent_with_its_hostname(instances):
+def record_hostname(flavor, line):
+    """HOSTNAME of a line as the agent received it: ALI_LOG_FMT (0.1 sys_tag time fromhost-ip HOSTNAME ...)
+    on the streamlog port, RFC 5424 (<PRI>1 TIMESTAMP HOSTNAME ...) on the service_syslog input."""
+    return line.split()[4 if flavor == 'logtail' else 2]
+
+
+def test_each_hosts_lines_reach_its_own_agent_and_are_found_by_search(instances, flavor, log_service):
     tokens = {name: 'bake-line-%s' % uuid.uuid4().hex for name in instances}
     for name, token in tokens.items():
         in_container(name, 'logger -t baketest %s' % token)
@@ -173,13 +276,21 @@ def test_each_hosts_lines_arrive_at_its_own_agent_with_its_hostname(instances):
     for name in instances:
         mine = [line for line in lines[name] if tokens[name] in line]
         assert mine, 'no line with %s reached the agent on %s: %s' % (tokens[name], name, lines[name])
-        # ALI_LOG_FMT: 0.1 sys_tag time fromhost-ip HOSTNAME pri ...
-        assert all(line.split()[4] == name for line in mine), mine
+        assert all(record_hostname(flavor, line) == name for line in mine), mine
         others = [token for other, token in tokens.items() if other != name]
         assert not [line for line in lines[name] for token in others if token in line]
-    # EXTENSION POINT (issue 12, "found by search"): once the stand-in agent ships what it receives into the
-    # emulator's Log Service (the shipper on another branch), start the emulator here, point the baked
-    # agents at it, and search the logstore for each token with sls_log_search, expecting hostname == name.
+
+    # Each agent shipped its lines into the logstore, where a search finds them under the host's own name.
+    client = _client(log_service[0])
+    for name, token in tokens.items():
+        rows = wait_for(lambda token=token: search(client, token, PROJECT, LOGSTORE), 60,
+                        'the line of %s found by search' % name, interval=1)
+        assert [(row['_hostname_'], row['_program_'], row['__source__']) for row in rows] == [
+            (name, 'baketest', instances[name])], rows
+    # Both instances joined the group by the id the image carries; nobody called the API for them.
+    machines = client.list_machines(PROJECT, GROUP_ID).get_machines()
+    assert sorted((m.ip, m.user_defined_id) for m in machines) == sorted(
+        (ip, GROUP_ID) for ip in instances.values())
 
 
 def test_packer_build_is_local_only():
