@@ -201,7 +201,7 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requireme
     INVENTORY_SDKS, install_command, missing_sdks)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import NOT_PLAIN, plain_path_value
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
-    InventorySourceError, cache_entry, fetch_records, query_fingerprint, read_cache_entry, redact)
+    InventorySourceError, cache_entry, fetch_record_batches, query_fingerprint, read_cache_entry, redact)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_populate import (
     InventoryPlanError, populate_inventory)
 
@@ -255,9 +255,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            if records is None:
-                records = fetch_records(self)
-            derived = populate_inventory(self, records, stored)
+            # Cold: hosts are added region by region while the later regions are still being read.
+            batches = fetch_record_batches(self) if records is None else [records]
+            records, derived = populate_inventory(self, batches, stored)
         except (InventorySourceError, InventoryPlanError) as exc:
             raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
         finally:
