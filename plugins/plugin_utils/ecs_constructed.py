@@ -14,7 +14,9 @@ only the two costs under them change:
 - `plain_path_value(expression, variables)`: an expression that is a plain variable path (`zone_id`,
   `ecs_tags.env`) leading to a plain (untrusted) string is read directly. Anything else (a missing key, a
   non-string value, a tagged or trusted string, filters, tests, literals) returns NOT_PLAIN and goes through
-  Jinja, which then raises or answers exactly as it always did.
+  Jinja, which then raises or answers exactly as it always did;
+- `PlainKeyedGroups`: a keyed group on such a path names its group once per distinct value, not per host
+  (the plugin hands every other entry to ansible-core's _add_host_to_keyed_groups, one entry at a time).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -56,6 +58,42 @@ def plain_path_value(expression, variables):
             return NOT_PLAIN
         value = value[part]
     return value if type(value) is str else NOT_PLAIN  # pylint: disable=unidiomatic-typecheck
+
+
+class PlainKeyedGroups(object):
+    """The group a keyed_groups entry puts a host in, when ansible-core's answer is sure without it.
+
+    For an entry without parent_group, and not both default_value and trailing_separator (an error
+    ansible-core raises per host), whose key is a plain path to a non-empty plain string (plain_path_value),
+    ansible-core builds prefix + separator + value, sanitises it, adds the group and adds the host to it:
+    the group name depends on the entry and the value alone. It is worked out (with ansible-core's own
+    _sanitize_group_name and add_group) once per entry and value; group_for returns None for everything
+    else, which the caller hands to ansible-core's _add_host_to_keyed_groups as before.
+    One instance serves one populate run (the entries stay alive through it, so their ids are stable).
+    """
+
+    def __init__(self, plugin):
+        self.plugin = plugin
+        self.leading_separator = plugin.get_option('leading_separator')
+        self._names = {}
+
+    def group_for(self, keyed, variables):
+        if not isinstance(keyed, dict) or keyed.get('parent_group') is not None or (
+                keyed.get('default_value') is not None and keyed.get('trailing_separator') is not None):
+            return None
+        value = plain_path_value(keyed.get('key'), variables)
+        if value is NOT_PLAIN or not value:
+            return None
+        inventory = self.plugin.inventory
+        memo = (id(keyed), value)
+        name = self._names.get(memo)
+        if name is None or name not in inventory.groups:
+            prefix, separator = keyed.get('prefix', ''), keyed.get('separator', '_')
+            if prefix == '' and self.leading_separator is False:
+                separator = ''
+            name = inventory.add_group(self.plugin._sanitize_group_name('%s%s%s' % (prefix, separator, value)))
+            self._names[memo] = name
+        return name
 
 
 # Filters and tests whose result depends on their input alone (no lookups, no clock, no randomness, no

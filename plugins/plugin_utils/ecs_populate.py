@@ -23,7 +23,7 @@ from ansible.release import __version__ as ansible_version
 from ansible.utils.vars import combine_vars
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
-    fast_templar, pure_expression_names)
+    PlainKeyedGroups, fast_templar, pure_expression_names)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
     ALL_GROUP, HostPlanner, InventoryOptionError, decorate_hostvars)
 
@@ -189,6 +189,7 @@ def populate_inventory(plugin, batches, stored=None):
     fingerprint = derived_fingerprint(plugin, compose, groups, keyed_groups) if fast else None
     # With use_extra_vars, ansible-core evaluates against hostvars plus extra vars: leave that to it.
     plugin.read_plain_paths = fast and not _option(plugin, 'use_extra_vars')
+    plugin.plain_keyed_groups = PlainKeyedGroups(plugin) if plugin.read_plain_paths else None
     inventory = plugin.inventory
     hosts_before, groups_before = set(inventory.hosts), set(inventory.groups)
     records = []
