@@ -274,7 +274,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             # Cold: hosts are added region by region while the later regions are still being read.
             batches = fetch_record_batches(self) if records is None else [records]
-            records, derived = populate_inventory(self, batches, stored)
+            records, derived = populate_inventory(self, batches, stored, record=update_cache)
         except (InventorySourceError, InventoryPlanError) as exc:
             raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
         finally:

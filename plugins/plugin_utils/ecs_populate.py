@@ -174,11 +174,12 @@ def _replay(plugin, records, derived, options):
             inventory.add_child(parent, child)
 
 
-def populate_inventory(plugin, batches, stored=None):
+def populate_inventory(plugin, batches, stored=None, record=True):
     """Add the records of `batches` (lists of records, e.g. one per region as it is read) to plugin.inventory.
 
-    Returns (all records, the `derived` data to cache or None). `stored` is the derived data of an earlier
-    run from the cache: replayed when its fingerprint matches. If anything fails, the hosts and groups
+    Returns (all records, the `derived` data to cache or None; None too without `record`, when nothing
+    will be cached). `stored` is the derived data of an earlier run from the cache: replayed when its
+    fingerprint matches. If anything fails, the hosts and groups
     added so far are removed again: a source that fails leaves nothing behind.
     """
     compose, groups = plugin.get_option('compose'), plugin.get_option('groups')
@@ -210,7 +211,7 @@ def populate_inventory(plugin, batches, stored=None):
                     exclude_filters=plugin.get_option('exclude_filters'), sanitize=plugin._sanitize_group_name)
             except InventoryOptionError as exc:
                 raise InventoryPlanError(str(exc))
-            builder = _Builder(plugin, options, record=fingerprint is not None)
+            builder = _Builder(plugin, options, record=record and fingerprint is not None)
             notes = []
             for batch in batches:
                 index = dict((id(r), i) for i, r in enumerate(batch, len(records))) if builder.record else None

@@ -230,6 +230,7 @@ class HostPlanner(object):
         self.include_filters, self.exclude_filters = include_filters, exclude_filters
         self.sanitize = sanitize
         self.taken, self.unnamed = {}, []
+        self._groups = {}  # (region_id, zone_id) -> default_groups: sanitised once per zone, not per host
 
     def plan(self, records):
         """Hostvars records (from instance_hostvars) -> (planned hosts, notes about these records)."""
@@ -250,7 +251,11 @@ class HostPlanner(object):
                                     hostvars['instance_id']))
                     names = [hostvars['instance_id']]
                 taken[names[0]] = hostvars['instance_id']
-            planned.append(PlannedHost(names, hostvars, default_groups(hostvars, self.sanitize)))
+            where = (hostvars.get('region_id'), hostvars.get('zone_id'))
+            groups = self._groups.get(where)
+            if groups is None:
+                groups = self._groups[where] = default_groups(hostvars, self.sanitize)
+            planned.append(PlannedHost(names, hostvars, groups))
         return planned, notes
 
     def finish(self):
