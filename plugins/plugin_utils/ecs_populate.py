@@ -179,8 +179,8 @@ def populate_inventory(plugin, batches, stored=None, record=True):
 
     Returns (all records, the `derived` data to cache or None; None too without `record`, when nothing
     will be cached). `stored` is the derived data of an earlier run from the cache: replayed when its
-    fingerprint matches. If anything fails, the hosts and groups
-    added so far are removed again: a source that fails leaves nothing behind.
+    fingerprint matches. If anything fails, the hosts and groups added so far are removed again: a source
+    that fails leaves nothing behind.
     """
     compose, groups = plugin.get_option('compose'), plugin.get_option('groups')
     keyed_groups = plugin.get_option('keyed_groups')
@@ -199,8 +199,7 @@ def populate_inventory(plugin, batches, stored=None, record=True):
             if fingerprint is not None and isinstance(stored, dict) and stored.get('fingerprint') == fingerprint:
                 for batch in batches:
                     records.extend(batch)
-                for note in stored['notes']:
-                    plugin.display.warning('alicloud_ecs: %s' % note)
+                _warn(plugin, stored['notes'])
                 _replay(plugin, records, stored, options)
                 return records, stored
             try:
@@ -220,10 +219,14 @@ def populate_inventory(plugin, batches, stored=None, record=True):
                 _warn(plugin, batch_notes)
                 builder.add(planned, index)
                 notes.extend(batch_notes)
-            _warn(plugin, planner.finish())
-            notes.extend(planner.finish())
+            final_notes = planner.finish()
+            _warn(plugin, final_notes)
+            notes.extend(final_notes)
             derived = builder.finish()
     except BaseException:
+        # Stop reading regions now (a generator of batches cancels what it has not started) rather than when
+        # the traceback lets go of it, then take back what was added.
+        getattr(batches, 'close', lambda: None)()
         _remove_added(inventory, hosts_before, groups_before)
         raise
     if derived is not None:
