@@ -244,11 +244,12 @@ def _remove_added(inventory, hosts_before, groups_before):
     so a source that fails leaves nothing behind, as when every region was read before any host was added."""
     for name in [g for g in inventory.groups if g not in groups_before]:
         group = inventory.groups[name]
+        # Hosts drop the group and the ancestors it gave them; then parents kept from before let go of it.
+        inventory.remove_group(group)
         for parent in group.parent_groups:
             if group in parent.child_groups:
                 parent.child_groups.remove(group)
                 parent.clear_hosts_cache()
-        inventory.remove_group(group)
     for name in [h for h in inventory.hosts if h not in hosts_before]:
         inventory.remove_host(inventory.hosts[name])
 
