@@ -3,7 +3,8 @@
 """Adds the alicloud_ecs hosts to the inventory, and keeps what that derived for the cache.
 
 populate_inventory(plugin, batches, stored=None) plans names and groups (ecs_transform), adds hosts and
-vars batch by batch (a cold run's batches are regions, added while later regions are still read), runs compose / groups / keyed_groups through ansible-core's own Constructable methods (made fast by
+vars batch by batch (a cold run's batches are regions, added while later regions are still read), runs
+compose / groups / keyed_groups through ansible-core's own Constructable methods (made fast by
 ecs_constructed), and returns a `derived` record of the plan and of the group memberships and parent
 groups the constructed features made. The plugin stores it beside the records in its cache; a cached run
 with the same local options replays it instead of planning and evaluating again.
