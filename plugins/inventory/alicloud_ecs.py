@@ -201,7 +201,7 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requireme
     INVENTORY_SDKS, install_command, missing_sdks)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import NOT_PLAIN, plain_path_value
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
-    InventorySourceError, cache_entry, fetch_records, query_fingerprint, read_cache_entry, redact)
+    InventorySourceError, cache_entry, fetch_record_batches, query_fingerprint, read_cache_entry, redact)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_populate import (
     InventoryPlanError, populate_inventory)
 
@@ -212,8 +212,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # False: compose/groups/keyed_groups run through ansible-core's Constructable exactly as it ships (per-host
     # compiles, nothing stored in the cache); the equality test compares the two paths' inventories.
     FAST_CONSTRUCTED = True
-    # Set by populate_inventory: plain variable paths are read directly unless use_extra_vars mixes in more.
+    # Set by populate_inventory: plain variable paths are read directly unless use_extra_vars mixes in more,
+    # and keyed groups on them go through a PlainKeyedGroups (ecs_constructed) for the run.
     read_plain_paths = False
+    plain_keyed_groups = None
 
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(
@@ -228,6 +230,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.templar.available_variables = variables
                 return value
         return super(InventoryModule, self)._compose(template, variables, disable_lookups)
+
+    def _add_host_to_keyed_groups(self, keys, variables, host, strict=False, fetch_hostvars=True):
+        """ansible-core's, except that entries whose group PlainKeyedGroups knows skip composing and naming."""
+        fast = self.plain_keyed_groups
+        if fast is None or fetch_hostvars or not isinstance(keys, list):
+            return super(InventoryModule, self)._add_host_to_keyed_groups(keys, variables, host, strict=strict,
+                                                                          fetch_hostvars=fetch_hostvars)
+        for keyed in keys:
+            group = fast.group_for(keyed, variables)
+            if group is None:
+                # Entries do not affect one another without fetch_hostvars: one at a time is the same as all.
+                super(InventoryModule, self)._add_host_to_keyed_groups([keyed], variables, host, strict=strict,
+                                                                       fetch_hostvars=False)
+            else:
+                self.inventory.add_host(host, group)
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
@@ -255,9 +272,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            if records is None:
-                records = fetch_records(self)
-            derived = populate_inventory(self, records, stored)
+            # Cold: hosts are added region by region while the later regions are still being read.
+            batches = fetch_record_batches(self) if records is None else [records]
+            records, derived = populate_inventory(self, batches, stored, record=update_cache)
         except (InventorySourceError, InventoryPlanError) as exc:
             raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
         finally:

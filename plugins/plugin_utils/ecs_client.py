@@ -185,28 +185,37 @@ class EcsInventoryClient(object):
                                   'instead of looping' % (region_id, token), region_id=region_id)
             seen_tokens.add(token)
 
-    def fetch(self, regions, filters=None, on_region_error=None, per_instance=None):
-        """Instances of every region (each through per_instance, see describe_instances), read concurrently;
-        returned in region order, then API order.
+    def fetch_regions(self, regions, filters=None, on_region_error=None, per_instance=None):
+        """Yield (region_id, instances) in region order, each region as soon as it and the ones before it
+        are read, while the pool goes on reading the rest (the caller's work on one region fills the waits of
+        the others). Instances are in API order, each through per_instance (see describe_instances).
 
         on_region_error(region_id, EcsApiError) -> True to skip the region (strict_permissions false),
         False/None to raise. Auth failures are always raised: they would fail in every region alike.
+        Regions not yet started are cancelled when the caller stops early or an error is raised.
         """
         build_describe_request('validate', filters)  # bad filters fail here, once, naming the key
-        results = {}
         workers = min(self.max_workers, max(1, len(regions)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [(region, pool.submit(self.describe_instances, region, filters, per_instance))
-                       for region in regions]
+        pool = ThreadPoolExecutor(max_workers=workers)
+        futures = [(region, pool.submit(self.describe_instances, region, filters, per_instance))
+                   for region in regions]
+        try:
             for region, future in futures:
                 try:
-                    results[region] = future.result()
+                    instances = future.result()
                 except EcsApiError as error:
                     if error.kind == 'auth' or not (on_region_error and on_region_error(region, error)):
-                        for _region, other in futures:
-                            other.cancel()
-                        raise error
+                        raise
+                    continue
+                yield region, instances
+        finally:
+            for _region, other in futures:
+                other.cancel()
+            pool.shutdown(wait=True)
+
+    def fetch(self, regions, filters=None, on_region_error=None, per_instance=None):
+        """Instances of every region, read concurrently; in region order, then API order (see fetch_regions)."""
         instances = []
-        for region in regions:
-            instances.extend(results.get(region, ()))
+        for _region, found in self.fetch_regions(regions, filters, on_region_error, per_instance):
+            instances.extend(found)
         return instances

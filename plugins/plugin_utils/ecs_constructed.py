@@ -14,7 +14,9 @@ only the two costs under them change:
 - `plain_path_value(expression, variables)`: an expression that is a plain variable path (`zone_id`,
   `ecs_tags.env`) leading to a plain (untrusted) string is read directly. Anything else (a missing key, a
   non-string value, a tagged or trusted string, filters, tests, literals) returns NOT_PLAIN and goes through
-  Jinja, which then raises or answers exactly as it always did.
+  Jinja, which then raises or answers exactly as it always did;
+- `PlainKeyedGroups`: a keyed group on such a path names its group once per distinct value, not per host
+  (the plugin hands every other entry to ansible-core's _add_host_to_keyed_groups, one entry at a time).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -33,6 +35,38 @@ _JINJA_WORDS = frozenset(('true', 'false', 'none', 'True', 'False', 'None', 'and
                           'if', 'else', 'elif', 'endif', 'for', 'recursive'))
 
 
+_PATHS = {}
+
+
+def _plain_path(expression):
+    """A string expression's path segments when it is a plain variable path Jinja would resolve by item
+    (no segment names a dict attribute such as `items`), else None. Kept per text: a run has few."""
+    parts = _PATHS.get(expression)
+    if parts is None:
+        parts = ()
+        if _PLAIN_PATH.match(expression):
+            split = tuple(expression.split('.'))
+            if split[0] not in _JINJA_WORDS and not any(hasattr(dict, part) for part in split[1:]):
+                parts = split
+        if len(_PATHS) < 4096:
+            _PATHS[expression] = parts
+    return parts or None
+
+
+def _read_path(parts, variables):
+    try:
+        value = variables[parts[0]]
+    except (KeyError, TypeError):
+        return NOT_PLAIN
+    # Exact types on purpose (see plain_path_value): isinstance would accept Ansible's tagged subclasses and
+    # lazy containers.
+    for part in parts[1:]:
+        if type(value) is not dict or part not in value:  # pylint: disable=unidiomatic-typecheck
+            return NOT_PLAIN
+        value = value[part]
+    return value if type(value) is str else NOT_PLAIN  # pylint: disable=unidiomatic-typecheck
+
+
 def plain_path_value(expression, variables):
     """The string a plain variable path names in `variables`, or NOT_PLAIN when only Jinja can tell.
 
@@ -41,21 +75,57 @@ def plain_path_value(expression, variables):
     mappings are Jinja's). Only an exact `str` is returned: Ansible tags trusted and origin-tracked strings
     with a str subclass, and those must be templated (or not) by Ansible itself.
     """
-    if not isinstance(expression, str) or not _PLAIN_PATH.match(expression):
-        return NOT_PLAIN
-    parts = expression.split('.')
-    if parts[0] in _JINJA_WORDS:
-        return NOT_PLAIN
-    try:
-        value = variables[parts[0]]
-    except (KeyError, TypeError):
-        return NOT_PLAIN
-    # Exact types on purpose (see above): isinstance would accept Ansible's tagged subclasses and lazy containers.
-    for part in parts[1:]:
-        if type(value) is not dict or hasattr(dict, part) or part not in value:  # pylint: disable=unidiomatic-typecheck
-            return NOT_PLAIN
-        value = value[part]
-    return value if type(value) is str else NOT_PLAIN  # pylint: disable=unidiomatic-typecheck
+    parts = _plain_path(expression) if isinstance(expression, str) else None
+    return NOT_PLAIN if parts is None else _read_path(parts, variables)
+
+
+class PlainKeyedGroups(object):
+    """The group a keyed_groups entry puts a host in, when ansible-core's answer is sure without it.
+
+    For an entry without parent_group, and not both default_value and trailing_separator (an error
+    ansible-core raises per host), whose key is a plain path to a non-empty plain string (plain_path_value),
+    ansible-core builds prefix + separator + value, sanitises it, adds the group and adds the host to it:
+    the group name depends on the entry and the value alone. It is worked out (with ansible-core's own
+    _sanitize_group_name and add_group) once per entry and value; group_for returns None for everything
+    else, which the caller hands to ansible-core's _add_host_to_keyed_groups as before.
+    One instance serves one populate run (the entries stay alive through it, so their ids are stable).
+    """
+
+    def __init__(self, plugin):
+        self.plugin = plugin
+        self.leading_separator = plugin.get_option('leading_separator')
+        self._entries = {}
+        self._names = {}
+
+    def _entry(self, keyed):
+        """(path segments, prefix + separator) of an entry this class may answer for, else None."""
+        entry = self._entries.get(id(keyed))
+        if entry is None or entry[0] is not keyed:
+            parts = None
+            if isinstance(keyed, dict) and keyed.get('parent_group') is None and (
+                    keyed.get('default_value') is None or keyed.get('trailing_separator') is None):
+                key = keyed.get('key')
+                parts = _plain_path(key) if isinstance(key, str) else None
+            prefix, separator = (keyed.get('prefix', ''), keyed.get('separator', '_')) if parts else ('', '')
+            if prefix == '' and self.leading_separator is False:
+                separator = ''
+            entry = self._entries[id(keyed)] = (keyed, parts, '%s%s' % (prefix, separator))
+        return entry
+
+    def group_for(self, keyed, variables):
+        _keyed, parts, head = self._entry(keyed)
+        if parts is None:
+            return None
+        value = _read_path(parts, variables)
+        if value is NOT_PLAIN or not value:
+            return None
+        inventory = self.plugin.inventory
+        memo = (id(keyed), value)
+        name = self._names.get(memo)
+        if name is None or name not in inventory.groups:
+            name = inventory.add_group(self.plugin._sanitize_group_name('%s%s' % (head, value)))
+            self._names[memo] = name
+        return name
 
 
 # Filters and tests whose result depends on their input alone (no lookups, no clock, no randomness, no

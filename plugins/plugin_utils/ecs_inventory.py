@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Glue between the alicloud_ecs inventory plugin's options and the client/transform layers.
 
-fetch_records(plugin) reads the API and returns cacheable hostvars records; ecs_populate adds them to the
-inventory. Both take the plugin object for get_option/display/inventory.
+fetch_record_batches(plugin) reads the API and yields cacheable hostvars records region by region;
+ecs_populate adds them to the inventory as they come. Both take the plugin object for get_option/display/inventory.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -106,15 +106,20 @@ def read_cache_entry(cached, query):
     return payload.get('hosts'), payload.get('derived')
 
 
-def fetch_records(plugin):
-    """API -> list of hostvars dicts (instance data only: this is what the cache stores)."""
+def fetch_record_batches(plugin):
+    """API -> hostvars dicts (instance data only: what the cache stores), yielded one list per region in
+    region order as the regions are read, so the caller adds hosts while later regions are still fetched."""
     client = build_client(plugin)
     started = time.time()
     strict = plugin.get_option('strict_permissions')
+    count, regions = 0, []
     try:
         regions = plugin.get_option('regions') or client.describe_regions()
-        records = client.fetch(regions, effective_filters(plugin), _region_error_handler(plugin, strict),
-                               per_instance=instance_hostvars)
+        for _region, records in client.fetch_regions(regions, effective_filters(plugin),
+                                                     _region_error_handler(plugin, strict),
+                                                     per_instance=instance_hostvars):
+            count += len(records)
+            yield records
     except EcsApiError as exc:
         what = {'auth': 'authentication failed', 'permission': 'permission denied',
                 'transient': 'API unavailable', 'unreachable': 'endpoint unreachable'}.get(exc.kind, 'API request failed')
@@ -128,5 +133,4 @@ def fetch_records(plugin):
             raise InventorySourceError('credentials: %s' % exc)
         raise
     plugin.display.vvv('alicloud_ecs: %d instances from %d regions in %.2fs; API calls %s'
-                       % (len(records), len(regions), time.time() - started, client.counter.calls))
-    return records
+                       % (count, len(regions), time.time() - started, client.counter.calls))

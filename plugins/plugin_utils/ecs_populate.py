@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Adds the alicloud_ecs hosts to the inventory, and keeps what that derived for the cache.
 
-populate_inventory(plugin, records, stored=None) plans names and groups (ecs_transform), adds hosts and
-vars, runs compose / groups / keyed_groups through ansible-core's own Constructable methods (made fast by
+populate_inventory(plugin, batches, stored=None) plans names and groups (ecs_transform), adds hosts and
+vars batch by batch (a cold run's batches are regions, added while later regions are still read), runs
+compose / groups / keyed_groups through ansible-core's own Constructable methods (made fast by
 ecs_constructed), and returns a `derived` record of the plan and of the group memberships and parent
 groups the constructed features made. The plugin stores it beside the records in its cache; a cached run
 with the same local options replays it instead of planning and evaluating again.
@@ -23,9 +24,9 @@ from ansible.release import __version__ as ansible_version
 from ansible.utils.vars import combine_vars
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
-    fast_templar, pure_expression_names)
+    PlainKeyedGroups, fast_templar, pure_expression_names)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
-    ALL_GROUP, InventoryOptionError, decorate_hostvars, plan_hosts)
+    ALL_GROUP, HostPlanner, InventoryOptionError, decorate_hostvars)
 
 # Options that turn cached records into hosts, vars and groups (the API query is fingerprinted apart).
 LOCAL_OPTIONS = ('hostnames', 'allow_duplicated_hosts', 'include_filters', 'exclude_filters', 'hostvars_prefix',
@@ -103,43 +104,55 @@ def _reads_group_names(groups, keyed_groups):
     return False
 
 
-def _construct(plugin, records, planned, options, record):
-    """Add planned hosts and run the constructed features; with `record`, return what they derived."""
-    inventory = plugin.inventory
-    prefix, suffix, compose, groups, keyed_groups, strict = options
-    constructed = bool(compose or groups or keyed_groups)
-    merge_per_entry = not getattr(plugin, 'FAST_CONSTRUCTED', True) or _reads_group_names(groups, keyed_groups)
-    groups_before = set(inventory.groups)
-    index = dict((id(r), i) for i, r in enumerate(records)) if record else {}
-    hosts = []
-    _ensure_groups(inventory, [ALL_GROUP])
-    for host in planned:
-        _ensure_groups(inventory, host.groups)
-        hostvars = decorate_hostvars(host.hostvars, prefix, suffix)
-        made = []
-        for name in host.names:
-            host_obj = _add_host(inventory, name, host.groups, hostvars)
-            if constructed:
-                first_new = len(host_obj.groups)
-                # The constructed features see the plugin's hostvars; skipped entirely when unused (speed).
-                plugin._set_composite_vars(compose, hostvars, name, strict=strict)
-                variables = hostvars if merge_per_entry else combine_vars(hostvars, host_obj.get_vars())
-                plugin._add_host_to_composed_groups(groups, variables, name, strict=strict,
-                                                    fetch_hostvars=merge_per_entry)
-                plugin._add_host_to_keyed_groups(keyed_groups, variables, name, strict=strict,
-                                                 fetch_hostvars=merge_per_entry)
-                if record:
-                    # Direct memberships only: Host.groups also lists the ancestors parent_group added.
-                    made.append([str(g.name) for g in host_obj.groups[first_new:] if name in g.host_names])
-        if record:
-            hosts.append([index[id(host.hostvars)], host.names, host.groups, made])
-    if not record:
-        return None
-    # str(): plain names. Option-derived names carry ansible-core's origin tags, which its JSON cache
-    # serialises as objects that take far longer to load than the names themselves.
-    new_groups = [str(name) for name in inventory.groups if name not in groups_before]
-    parents = [[name, [str(p.name) for p in inventory.groups[name].parent_groups]] for name in new_groups]
-    return {'groups': new_groups, 'parents': [p for p in parents if p[1]], 'hosts': hosts}
+class _Builder(object):
+    """Adds planned hosts batch by batch and runs the constructed features; with `record`, keeps what they
+    derived (finish() returns it)."""
+
+    def __init__(self, plugin, options, record):
+        self.plugin, self.inventory, self.options, self.record = plugin, plugin.inventory, options, record
+        compose, groups, keyed_groups = options[2:5]
+        self.constructed = bool(compose or groups or keyed_groups)
+        self.merge_per_entry = (not getattr(plugin, 'FAST_CONSTRUCTED', True)
+                                or _reads_group_names(groups, keyed_groups))
+        self.groups_before = set(self.inventory.groups)
+        self.hosts = []
+        _ensure_groups(self.inventory, [ALL_GROUP])
+
+    def add(self, planned, index):
+        """planned: PlannedHost list; index: {id(record): its position in all records} (used when recording)."""
+        plugin, inventory, record = self.plugin, self.inventory, self.record
+        prefix, suffix, compose, groups, keyed_groups, strict = self.options
+        merge_per_entry = self.merge_per_entry
+        for host in planned:
+            _ensure_groups(inventory, host.groups)
+            hostvars = decorate_hostvars(host.hostvars, prefix, suffix)
+            made = []
+            for name in host.names:
+                host_obj = _add_host(inventory, name, host.groups, hostvars)
+                if self.constructed:
+                    first_new = len(host_obj.groups)
+                    # The constructed features see the plugin's hostvars; skipped entirely when unused (speed).
+                    plugin._set_composite_vars(compose, hostvars, name, strict=strict)
+                    variables = hostvars if merge_per_entry else combine_vars(hostvars, host_obj.get_vars())
+                    plugin._add_host_to_composed_groups(groups, variables, name, strict=strict,
+                                                        fetch_hostvars=merge_per_entry)
+                    plugin._add_host_to_keyed_groups(keyed_groups, variables, name, strict=strict,
+                                                     fetch_hostvars=merge_per_entry)
+                    if record:
+                        # Direct memberships only: Host.groups also lists the ancestors parent_group added.
+                        made.append([str(g.name) for g in host_obj.groups[first_new:] if name in g.host_names])
+            if record:
+                self.hosts.append([index[id(host.hostvars)], host.names, host.groups, made])
+
+    def finish(self):
+        if not self.record:
+            return None
+        inventory = self.inventory
+        # str(): plain names. Option-derived names carry ansible-core's origin tags, which its JSON cache
+        # serialises as objects that take far longer to load than the names themselves.
+        new_groups = [str(name) for name in inventory.groups if name not in self.groups_before]
+        parents = [[name, [str(p.name) for p in inventory.groups[name].parent_groups]] for name in new_groups]
+        return {'groups': new_groups, 'parents': [p for p in parents if p[1]], 'hosts': self.hosts}
 
 
 def _replay(plugin, records, derived, options):
@@ -162,10 +175,13 @@ def _replay(plugin, records, derived, options):
             inventory.add_child(parent, child)
 
 
-def populate_inventory(plugin, records, stored=None):
-    """Add `records` to plugin.inventory; returns the `derived` data to cache (None: nothing to store).
+def populate_inventory(plugin, batches, stored=None, record=True):
+    """Add the records of `batches` (lists of records, e.g. one per region as it is read) to plugin.inventory.
 
-    `stored` is the derived data of an earlier run from the cache: replayed when its fingerprint matches.
+    Returns (all records, the `derived` data to cache or None; None too without `record`, when nothing
+    will be cached). `stored` is the derived data of an earlier run from the cache: replayed when its
+    fingerprint matches. If anything fails, the hosts and groups added so far are removed again: a source
+    that fails leaves nothing behind.
     """
     compose, groups = plugin.get_option('compose'), plugin.get_option('groups')
     keyed_groups = plugin.get_option('keyed_groups')
@@ -175,27 +191,68 @@ def populate_inventory(plugin, records, stored=None):
     fingerprint = derived_fingerprint(plugin, compose, groups, keyed_groups) if fast else None
     # With use_extra_vars, ansible-core evaluates against hostvars plus extra vars: leave that to it.
     plugin.read_plain_paths = fast and not _option(plugin, 'use_extra_vars')
-    with fast_templar(plugin.templar) if fast else _Nothing():
-        if fingerprint is not None and isinstance(stored, dict) and stored.get('fingerprint') == fingerprint:
-            for note in stored['notes']:
-                plugin.display.warning('alicloud_ecs: %s' % note)
-            _replay(plugin, records, stored, options)
-            return stored
-        try:
-            planned, notes = plan_hosts(
-                records, hostnames=plugin.get_option('hostnames'),
-                allow_duplicated_hosts=plugin.get_option('allow_duplicated_hosts'),
-                include_filters=plugin.get_option('include_filters'),
-                exclude_filters=plugin.get_option('exclude_filters'), sanitize=plugin._sanitize_group_name)
-        except InventoryOptionError as exc:
-            raise InventoryPlanError(str(exc))
-        for note in notes:
-            plugin.display.warning('alicloud_ecs: %s' % note)
-        derived = _construct(plugin, records, planned, options, record=fingerprint is not None)
-    if derived is None:
-        return None
-    derived.update(fingerprint=fingerprint, notes=notes)
-    return derived
+    plugin.plain_keyed_groups = PlainKeyedGroups(plugin) if plugin.read_plain_paths else None
+    inventory = plugin.inventory
+    hosts_before, groups_before = set(inventory.hosts), set(inventory.groups)
+    records = []
+    try:
+        with fast_templar(plugin.templar) if fast else _Nothing():
+            if fingerprint is not None and isinstance(stored, dict) and stored.get('fingerprint') == fingerprint:
+                for batch in batches:
+                    records.extend(batch)
+                _warn(plugin, stored['notes'])
+                _replay(plugin, records, stored, options)
+                return records, stored
+            try:
+                planner = HostPlanner(
+                    hostnames=plugin.get_option('hostnames'),
+                    allow_duplicated_hosts=plugin.get_option('allow_duplicated_hosts'),
+                    include_filters=plugin.get_option('include_filters'),
+                    exclude_filters=plugin.get_option('exclude_filters'), sanitize=plugin._sanitize_group_name)
+            except InventoryOptionError as exc:
+                raise InventoryPlanError(str(exc))
+            builder = _Builder(plugin, options, record=record and fingerprint is not None)
+            notes = []
+            for batch in batches:
+                index = dict((id(r), i) for i, r in enumerate(batch, len(records))) if builder.record else None
+                records.extend(batch)
+                planned, batch_notes = planner.plan(batch)
+                _warn(plugin, batch_notes)
+                builder.add(planned, index)
+                notes.extend(batch_notes)
+            final_notes = planner.finish()
+            _warn(plugin, final_notes)
+            notes.extend(final_notes)
+            derived = builder.finish()
+    except BaseException:
+        # Stop reading regions now (a generator of batches cancels what it has not started) rather than when
+        # the traceback lets go of it, then take back what was added.
+        getattr(batches, 'close', lambda: None)()
+        _remove_added(inventory, hosts_before, groups_before)
+        raise
+    if derived is not None:
+        derived.update(fingerprint=fingerprint, notes=notes)
+    return records, derived
+
+
+def _warn(plugin, notes):
+    for note in notes:
+        plugin.display.warning('alicloud_ecs: %s' % note)
+
+
+def _remove_added(inventory, hosts_before, groups_before):
+    """Undo a failed populate (an API error in a later region, say): remove the hosts and groups it added,
+    so a source that fails leaves nothing behind, as when every region was read before any host was added."""
+    for name in [g for g in inventory.groups if g not in groups_before]:
+        group = inventory.groups[name]
+        # Hosts drop the group and the ancestors it gave them; then parents kept from before let go of it.
+        inventory.remove_group(group)
+        for parent in group.parent_groups:
+            if group in parent.child_groups:
+                parent.child_groups.remove(group)
+                parent.clear_hosts_cache()
+    for name in [h for h in inventory.hosts if h not in hosts_before]:
+        inventory.remove_host(inventory.hosts[name])
 
 
 class _Nothing(object):

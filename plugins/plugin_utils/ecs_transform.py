@@ -217,6 +217,56 @@ class PlannedHost(object):
         self.groups = groups
 
 
+class HostPlanner(object):
+    """Plans hosts batch by batch (regions as they arrive) with the same outcome as one plan of all records:
+    names taken in an earlier batch stay taken. Options are validated when the planner is made."""
+
+    def __init__(self, hostnames=None, allow_duplicated_hosts=False, include_filters=None, exclude_filters=None,
+                 sanitize=sanitize_group_name):
+        self.compiled = compile_hostnames(hostnames)
+        validate_local_filters('include_filters', include_filters)
+        validate_local_filters('exclude_filters', exclude_filters)
+        self.allow_duplicated_hosts = allow_duplicated_hosts
+        self.include_filters, self.exclude_filters = include_filters, exclude_filters
+        self.sanitize = sanitize
+        self.taken, self.unnamed = {}, []
+        self._groups = {}  # (region_id, zone_id) -> default_groups: sanitised once per zone, not per host
+
+    def plan(self, records):
+        """Hostvars records (from instance_hostvars) -> (planned hosts, notes about these records)."""
+        planned, notes, taken = [], [], self.taken
+        for hostvars in records:
+            if not passes_local_filters(hostvars, self.include_filters, self.exclude_filters):
+                continue
+            names = candidate_names(hostvars, self.compiled)
+            if not names:
+                self.unnamed.append(hostvars['instance_id'])
+                continue
+            if not self.allow_duplicated_hosts:
+                names = names[:1]
+                holder = taken.get(names[0])
+                if holder is not None:
+                    notes.append('instances %s and %s both resolve to host name %r; %s is listed as %s'
+                                 % (holder, hostvars['instance_id'], names[0], hostvars['instance_id'],
+                                    hostvars['instance_id']))
+                    names = [hostvars['instance_id']]
+                taken[names[0]] = hostvars['instance_id']
+            where = (hostvars.get('region_id'), hostvars.get('zone_id'))
+            groups = self._groups.get(where)
+            if groups is None:
+                groups = self._groups[where] = default_groups(hostvars, self.sanitize)
+            planned.append(PlannedHost(names, hostvars, groups))
+        return planned, notes
+
+    def finish(self):
+        """Notes about the whole run, once every batch is planned."""
+        unnamed = self.unnamed
+        if not unnamed:
+            return []
+        return ['%d instance(s) have none of the hostnames sources and were left out: %s'
+                % (len(unnamed), ', '.join(unnamed[:10]) + (' ...' if len(unnamed) > 10 else ''))]
+
+
 def plan_hosts(records, hostnames=None, allow_duplicated_hosts=False, include_filters=None,
                exclude_filters=None, sanitize=sanitize_group_name):
     """Hostvars records (from instance_hostvars) -> (planned hosts, notes). Names are unique unless
@@ -227,28 +277,6 @@ def plan_hosts(records, hostnames=None, allow_duplicated_hosts=False, include_fi
     note) so that two machines never share one host entry and its vars. With allow_duplicated_hosts the
     instance is listed under every name its preferences give, as aws_ec2 does.
     """
-    compiled = compile_hostnames(hostnames)
-    validate_local_filters('include_filters', include_filters)
-    validate_local_filters('exclude_filters', exclude_filters)
-    planned, notes, taken, unnamed = [], [], {}, []
-    for hostvars in records:
-        if not passes_local_filters(hostvars, include_filters, exclude_filters):
-            continue
-        names = candidate_names(hostvars, compiled)
-        if not names:
-            unnamed.append(hostvars['instance_id'])
-            continue
-        if not allow_duplicated_hosts:
-            names = names[:1]
-            holder = taken.get(names[0])
-            if holder is not None:
-                notes.append('instances %s and %s both resolve to host name %r; %s is listed as %s'
-                             % (holder, hostvars['instance_id'], names[0], hostvars['instance_id'],
-                                hostvars['instance_id']))
-                names = [hostvars['instance_id']]
-            taken[names[0]] = hostvars['instance_id']
-        planned.append(PlannedHost(names, hostvars, default_groups(hostvars, sanitize)))
-    if unnamed:
-        notes.append('%d instance(s) have none of the hostnames sources and were left out: %s'
-                     % (len(unnamed), ', '.join(unnamed[:10]) + (' ...' if len(unnamed) > 10 else '')))
-    return planned, notes
+    planner = HostPlanner(hostnames, allow_duplicated_hosts, include_filters, exclude_filters, sanitize)
+    planned, notes = planner.plan(records)
+    return planned, notes + planner.finish()

@@ -158,6 +158,18 @@ def test_forbidden_region_strict_fails_and_non_strict_warns(tmp_path, ecs_emulat
     assert 'skipping region cn-shanghai' in lenient.stderr and 'Forbidden' in lenient.stderr
 
 
+def test_a_region_failing_after_others_were_added_leaves_nothing_behind(tmp_path, ecs_emulator):
+    # Hosts are added region by region as regions are read: cn-hangzhou's are in the inventory by the time
+    # cn-shanghai answers Forbidden. With the failure tolerated, the other source is all that remains.
+    emu = ecs_emulator(fixture=FIXTURE, forbidden_regions=['cn-shanghai'])
+    result = inventory(tmp_path, write_config(tmp_path, emu), '-i', 'localhost,', '--list',
+                       env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'false'})
+    assert 'permission denied in region cn-shanghai' in result.stderr
+    data = listing(result)
+    assert hosts_of(data, 'ungrouped') == {'localhost'} and all_hosts(data) == set()
+    assert sorted(data) == ['_meta', 'all', 'ungrouped']
+
+
 def test_unreachable_endpoint_strict_fails_non_strict_warns(tmp_path, ecs_emulator):
     emu = ecs_emulator(fixture=FIXTURE)
     emu.stop()    # nothing listens on its port any more: connection refused

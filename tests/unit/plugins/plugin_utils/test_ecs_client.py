@@ -267,3 +267,21 @@ def test_signed_query_parameters_never_reach_messages():
     for secret in ('LTAIxyz', 'abc%2Fdef', 'tok123', 'tok456'):
         assert secret not in text
     assert 'RegionId=cn-hangzhou' in text and 'SecurityToken=********' in text
+
+
+def test_fetch_regions_yields_each_region_in_order_while_later_ones_are_still_read():
+    release, answered = threading.Event(), []
+
+    class Held(FakeEcs):
+        def call_api(self, params, request, runtime):
+            assert release.wait(10)
+            answered.append(self.region)
+            return FakeEcs.call_api(self, params, request, runtime)
+    fakes = {'first': FakeEcs('first', region_instances('first', 150)),
+             'held': Held('held', region_instances('held', 2)), 'last': FakeEcs('last', region_instances('last', 1))}
+    regions = make_client(fakes, max_workers=3).fetch_regions(['first', 'held', 'last'])
+    region, instances = next(regions)
+    # 'held' cannot have answered yet: 'first' came out while the pool was still reading it.
+    assert region == 'first' and len(instances) == 150 and answered == []
+    release.set()
+    assert [(r, len(i)) for r, i in regions] == [('held', 2), ('last', 1)]

@@ -1,9 +1,11 @@
 """ecs_constructed on plain values: which expressions take the direct path, which are pure, and how the
 templar hooks keep ansible-core's results (checked against a real Templar)."""
+from ansible.inventory.data import InventoryData
+from ansible.plugins.inventory import BaseInventoryPlugin
 from ansible.template import Templar, trust_as_template
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
-    NOT_PLAIN, fast_templar, plain_path_value, pure_expression_names)
+    NOT_PLAIN, PlainKeyedGroups, fast_templar, plain_path_value, pure_expression_names)
 
 HOSTVARS = {'zone_id': 'cn-hangzhou-h', 'ecs_tags': {'env': 'prod', 'items': 'x'}, 'count': 3,
             'security_group_ids': ['sg-1'], 'none': 'shadowed'}
@@ -67,3 +69,40 @@ def test_hooks_give_ansible_cores_results_and_errors_once_per_input():
     finally:
         del environment.compile_expression
     assert 'evaluate_conditional' not in vars(engine) and '_compile_expression' not in vars(engine)
+
+
+class KeyedPlugin(object):
+    """What PlainKeyedGroups uses of the plugin: its inventory, an option and ansible-core's sanitiser."""
+    _sanitize_group_name = staticmethod(BaseInventoryPlugin._sanitize_group_name)
+
+    def __init__(self, leading_separator=True):
+        self.inventory = InventoryData()
+        self.options = {'leading_separator': leading_separator}
+        self.added = []
+        add_group = self.inventory.add_group
+        self.inventory.add_group = lambda name: self.added.append(name) or add_group(name)
+
+    def get_option(self, name):
+        return self.options[name]
+
+
+def test_plain_keyed_groups_name_each_group_once_per_entry_and_value():
+    plugin = KeyedPlugin()
+    keyed = PlainKeyedGroups(plugin)
+    env, zone = {'key': 'ecs_tags.env', 'prefix': 'env'}, {'key': 'zone_id', 'separator': '-'}
+    assert keyed.group_for(env, HOSTVARS) == 'env_prod'
+    assert keyed.group_for(env, dict(HOSTVARS)) == 'env_prod'
+    assert keyed.group_for(env, {'ecs_tags': {'env': 'dev'}}) == 'env_dev'
+    assert keyed.group_for(zone, HOSTVARS) == '_cn_hangzhou_h'       # ansible-core: '' + '-' + value, sanitised
+    assert plugin.added == ['env_prod', 'env_dev', '_cn_hangzhou_h'] and 'env_prod' in plugin.inventory.groups
+    unprefixed = KeyedPlugin(leading_separator=False)
+    assert PlainKeyedGroups(unprefixed).group_for({'key': 'zone_id'}, HOSTVARS) == 'cn_hangzhou_h'
+
+
+def test_plain_keyed_groups_leave_everything_else_to_ansible_core():
+    keyed = PlainKeyedGroups(KeyedPlugin())
+    for entry in ({'key': 'ecs_tags.env', 'parent_group': 'envs'},         # templated per host by ansible-core
+                  {'key': 'ecs_tags.env', 'default_value': 'x', 'trailing_separator': False},   # its error
+                  {'key': 'ecs_tags.team'}, {'key': 'count'}, {'key': 'zone_id | lower'}, {}, None):
+        assert keyed.group_for(entry, HOSTVARS) is None, entry
+    assert keyed.group_for({'key': 'empty'}, {'empty': ''}) is None           # default_value / strict apply

@@ -3,7 +3,7 @@ import copy
 import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
-    InventoryOptionError, candidate_names, compile_hostnames, decorate_hostvars, default_groups, instance_hostvars,
+    HostPlanner, InventoryOptionError, candidate_names, compile_hostnames, decorate_hostvars, default_groups, instance_hostvars,
     passes_local_filters, plan_hosts, sanitize_group_name)
 
 WEB = {
@@ -107,6 +107,18 @@ def test_duplicate_names_fall_back_to_instance_id_without_allow_duplicated_hosts
     planned, notes = plan_hosts(records(WEB, twin), hostnames=['private_ip'])
     assert [p.names for p in planned] == [['10.0.0.5'], ['i-web2']]
     assert len(notes) == 1 and 'i-web1 and i-web2' in notes[0]
+
+
+def test_planning_batch_by_batch_keeps_names_taken_in_earlier_batches():
+    twin, nameless = instance(InstanceId='i-web2'), instance(InstanceId='i-x', VpcAttributes={}, PublicIpAddress={})
+    planner = HostPlanner(hostnames=['private_ip'])
+    first, first_notes = planner.plan(records(WEB, nameless))
+    second, second_notes = planner.plan(records(twin))
+    assert [p.names for p in first + second] == [['10.0.0.5'], ['i-web2']]
+    assert first_notes == [] and len(second_notes) == 1 and 'i-web1 and i-web2' in second_notes[0]
+    whole, notes = plan_hosts(records(WEB, nameless, twin), hostnames=['private_ip'])
+    assert [p.names for p in whole] == [['10.0.0.5'], ['i-web2']]
+    assert notes == second_notes + planner.finish() and 'i-x' in notes[-1]
 
 
 def test_allow_duplicated_hosts_lists_every_matching_name_and_keeps_collisions():
