@@ -138,8 +138,9 @@ options:
     description:
       - Where the API is read when the cache does not serve the inventory.
       - V(always) reads it in a child Python process (the controller's own interpreter, started fresh) that
-        streams each region's hosts back as soon as the region is read, so the SDK, HTTP, signing, JSON and
-        hostvars work runs on another core while this process adds hosts. The options, credentials included,
+        streams the hosts back region by region as they are read (with O(strict_permissions), the pages of the
+        region being waited for as they arrive), so the SDK, HTTP, signing, JSON and hostvars work runs on
+        another core while this process adds hosts. The options, credentials included,
         reach it on its standard input, never in its arguments or environment; it stops when the inventory
         is done or fails.
       - V(never) reads it in threads of the ansible process itself.
