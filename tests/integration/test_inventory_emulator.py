@@ -2,7 +2,6 @@
 import glob
 import json
 import os
-import socket
 import subprocess
 import time
 
@@ -10,6 +9,7 @@ import pytest
 import yaml
 
 from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_emulator  # noqa: F401 (fixture)
+from tests.support.endpoints import silent_endpoint
 from tests.support.inventory_json import plain
 from tests.support.playbook_runner import REPO_ROOT, VENV_BIN, ansible_env, run_playbook
 
@@ -200,10 +200,7 @@ def test_unreachable_endpoint_strict_fails_non_strict_warns(tmp_path, ecs_emulat
 def test_silent_endpoint_fails_after_one_read_timeout_naming_it(tmp_path):
     # Listens (the kernel completes the handshake) but never answers: read_timeout bounds the call, and
     # the retry deadline (60 s by default) does not start it over.
-    with socket.socket() as silent:
-        silent.bind(('127.0.0.1', 0))
-        silent.listen(16)
-        url = 'http://127.0.0.1:%d' % silent.getsockname()[1]
+    with silent_endpoint() as url:
         source = write_config(tmp_path, FakeEmu(url), regions=['cn-hangzhou'], read_timeout=1)
         result = inventory(tmp_path, source)
     assert result.returncode != 0
@@ -240,10 +237,7 @@ def running(pid):
 @pytest.mark.parametrize('fetch_process', ['always'])   # the only path that starts a process
 def test_the_fetch_process_never_outlives_ansible_inventory(tmp_path, fetch_process):
     # ansible-inventory killed outright (no cleanup runs) while its fetch process waits on a silent endpoint.
-    with socket.socket() as silent:
-        silent.bind(('127.0.0.1', 0))
-        silent.listen(16)
-        url = 'http://127.0.0.1:%d' % silent.getsockname()[1]
+    with silent_endpoint() as url:
         source = write_config(tmp_path, FakeEmu(url), regions=['cn-hangzhou'], read_timeout=120,
                               fetch_process=fetch_process)
         cmd = [os.path.join(VENV_BIN, 'ansible-inventory'), '-i', source, '--list']

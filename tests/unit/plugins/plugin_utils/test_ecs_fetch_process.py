@@ -1,7 +1,6 @@
 """ecs_fetch_process: the child process that reads the ECS API, its framing, its errors and its lifetime."""
 import io
 import os
-import socket
 import sys
 
 import pytest
@@ -10,6 +9,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils import ecs_fe
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_fetch_process import (
     FetchProcess, FetchProcessError, import_root, read_frame, wants_process, write_frame)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import FETCH_OPTIONS
+from tests.support.endpoints import refused_url, silent_endpoint
 
 SECRET = 'Fetch-Process-Secret-never-in-argv'
 
@@ -23,12 +23,6 @@ def settings(endpoint, **overrides):
                    'strict_permissions': True, 'regions': ['cn-hangzhou'], 'filters': {'status': 'Running'}})
     values.update(overrides)
     return values
-
-
-def refused_url():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return 'http://127.0.0.1:%d' % sock.getsockname()[1]
 
 
 class Collected(object):
@@ -129,10 +123,8 @@ def test_a_child_that_dies_names_its_exit_code_and_last_words(tmp_path, monkeypa
 @pytest.fixture
 def silent_url():
     """Accepts connections (the kernel does) and never answers: the child waits on its read timeout."""
-    with socket.socket() as silent:
-        silent.bind(('127.0.0.1', 0))
-        silent.listen(16)
-        yield 'http://127.0.0.1:%d' % silent.getsockname()[1]
+    with silent_endpoint() as url:
+        yield url
 
 
 def test_close_stops_a_child_in_the_middle_of_a_request(silent_url):
