@@ -141,8 +141,7 @@ class _ProcessBatches(object):
 
     def __iter__(self):
         try:
-            for records in self._process.batches():
-                yield records
+            yield from self._process.batches()
         except FetchProcessError as exc:
             raise InventorySourceError(str(exc))
         finally:
