@@ -124,6 +124,10 @@ class FetchProcess(object):
             raise
         return self
 
+    @property
+    def pid(self):
+        return self._proc.pid
+
     def batches(self):
         """Yield each region's records as the child sends them; raise FetchProcessError if it fails."""
         try:

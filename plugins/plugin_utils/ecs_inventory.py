@@ -129,7 +129,9 @@ def fetch_record_batches(plugin):
                 raise InventorySourceError('fetch_process: cannot start the fetch process: %s' % exc)
             plugin.display.vvv('alicloud_ecs: fetching in this process (no fetch process: %s)' % exc)
         else:
+            plugin.display.vvv('alicloud_ecs: reading the API in a child process (pid %d)' % process.pid)
             return _ProcessBatches(process)
+    plugin.display.vvv('alicloud_ecs: reading the API in threads of this process')
     return read_record_batches(plugin)
 
 
