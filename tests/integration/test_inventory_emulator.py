@@ -91,7 +91,8 @@ def verbose_listing(tmp_path, source, env=None):
     printed = result.stdout + result.stderr
     assert 'alicloud_ecs: credentials from' in printed       # really verbose
     # The path the fetch_process fixture asked for is the one taken.
-    way = {'always': 'in a child process (pid ', 'never': 'in threads of this process'}.get(DEFAULTS.get('fetch_process'))
+    ways = {'always': 'in a child process (pid ', 'never': 'in threads of this process'}
+    way = ways.get(DEFAULTS.get('fetch_process'))
     assert way is None or 'alicloud_ecs: reading the API ' + way in printed
     return plain(json.loads(out.read_text())), printed
 
