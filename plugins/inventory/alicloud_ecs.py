@@ -134,6 +134,21 @@ options:
     description: Regions read at the same time.
     type: int
     default: 8
+  fetch_process:
+    description:
+      - Where the API is read when the cache does not serve the inventory.
+      - V(always) reads it in a child Python process (the controller's own interpreter, started fresh) that
+        streams the hosts back region by region as they are read (with O(strict_permissions), the pages of the
+        region being waited for as they arrive), so the SDK, HTTP, signing, JSON and hostvars work runs on
+        another core while this process adds hosts. The options, credentials included,
+        reach it on its standard input, never in its arguments or environment; it stops when the inventory
+        is done or fails.
+      - V(never) reads it in threads of the ansible process itself.
+      - V(auto) uses the child process when the controller has more than one usable CPU, else threads.
+      - Hosts, warnings, errors and the cache are the same either way.
+    type: str
+    choices: [auto, always, never]
+    default: auto
   retry_deadline:
     description: Seconds after the first attempt of a call when retrying stops.
     type: float

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import json
 import os
+import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -78,6 +79,25 @@ def build_describe_request(region_id, filters, next_token=None):
             value = value[:1].upper() + value[1:]
         fields[FILTER_FIELDS[key]] = value
     return ecs_models.DescribeInstancesRequest(**fields)
+
+
+def _drain(pages):
+    """Instances from a region's page queue (lists, None at the end) as they come: each time, every page
+    already there joined into one list, so a caller that fell behind gets a region's pages in one piece."""
+    while True:
+        chunk = pages.get()
+        if chunk is None:
+            return
+        while True:
+            try:
+                more = pages.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                yield chunk
+                return
+            chunk.extend(more)
+        yield chunk
 
 
 class CallCounter(object):
@@ -166,17 +186,22 @@ class EcsInventoryClient(object):
         raw = sdk.call_api(params, openapi_models.OpenApiRequest(query=Utils.query(query)), RuntimeOptions())
         return raw['body']
 
-    def describe_instances(self, region_id, filters=None, per_instance=None):
+    def describe_instances(self, region_id, filters=None, per_instance=None, on_page=None):
         """Every instance of one region, following NextToken. Each page is fetched (with retries) before the
         token advances, so a retried page is neither skipped nor counted twice. per_instance(instance), if
-        given, replaces each instance as its page arrives: in the pool, that work fills the waits on the API."""
+        given, replaces each instance as its page arrives: in the pool, that work fills the waits on the API.
+        on_page(instances), if given, takes each page's instances as it is read instead of the returned list."""
         sdk = self.sdk_client(region_id)
         instances, seen_tokens, token = [], set(), None
         while True:
             request = build_describe_request(region_id, filters, token)
             body = self._call('DescribeInstances', region_id, lambda: self._describe_page(sdk, request))
             page = (body.get('Instances') or {}).get('Instance') or []
-            instances.extend(map(per_instance, page) if per_instance else page)
+            page = list(map(per_instance, page)) if per_instance else page
+            if on_page is None:
+                instances.extend(page)
+            elif page:
+                on_page(page)
             token = body.get('NextToken') or None
             if token is None:
                 return instances
@@ -185,31 +210,52 @@ class EcsInventoryClient(object):
                                   'instead of looping' % (region_id, token), region_id=region_id)
             seen_tokens.add(token)
 
-    def fetch_regions(self, regions, filters=None, on_region_error=None, per_instance=None):
+    def _read_pages(self, region_id, filters, per_instance, pages):
+        try:
+            self.describe_instances(region_id, filters, per_instance, on_page=pages.put)
+        finally:
+            pages.put(None)
+
+    def fetch_regions(self, regions, filters=None, on_region_error=None, per_instance=None, by_page=False):
         """Yield (region_id, instances) in region order, each region as soon as it and the ones before it
         are read, while the pool goes on reading the rest (the caller's work on one region fills the waits of
         the others). Instances are in API order, each through per_instance (see describe_instances).
 
+        by_page: yield the pages of the region being waited for as soon as they are read (all pages already
+        read at once), so the caller starts after one page rather than a whole region; a region may then come
+        as several yields, still in order.
+
         on_region_error(region_id, EcsApiError) -> True to skip the region (strict_permissions false),
-        False/None to raise. Auth failures are always raised: they would fail in every region alike.
+        False/None to raise. Auth failures are always raised: they would fail in every region alike; so is
+        a failure in a region some of whose pages were already yielded (by_page): they cannot be taken back.
         Regions not yet started are cancelled when the caller stops early or an error is raised.
         """
         build_describe_request('validate', filters)  # bad filters fail here, once, naming the key
         workers = min(self.max_workers, max(1, len(regions)))
         pool = ThreadPoolExecutor(max_workers=workers)
-        futures = [(region, pool.submit(self.describe_instances, region, filters, per_instance))
-                   for region in regions]
+        if by_page:
+            queues = [queue.Queue() for _region in regions]
+            futures = [(region, pool.submit(self._read_pages, region, filters, per_instance, pages), pages)
+                       for region, pages in zip(regions, queues)]
+        else:
+            futures = [(region, pool.submit(self.describe_instances, region, filters, per_instance), None)
+                       for region in regions]
         try:
-            for region, future in futures:
+            for region, future, pages in futures:
+                yielded = False
+                for page in _drain(pages) if pages is not None else ():
+                    yielded = True
+                    yield region, page
                 try:
                     instances = future.result()
                 except EcsApiError as error:
-                    if error.kind == 'auth' or not (on_region_error and on_region_error(region, error)):
+                    if error.kind == 'auth' or yielded or not (on_region_error and on_region_error(region, error)):
                         raise
                     continue
-                yield region, instances
+                if pages is None:
+                    yield region, instances
         finally:
-            for _region, other in futures:
+            for _region, other, _pages in futures:
                 other.cancel()
             pool.shutdown(wait=True)
 

@@ -2,8 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Glue between the alicloud_ecs inventory plugin's options and the client/transform layers.
 
-fetch_record_batches(plugin) reads the API and yields cacheable hostvars records region by region;
-ecs_populate adds them to the inventory as they come. Both take the plugin object for get_option/display/inventory.
+fetch_record_batches(plugin) reads the API and yields cacheable hostvars records region by region, in this
+process (read_record_batches: the threaded client) or in a child process (ecs_fetch_process, which runs
+read_record_batches there); ecs_populate adds them to the inventory as they come. Both take the plugin object
+for get_option/display/inventory.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -13,6 +15,8 @@ import json
 import time
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import EcsInventoryClient
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_fetch_process import (
+    FetchProcess, FetchProcessError, wants_process)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
     CredentialsError, known_secrets, mask_secrets, resolve_credentials)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import EcsApiError, RetryPolicy
@@ -26,6 +30,10 @@ CREDENTIAL_OPTIONS = {'access_key': 'access_key_id', 'secret_key': 'access_key_s
                       'ecs_role_name': 'ecs_role_name', 'role_arn': 'role_arn',
                       'role_session_name': 'role_session_name',
                       'role_session_duration': 'role_session_duration', 'sts_endpoint': 'sts_endpoint'}
+# What read_record_batches reads: the options a fetch process is given (credentials travel on its stdin).
+FETCH_OPTIONS = tuple(CREDENTIAL_OPTIONS) + (
+    'endpoint_url', 'default_region', 'max_workers', 'retry_base_delay', 'retry_max_delay', 'retry_deadline',
+    'connect_timeout', 'read_timeout', 'strict_permissions', 'regions', 'filters')
 
 
 class InventorySourceError(Exception):
@@ -107,17 +115,57 @@ def read_cache_entry(cached, query):
 
 
 def fetch_record_batches(plugin):
-    """API -> hostvars dicts (instance data only: what the cache stores), yielded one list per region in
-    region order as the regions are read, so the caller adds hosts while later regions are still fetched."""
+    """API -> hostvars dicts (instance data only: what the cache stores), one list per region in region order
+    as the regions are read, so the caller adds hosts while later regions are still fetched. Read in a child
+    process or in this one, as the fetch_process option says; the batches, messages and errors are the same."""
+    mode = plugin.get_option('fetch_process')
+    if wants_process(mode):
+        # Plain JSON values: option values carry ansible-core's origin tags, which the child has no need of.
+        settings = json.loads(json.dumps(dict((name, plugin.get_option(name)) for name in FETCH_OPTIONS)))
+        try:
+            process = FetchProcess(settings, plugin.display.warning, plugin.display.vvv).start()
+        except (OSError, FetchProcessError) as exc:
+            if mode == 'always':
+                raise InventorySourceError('fetch_process: cannot start the fetch process: %s' % exc)
+            plugin.display.vvv('alicloud_ecs: fetching in this process (no fetch process: %s)' % exc)
+        else:
+            plugin.display.vvv('alicloud_ecs: reading the API in a child process (pid %d)' % process.pid)
+            return _ProcessBatches(process)
+    plugin.display.vvv('alicloud_ecs: reading the API in threads of this process')
+    return read_record_batches(plugin)
+
+
+class _ProcessBatches(object):
+    """The batches of a started fetch process; close() stops it, also when iteration never began."""
+
+    def __init__(self, process):
+        self._process = process
+
+    def __iter__(self):
+        try:
+            yield from self._process.batches()
+        except FetchProcessError as exc:
+            raise InventorySourceError(str(exc))
+        finally:
+            self.close()
+
+    def close(self):
+        self._process.close()
+
+
+def read_record_batches(plugin):
+    """fetch_record_batches in this process: the threaded client."""
     client = build_client(plugin)
     started = time.time()
     strict = plugin.get_option('strict_permissions')
     count, regions = 0, []
     try:
         regions = plugin.get_option('regions') or client.describe_regions()
+        # Page by page when any failure fails the inventory anyway (populate then takes back what was added);
+        # with strict_permissions false a region that fails is skipped whole, so it comes whole.
         for _region, records in client.fetch_regions(regions, effective_filters(plugin),
                                                      _region_error_handler(plugin, strict),
-                                                     per_instance=instance_hostvars):
+                                                     per_instance=instance_hostvars, by_page=strict):
             count += len(records)
             yield records
     except EcsApiError as exc:

@@ -6,7 +6,9 @@ Every configuration in CASES runs three ways against the same emulator, and the 
   cold       the plugin as shipped (plain paths read directly, expressions compiled once, pure ones
              evaluated once per distinct input), writing its cache;
   cached     the plugin as shipped, replaying what the cache stored.
-With strict: true and a missing key, all three must fail with the same message.
+With strict: true and a missing key, all three must fail with the same message. Each runs twice: the shipped
+plugin reading the API in a child process (fetch_process: always) and the reference in threads, then the other
+way round.
 """
 import copy
 import json
@@ -107,14 +109,20 @@ def fixture_doc():
     return doc
 
 
-def three_ways(tmp_path, emu, case):
+# Where the shipped plugin reads the API; the reference reads it the other way, so each test also checks that
+# the two ways give the same inventory.
+OTHER_WAY = {'always': 'never', 'never': 'always'}
+
+
+def three_ways(tmp_path, emu, case, fetch):
     base = {'endpoint_url': emu.url, 'access_key': TEST_KEY_ID, 'secret_key': TEST_KEY_SECRET,
             'retry_base_delay': 0.02}
     base.update(case)
     plugin_dir = reference_plugin(tmp_path / 'plugins')
-    reference = run_list(tmp_path, tmp_path / 'alicloud_ecs.yml', dict(base, plugin='alicloud_ecs_reference'),
+    reference = run_list(tmp_path, tmp_path / 'alicloud_ecs.yml',
+                         dict(base, plugin='alicloud_ecs_reference', fetch_process=OTHER_WAY[fetch]),
                          'alicloud_ecs_reference', plugin_dir)
-    cached = dict(base, plugin='alicloud_ops.logging.alicloud_ecs', cache=True,
+    cached = dict(base, plugin='alicloud_ops.logging.alicloud_ecs', fetch_process=fetch, cache=True,
                   cache_plugin='ansible.builtin.jsonfile', cache_connection=str(tmp_path / 'cache'))
     shipped = 'alicloud_ops.logging.alicloud_ecs'
     (tmp_path / 'fast').mkdir()
@@ -123,10 +131,11 @@ def three_ways(tmp_path, emu, case):
     return reference, cold, replayed
 
 
+@pytest.mark.parametrize('fetch', sorted(OTHER_WAY))
 @pytest.mark.parametrize('name', sorted(CASES))
-def test_fast_constructed_equals_ansible_core(tmp_path, ecs_emulator, fixture_doc, name):
+def test_fast_constructed_equals_ansible_core(tmp_path, ecs_emulator, fixture_doc, name, fetch):
     emu = ecs_emulator(fixture=fixture_doc)
-    reference, cold, replayed = three_ways(tmp_path, emu, CASES[name])
+    reference, cold, replayed = three_ways(tmp_path, emu, CASES[name], fetch)
     for result in (reference, cold, replayed):
         assert result.returncode == 0, result.stderr
         assert '[WARNING]' not in result.stderr, result.stderr
@@ -138,10 +147,11 @@ def test_fast_constructed_equals_ansible_core(tmp_path, ecs_emulator, fixture_do
     assert len(cache_files) == 1 and TEST_KEY_SECRET not in cache_files[0].read_text()
 
 
+@pytest.mark.parametrize('fetch', sorted(OTHER_WAY))
 @pytest.mark.parametrize('name', sorted(FAILING_CASES))
-def test_strict_failures_are_ansible_cores(tmp_path, ecs_emulator, fixture_doc, name):
+def test_strict_failures_are_ansible_cores(tmp_path, ecs_emulator, fixture_doc, name, fetch):
     emu = ecs_emulator(fixture=fixture_doc)
-    results = three_ways(tmp_path, emu, FAILING_CASES[name])
+    results = three_ways(tmp_path, emu, FAILING_CASES[name], fetch)
     messages = []
     for result in results:
         assert result.returncode != 0

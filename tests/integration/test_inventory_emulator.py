@@ -2,13 +2,14 @@
 import glob
 import json
 import os
-import socket
 import subprocess
+import time
 
 import pytest
 import yaml
 
 from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_emulator  # noqa: F401 (fixture)
+from tests.support.endpoints import silent_endpoint
 from tests.support.inventory_json import plain
 from tests.support.playbook_runner import REPO_ROOT, VENV_BIN, ansible_env, run_playbook
 
@@ -49,9 +50,20 @@ def clean_env(tmp_path, extra=None):
     return env
 
 
+# Options every write_config source gets; the fetch_process fixture sets where the API is read.
+DEFAULTS = {}
+
+
+@pytest.fixture(autouse=True, params=['always', 'never'])
+def fetch_process(request, monkeypatch):
+    """Every test here runs twice: the API read in a child process, and in threads of ansible-inventory."""
+    monkeypatch.setitem(DEFAULTS, 'fetch_process', request.param)
+    return request.param
+
+
 def write_config(tmp_path, emu, **options):
-    config = {'plugin': 'alicloud_ops.logging.alicloud_ecs', 'endpoint_url': emu.url,
-              'access_key': TEST_KEY_ID, 'secret_key': TEST_KEY_SECRET, 'retry_base_delay': 0.02}
+    config = dict(DEFAULTS, plugin='alicloud_ops.logging.alicloud_ecs', endpoint_url=emu.url,
+                  access_key=TEST_KEY_ID, secret_key=TEST_KEY_SECRET, retry_base_delay=0.02)
     config.update(options)
     config = dict((k, v) for k, v in config.items() if v is not None)
     path = tmp_path / 'alicloud_ecs.yml'
@@ -78,6 +90,10 @@ def verbose_listing(tmp_path, source, env=None):
     assert result.returncode == 0, result.stderr
     printed = result.stdout + result.stderr
     assert 'alicloud_ecs: credentials from' in printed       # really verbose
+    # The path the fetch_process fixture asked for is the one taken.
+    ways = {'always': 'in a child process (pid ', 'never': 'in threads of this process'}
+    way = ways.get(DEFAULTS.get('fetch_process'))
+    assert way is None or 'alicloud_ecs: reading the API ' + way in printed
     return plain(json.loads(out.read_text())), printed
 
 
@@ -188,10 +204,7 @@ def test_unreachable_endpoint_strict_fails_non_strict_warns(tmp_path, ecs_emulat
 def test_silent_endpoint_fails_after_one_read_timeout_naming_it(tmp_path):
     # Listens (the kernel completes the handshake) but never answers: read_timeout bounds the call, and
     # the retry deadline (60 s by default) does not start it over.
-    with socket.socket() as silent:
-        silent.bind(('127.0.0.1', 0))
-        silent.listen(16)
-        url = 'http://127.0.0.1:%d' % silent.getsockname()[1]
+    with silent_endpoint() as url:
         source = write_config(tmp_path, FakeEmu(url), regions=['cn-hangzhou'], read_timeout=1)
         result = inventory(tmp_path, source)
     assert result.returncode != 0
@@ -206,6 +219,53 @@ def test_unresolvable_endpoint_fails_naming_it(tmp_path):
     result = inventory(tmp_path, source)
     assert result.returncode != 0
     assert 'cannot resolve the host of http://ecs.no-such-region.invalid' in result.stderr
+
+
+def child_pids(pid):
+    pids = []
+    for task in glob.glob('/proc/%d/task/*/children' % pid):
+        with open(task) as handle:
+            pids.extend(int(p) for p in handle.read().split())
+    return pids
+
+
+def running(pid):
+    """The process exists and has not exited (a zombie left to an init that does not reap has exited)."""
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            return handle.read().rpartition(')')[2].split()[0] != 'Z'
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize('fetch_process', ['always'])   # the only path that starts a process
+def test_the_fetch_process_never_outlives_ansible_inventory(tmp_path, fetch_process):
+    # ansible-inventory killed outright (no cleanup runs) while its fetch process waits on a silent endpoint.
+    with silent_endpoint() as url:
+        source = write_config(tmp_path, FakeEmu(url), regions=['cn-hangzhou'], read_timeout=120,
+                              fetch_process=fetch_process)
+        cmd = [os.path.join(VENV_BIN, 'ansible-inventory'), '-i', source, '--list']
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=clean_env(tmp_path), cwd=REPO_ROOT)
+        try:
+            deadline = time.monotonic() + 60
+            children = []
+            while not children and time.monotonic() < deadline and proc.poll() is None:
+                children = [p for p in child_pids(proc.pid) if b'child_main' in open(
+                    '/proc/%d/cmdline' % p, 'rb').read()]
+                time.sleep(0.05)
+            assert children, 'no fetch process started'
+            with open('/proc/%d/cmdline' % children[0], 'rb') as handle:
+                assert TEST_KEY_SECRET.encode() not in handle.read()
+        finally:
+            proc.kill()
+            proc.wait()
+        # The endpoint still holds the connection open: the child has nothing to wake it but its parent's end.
+        deadline = time.monotonic() + 10
+        while running(children[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # Exited on its own once its parent was gone, long before its 120 s read timeout.
+        assert not running(children[0])
 
 
 class FakeEmu(object):
@@ -323,6 +383,8 @@ def example_inventory(tmp_path, name, env):
                           timeout=300)
 
 
+# The example files leave fetch_process at its default (auto), run once.
+@pytest.mark.parametrize('fetch_process', ['auto'])
 def test_example_production_inventory(tmp_path, ecs_emulator):
     fixture = json.loads(json.dumps(FIXTURE))
     fixture['instances'].append({'InstanceId': 'i-quiet', 'RegionId': 'cn-hangzhou', 'Status': 'Running',
@@ -341,6 +403,8 @@ def test_example_production_inventory(tmp_path, ecs_emulator):
     assert TEST_KEY_SECRET not in open(glob.glob(str(tmp_path / '.cache' / 'inventory' / '*'))[0]).read()
 
 
+# The example files leave fetch_process at its default (auto), run once.
+@pytest.mark.parametrize('fetch_process', ['auto'])
 def test_example_emulator_inventory(tmp_path, ecs_emulator):
     emu = ecs_emulator(instances=40, regions=3, access_keys={'emulator-access-key-id': 'emulator-access-key-secret'})
     data = listing(example_inventory(tmp_path, 'emulator', {'ALICLOUD_ECS_ENDPOINT': emu.url}))

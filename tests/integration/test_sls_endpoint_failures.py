@@ -3,31 +3,24 @@
 Each failure must name the endpoint and come from one attempt (the SDK's own loop would try ten times);
 how long that takes is measured by bench/endpoint_failure_bench.py, not asserted here.
 """
-import socket
 from unittest import mock
 
 import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_common
 from ansible_collections.alicloud_ops.logging.plugins.modules import sls_logstore, sls_project
+from tests.support import endpoints
+from tests.support.endpoints import refused_port
 from tests.support.module_harness import run_module
 
 AUTH = {'access_key_id': 'key-id', 'access_key_secret': 'secret-value-xyz'}
 
 
-def refused_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def silent_endpoint():
     """Listens (the kernel completes the handshake) and never answers."""
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        sock.listen(16)
-        yield 'http://127.0.0.1:%d' % sock.getsockname()[1]
+    with endpoints.silent_endpoint() as url:
+        yield url
 
 
 def counting_requests():

@@ -285,3 +285,68 @@ def test_fetch_regions_yields_each_region_in_order_while_later_ones_are_still_re
     assert region == 'first' and len(instances) == 150 and answered == []
     release.set()
     assert [(r, len(i)) for r, i in regions] == [('held', 2), ('last', 1)]
+
+
+def test_by_page_yields_the_awaited_region_page_by_page_and_the_rest_in_order():
+    gate = threading.Event()
+
+    class Gated(FakeEcs):
+        # Its second page waits for the gate: the first page must be out before the region is read.
+        def call_api(self, params, request, runtime):
+            if dict(request.query).get('NextToken'):
+                assert gate.wait(10)
+            return FakeEcs.call_api(self, params, request, runtime)
+    fakes = {'first': Gated('first', region_instances('first', 250)),
+             'second': FakeEcs('second', region_instances('second', 230)), 'empty': FakeEcs('empty', [])}
+    chunks = make_client(fakes, max_workers=3).fetch_regions(['first', 'empty', 'second'], by_page=True)
+    region, page = next(chunks)
+    assert region == 'first' and [i['InstanceId'] for i in page] == [
+        i['InstanceId'] for i in fakes['first'].instances[:100]]
+    gate.set()
+    rest = list(chunks)
+    ids = [i['InstanceId'] for _r, chunk in [(region, page)] + rest for i in chunk]
+    assert ids == [i['InstanceId'] for r in ('first', 'second') for i in fakes[r].instances]
+    # Regions stay in order and an empty region yields nothing.
+    assert [r for r, _c in rest] == sorted([r for r, _c in rest], key=['first', 'second'].index)
+
+
+def test_by_page_joins_the_pages_already_read():
+    b_read = threading.Event()
+
+    class Late(FakeEcs):
+        def call_api(self, params, request, runtime):
+            assert b_read.wait(10)   # 'a' answers only once every page of 'b' is in
+            return FakeEcs.call_api(self, params, request, runtime)
+    fakes = {'a': Late('a', region_instances('a', 1)), 'b': FakeEcs('b', region_instances('b', 450))}
+    client = make_client(fakes, max_workers=2)
+    describe = client.describe_instances
+
+    def describe_then_tell(region, *args, **kwargs):
+        try:
+            return describe(region, *args, **kwargs)
+        finally:
+            if region == 'b':
+                b_read.set()
+    client.describe_instances = describe_then_tell
+    got = list(client.fetch_regions(['a', 'b'], by_page=True))
+    # 'b' was read whole while 'a' was awaited: its five pages come as one piece.
+    assert [(r, len(c)) for r, c in got] == [('a', 1), ('b', 450)]
+
+
+def test_by_page_a_region_failing_after_some_pages_raises_even_if_it_may_be_skipped():
+    throttle_forever = [None] + [client_error('Forbidden.RAM', 403)]
+    fakes = {'a': FakeEcs('a', region_instances('a', 150), throttle_forever),
+             'b': FakeEcs('b', [], [client_error('Forbidden.RAM', 403)]), 'c': FakeEcs('c', region_instances('c', 1))}
+    skipped = []
+
+    def skip(region, error):
+        skipped.append(region)
+        return True
+    # 'b' fails before any page: skipped as usual. 'a' fails after its first page was yielded: raised.
+    got = list(make_client(fakes).fetch_regions(['b', 'c'], on_region_error=skip, by_page=True))
+    assert [(r, len(c)) for r, c in got] == [('c', 1)] and skipped == ['b']
+    chunks = make_client(fakes).fetch_regions(['a', 'c'], on_region_error=skip, by_page=True)
+    assert next(chunks)[0] == 'a'
+    with pytest.raises(EcsApiError) as err:
+        list(chunks)
+    assert err.value.kind == 'permission' and err.value.region_id == 'a' and skipped == ['b']

@@ -1,0 +1,146 @@
+"""ecs_fetch_process: the child process that reads the ECS API, its framing, its errors and its lifetime."""
+import io
+import os
+import sys
+
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils import ecs_fetch_process
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_fetch_process import (
+    FetchProcess, FetchProcessError, import_root, read_frame, wants_process, write_frame)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import FETCH_OPTIONS
+from tests.support.endpoints import refused_url, silent_endpoint
+
+SECRET = 'Fetch-Process-Secret-never-in-argv'
+
+
+def settings(endpoint, **overrides):
+    """Every option read_record_batches reads, as the plugin sends them (its defaults, a static key pair)."""
+    values = dict((name, None) for name in FETCH_OPTIONS)
+    values.update({'access_key': 'LTAI5tFetchProcess', 'secret_key': SECRET, 'endpoint_url': endpoint,
+                   'default_region': 'cn-hangzhou', 'max_workers': 8, 'retry_base_delay': 0.01,
+                   'retry_max_delay': 0.05, 'retry_deadline': 0.5, 'connect_timeout': 5, 'read_timeout': 15,
+                   'strict_permissions': True, 'regions': ['cn-hangzhou'], 'filters': {'status': 'Running'}})
+    values.update(overrides)
+    return values
+
+
+class Collected(object):
+    def __init__(self):
+        self.warnings, self.vvv = [], []
+
+
+def started(values):
+    seen = Collected()
+    return FetchProcess(values, seen.warnings.append, seen.vvv.append).start(), seen
+
+
+def run_to_error(values):
+    process, seen = started(values)
+    child = process._proc
+    with pytest.raises(FetchProcessError) as err:
+        list(process.batches())
+    # batches() reaps the child whichever way it ends.
+    assert child.returncode is not None and process._proc is None
+    return err.value, seen
+
+
+def test_frames_round_trip_and_a_cut_frame_is_the_end():
+    stream = io.BytesIO()
+    write_frame(stream, 'batch', [{'instance_id': 'i-1', 'ecs_tags': {'env': 'prod'}}])
+    write_frame(stream, 'done', None)
+    data = stream.getvalue()
+    stream = io.BytesIO(data)
+    assert read_frame(stream) == ('batch', [{'instance_id': 'i-1', 'ecs_tags': {'env': 'prod'}}])
+    assert read_frame(stream) == ('done', None)
+    assert read_frame(stream) == (None, None)
+    assert read_frame(io.BytesIO(data[:-3])) == ('batch', [{'instance_id': 'i-1', 'ecs_tags': {'env': 'prod'}}])
+    assert read_frame(io.BytesIO(data[:20])) == (None, None)
+    assert read_frame(io.BytesIO(data[:5])) == (None, None)
+
+
+@pytest.mark.parametrize('mode, cpus, expected', [
+    ('always', 1, True), ('never', 8, False), ('auto', 2, True), ('auto', 1, False)])
+def test_the_option_decides_and_auto_needs_a_second_cpu(monkeypatch, mode, cpus, expected):
+    monkeypatch.setattr(ecs_fetch_process, 'usable_cpus', lambda: cpus)
+    assert wants_process(mode) is expected
+
+
+def test_the_child_imports_this_collection_from_where_this_process_did():
+    root = import_root()
+    assert root is not None
+    assert os.path.samefile(os.path.join(root, 'ansible_collections', 'alicloud_ops', 'logging', 'plugins',
+                                         'plugin_utils', 'ecs_fetch_process.py'), ecs_fetch_process.__file__)
+
+
+def test_refused_endpoint_is_the_threaded_paths_error_and_secrets_stay_off_argv():
+    url = refused_url()
+    process, seen = started(settings(url))
+    assert all(SECRET not in arg for arg in process._proc.args)
+    with open('/proc/%d/cmdline' % process._proc.pid, 'rb') as handle:
+        assert SECRET.encode() not in handle.read()
+    with pytest.raises(FetchProcessError) as err:
+        list(process.batches())
+    assert err.value.expected
+    message = str(err.value)
+    assert message.startswith('endpoint unreachable in region cn-hangzhou: ')
+    assert 'cannot connect to %s: connection refused' % url in message and SECRET not in message
+    assert any('credentials from' in line for line in seen.vvv)
+
+
+def test_region_skipped_when_not_strict_comes_back_as_the_same_warning():
+    url = refused_url()
+    process, seen = started(settings(url, strict_permissions=False))
+    assert list(process.batches()) == []
+    assert len(seen.warnings) == 1
+    assert seen.warnings[0].startswith('alicloud_ecs: skipping region cn-hangzhou (strict_permissions is false): ')
+    assert 'connection refused' in seen.warnings[0]
+    assert any('0 instances from 1 regions' in line for line in seen.vvv)
+
+
+def test_credentials_error_names_the_missing_field():
+    error, _seen = run_to_error(settings(refused_url(), secret_key=None))
+    assert error.expected and str(error).startswith('credentials: ') and 'secret' in str(error)
+
+
+def test_an_unexpected_failure_in_the_child_still_reaches_the_plugin_masked():
+    values = settings(refused_url())
+    del values['filters']
+    error, _seen = run_to_error(values)
+    assert not error.expected and str(error) == "fetch process: KeyError: 'filters'"
+
+
+def test_a_child_that_dies_names_its_exit_code_and_last_words(tmp_path, monkeypatch):
+    fake = tmp_path / 'python'
+    fake.write_text('#!/bin/sh\nhead -c 1 >/dev/null\necho "Traceback: it broke" >&2\nexit 3\n')
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, 'executable', str(fake))
+    error, _seen = run_to_error(settings(refused_url()))
+    assert not error.expected
+    assert 'exited with code 3 before it finished: Traceback: it broke' in str(error)
+
+
+@pytest.fixture
+def silent_url():
+    """Accepts connections (the kernel does) and never answers: the child waits on its read timeout."""
+    with silent_endpoint() as url:
+        yield url
+
+
+def test_close_stops_a_child_in_the_middle_of_a_request(silent_url):
+    process, _seen = started(settings(silent_url, read_timeout=60))
+    child = process._proc
+    process.close()
+    assert child.returncode is not None and child.returncode != 0
+    process.close()   # twice is fine
+
+
+def test_the_child_exits_on_its_own_when_the_parent_lets_go_of_it(silent_url):
+    # What happens when the ansible process dies: the child's stdin ends, and it exits mid-request.
+    process, _seen = started(settings(silent_url, read_timeout=60))
+    child = process._proc
+    try:
+        child.stdin.close()
+        assert child.wait(timeout=10) == 3
+    finally:
+        process.close()
