@@ -142,12 +142,11 @@ class _ProcessBatches(object):
         self._process = process
 
     def __iter__(self):
+        # batches() stops the child itself when it ends, fails or is closed.
         try:
             yield from self._process.batches()
         except FetchProcessError as exc:
             raise InventorySourceError(str(exc))
-        finally:
-            self.close()
 
     def close(self):
         self._process.close()
