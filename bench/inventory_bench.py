@@ -7,7 +7,9 @@ Prints medians over --repeat whole `ansible-inventory` processes, for `--graph` 
   floor (in-process)  bench/inventory_plugins/floor_json.py, a trivial inventory plugin adding the same hosts,
                       hostvars and groups from a JSON file: what any inventory plugin costs at the least;
   floor (script)      the same inventory printed by a static JSON script inventory;
-  cold                the plugin with no cache (DescribeRegions + every page, concurrently per region);
+  cold                the plugin with no cache (DescribeRegions + every page, concurrently per region), the API
+                      read in a child process (fetch_process: always, what `auto` picks on more than one CPU);
+  cold (threads)      the same, read in threads of the ansible process (fetch_process: never);
   cached              the plugin served from the jsonfile cache;
 plus `--graph --flush-cache` (cold, plus writing the cache), the client layer alone (fetch), the SDK import
 and the API calls of one cold run. The plugin runs with keyed_groups, groups and compose (CONSTRUCTED).
@@ -138,6 +140,7 @@ def main():
     parser.add_argument('--repeat', type=int, default=3)
     opts = parser.parse_args()
 
+    started_utc, load_at_start = time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()), os.getloadavg()
     workdir = tempfile.mkdtemp(prefix='inventory-bench-')
     emu = EmulatorProcess(opts.instances, opts.regions, opts.latency_ms)
     env = dict(os.environ)
@@ -149,12 +152,16 @@ def main():
     base = dict(CONSTRUCTED, plugin='alicloud_ops.logging.alicloud_ecs', endpoint_url=emu.url, access_key=KEY_ID,
                 secret_key=KEY_SECRET)
     plain_dir, cached_dir = os.path.join(workdir, 'plain'), os.path.join(workdir, 'cached')
-    os.makedirs(plain_dir)
-    os.makedirs(cached_dir)
+    threads_dir = os.path.join(workdir, 'threads')
+    for directory in (plain_dir, cached_dir, threads_dir):
+        os.makedirs(directory)
     plain_source = os.path.join(plain_dir, 'alicloud_ecs.yml')
     cached_source = os.path.join(cached_dir, 'alicloud_ecs.yml')
+    threads_source = os.path.join(threads_dir, 'alicloud_ecs.yml')
     with open(plain_source, 'w') as handle:
-        json.dump(base, handle)
+        json.dump(dict(base, fetch_process='always'), handle)
+    with open(threads_source, 'w') as handle:
+        json.dump(dict(base, fetch_process='never'), handle)
     with open(cached_source, 'w') as handle:
         json.dump(dict(base, cache=True, cache_plugin='ansible.builtin.jsonfile', cache_timeout=3600,
                        cache_connection=os.path.join(workdir, 'cache')), handle)
@@ -174,17 +181,18 @@ def main():
         run_inventory(cached_source, '--graph', '--flush-cache', env=env)
         for args in (['--graph'], ['--list']):
             outputs = [run_inventory(source, *args, env=env)[1]
-                       for source in (plain_source, cached_source, floor_plugin, floor_script)]
+                       for source in (plain_source, threads_source, cached_source, floor_plugin, floor_script)]
             if args == ['--list']:
                 outputs = [plain(json.loads(out)) for out in outputs]
             if any(out != outputs[0] for out in outputs[1:]):
-                raise SystemExit('%s differs between the plugin (cold, cached) and the floors' % args[0])
+                raise SystemExit('%s differs between the plugin (cold, threads, cached) and the floors' % args[0])
         figures = {}
         for mode in ('--graph', '--list'):
             figures[mode] = round_robin(opts.repeat, [
                 ('floor_plugin', floor_plugin, [mode], None),
                 ('floor_script', floor_script, [mode], None),
                 ('cold', plain_source, [mode], None),
+                ('cold_threads', threads_source, [mode], None),
                 ('cached', cached_source, [mode], None),
             ], env)
         figures['--graph']['cold_write'] = round_robin(
@@ -199,7 +207,8 @@ def main():
     load = os.getloadavg()
     lines = ['alicloud_ecs inventory benchmark: %d instances over %d regions, emulator latency %g ms, median of %d'
              % (opts.instances, opts.regions, opts.latency_ms, opts.repeat),
-             '  %d CPUs, load average at the end %.2f %.2f %.2f' % ((os.cpu_count(),) + load),
+             '  %d CPUs; started %s, load average %.2f %.2f %.2f; ended %s, load average %.2f %.2f %.2f'
+             % ((os.cpu_count(), started_utc) + load_at_start + (time.strftime('%H:%M:%S UTC', time.gmtime()),) + load),
              '  hosts %d, groups %d; constructed: %s' % (hosts, groups, json.dumps(CONSTRUCTED, sort_keys=True))]
     pages = -(-opts.instances // opts.regions // 100)
     lines.append('  fetch (client layer only)  %6.2f s  %d instances, API calls %s, client CPU %.2f s; latency '
@@ -209,21 +218,22 @@ def main():
     lines.append('  API calls: one cold run %s; one cached run %d' % (calls, cached_calls))
     lines.append('  %-30s %9s %9s' % ('', '--graph', '--list'))
     for name, label in (('floor_plugin', 'floor (in-process plugin)'), ('floor_script', 'floor (JSON script)'),
-                        ('cold', 'cold'), ('cached', 'cached')):
+                        ('cold', 'cold (child process)'), ('cold_threads', 'cold (threads)'), ('cached', 'cached')):
         lines.append('  %-30s %8.2fs %8.2fs' % (label, figures['--graph'][name], figures['--list'][name]))
     lines.append('  %-30s %8.2fs' % ('cold + cache write', figures['--graph']['cold_write']))
-    for name in ('cold', 'cached', 'cold_write'):
+    for name in ('cold', 'cold_threads', 'cached', 'cold_write'):
         for floor, label in (('floor_plugin', 'in-process floor'), ('floor_script', 'script floor')):
             ratios = ['%5.2fx' % (figures[mode][name] / figures[mode][floor])
                       for mode in ('--graph', '--list') if name in figures[mode]]
-            lines.append('  %-10s / %-16s  %s' % (name, label, '   '.join(ratios)))
+            lines.append('  %-12s / %-16s  %s' % (name, label, '   '.join(ratios)))
     print('\n'.join(lines))
     results_dir = os.path.join(REPO_ROOT, 'bench', 'results')
     os.makedirs(results_dir, exist_ok=True)
     stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
     with open(os.path.join(results_dir, 'inventory-%s.json' % stamp), 'w') as handle:
         json.dump({'instances': opts.instances, 'regions': opts.regions, 'latency_ms': opts.latency_ms,
-                   'repeat': opts.repeat, 'load_average': load, 'hosts': hosts, 'groups': groups,
+                   'repeat': opts.repeat, 'started': started_utc, 'load_average_at_start': load_at_start,
+                   'load_average': load, 'hosts': hosts, 'groups': groups,
                    'api_calls_cold': calls, 'api_calls_cached': cached_calls, 'seconds': figures,
                    'report': lines}, handle, indent=1)
 

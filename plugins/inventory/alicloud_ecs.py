@@ -252,14 +252,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if fast is None or fetch_hostvars or not isinstance(keys, list):
             return super(InventoryModule, self)._add_host_to_keyed_groups(keys, variables, host, strict=strict,
                                                                           fetch_hostvars=fetch_hostvars)
+        inventory = self.inventory
+        # add_child(group, host) is ansible-core's add_host(host, group) for a host already in the inventory,
+        # with fewer steps; unless a group has the host's name (then add_child would add that group).
+        add_child = host not in inventory.groups
         for keyed in keys:
             group = fast.group_for(keyed, variables)
             if group is None:
                 # Entries do not affect one another without fetch_hostvars: one at a time is the same as all.
                 super(InventoryModule, self)._add_host_to_keyed_groups([keyed], variables, host, strict=strict,
                                                                        fetch_hostvars=False)
+            elif add_child:
+                inventory.add_child(group, host)
             else:
-                self.inventory.add_host(host, group)
+                inventory.add_host(host, group)
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)

@@ -220,12 +220,19 @@ def child_main():
         with lock:
             write_frame(out, frame_kind, payload)
 
+    # This process makes sync SDK calls only: the SDK's async transport is not loaded unless something uses it.
+    from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_sdk import (
+        defer_unused_transports, really_loaded)
+    deferred = defer_unused_transports()
     from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
         InventorySourceError, read_record_batches, redact)
     plugin = _Options(options, send)
     try:
         for records in read_record_batches(plugin):
             send('batch', records)
+        if deferred:
+            send('vvv', 'alicloud_ecs: fetch process: %s' % ', '.join(
+                '%s %s' % (name, 'loaded on use' if really_loaded(name) else 'not loaded') for name in deferred))
         send('done', None)
     except InventorySourceError as exc:
         send('error', (True, str(exc)))

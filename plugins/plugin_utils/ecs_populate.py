@@ -20,8 +20,14 @@ __metaclass__ = type
 import hashlib
 import json
 
+from ansible.inventory.host import Host
 from ansible.release import __version__ as ansible_version
 from ansible.utils.vars import combine_vars
+
+try:
+    from ansible.utils.vars import validate_variable_name
+except ImportError:  # ansible-core before 2.19: each var goes through Host.set_variable
+    validate_variable_name = None
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
     PlainKeyedGroups, fast_templar, pure_expression_names)
@@ -75,15 +81,53 @@ def _ensure_groups(inventory, names):
             inventory.add_group(name)
 
 
-def _add_host(inventory, name, default_groups, hostvars):
+class VarNames(object):
+    """Hostvar names that ansible-core's Host.set_variable stores as they are (one instance per populate run).
+
+    Host.set_variable(key, value) takes the trust off the key, checks that it is a valid variable name (else it
+    warns, deprecated), merges a mapping into a mapping already stored under the key, and otherwise stores
+    vars[key] = value. For a key that is an exact `str` (no tags to take off) and a valid name, not yet among
+    the host's vars, that is the store alone: plain(keys) says whether every key is such a name, so a new
+    host's vars can be stored in one dict update with the same outcome. Names are checked once per run."""
+
+    def __init__(self):
+        self._valid = set() if validate_variable_name is not None else None
+
+    def plain(self, keys):
+        valid = self._valid
+        if valid is None:
+            return False
+        for key in keys:
+            if type(key) is not str:  # pylint: disable=unidiomatic-typecheck
+                return False
+            if key not in valid:
+                try:
+                    validate_variable_name(key)
+                except Exception:
+                    return False  # Host.set_variable warns about it, per var, as it always does
+                valid.add(key)
+        return True
+
+
+def _add_host(inventory, name, default_groups, hostvars, var_names=None):
+    """Add a host (to `all` and its default groups) with the plugin's hostvars; returns (the Host, whether its
+    vars were stored in one update). With `var_names` (a VarNames), a host that is new and whose hostvars are
+    all plain names gets them in one update (see VarNames): its vars are then ansible-core's inventory_file and
+    inventory_dir and these hostvars, nothing else."""
+    new = var_names is not None and name not in inventory.hosts
     inventory.add_host(name, group=ALL_GROUP)
     host_obj = inventory.hosts[name]
     for group in default_groups[1:]:
         inventory.add_child(group, name)
+    host_vars = host_obj.vars
+    plain_dict = type(host_vars) is dict  # pylint: disable=unidiomatic-typecheck
+    if new and plain_dict and host_vars.keys().isdisjoint(hostvars) and var_names.plain(hostvars):
+        host_vars.update(hostvars)
+        return host_obj, True
     # Host.set_variable directly: InventoryData.set_variable adds a lookup and a debug call per var.
     for key, value in hostvars.items():
         host_obj.set_variable(key, value)
-    return host_obj
+    return host_obj, False
 
 
 def _reads_group_names(groups, keyed_groups):
@@ -104,6 +148,44 @@ def _reads_group_names(groups, keyed_groups):
     return False
 
 
+# Host vars ansible-core sets besides the plugin's own (InventoryData.add_host).
+_INVENTORY_VARS = ('inventory_file', 'inventory_dir')
+
+
+def _magic_var_names():
+    """The names Host.get_vars adds to a host's own vars (inventory_hostname, group_names, ...), or None."""
+    try:
+        return set(Host('magic.example', gen_uuid=False).get_magic_vars())
+    except Exception:
+        return None
+
+
+def _hostvars_suffice(plugin, compose, groups, keyed_groups):
+    """Whether the groups and keyed_groups expressions give the same results on a new host's plugin hostvars
+    as on ansible-core's variables, its hostvars merged with the host's vars (Host.get_vars).
+
+    For a host whose vars were stored in one update (_add_host), the merge adds the compose results,
+    inventory_file / inventory_dir and the magic vars, and leaves every other name's value as it is in the
+    hostvars. So when every expression is pure and reads none of those names, merging changes nothing they
+    read, and the per-host merge can be skipped."""
+    if not getattr(plugin, 'FAST_CONSTRUCTED', True) or _option(plugin, 'use_extra_vars'):
+        return False
+    magic = _magic_var_names()
+    if magic is None:
+        return False
+    merged = magic.union(_INVENTORY_VARS, compose or {})
+    expressions = list((groups or {}).values())
+    for keyed in keyed_groups or []:
+        if not isinstance(keyed, dict) or keyed.get('parent_group') is not None:
+            return False
+        expressions.append(keyed.get('key'))
+    for expression in expressions:
+        names = pure_expression_names(expression) if isinstance(expression, str) else None
+        if names is None or merged.intersection(names):
+            return False
+    return True
+
+
 class _Builder(object):
     """Adds planned hosts batch by batch and runs the constructed features; with `record`, keeps what they
     derived (finish() returns it)."""
@@ -114,7 +196,11 @@ class _Builder(object):
         self.constructed = bool(compose or groups or keyed_groups)
         self.merge_per_entry = (not getattr(plugin, 'FAST_CONSTRUCTED', True)
                                 or _reads_group_names(groups, keyed_groups))
+        # Without group_names read, the merge is once per host; with this, not at all for hosts added in one update.
+        self.hostvars_suffice = not self.merge_per_entry and _hostvars_suffice(plugin, compose, groups, keyed_groups)
         self.groups_before = set(self.inventory.groups)
+        # FAST_CONSTRUCTED False (the equality test's reference): every var through Host.set_variable.
+        self.var_names = VarNames() if getattr(plugin, 'FAST_CONSTRUCTED', True) else None
         self.hosts = []
         _ensure_groups(self.inventory, [ALL_GROUP])
 
@@ -122,18 +208,21 @@ class _Builder(object):
         """planned: PlannedHost list; index: {id(record): its position in all records} (used when recording)."""
         plugin, inventory, record = self.plugin, self.inventory, self.record
         prefix, suffix, compose, groups, keyed_groups, strict = self.options
-        merge_per_entry = self.merge_per_entry
+        merge_per_entry, hostvars_suffice = self.merge_per_entry, self.hostvars_suffice
         for host in planned:
             _ensure_groups(inventory, host.groups)
             hostvars = decorate_hostvars(host.hostvars, prefix, suffix)
             made = []
             for name in host.names:
-                host_obj = _add_host(inventory, name, host.groups, hostvars)
+                host_obj, in_one_update = _add_host(inventory, name, host.groups, hostvars, self.var_names)
                 if self.constructed:
                     first_new = len(host_obj.groups)
                     # The constructed features see the plugin's hostvars; skipped entirely when unused (speed).
                     plugin._set_composite_vars(compose, hostvars, name, strict=strict)
-                    variables = hostvars if merge_per_entry else combine_vars(hostvars, host_obj.get_vars())
+                    if merge_per_entry or (hostvars_suffice and in_one_update):
+                        variables = hostvars
+                    else:
+                        variables = combine_vars(hostvars, host_obj.get_vars())
                     plugin._add_host_to_composed_groups(groups, variables, name, strict=strict,
                                                         fetch_hostvars=merge_per_entry)
                     plugin._add_host_to_keyed_groups(keyed_groups, variables, name, strict=strict,
@@ -159,12 +248,13 @@ def _replay(plugin, records, derived, options):
     inventory = plugin.inventory
     prefix, suffix, compose, strict = options[0], options[1], options[2], options[5]
     _ensure_groups(inventory, derived['groups'])
+    var_names = VarNames()  # replay runs only with FAST_CONSTRUCTED
     for record_index, names, default_groups, made in derived['hosts']:
         hostvars = decorate_hostvars(records[record_index], prefix, suffix)
         # Groups another source made before this one (so not in derived['groups']) may be absent now.
         _ensure_groups(inventory, default_groups)
         for position, name in enumerate(names):
-            _add_host(inventory, name, default_groups, hostvars)
+            _add_host(inventory, name, default_groups, hostvars, var_names)
             if compose:
                 plugin._set_composite_vars(compose, hostvars, name, strict=strict)
             for group in made[position] if made else ():

@@ -64,6 +64,13 @@ CASES = {
         'compose': {'role_copy': 'ecs_tags.role'},
         'keyed_groups': [{'key': 'role_copy', 'prefix': 'rc'}, {'key': 'ecs_tags.env', 'prefix': 'env'},
                          {'key': "group_names | join('+')", 'prefix': 'gn'}, {'key': 'inventory_hostname', 'prefix': 'h'}]},
+    # No group_names: the variables are merged once per host, or not at all when nothing reads what the merge adds.
+    'keyed_on_compose_and_magic_vars': {
+        'compose': {'role_copy': 'ecs_tags.role'},
+        'keyed_groups': [{'key': 'role_copy', 'prefix': 'rc'}, {'key': 'inventory_hostname_short', 'prefix': 'hs'}],
+        'groups': {'has_file': 'inventory_file is defined', 'hz': "region_id == 'cn-hangzhou'"}},
+    'hostvars_prefix_inventory': {'hostvars_prefix': 'inventory_', 'keyed_groups': [
+        {'key': 'inventory_hostname', 'prefix': 'h'}, {'key': 'inventory_zone_id', 'prefix': 'z'}]},
     'leading_separator_false': {'leading_separator': False, 'keyed_groups': [{'key': 'ecs_tags.env'}, {'key': 'zone_id'}]},
     'strict_all_present': {'strict': True, 'keyed_groups': [{'key': 'zone_id', 'prefix': 'z'}],
                            'groups': {'hz': "region_id == 'cn-hangzhou'"}},

@@ -9,6 +9,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils import ecs_fe
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_fetch_process import (
     FetchProcess, FetchProcessError, import_root, read_frame, wants_process, write_frame)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import FETCH_OPTIONS
+from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_emulator  # noqa: F401 (fixture)
 from tests.support.endpoints import refused_url, silent_endpoint
 
 SECRET = 'Fetch-Process-Secret-never-in-argv'
@@ -86,6 +87,14 @@ def test_refused_endpoint_is_the_threaded_paths_error_and_secrets_stay_off_argv(
     assert message.startswith('endpoint unreachable in region cn-hangzhou: ')
     assert 'cannot connect to %s: connection refused' % url in message and SECRET not in message
     assert any('credentials from' in line for line in seen.vvv)
+
+
+def test_the_child_reads_every_region_without_loading_the_sdks_async_transport(ecs_emulator):
+    emu = ecs_emulator(instances=300, regions=3)
+    process, seen = started(settings(emu.url, access_key=TEST_KEY_ID, secret_key=TEST_KEY_SECRET, regions=[]))
+    assert sum(len(batch) for batch in process.batches()) == 300
+    assert seen.warnings == []
+    assert 'alicloud_ecs: fetch process: aiohttp not loaded' in seen.vvv
 
 
 def test_region_skipped_when_not_strict_comes_back_as_the_same_warning():
