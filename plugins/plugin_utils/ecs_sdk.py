@@ -26,13 +26,20 @@ _EXPORT = re.compile(r'^from \.(\w+) import (\w+)$', re.M)
 _lock = threading.RLock()
 
 
+def _package_shell(module, spec):
+    """Give `module` (not yet loaded) what the import system asks of package `spec`, so that its submodules import
+    from their own files; returns it."""
+    module.__spec__, module.__file__, module.__loader__ = spec, spec.origin, spec.loader
+    module.__package__ = spec.name
+    if spec.submodule_search_locations is not None:
+        module.__path__ = list(spec.submodule_search_locations)
+    return module
+
+
 def _lazy_models(spec):
     with open(spec.origin) as handle:
         where = dict((name, sub) for sub, name in _EXPORT.findall(handle.read()))
-    module = types.ModuleType(MODELS)
-    module.__spec__, module.__file__, module.__loader__ = spec, spec.origin, spec.loader
-    module.__path__ = list(spec.submodule_search_locations)
-    module.__package__ = MODELS
+    module = _package_shell(types.ModuleType(MODELS), spec)
     loaded = []
 
     def __getattr__(name):
@@ -103,10 +110,7 @@ class DeferredModule(types.ModuleType):
 
     def __init__(self, name, spec, stand_ins):
         super(DeferredModule, self).__init__(name)
-        self.__spec__, self.__file__, self.__loader__ = spec, spec.origin, spec.loader
-        self.__package__ = name
-        if spec.submodule_search_locations is not None:
-            self.__path__ = list(spec.submodule_search_locations)
+        _package_shell(self, spec)
         self._deferred_stand_ins = tuple(stand_ins)
         self._deferred_real = None
 

@@ -9,18 +9,10 @@ import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_common
 from ansible_collections.alicloud_ops.logging.plugins.modules import sls_logstore, sls_project
-from tests.support import endpoints
-from tests.support.endpoints import refused_port
+from tests.support.endpoints import refused_port, silent_url  # noqa: F401 (fixture)
 from tests.support.module_harness import run_module
 
 AUTH = {'access_key_id': 'key-id', 'access_key_secret': 'secret-value-xyz'}
-
-
-@pytest.fixture
-def silent_endpoint():
-    """Listens (the kernel completes the handshake) and never answers."""
-    with endpoints.silent_endpoint() as url:
-        yield url
 
 
 def counting_requests():
@@ -46,13 +38,13 @@ def test_refused_endpoint_fails_once_naming_it():
     assert 'secret-value-xyz' not in repr(result.data)
 
 
-def test_silent_endpoint_fails_after_one_request_timeout(silent_endpoint):
+def test_silent_endpoint_fails_after_one_request_timeout(silent_url):
     patch, calls = counting_requests()
     with patch:
-        result = run_module(sls_logstore.main, dict(AUTH, endpoint=silent_endpoint, project='proj-a', name='syslog',
+        result = run_module(sls_logstore.main, dict(AUTH, endpoint=silent_url, project='proj-a', name='syslog',
                                                     request_timeout=1))
     assert result.failed
-    assert '%s did not answer within 1 s' % silent_endpoint in result.msg and 'request_timeout' in result.msg
+    assert '%s did not answer within 1 s' % silent_url in result.msg and 'request_timeout' in result.msg
     assert result.data['failure_kind'] == 'timeout'
     assert len(calls) == 1
 

@@ -2,6 +2,8 @@
 import contextlib
 import socket
 
+import pytest
+
 
 def refused_port():
     """A port nothing listens on (bound, then let go): connecting to it is refused."""
@@ -21,3 +23,10 @@ def silent_endpoint():
         sock.bind(('127.0.0.1', 0))
         sock.listen(16)
         yield 'http://127.0.0.1:%d' % sock.getsockname()[1]
+
+
+@pytest.fixture
+def silent_url():
+    """silent_endpoint() as a fixture: the URL of an endpoint that accepts connections and never answers."""
+    with silent_endpoint() as url:
+        yield url

@@ -10,7 +10,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_fetch_pro
     FetchProcess, FetchProcessError, import_root, read_frame, wants_process, write_frame)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import FETCH_OPTIONS
 from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_emulator  # noqa: F401 (fixture)
-from tests.support.endpoints import refused_url, silent_endpoint
+from tests.support.endpoints import refused_url, silent_url  # noqa: F401 (fixture)
 
 SECRET = 'Fetch-Process-Secret-never-in-argv'
 
@@ -127,13 +127,6 @@ def test_a_child_that_dies_names_its_exit_code_and_last_words(tmp_path, monkeypa
     error, _seen = run_to_error(settings(refused_url()))
     assert not error.expected
     assert 'exited with code 3 before it finished: Traceback: it broke' in str(error)
-
-
-@pytest.fixture
-def silent_url():
-    """Accepts connections (the kernel does) and never answers: the child waits on its read timeout."""
-    with silent_endpoint() as url:
-        yield url
 
 
 def test_close_stops_a_child_in_the_middle_of_a_request(silent_url):
