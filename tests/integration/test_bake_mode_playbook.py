@@ -90,3 +90,19 @@ def test_bake_refuses_an_id_of_the_build_host(bed, ids_from):
     assert refused.rc != 0
     assert 'alicloud_logging_user_defined_ids' in refused.stdout and own in refused.stdout
     assert not os.path.exists(bed.path('/usr/local/ilogtail')), 'nothing may be installed after the refusal'
+
+
+def test_bake_with_the_journal_input_leaves_no_journal_cursor(bed):
+    """rsyslog_forward_journal_input in an image: both drop-ins go in, the build host's place in its own
+    journal (imjournal's state file) does not, and neither rsyslog nor journald is restarted."""
+    bed.extravars['rsyslog_forward_journal_input'] = True
+    write(bed.path('/var/spool/rsyslog/imjournal.state'), 's=0123;i=4;b=5;m=6;t=7;x=8\n')
+    baked = bed.run(BAKE)
+    assert baked.rc == 0, baked.stdout
+    assert not os.path.exists(bed.path('/var/spool/rsyslog/imjournal.state'))
+    assert 'imjournal' in open(bed.path('/etc/rsyslog.d/05-logtail-journal.conf')).read()
+    assert 'ForwardToSyslog=no' in open(bed.path('/etc/systemd/journald.conf.d/60-alicloud-ops-logging.conf')).read()
+    assert rsyslog_config_valid(bed)[0]
+    skipped = sorted(name for name, res in baked.task_results('runner_on_skipped')
+                     if name in ('Restart rsyslog', 'Restart journald'))
+    assert skipped == ['Restart journald', 'Restart rsyslog']

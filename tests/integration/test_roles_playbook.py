@@ -188,6 +188,69 @@ def test_decommission_refuses_while_the_queue_has_not_drained(bed):
     assert os.path.exists(bed.path('/usr/local/ilogtail/ilogtail_config.json'))
 
 
+def handler_order(result):
+    return [line.split(' : ', 1)[1].rstrip('] *') for line in result.stdout.splitlines()
+            if line.startswith('RUNNING HANDLER [alicloud_ops.logging.rsyslog_forward : ')]
+
+
+def test_journal_input_on_off_untouched_and_decommissioned(bed):
+    """rsyslog_forward_journal_input: true writes the imjournal drop-in (validated) and journald's
+    ForwardToSyslog=no, restarting rsyslog before journald; false removes both, journald first; null
+    leaves them; decommission removes them whatever it is set to. Each second run changes nothing."""
+    journal = bed.path('/etc/rsyslog.d/05-logtail-journal.conf')
+    journald = bed.path('/etc/systemd/journald.conf.d/60-alicloud-ops-logging.conf')
+    assert bed.run(SITE).rc == 0  # null, the default: the host's journal path as it is
+    off_state = bed.snapshot()
+    assert not os.path.exists(journal) and not os.path.exists(journald)
+
+    bed.extravars['rsyslog_forward_journal_input'] = True
+    check = bed.run(SITE, check=True, diff=True)
+    assert check.rc == 0, check.stdout
+    assert bed.snapshot() == off_state, 'check mode wrote into the root'
+    on = bed.run(SITE, diff=True)
+    assert on.rc == 0, on.stdout
+    assert changed_tasks(on) == changed_tasks(check) == sorted([
+        'Read the journal with imjournal (validated with the whole configuration)',
+        'Make the journald drop-in directory', 'Write the journald drop-in (ForwardToSyslog=no)'])
+    content = open(journal).read()
+    for needle in ('module(load="imjournal"', 'StateFile="/var/spool/rsyslog/imjournal.state"',
+                   'IgnorePreviousMessages="on"', 'Ratelimit.Interval="0"',
+                   'if $inputname == "imjournal" and $syslogfacility-text == "kern" then stop'):
+        assert needle in content, needle
+    assert '[Journal]\nForwardToSyslog=no\n' in open(journald).read()
+    assert rsyslog_config_valid(bed)[0]
+    # rsyslog reads the journal before journald stops forwarding.
+    assert handler_order(on) == ['Restart rsyslog', 'Restart journald'], on.stdout
+    again = bed.run(SITE)
+    assert again.rc == 0 and again.changed == 0, again.stdout
+    assert len(module_calls(again)) == 4 + 3, module_calls(again)
+
+    bed.extravars['rsyslog_forward_journal_input'] = False
+    back = bed.run(SITE)
+    assert back.rc == 0, back.stdout
+    assert not os.path.exists(journal) and not os.path.exists(journald)
+    # journald forwards again before rsyslog leaves the journal.
+    assert handler_order(back) == ['Restart journald before rsyslog', 'Restart rsyslog'], back.stdout
+    # Only the (empty) drop-in directory stays, as a package would leave it.
+    left = bed.snapshot()
+    assert left.pop('etc/systemd/journald.conf.d') is None and left == off_state
+    assert bed.run(SITE).changed == 0
+
+    bed.extravars['rsyslog_forward_journal_input'] = True
+    assert bed.run(SITE).rc == 0
+    bed.extravars['rsyslog_forward_journal_input'] = None
+    untouched = bed.run(SITE)
+    assert untouched.rc == 0 and untouched.changed == 0, untouched.stdout
+    assert os.path.exists(journal) and os.path.exists(journald)
+    assert len(module_calls(untouched)) == 4, module_calls(untouched)
+
+    gone = bed.run(DECOMMISSION)
+    assert gone.rc == 0, gone.stdout
+    assert not os.path.exists(journal) and not os.path.exists(journald)
+    assert rsyslog_config_valid(bed)[0]
+    assert bed.run(DECOMMISSION).changed == 0
+
+
 def test_installed_agent_receives_syslog_through_the_role_dropin(bed):
     assert bed.run(SITE).rc == 0
     init = bed.path('/etc/init.d/ilogtaild')
