@@ -244,6 +244,12 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     assert os.path.exists(journal) and os.path.exists(journald)
     assert len(module_calls(untouched)) == 4, module_calls(untouched)
 
+    bed.extravars.update(rsyslog_forward_journal_input=True, rsyslog_forward_journal_state_file='imjournal.state')
+    relative = bed.run(SITE)
+    assert relative.rc != 0 and 'rsyslog_forward_journal_state_file must be an absolute path' in relative.stdout
+    assert open(journal).read() == content, 'the refused value must not reach the drop-in'
+    del bed.extravars['rsyslog_forward_journal_state_file']
+
     gone = bed.run(DECOMMISSION)
     assert gone.rc == 0, gone.stdout
     assert not os.path.exists(journal) and not os.path.exists(journald)
