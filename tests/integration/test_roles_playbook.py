@@ -225,12 +225,17 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     assert again.rc == 0 and again.changed == 0, again.stdout
     assert len(module_calls(again)) == 4 + 3, module_calls(again)
 
+    state_file = bed.path('/var/spool/rsyslog/imjournal.state')
+    with open(state_file, 'w') as handle:  # as rsyslog leaves it when it stops
+        handle.write('s=0123;i=4;b=5;m=6;t=7;x=8\n')
     bed.extravars['rsyslog_forward_journal_input'] = False
     back = bed.run(SITE)
     assert back.rc == 0, back.stdout
     assert not os.path.exists(journal) and not os.path.exists(journald)
-    # journald forwards again before rsyslog leaves the journal.
-    assert handler_order(back) == ['Restart journald before rsyslog', 'Restart rsyslog'], back.stdout
+    # journald forwards again before rsyslog leaves the journal; then imjournal's place is forgotten.
+    assert handler_order(back) == ['Restart journald before rsyslog', 'Restart rsyslog',
+                                   "Forget imjournal's place in the journal"], back.stdout
+    assert not os.path.exists(state_file)
     # Only the (empty) drop-in directory stays, as a package would leave it.
     left = bed.snapshot()
     assert left.pop('etc/systemd/journald.conf.d') is None and left == off_state
@@ -250,9 +255,11 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     assert open(journal).read() == content, 'the refused value must not reach the drop-in'
     del bed.extravars['rsyslog_forward_journal_state_file']
 
+    with open(state_file, 'w') as handle:
+        handle.write('s=0123;i=4;b=5;m=6;t=7;x=8\n')
     gone = bed.run(DECOMMISSION)
     assert gone.rc == 0, gone.stdout
-    assert not os.path.exists(journal) and not os.path.exists(journald)
+    assert not os.path.exists(journal) and not os.path.exists(journald) and not os.path.exists(state_file)
     assert rsyslog_config_valid(bed)[0]
     assert bed.run(DECOMMISSION).changed == 0
 
