@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup bed image test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify
+.PHONY: setup bed image test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify bench-journal
 
 setup:
 	bash tools/setup-host.sh
@@ -59,6 +59,9 @@ bench-emulator: setup
 
 bench-site: setup
 	$(VENV)/python bench/site_bench.py
+
+bench-journal: setup bed
+	$(VENV)/python bench/journal_input_bench.py
 
 # Needs the demo running (make demo).
 bench-verify: setup
