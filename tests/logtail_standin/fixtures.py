@@ -33,13 +33,34 @@ PIDFILES = ('ilogtail.pid', os.path.join('run', 'loongcollector.pid'))  # per fl
 
 
 def stop_standin_agent(root):
-    """Stop an agent that the stand-in init script started under ``root`` (by its pidfile)."""
+    """Stop an agent that the stand-in init script started under ``root``: by its pidfile, then any process
+    still running from that install directory (a start that raced the pidfile once left one behind in CI)."""
+    home = os.path.join(root, 'usr', 'local', 'ilogtail')
     for name in PIDFILES:
         try:
-            pid = int(open(os.path.join(root, 'usr', 'local', 'ilogtail', name)).read().strip())
+            pid = int(open(os.path.join(home, name)).read().strip())
         except (IOError, OSError, ValueError):
             continue
         stop_pid(pid)
+    for pid in processes_under(home):
+        stop_pid(pid)
+
+
+def processes_under(home):
+    """PIDs of live processes whose command line runs a program from ``home``."""
+    prefix = (home.rstrip('/') + '/').encode()
+    found = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open('/proc/%s/cmdline' % entry, 'rb') as handle:
+                argv = handle.read().split(b'\0')
+        except (IOError, OSError):
+            continue
+        if any(arg.startswith(prefix) for arg in argv) and pid_alive(int(entry)):
+            found.append(int(entry))
+    return found
 
 
 def stop_pid(pid):

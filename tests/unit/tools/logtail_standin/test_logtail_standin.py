@@ -144,3 +144,23 @@ def test_upgrade_keeps_config_and_pins_with_v(flavor, tmp_path, logtail_mirror, 
     assert not (standin_root / 'etc/init.d' / FLAVORS[flavor][1]).exists() and not (standin_root / HOME).exists()
     assert not os.listdir(str(standin_root / 'etc/systemd/system'))
     assert (standin_root / 'etc/ilogtail').is_dir()  # machine identity survives, as with the real one
+
+
+def test_teardown_stops_an_agent_the_pidfile_does_not_name(tmp_path):
+    """stop_standin_agent also finds a process running from the install directory without a (current) pidfile."""
+    from tests.logtail_standin.fixtures import stop_standin_agent
+    root = tmp_path / 'root'
+    home = root / HOME
+    home.mkdir(parents=True)
+    program = home / 'loongcollector'
+    program.write_text('import time\ntime.sleep(60)\n')
+    other = subprocess.Popen(['python3', '-c', 'import time; time.sleep(60)'])
+    agent = subprocess.Popen(['python3', str(program), '--home', str(home)])
+    try:
+        stop_standin_agent(str(root))
+        assert agent.wait(timeout=10) is not None
+        assert other.poll() is None, 'a process from elsewhere was stopped'
+    finally:
+        for proc in (agent, other):
+            proc.kill()
+            proc.wait()
