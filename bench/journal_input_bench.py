@@ -39,8 +39,12 @@ def role_files():
     """{path in the host: content} of the journal input, rendered from the role's templates and defaults."""
     with open(os.path.join(ROLE, 'defaults', 'main.yml')) as handle:
         defaults = yaml.safe_load(handle)
+    # As Ansible's template lookup renders them (trim_blocks, the bool filter), for a running host (not bake mode).
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(ROLE, 'templates')),
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, trim_blocks=True)
+    env.filters['bool'] = lambda value: value if isinstance(value, bool) else str(value).lower() in (
+        'yes', 'on', '1', 'true')
+    defaults['alicloud_logging_bake'] = False
     dropin = '%s/%02d-%s.conf' % (defaults['rsyslog_forward_dropin_dir'],
                                   defaults['rsyslog_forward_journal_dropin_weight'],
                                   defaults['rsyslog_forward_journal_dropin_name'])
