@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.integration.test_roles_playbook import Bed, rsyslog_config_valid
+from tests.logtail_standin.fixtures import processes_under
 from tests.support.playbook_runner import REPO_ROOT
 
 BAKE = os.path.join(REPO_ROOT, 'playbooks', 'bake_image.yml')
@@ -35,20 +36,6 @@ def write(path, text):
         handle.write(text)
 
 
-def agent_processes(bed):
-    """PIDs of stand-in agents whose home is inside this bed's root."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir('/proc')):
-        try:
-            with open('/proc/%s/cmdline' % pid, 'rb') as handle:
-                cmdline = handle.read().decode(errors='replace')
-        except OSError:
-            continue
-        if bed.path('/usr/local/ilogtail') in cmdline and '--pidfile' in cmdline:
-            found.append(pid)
-    return found
-
-
 def test_bake_leaves_an_enabled_stopped_agent_and_no_instance_state(bed):
     write(bed.path('/etc/machine-id'), BUILD_MACHINE_ID)
     write(bed.path('/var/lib/dbus/machine-id'), BUILD_MACHINE_ID)  # a copy, not Debian's link
@@ -58,7 +45,7 @@ def test_bake_leaves_an_enabled_stopped_agent_and_no_instance_state(bed):
 
     baked = bed.run(BAKE)
     assert baked.rc == 0, baked.stdout
-    assert not agent_processes(bed), 'bake mode left the agent running'
+    assert not processes_under(bed.path('/usr/local/ilogtail')), 'bake mode left the agent running'
     home = sorted(os.listdir(bed.path('/usr/local/ilogtail')))
     # What the (stand-in) package installs stays: the agent, its config and, for the stand-in, its shipper code.
     # Everything the running agent wrote (app_info.json, logs, pid, checkpoints, spool) is gone.
