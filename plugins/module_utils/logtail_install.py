@@ -23,7 +23,8 @@ NETWORKS = ('intranet', 'internet', 'acceleration', 'auto')
 # "Which agent, which input"; the facts marked unconfirmed there are module options too.
 #   installer / url: file name and OSS location of the installer script
 #   binary: the agent program in the install dir (an install without app_info.json still has it)
-#   version_keys: app_info.json keys that hold the version, first match wins
+#   version_keys: app_info.json keys that hold the version, first match wins: the commercial Logtail build
+#     writes ilogtail_version, old Logtail logtail_version, LoongCollector loongcollector_version
 #   service: the vendor's init script and systemd unit name
 FLAVORS = {
     'logtail': {
@@ -31,7 +32,7 @@ FLAVORS = {
         'url': 'http://logtail-release-{region}.{host}.aliyuncs.com/linux64/logtail.sh',
         'install_dir': '/usr/local/ilogtail',
         'binary': 'ilogtail',
-        'version_keys': ('logtail_version',),
+        'version_keys': ('ilogtail_version', 'logtail_version'),
         'service': 'ilogtaild',
     },
     'loongcollector': {
@@ -40,7 +41,7 @@ FLAVORS = {
                'loongcollector.sh',
         'install_dir': '/usr/local/ilogtail',
         'binary': 'loongcollector',
-        'version_keys': ('loongcollector_version', 'logtail_version'),
+        'version_keys': ('loongcollector_version', 'ilogtail_version', 'logtail_version'),
         'service': 'loongcollectord',
     },
 }
@@ -139,7 +140,7 @@ def parse_checksum(value):
     return text
 
 
-def parse_app_info(text, keys=('logtail_version',)):
+def parse_app_info(text, keys=FLAVORS['logtail']['version_keys']):
     """Version string from app_info.json text; None when no key is there or the JSON is broken.
 
     A community build reports "3.0.1 Community Edition"; the version is the first word."""

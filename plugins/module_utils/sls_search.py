@@ -66,3 +66,19 @@ def silent_entries(machine_type, machine_list, machines):
             else:
                 answered.update(i for i in machine['user_defined_id'].split(',') if i)
     return [entry for entry in machine_list if entry not in answered]
+
+
+# Log Service indexes a line with the index in effect when the line is received; an index written by
+# CreateIndex/UpdateIndex takes effect about a minute later and never covers older lines (API reference,
+# CreateIndex and UpdateIndex: "takes effect within about 1 minute", older data needs a reindex).
+DEFAULT_INDEX_DELAY = 60
+
+
+def index_timing(last_modified, now, index_delay=DEFAULT_INDEX_DELAY):
+    """{'last_modified', 'searchable_from', 'wait'}: lines received from searchable_from on are searchable;
+    wait is how many seconds from now until then (0 when already in effect). last_modified is the index's
+    lastModifyTime (epoch seconds); None (the service did not say) counts as written now."""
+    written = int(now) if last_modified is None else int(last_modified)
+    searchable_from = written + int(index_delay)
+    return {'last_modified': written, 'searchable_from': searchable_from,
+            'wait': max(0, int(-(-(searchable_from - now) // 1)))}

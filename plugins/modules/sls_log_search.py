@@ -17,6 +17,11 @@ description:
   - The logstore needs an index (M(alicloud_ops.logging.sls_index)); without one Log Service answers
     C(IndexConfigNotExist), which this module reports as a failure naming the index.
   - One call returns at most 100 logs; a larger O(rows) pages through the results (one GetLogs call per 100).
+  - Log Service answers C(Incomplete) while a search is still gathering; the SDK repeats such a call a few
+    times. When the answer is still incomplete the module returns RV(complete=false) with a warning: the logs
+    it returns may be missing some, so "not found" is not yet an answer - search again.
+  - Only lines received after the logstore's index took effect are searchable (see
+    M(alicloud_ops.logging.sls_index_info)).
 version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
@@ -67,6 +72,7 @@ extends_documentation_fragment:
 seealso:
   - module: alicloud_ops.logging.sls_index
   - module: alicloud_ops.logging.sls_machine_group_info
+  - module: alicloud_ops.logging.sls_index_info
 '''
 
 EXAMPLES = r'''
@@ -103,7 +109,8 @@ count:
   returned: success
   type: int
 complete:
-  description: Whether Log Service finished the search (an incomplete answer may miss logs).
+  description: Whether Log Service finished the search (C(x-log-progress) V(Complete)); an incomplete answer may
+    miss logs.
   returned: success
   type: bool
 counts:
@@ -178,6 +185,9 @@ def main():
         rows.extend(page)
         if len(page) < size:
             break
+    if not complete:
+        module.warn('Log Service answered Incomplete: the search was still gathering, so logs may be missing from '
+                    'the result; search again before concluding a log is not there')
     result = {'changed': False, 'logs': rows, 'count': len(rows), 'complete': complete,
               'window': {'from': start, 'to': end}, 'api_calls': len(caller.calls)}
     if params['count_by']:

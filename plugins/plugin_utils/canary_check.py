@@ -38,8 +38,29 @@ def _heartbeat_of(host, machines):
     return None
 
 
-def diagnose(host, group, config_name):
-    """Why a host's canary never arrived, from the group's side first, then the host's."""
+def _no_heartbeat(host, group):
+    text = ('no heartbeat from %s in machine group %s: the agent runs but is not in the group (its IP or '
+            'user-defined id is not in the group\'s list) or cannot reach Log Service'
+            % (host.get('ip'), (group or {}).get('name')))
+    if str(host.get('aliuid_files', '')).strip() == '0':
+        # Log Service takes heartbeats from outside the project owner's account (not an ECS instance of it:
+        # on-premises, another cloud, another account) only with /etc/ilogtail/users/<AliUid of the owner>.
+        text += ('; the host has no AliUid file in /etc/ilogtail/users/: if it is not an ECS instance of the '
+                 'account that owns the project, its agent is ignored until logtail_aliuids names that account')
+    return text
+
+
+def diagnose(host, group, config_name, search=None):
+    """Why a host's canary never arrived: the search's own state first, then the group's side, then the host's."""
+    search = search or {}
+    if not _true(search.get('complete', True)):
+        return ('not found YET: Log Service still answered Incomplete (the search was gathering), which is no '
+                'proof the line is missing; run verify.yml again')
+    searchable_from = search.get('searchable_from')
+    if searchable_from is not None and float(host.get('written', 0)) < float(searchable_from):
+        return ('written at %d, before the logstore\'s index took effect at %d: Log Service never indexes a line '
+                'received before that (raise alicloud_logging_index_delay, or reindex)'
+                % (float(host['written']), float(searchable_from)))
     if group is not None and config_name and config_name not in (group.get('applied_configs') or []):
         return ('config %s is not applied to machine group %s: no agent collects syslog for the logstore'
                 % (config_name, group.get('name')))
@@ -48,17 +69,16 @@ def diagnose(host, group, config_name):
         return 'agent down: %s is not running on the host (no heartbeat from %s)' % (host.get('agent'), host.get('ip'))
     machine = _heartbeat_of(host, (group or {}).get('machines') or [])
     if machine is None or not _true(machine.get('alive')):
-        return ('no heartbeat from %s in machine group %s: the agent runs but is not in the group (its IP or '
-                'user-defined id is not in the group\'s list) or cannot reach Log Service'
-                % (host.get('ip'), (group or {}).get('name')))
+        return _no_heartbeat(host, group)
     if not _true(host.get('dropin_present', True)):
         return 'heartbeat but no line: the rsyslog drop-in %s is missing' % host.get('dropin')
     return 'heartbeat but no line: rsyslog is not forwarding to the agent (drop-in %s present)' % host.get('dropin')
 
 
-def canary_report(hosts, logs, searched_at, group=None, config_name=None):
-    """hosts: {name: {canary, written, ip, agent, agent_active, dropin, dropin_present}}; logs: sls_log_search's
-    logs; group: sls_machine_group_info's result plus 'name' (or None when every canary arrived).
+def canary_report(hosts, logs, searched_at, group=None, config_name=None, search=None):
+    """hosts: {name: {canary, written, ip, agent, agent_active, dropin, dropin_present, aliuid_files}}; logs:
+    sls_log_search's logs; group: sls_machine_group_info's result plus 'name' (or None when every canary arrived);
+    search: {'complete': the search's last answer was Complete, 'searchable_from': when the index took effect}.
 
     Returns {'found': {host: delay seconds}, 'missing': {host: diagnosis}, 'lines': [one line per host]}."""
     by_canary = {}
@@ -76,6 +96,6 @@ def canary_report(hosts, logs, searched_at, group=None, config_name=None):
             lines.append('%s: canary searchable after %.1f s: %s' % (name, delay, ' '.join(
                 '%s=%s' % (key, str(log[key]).strip()) for key in ('_hostname_', '_program_', '_content_') if key in log)))
         else:
-            missing[name] = diagnose(host, group, config_name)
+            missing[name] = diagnose(host, group, config_name, search)
             lines.append('%s: canary %s NOT FOUND: %s' % (name, host['canary'], missing[name]))
     return {'found': found, 'missing': missing, 'lines': lines}

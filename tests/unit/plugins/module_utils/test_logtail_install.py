@@ -70,6 +70,10 @@ def test_parse_checksum_none():
 
 def test_parse_app_info():
     assert li.parse_app_info(json.dumps({'logtail_version': '1.8.0', 'os': 'Linux'})) == '1.8.0'
+    # The commercial build's key (corporate builds write ilogtail_version); it wins over the old one.
+    assert li.parse_app_info('{"ilogtail_version": "2.1.5"}') == '2.1.5'
+    assert li.parse_app_info('{"logtail_version": "0.16.40", "ilogtail_version": "2.1.5"}') == '2.1.5'
+    assert li.parse_app_info('{"loongcollector_version": "3.0.1"}') is None  # not Logtail's key
     assert li.parse_app_info('{"logtail_version": 0.16}') == '0.16'
     assert li.parse_app_info('{"os": "Linux"}') is None
     assert li.parse_app_info('{"logtail_version": ""}') is None

@@ -40,3 +40,29 @@ def test_diagnosis_of_a_missing_line(name, facts, group, expected):
     assert report['found'] == {}
     assert expected in report['missing']['web-1'], (name, report)
     assert report['lines'] == ['web-1: canary c9 NOT FOUND: ' + report['missing']['web-1']]
+
+
+def test_an_incomplete_search_is_not_yet_an_answer():
+    # Whatever else is wrong, an Incomplete answer says nothing about the host yet.
+    report = canary_report({'web-1': host('c9', '10.0.0.3')}, [], 110, GROUP, 'syslog-cfg', {'complete': False})
+    assert report['missing']['web-1'].startswith('not found YET: Log Service still answered Incomplete')
+    complete = canary_report({'web-1': host('c9', '10.0.0.3')}, [], 110, GROUP, 'syslog-cfg', {'complete': 'True'})
+    assert 'not in the group' in complete['missing']['web-1']
+
+
+@pytest.mark.parametrize('searchable_from, before', [(100.5, True), (100, False), (99, False), (None, False)])
+def test_a_line_written_before_the_index_took_effect(searchable_from, before):
+    # host() writes at 100.0: a line received at the second the index takes effect is indexed.
+    search = {'complete': True, 'searchable_from': searchable_from}
+    report = canary_report({'web-1': host('c9', '10.0.0.3')}, [], 110, GROUP, 'syslog-cfg', search)
+    assert report['missing']['web-1'].startswith('written at 100, before the logstore\'s index took effect at 100')\
+        is before, report
+
+
+@pytest.mark.parametrize('files, hinted', [('0', True), (0, True), ('1', False), ('', False)])
+def test_a_silent_host_without_an_aliuid_file_is_told_about_it(files, hinted):
+    facts = dict(host('c9', '10.0.0.3'), aliuid_files=files)
+    report = canary_report({'web-1': facts}, [], 110, GROUP, 'syslog-cfg')
+    assert 'the agent runs but is not in the group' in report['missing']['web-1']
+    assert ('no AliUid file in /etc/ilogtail/users/' in report['missing']['web-1']) is hinted
+    assert ('logtail_aliuids' in report['missing']['web-1']) is hinted
