@@ -3,6 +3,7 @@
 Import them into a test module with
 ``from tests.logtail_standin.fixtures import logtail_mirror, standin_root  # noqa: F401``.
 """
+import glob
 import os
 import signal
 import time
@@ -29,16 +30,22 @@ def pid_alive(pid):
         return False
 
 
-PIDFILES = ('ilogtail.pid', os.path.join('run', 'loongcollector.pid'))  # per flavour
+# The pidfile carries the agent's version (ilogtail_1.8.0.pid, run/loongcollector_1.8.0.pid), as on real installs.
+PIDFILE_GLOBS = ('ilogtail*.pid', 'loongcollector*.pid', os.path.join('run', 'loongcollector*.pid'))
+
+
+def pidfiles(home):
+    """The agent's pidfiles in the install directory ``home``, whatever version wrote them."""
+    return sorted(path for pattern in PIDFILE_GLOBS for path in glob.glob(os.path.join(str(home), pattern)))
 
 
 def stop_standin_agent(root):
-    """Stop an agent that the stand-in init script started under ``root``: by its pidfile, then any process
+    """Stop an agent that the stand-in init script started under ``root``: by its pidfiles, then any process
     still running from that install directory (a start that raced the pidfile once left one behind in CI)."""
     home = os.path.join(root, 'usr', 'local', 'ilogtail')
-    for name in PIDFILES:
+    for path in pidfiles(home):
         try:
-            pid = int(open(os.path.join(home, name)).read().strip())
+            pid = int(open(path).read().strip())
         except (IOError, OSError, ValueError):
             continue
         stop_pid(pid)

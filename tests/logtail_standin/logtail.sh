@@ -15,6 +15,9 @@
 #   - bash logtail.sh uninstall stops and removes the agent, the init script and the vendor units
 #     (/etc/ilogtail, the machine identity, is kept);
 #   - the package ships no app_info.json: the agent writes it when it starts;
+#   - the pid file carries the installed version, as on real installs (ilogtail_0.16.40.pid; current vendor
+#     wrappers glob ilogtail*.pid / loongcollector*.pid): <install dir>/ilogtail_<version>.pid, and for
+#     LoongCollector <install dir>/run/loongcollector_<version>.pid (the open-source layout's run/);
 #   - without -v the mirror's latest version is installed; -v VERSION fails when the mirror lacks it.
 #
 # Test-only environment (the product modules never set these):
@@ -34,12 +37,12 @@ function die { echo "${ME}: error: $*" >&2; exit 1; }
 ROOT="${LOGTAIL_STANDIN_ROOT:-}"
 ROOT="${ROOT%/}"
 if [[ $FLAVOR == loongcollector ]]; then
-    ME=loongcollector.sh SERVICE=loongcollectord BINARY=loongcollector VERSION_KEY=loongcollector_version
-    CONFIG_REL=conf/instance_config/local/loongcollector_config.json PID_REL=run/loongcollector.pid
+    ME=loongcollector.sh SERVICE=loongcollectord BINARY=loongcollector
+    CONFIG_REL=conf/instance_config/local/loongcollector_config.json PID_DIR=run/
     EXTRA_UNITS=(ilogtaild)
 else
-    ME=logtail.sh SERVICE=ilogtaild BINARY=ilogtail VERSION_KEY=logtail_version
-    CONFIG_REL=ilogtail_config.json PID_REL=ilogtail.pid
+    ME=logtail.sh SERVICE=ilogtaild BINARY=ilogtail
+    CONFIG_REL=ilogtail_config.json PID_DIR=
     EXTRA_UNITS=()
 fi
 INSTALL_DIR="$ROOT/usr/local/ilogtail"
@@ -228,10 +231,14 @@ function put_agent {
     mkdir -p "$INSTALL_DIR" "$(dirname "$INIT_SCRIPT")" "$ETC_DIR"
     cp "$work/pkg/$BINARY" "$INSTALL_DIR/$BINARY"
     chmod 755 "$INSTALL_DIR/$BINARY"
-    # The stand-in's sending half, imported by the agent from beside itself.
-    [[ ! -f $work/pkg/shipper.py ]] || cp "$work/pkg/shipper.py" "$INSTALL_DIR/shipper.py"
+    # The stand-in's modules (inputs, parsers, shipper), imported by the agent from beside itself.
+    local module
+    for module in "$work"/pkg/*.py; do
+        [[ ! -f $module ]] || cp "$module" "$INSTALL_DIR/"
+    done
+    local pid_rel="${PID_DIR}${BINARY}_${package_version}.pid"
     sed -e "s#@HOME@#$INSTALL_DIR#g" -e "s#@BINARY@#$BINARY#g" -e "s#@SERVICE@#$SERVICE#g" \
-        -e "s#@CONFIG@#$CONFIG_REL#g" -e "s#@PIDFILE@#$PID_REL#g" -e "s#@ROOT@#$ROOT#g" \
+        -e "s#@CONFIG@#$CONFIG_REL#g" -e "s#@PIDFILE@#$pid_rel#g" -e "s#@ROOT@#$ROOT#g" \
         "$work/pkg/agent_init" > "$INIT_SCRIPT"
     chmod 755 "$INIT_SCRIPT"
     write_units

@@ -2,8 +2,8 @@
 """TEST STAND-IN mirror for the Logtail and LoongCollector installers: builds and serves a fake OSS bucket.
 
 NOT Alibaba Cloud's mirror. The real agents cannot be downloaded here, so this builds packages
-that behave like them (the stand-in daemon as ``ilogtail`` / ``loongcollector``, the stand-in
-init script, no ``app_info.json``: the daemon writes it at start) and lays them out like a
+that behave like them (the stand-in daemon as ``ilogtail`` / ``loongcollector`` with its modules, the
+stand-in init script, no ``app_info.json``: the daemon writes it at start) and lays them out like a
 bucket, both flavours side by side::
 
     <dir>/linux64/logtail.sh                               installers, mirror URL and flavour baked in
@@ -74,6 +74,11 @@ def _tar_add(tar, name, data, mode):
     tar.addfile(info, io.BytesIO(data))
 
 
+# The daemon's modules, shipped beside it.
+MODULES = ('agent_host.py', 'service_syslog.py', 'shipper.py', 'sls_wire.py', 'streamlog.py', 'syslog_parse.py',
+           'syslog_rfc3164.py')
+
+
 def build_package(version, flavor='logtail'):
     """The package tarball for ``version`` of ``flavor`` as bytes: the daemon knows its version."""
     daemon = _read('ilogtail_standin_daemon.py').replace("'@FLAVOR@'", repr(flavor)).replace(
@@ -82,7 +87,8 @@ def build_package(version, flavor='logtail'):
     with tarfile.open(fileobj=buf, mode='w:gz') as tar:
         _tar_add(tar, FLAVORS[flavor], daemon.encode(), 0o755)
         _tar_add(tar, 'agent_init', _read('agent_init').encode(), 0o755)
-        _tar_add(tar, 'shipper.py', _read('shipper.py').encode(), 0o644)
+        for module in MODULES:
+            _tar_add(tar, module, _read(module).encode(), 0o644)
     return buf.getvalue()
 
 

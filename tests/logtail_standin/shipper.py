@@ -5,9 +5,14 @@ which appends it to a spool file on disk before anything else, so a record survi
 unreachable and the agent restarting. A background thread:
 
 - heartbeats to the emulator-only endpoint ``POST /_emulator/sls/agent/heartbeat`` (the real config-server
-  protocol is not public; see tools/alicloud_emulator/SLS.md) with the machine's identity: the lines of
-  ``/etc/ilogtail/user_defined_id`` and its IP. The answer lists the configs applied to its machine groups;
-  the last answer is cached on disk like the real agent's config cache;
+  protocol is not public; see tools/alicloud_emulator/SLS.md) with the machine's identity (``identity``): its
+  IP, the lines of ``/etc/ilogtail/user_defined_id``, the ECS instance id when the settings give one (the real
+  agent reads it from the ECS metadata service) and the AliUids named by the files in ``/etc/ilogtail/users``
+  (the cross-account marker files). The answer lists the configs applied to its machine groups; the last
+  answer is cached on disk like the real agent's config cache. Log Service answers a machine that is neither
+  an instance of the project's account nor marked with its AliUid with no groups and a ``refused`` reason: the
+  shipper writes that reason to its log (stderr, the agent's log file) once per change and keeps it in
+  ``status['refused']``;
 - sends the spooled records to the logstore of the config that collects them (a legacy ``syslog`` config
   whose ``inputDetail.tag`` is the line's sys_tag; a pipeline config whose ``service_syslog`` input has the
   receiving address) as PutLogs: a protobuf LogGroup encoded here, deflate-compressed, signed like the SDK's
@@ -18,127 +23,27 @@ Delivery is at least once: the spool offset advances only after Log Service answ
 
 Where the endpoint and keys come from is stand-in business: a JSON settings file (``--ship-settings``) that
 the stand-in's installer or a test writes: ``{"endpoint": "127.0.0.1:PORT" or "unix:/path/to.sock",
-"access_key_id": ..., "access_key_secret": ..., "ip": optional, "user_defined_id_file": optional}``.
+"access_key_id": ..., "access_key_secret": ..., "ip": optional, "user_defined_id_file": optional,
+"instance_id": optional, "aliuids_dir": optional (default /etc/ilogtail/users)}``.
 Python 3.5+ standard library only.
 """
 
-import base64
-import email.utils
-import hashlib
-import hmac
 import http.client
 import json
 import os
-import socket
+import sys
 import threading
 import time
-import zlib
+
+try:
+    from . import agent_host
+    from .sls_wire import Client, LogServiceError, encode_log_group
+except ImportError:  # run as a script beside its modules (the installed stand-in)
+    import agent_host
+    from sls_wire import Client, LogServiceError, encode_log_group
 
 BATCH_MAX_RECORDS = 1024
 BATCH_MAX_BYTES = 512 * 1024
-
-
-# ---- wire: protobuf LogGroup, V1 signature, HTTP over TCP or a unix socket -------------------------------
-
-def _varint(value):
-    out = bytearray()
-    while True:
-        byte = value & 0x7f
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _field(number, payload):
-    """A length-delimited field (wire type 2)."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-def _pair(key, value):
-    return _field(1, key.encode('utf-8')) + _field(2, value.encode('utf-8'))
-
-
-def encode_log_group(logs, topic='', source='', tags=None):
-    """LogGroup{Logs=1, Topic=3, Source=4, LogTags=6} with Log{Time=1 varint, Contents=2 {Key=1, Value=2}}."""
-    body = b''
-    for log in logs:
-        log_bytes = _varint(1 << 3) + _varint(int(log['time']))
-        for key in sorted(log['contents']):
-            log_bytes += _field(2, _pair(key, log['contents'][key]))
-        body += _field(1, log_bytes)
-    if topic:
-        body += _field(3, topic.encode('utf-8'))
-    if source:
-        body += _field(4, source.encode('utf-8'))
-    for key in sorted(tags or {}):
-        body += _field(6, _pair(key, tags[key]))
-    return body
-
-
-def v1_authorization(key_id, secret, method, resource, headers):
-    """The SDK's V1 (aliyun/log/auth.py): HMAC-SHA1 over method, MD5, type, date, sorted x-log-*/x-acs-*."""
-    signed = ''.join('%s:%s\n' % (name, headers[name]) for name in sorted(headers)
-                     if name.startswith(('x-log-', 'x-acs-')) and not name.startswith('x-log-meta-'))
-    text = '%s\n%s\n%s\n%s\n%s%s' % (method, headers.get('content-md5', ''), headers.get('content-type', ''),
-                                     headers['date'], signed, resource)
-    digest = hmac.new(secret.encode('utf-8'), text.encode('utf-8'), hashlib.sha1).digest()
-    return 'LOG %s:%s' % (key_id, base64.b64encode(digest).decode('ascii'))
-
-
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout):
-        http.client.HTTPConnection.__init__(self, 'localhost', timeout=timeout)
-        self._path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self._path)
-
-
-class LogServiceError(Exception):
-    pass
-
-
-class Client:
-    """The two calls the stand-in makes. ``endpoint``: 'host:port' or 'unix:/path'."""
-
-    def __init__(self, endpoint, key_id, secret, timeout=10):
-        self.endpoint, self.key_id, self.secret, self.timeout = endpoint, key_id, secret, timeout
-
-    def _request(self, method, path, body, headers, host):
-        if self.endpoint.startswith('unix:'):
-            conn = _UnixConnection(self.endpoint[5:], self.timeout)
-        else:
-            conn = http.client.HTTPConnection(self.endpoint, timeout=self.timeout)
-        try:
-            conn.request(method, path, body=body, headers=dict(headers, Host=host))
-            answer = conn.getresponse()
-            return answer.status, answer.read()
-        finally:
-            conn.close()
-
-    def heartbeat(self, identity):
-        status, data = self._request('POST', '/_emulator/sls/agent/heartbeat', json.dumps(identity).encode(),
-                                     {'Content-Type': 'application/json'}, 'localhost')
-        if status != 200:
-            raise LogServiceError('heartbeat: %s %s' % (status, data[:200]))
-        return json.loads(data.decode('utf-8'))
-
-    def put_logs(self, project, logstore, group_bytes):
-        compressed = zlib.compress(group_bytes)
-        resource = '/logstores/%s/shards/lb' % logstore
-        headers = {'content-type': 'application/x-protobuf', 'content-md5': hashlib.md5(compressed).hexdigest().upper(),
-                   'date': email.utils.formatdate(usegmt=True), 'x-log-apiversion': '0.6.0',
-                   'x-log-signaturemethod': 'hmac-sha1', 'x-log-bodyrawsize': str(len(group_bytes)),
-                   'x-log-compresstype': 'deflate'}
-        headers['authorization'] = v1_authorization(self.key_id, self.secret, 'POST', resource, headers)
-        status, data = self._request('POST', resource, compressed, headers, '%s.localhost' % project)
-        if status != 200:
-            raise LogServiceError('PutLogs %s/%s: %s %s' % (project, logstore, status, data[:300]))
 
 
 # ---- which config collects a record --------------------------------------------------------------------
@@ -159,18 +64,18 @@ def route(record, configs):
 
 
 def identity(settings):
+    """What a heartbeat says about this machine."""
     path = settings.get('user_defined_id_file') or '/etc/ilogtail/user_defined_id'
     ids = []
     if os.path.exists(path):
         with open(path) as handle:
             ids = [line.strip() for line in handle if line.strip()]
-    ip = settings.get('ip')
-    if not ip:
-        try:
-            ip = socket.gethostbyname(socket.gethostname())
-        except OSError:
-            ip = '127.0.0.1'
-    return {'ip': ip, 'user_defined_id': ids, 'machine_uniqueid': settings.get('machine_uniqueid') or ip}
+    ip = agent_host.host_ip(settings)
+    found = {'ip': ip, 'user_defined_id': ids, 'machine_uniqueid': settings.get('machine_uniqueid') or ip,
+             'aliuids': agent_host.aliuids(settings)}
+    if settings.get('instance_id'):
+        found['instance_id'] = settings['instance_id']
+    return found
 
 
 # ---- spool and the shipping loop ---------------------------------------------------------------------
@@ -185,7 +90,7 @@ class Shipper:
         self.unshipped = self.spool + '.unshipped'
         self.configs_cache = os.path.join(spool_dir, 'applied_configs.json')
         self.heartbeat_interval, self.retry_interval = heartbeat_interval, retry_interval
-        self.status = {'shipped': 0, 'unshipped': 0, 'last_error': None}
+        self.status = {'shipped': 0, 'unshipped': 0, 'last_error': None, 'refused': None}
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -242,6 +147,11 @@ class Shipper:
 
     def _heartbeat(self):
         answer = self.client.heartbeat(identity(self.settings))
+        refused = answer.get('refused') or None
+        if refused != self.status['refused']:
+            sys.stderr.write('shipper: heartbeat %s\n' % ('refused: %s' % refused if refused else 'accepted'))
+            sys.stderr.flush()
+            self.status['refused'] = refused
         configs = answer.get('configs') or []
         if configs != self._configs:
             with open(self.configs_cache + '.tmp', 'w') as handle:
@@ -260,10 +170,11 @@ class Shipper:
         for (project, logstore, topic), logs in sorted(groups.items()):
             source = identity(self.settings)['ip']
             self.client.put_logs(project, logstore, encode_log_group(logs, topic=topic, source=source))
+        why = ' (heartbeat refused: %s)' % self.status['refused'] if self.status['refused'] else ''
         with open(self.unshipped, 'a', encoding='utf-8') as handle:
             for record in dropped:
-                handle.write('no applied config collects %s %r\t%s\n'
-                             % (record['input'], record['tag'], record['contents'].get('_content_', '')))
+                handle.write('no applied config collects %s %r%s\t%s\n'
+                             % (record['input'], record['tag'], why, record['contents'].get('_content_', '')))
         self.status['shipped'] += len(records) - len(dropped)
         self.status['unshipped'] += len(dropped)
 

@@ -5,18 +5,20 @@ Molecule scenarios and the demo rely on them behaving like the real logtail.sh a
 """
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from tests.logtail_standin.fixtures import logtail_mirror, pid_alive, standin_root  # noqa: F401
+from tests.logtail_standin.fixtures import logtail_mirror, pid_alive, pidfiles, standin_root  # noqa: F401
 
-FLAVORS = {  # flavour -> (installer, init script, pid file, version key, main config)
-    'logtail': ('logtail.sh', 'ilogtaild', 'ilogtail.pid', 'logtail_version', 'ilogtail_config.json'),
-    'loongcollector': ('loongcollector.sh', 'loongcollectord', 'run/loongcollector.pid', 'loongcollector_version',
+FLAVORS = {  # flavour -> (installer, init script, pid file of a version, version key, main config)
+    'logtail': ('logtail.sh', 'ilogtaild', 'ilogtail_{}.pid', 'ilogtail_version', 'ilogtail_config.json'),
+    'loongcollector': ('loongcollector.sh', 'loongcollectord', 'run/loongcollector_{}.pid', 'loongcollector_version',
                        'conf/instance_config/local/loongcollector_config.json'),
 }
 HOME = 'usr/local/ilogtail'
@@ -41,14 +43,16 @@ def bash(script, *args, **kwargs):
     return run('bash', script, *args, **kwargs)
 
 
-def app_info(root, flavor):
-    """The version the started agent reports; it writes the file a moment after its init script returns."""
+def app_info(root, flavor, key=None):
+    """The version the started agent reports (or all it writes); it writes the file a moment after its init
+    script returns."""
     path = root / HOME / 'app_info.json'
     for _ in range(100):
         if path.exists() and path.read_text():
             break
         time.sleep(0.1)
-    return json.loads(path.read_text())[FLAVORS[flavor][3]]
+    info = json.loads(path.read_text())
+    return info if key == 'all' else info[FLAVORS[flavor][3]]
 
 
 @pytest.mark.parametrize('flavor', sorted(FLAVORS))
@@ -112,7 +116,16 @@ def test_vendor_units_and_no_app_info_until_the_agent_starts(flavor, tmp_path, l
     assert not (standin_root / HOME / 'app_info.json').exists()
     init = str(standin_root / 'etc/init.d' / service)
     assert subprocess.run([init, 'start'], stdout=subprocess.PIPE).returncode == 0
-    assert app_info(standin_root, flavor) == '1.8.0'
+    info = app_info(standin_root, flavor, 'all')
+    # As core/application/Application.cpp writes it; the commercial Logtail is a corporate build.
+    assert info[FLAVORS[flavor][3]] == '1.8.0' and 'logtail_version' not in info
+    assert info['hostname'] == socket.gethostname() and info['ip']
+    assert re.match(r'^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$', info['UUID'])
+    assert re.match(r'^[0-9A-F-]{36}_%s_\d{10}$' % re.escape(info['ip']), info['instance_id'])
+    assert info['os'].startswith('Linux; ') and info['os'].count('; ') == 3
+    # The pid file carries the version, as on real installs.
+    home = standin_root / HOME
+    assert pidfiles(home) == [str(home / FLAVORS[flavor][2].format('1.8.0'))]
 
 
 @pytest.mark.parametrize('flavor', sorted(FLAVORS))
@@ -125,18 +138,22 @@ def test_upgrade_keeps_config_and_pins_with_v(flavor, tmp_path, logtail_mirror, 
     assert app_info(standin_root, flavor) == '1.8.0'
     config = standin_root / HOME / FLAVORS[flavor][4]
     config.write_text('{"mine": true}')
-    pidfile = standin_root / HOME / FLAVORS[flavor][2]
+    home = standin_root / HOME
+    pidfile = home / FLAVORS[flavor][2].format('1.8.0')
     first_pid = int(pidfile.read_text())
 
     done = bash(script, 'upgrade', root=standin_root, start='1')
     assert done.returncode == 0 and 'stopped' in done.stdout, done.stdout
     assert app_info(standin_root, flavor) == '1.9.0'
     assert config.read_text() == '{"mine": true}'
-    assert not pid_alive(first_pid) and pid_alive(int(pidfile.read_text()))
+    # The new version's pid file replaces the old one's.
+    assert pidfiles(home) == [str(home / FLAVORS[flavor][2].format('1.9.0'))]
+    assert not pid_alive(first_pid) and pid_alive(int(open(pidfiles(home)[0]).read()))
 
     done = bash(script, 'upgrade', '-v', '1.8.0', root=standin_root, start='1')
     assert done.returncode == 0 and app_info(standin_root, flavor) == '1.8.0'
 
+    assert pidfiles(home) == [str(pidfile)]
     second_pid = int(pidfile.read_text())
     done = bash(script, 'uninstall', root=standin_root)
     assert done.returncode == 0, done.stdout
@@ -164,3 +181,12 @@ def test_teardown_stops_an_agent_the_pidfile_does_not_name(tmp_path):
         for proc in (agent, other):
             proc.kill()
             proc.wait()
+
+
+def test_pidfiles_are_found_whatever_version_wrote_them(tmp_path):
+    (tmp_path / 'run').mkdir()
+    for name in ('ilogtail_0.16.40.pid', 'run/loongcollector_3.0.1.pid', 'loongcollector_3.0.1.pid',
+                 'ilogtail_config.json', 'other.pid', 'run/ilogtail_1.0.pid'):
+        (tmp_path / name).write_text('1')
+    assert pidfiles(tmp_path) == sorted(str(tmp_path / name) for name in (
+        'ilogtail_0.16.40.pid', 'loongcollector_3.0.1.pid', 'run/loongcollector_3.0.1.pid'))

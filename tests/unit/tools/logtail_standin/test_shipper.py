@@ -1,11 +1,14 @@
-"""The TEST STAND-IN's shipping wire format and parsing into the syslog keys: the protobuf it encodes by hand
-must decode with the SDK's own LogGroup, and each input's line must give the keys sls_index indexes."""
+"""The TEST STAND-IN's shipping: the protobuf it encodes by hand must decode with the SDK's own LogGroup, each
+input's line must give the keys sls_index indexes, a heartbeat says who the machine is (IP, user-defined ids, ECS
+instance id, AliUid marker files), and a refused heartbeat is logged once per change."""
+import json
+
 import pytest
 from aliyun.log.log_logs_pb2 import LogGroup
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import SYSLOG_FIELDS
 from tests.logtail_standin import ilogtail_standin_daemon as daemon
-from tests.logtail_standin import shipper
+from tests.logtail_standin import service_syslog, shipper
 
 
 def test_hand_encoded_log_group_decodes_with_the_sdk():
@@ -28,11 +31,14 @@ def test_streamlog_line_gives_the_syslog_keys():
         daemon.parse_ali_log_fmt('0.1 tag 1764230400 10.1.2.3 web-1 nosuch.info 0 sshd 77 - x', set())
 
 
-def test_rfc5424_message_gives_the_syslog_keys_and_its_time():
-    record = daemon.parse_rfc5424('<30>1 2024-05-01T10:00:00.123+08:00 web-01 nginx 42 - - hello')
-    assert record['time'] == 1714528800  # 02:00 UTC
-    assert record['contents']['_facility_'] == '3' and record['contents']['_severity_'] == '6'
-    assert record['contents']['_content_'] == 'hello' and record['contents']['_program_'] == 'nginx'
+def test_service_syslog_line_gives_the_syslog_keys_and_its_time():
+    plugin = service_syslog.SyslogInput({'ParseProtocol': 'rfc5424'}, 'agent-host')
+    fields, when = service_syslog.contents(plugin.parse(b'<30>1 2024-05-01T10:00:00.123+08:00 web-01 nginx 42 - - hi'),
+                                           ('127.0.0.1', 1), '10.0.0.7', 'agent-host')
+    assert set(SYSLOG_FIELDS) <= set(fields)
+    assert when == 1714528800  # 02:00 UTC
+    assert (fields['_facility_'], fields['_severity_'], fields['_content_'], fields['_program_']) == (
+        '3', '6', 'hi', 'nginx')
 
 
 def test_route_follows_the_applied_configs():
@@ -50,3 +56,49 @@ def test_relay_targets_loopback_only():
     assert unix_relay.parse_target('127.0.0.1:8080') == ('127.0.0.1', 8080)
     with pytest.raises(SystemExit, match='loopback'):
         unix_relay.parse_target('172.17.0.2:8080')
+
+
+def test_identity_names_the_instance_and_the_aliuid_marker_files(tmp_path):
+    users = tmp_path / 'users'
+    users.mkdir()
+    (users / '1808078950770264').write_text('')
+    (users / '1111').write_text('')
+    (users / 'not-a-file').mkdir()
+    (tmp_path / 'ids').write_text('web-fleet\n\n')
+    settings = {'ip': '10.0.0.7', 'user_defined_id_file': str(tmp_path / 'ids'), 'aliuids_dir': str(users)}
+    assert shipper.identity(settings) == {'ip': '10.0.0.7', 'user_defined_id': ['web-fleet'],
+                                          'machine_uniqueid': '10.0.0.7', 'aliuids': ['1111', '1808078950770264']}
+    settings.update(instance_id='i-abc', aliuids_dir=str(tmp_path / 'none'))
+    found = shipper.identity(settings)
+    assert found['instance_id'] == 'i-abc' and found['aliuids'] == []
+
+
+class Answers:
+    def __init__(self, answers):
+        self.answers, self.sent = list(answers), []
+
+    def heartbeat(self, identity):
+        self.sent.append(identity)
+        return self.answers.pop(0)
+
+
+def test_a_refused_heartbeat_is_logged_once_per_change(tmp_path, capsys):
+    config = {'kind': 'configs', 'project': 'p', 'logstore': 's', 'detail': {'inputType': 'syslog',
+                                                                            'inputDetail': {'tag': 'web'}}}
+    refused = {'groups': [], 'configs': [], 'refused': 'not an instance of the account, no AliUid marker'}
+    ship = shipper.Shipper({'endpoint': '127.0.0.1:1', 'access_key_id': 'k', 'access_key_secret': 's',
+                            'ip': '10.0.0.7', 'aliuids_dir': str(tmp_path)}, str(tmp_path / 'spool'))
+    ship.client = Answers([refused, refused, {'groups': [{}], 'configs': [config]}, refused])
+    ship._heartbeat()
+    ship._heartbeat()
+    assert ship.status['refused'] == refused['refused'] and ship._configs == []
+    ship._ship([{'input': 'streamlog', 'tag': 'web', 'time': 1, 'contents': {'_content_': 'x'}}])
+    ship._heartbeat()
+    assert ship.status['refused'] is None and ship._configs == [config]
+    ship._heartbeat()
+    assert capsys.readouterr().err.splitlines() == [
+        'shipper: heartbeat refused: ' + refused['refused'], 'shipper: heartbeat accepted',
+        'shipper: heartbeat refused: ' + refused['refused']]
+    assert open(ship.unshipped).read() == (
+        "no applied config collects streamlog 'web' (heartbeat refused: %s)\tx\n" % refused['refused'])
+    assert json.load(open(ship.configs_cache)) == []
