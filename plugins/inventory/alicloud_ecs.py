@@ -27,6 +27,20 @@ description:
   - Secrets are never written to output, warnings or the cache, which holds instance data and the host and group names derived from it.
   - With O(cache), data cached for other O(regions), O(filters) or O(endpoint_url) is refetched rather than
     served; O(hostnames), the filters applied locally and the constructed options apply to cached data too.
+  - "Options are checked before any API call, and configuration that can only be a mistake is refused with a
+    message naming the option: an unknown option name (a typo would otherwise be ignored), a boolean that is
+    not true or false (ansible-core would read C(flase) as false), C(true) for a number, a region id that is
+    not one (lowercase letters, digits and C(-), such as C(cn-hangzhou) or C(ap-southeast-1)) or is listed
+    twice, a number that is NaN, infinite or out of range, an unknown filter key or instance status, a
+    hostnames source such as C(tag:) without a key, a keyed group without O(keyed_groups[].key), an
+    O(endpoint_url) that is not C([http://|https://]host[:port]), a key, secret or token with spaces or line
+    breaks (named, never shown)."
+  - "Errors fail the run, whatever ansible-core's C(unparsed_is_failed) says. ansible-core treats any exception
+    of an inventory plugin (AnsibleParserError too) as a warning and goes on without the source's hosts unless
+    C(any_unparsed_is_failed) is set. With it set, the error is raised as a parse error; without it, the plugin
+    prints the error and ends C(ansible-inventory) or C(ansible-playbook) with exit code 1 (also in
+    C(meta: refresh_inventory)), so that a bad option, a missing SDK, wrong credentials, an endpoint that does not
+    answer or a region that fails never pass for an empty inventory."
 author: alicloud_ops maintainers (@alicloud-ops)
 requirements:
   - alibabacloud_ecs20140526
@@ -43,7 +57,9 @@ options:
     type: str
     choices: [alicloud_ops.logging.alicloud_ecs]
   regions:
-    description: Region ids to read. When empty the plugin asks DescribeRegions (in O(default_region)) for all of them.
+    description:
+      - Region ids to read. When empty the plugin asks DescribeRegions (in O(default_region)) for all of them.
+      - Each is a region id (C(cn-hangzhou), C(ap-southeast-1), C(us-west-1), C(eu-central-1)), at most once.
     type: list
     elements: str
     default: []
@@ -55,11 +71,12 @@ options:
   filters:
     description:
       - Server-side filters, sent with every DescribeInstances request.
-      - "Keys: C(status) (C(Running) unless given, also when other filters are set; V(null) lists every
-        status), C(vpc_id), C(vswitch_id), C(zone_id),
-        C(instance_ids) (at most 100), C(instance_name) (C(*) wildcards), C(instance_type), C(security_group_id),
-        C(resource_group_id), C(image_id), C(tags) (a dict of up to 20 tag keys; all must match; a V(null) value
+      - "Keys: C(status) (C(Running) unless given, also when other filters are set; one of C(Pending),
+        C(Running), C(Starting), C(Stopping), C(Stopped), in any case; V(null) lists every status), C(vpc_id), C(vswitch_id), C(zone_id),
+        C(instance_ids) (1 to 100), C(instance_name) (C(*) wildcards), C(instance_type), C(security_group_id),
+        C(resource_group_id), C(image_id), C(tags) (a dict of 1 to 20 tag keys; all must match; a V(null) value
         matches any value)."
+      - Values are non-empty strings (quote numbers); V(null) lifts a filter; an empty list or dict is refused.
     type: dict
     default: {status: Running}
   include_filters:
@@ -69,6 +86,8 @@ options:
       - "Keys: instance_id, instance_ids, instance_name, hostname, region_id, zone_id, vpc_id, vswitch_id, status,
         instance_type, os_name, os_type, image_id, private_ip, public_ip, eip, security_group_id,
         resource_group_id, tags (dict of key to value or V(null))."
+      - Values are strings or non-empty lists of strings (quote numbers); a C(status) without wildcards must be
+        an instance status as the API spells it (C(Running), not C(running)).
     type: list
     elements: dict
     default: []
@@ -81,7 +100,8 @@ options:
     description:
       - Ordered preference list of host name sources; the first non-empty one names the host.
       - "Sources: C(private_ip), C(public_ip), C(eip), C(instance_id), C(instance_name), C(hostname),
-        C(tag:Key) (the tag's value), C(tag:Key=Value) (C(Key_Value) when the tag has that value)."
+        C(tag:Key) (the tag's value), C(tag:Key=Value) (C(Key_Value) when the tag has that value). C(tag:), a key
+        with surrounding spaces and C(tag:Key=) are refused."
       - "An entry may be a dict C({name: SOURCE, prefix: SOURCE, separator: '_'}) that joins two sources, for
         example C({name: tag:Name, prefix: instance_id, separator: '-'})."
       - Instances with none of the sources are left out with a warning.
@@ -96,11 +116,13 @@ options:
     type: bool
     default: false
   hostvars_prefix:
-    description: Prefix added to every hostvar name this plugin sets (not to O(compose) results).
+    description: Prefix added to every hostvar name this plugin sets (not to O(compose) results); the names it
+      makes must be valid variable names.
     type: str
     default: ''
   hostvars_suffix:
-    description: Suffix added to every hostvar name this plugin sets (not to O(compose) results).
+    description: Suffix added to every hostvar name this plugin sets (not to O(compose) results); the names it
+      makes must be valid variable names.
     type: str
     default: ''
   access_key:
@@ -127,11 +149,12 @@ options:
     description:
       - When true, a region that answers Forbidden or cannot be read fails the inventory with a clear error.
       - When false, such a region is skipped with a warning and the other regions are listed.
-      - Authentication failures (wrong key, secret or token) always fail.
+      - Authentication failures (wrong key, secret or token) always fail, and so does a run in which every
+        region failed.
     type: bool
     default: true
   max_workers:
-    description: Regions read at the same time.
+    description: Regions read at the same time (1 or more).
     type: int
     default: 8
   fetch_process:
@@ -150,24 +173,25 @@ options:
     choices: [auto, always, never]
     default: auto
   retry_deadline:
-    description: Seconds after the first attempt of a call when retrying stops.
+    description: Seconds after the first attempt of a call when retrying stops (0 to 86400; 0 retries nothing).
     type: float
     default: 60
   retry_base_delay:
-    description: First backoff cap in seconds; it doubles per retry up to O(retry_max_delay), and the delay is drawn uniformly below it.
+    description: First backoff cap in seconds (more than 0, at most 3600); it doubles per retry up to O(retry_max_delay),
+      and the delay is drawn uniformly below it.
     type: float
     default: 0.2
   retry_max_delay:
-    description: Largest backoff cap in seconds.
+    description: Largest backoff cap in seconds (at least O(retry_base_delay), at most 3600).
     type: float
     default: 5
   connect_timeout:
-    description: Connect timeout per request, in seconds.
+    description: Connect timeout per request, in seconds (0.001 to 3600).
     type: float
     default: 5
   read_timeout:
-    description: Read timeout per request, in seconds. An API call that gets no answer in this time fails
-      the inventory (it is not retried).
+    description: Read timeout per request, in seconds (0.001 to 3600). An API call that gets no answer in this
+      time fails the inventory (it is not retried).
     type: float
     default: 15
 '''
@@ -207,14 +231,19 @@ cache_timeout: 600
 '''
 
 import gc
+import traceback
+from collections.abc import Mapping
 
-from ansible.errors import AnsibleError
+from ansible import constants as C
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import (
     INVENTORY_SDKS, install_command, missing_sdks)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import NOT_PLAIN, plain_path_value
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import (
+    InventoryOptionError, check_written, validate_options)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
     InventorySourceError, cache_entry, fetch_record_batches, query_fingerprint, read_cache_entry, redact)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_populate import (
@@ -269,7 +298,40 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
-        self._read_config_data(path)
+        try:
+            self._read_options(path)
+            self._populate(path, cache)
+        except NotThisPlugin:
+            raise
+        except Exception as exc:  # ours, ansible-core's (a strict constructed expression) or a bug: never a warning
+            self._fail(path, exc)
+
+    def _read_options(self, path):
+        """Read the file's options and refuse what can only be a mistake, before anything is fetched."""
+        definitions = C.config.get_configuration_definitions('inventory', self._load_name) or {}
+        try:
+            written = self._read_config_data(path)
+        except Exception:
+            # A file for another plugin is not ours to fail; for ours, a named error beats ansible-core's own.
+            check_written(self._written_if_mine(path), definitions)
+            raise
+        options = dict((name, self.get_option(name)) for name in definitions)
+        validate_options(options, written, definitions)
+
+    def _written_if_mine(self, path):
+        """The file as written; NotThisPlugin (which ansible-core hands on to its other plugins) when it names
+        another plugin. A file that cannot be read as a mapping is taken as ours, as its name says."""
+        try:
+            written = self.loader.load_from_file(path)
+        except Exception:
+            return {}
+        if not isinstance(written, Mapping):
+            return {}
+        if written.get('plugin') not in (getattr(self, '_redirected_names', None) or [self.NAME]):
+            raise NotThisPlugin('%s names the inventory plugin %r, not %s' % (path, written.get('plugin'), self.NAME))
+        return written
+
+    def _populate(self, path, cache):
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
@@ -287,8 +349,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if records is None:
             missing = missing_sdks(INVENTORY_SDKS)
             if missing:
-                raise AnsibleError('alicloud_ecs: the Python package(s) %s are not installed for the controller; '
-                                   'install them with: %s' % (', '.join(missing), install_command(missing)))
+                raise InventorySourceError('the Python package(s) %s are not installed for the controller; install '
+                                           'them with: %s' % (', '.join(missing), install_command(missing)))
         # Tens of thousands of long-lived objects: the cyclic GC would rescan them again and again for nothing.
         gc_was_enabled = gc.isenabled()
         gc.disable()
@@ -296,11 +358,43 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             # Cold: hosts are added region by region while the later regions are still being read.
             batches = fetch_record_batches(self) if records is None else [records]
             records, derived = populate_inventory(self, batches, stored, record=update_cache)
-        except (InventorySourceError, InventoryPlanError) as exc:
-            raise AnsibleError(redact(self, 'alicloud_ecs: %s' % to_native(exc)))
         finally:
             if gc_was_enabled:
                 gc.enable()
         # Only write what was fetched now: rewriting data read from the cache would reset its age.
         if update_cache:
             self._cache[cache_key] = cache_entry(query, records, derived)
+
+    def _fail(self, path, exc):
+        """End the inventory with exc's message (secrets masked) in a way ansible-core reports as an error.
+
+        ansible-core turns every exception of an inventory plugin, AnsibleParserError included, into a warning
+        and goes on with the hosts it has (none from this source) unless any_unparsed_is_failed is set;
+        unparsed_is_failed fails only when no source at all parsed. An ECS inventory that failed must not pass
+        for an empty one, so then the error is printed and the run ends (exit code 1)."""
+        ours = isinstance(exc, (InventorySourceError, InventoryPlanError, InventoryOptionError))
+        if getattr(C, 'INVENTORY_ANY_UNPARSED_IS_FAILED', False) and isinstance(exc, AnsibleError):
+            raise exc  # ansible-core's own error (origin included): it fails the run as it is
+        text = to_native(exc)
+        if not ours and not isinstance(exc, AnsibleError):
+            text = 'unexpected %s: %s' % (type(exc).__name__, text)
+            self.display.vvv(redact(self, traceback.format_exc()))
+        message = redact(self, 'alicloud_ecs: %s' % text)
+        if getattr(C, 'INVENTORY_ANY_UNPARSED_IS_FAILED', False):
+            raise AnsibleParserError(message) from exc
+        self.display.error('%s (inventory source %s; the run stops here: a failed alicloud_ecs source is never '
+                           'used as an empty one)' % (message, path))
+        raise InventorySourceFailed(message)
+
+
+class NotThisPlugin(AnsibleParserError):
+    """The file names another plugin: ansible-core tries its other plugins on it, as for any source."""
+
+
+class InventorySourceFailed(SystemExit):
+    """Raised once the error is printed: ends ansible-inventory / ansible-playbook with exit code 1 where
+    ansible-core would only warn. Not an Exception, so ansible-core's inventory manager does not catch it."""
+
+    def __init__(self, message):
+        super(InventorySourceFailed, self).__init__(1)
+        self.message = message

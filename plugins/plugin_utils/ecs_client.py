@@ -14,26 +14,14 @@ import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import (
+    FILTER_FIELDS, canonical_status, check_server_filters)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import EcsApiError, RetryPolicy
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_sdk import ecs_sdk
 
 ENDPOINT_ENV = ('ALICLOUD_ECS_ENDPOINT', 'ALIBABA_CLOUD_ECS_ENDPOINT')
 PAGE_SIZE = 100
 API_VERSION = '2014-05-26'
-# Filters the `filters` option accepts, mapped to DescribeInstancesRequest fields.
-FILTER_FIELDS = {
-    'status': 'status',
-    'vpc_id': 'vpc_id',
-    'vswitch_id': 'v_switch_id',
-    'zone_id': 'zone_id',
-    'instance_ids': 'instance_ids',
-    'instance_name': 'instance_name',
-    'instance_type': 'instance_type',
-    'security_group_id': 'security_group_id',
-    'resource_group_id': 'resource_group_id',
-    'image_id': 'image_id',
-    'tags': 'tag',
-}
 __all__ = ['EcsInventoryClient', 'EcsApiError', 'RetryPolicy', 'parse_endpoint', 'build_describe_request',
            'FILTER_FIELDS']
 
@@ -60,23 +48,16 @@ def build_describe_request(region_id, filters, next_token=None):
     fields = {'region_id': region_id, 'max_results': PAGE_SIZE}
     if next_token:
         fields['next_token'] = next_token
+    check_server_filters(filters or {})  # InventoryOptionError (a ValueError) naming the key
     for key, value in (filters or {}).items():
-        if value is None or value == [] or value == {}:
+        if value is None:
             continue
-        if key not in FILTER_FIELDS:
-            raise ValueError('filters: unknown key %r; use one of %s' % (key, ', '.join(sorted(FILTER_FIELDS))))
         if key == 'instance_ids':
-            ids = [value] if isinstance(value, str) else list(value)
-            if len(ids) > 100:
-                raise ValueError('filters.instance_ids: at most 100 ids per request, got %d' % len(ids))
-            value = json.dumps(ids)
+            value = json.dumps([value] if isinstance(value, str) else list(value))
         elif key == 'tags':
-            if not isinstance(value, dict) or len(value) > 20:
-                raise ValueError('filters.tags: expected a dict of at most 20 tag keys (value null = any value)')
-            value = [ecs_models.DescribeInstancesRequestTag(key=k, value=None if v is None else str(v))
-                     for k, v in sorted(value.items())]
-        elif key == 'status' and isinstance(value, str):
-            value = value[:1].upper() + value[1:]
+            value = [ecs_models.DescribeInstancesRequestTag(key=k, value=v) for k, v in sorted(value.items())]
+        elif key == 'status':
+            value = canonical_status(value)
         fields[FILTER_FIELDS[key]] = value
     return ecs_models.DescribeInstancesRequest(**fields)
 

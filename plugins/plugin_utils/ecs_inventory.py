@@ -67,12 +67,14 @@ def build_client(plugin):
         read_timeout_ms=int(plugin.get_option('read_timeout') * 1000))
 
 
-def _region_error_handler(plugin, strict):
+def _region_error_handler(plugin, strict, skipped):
+    """on_region_error for the client: with strict_permissions false, warn and note the region in `skipped`."""
     def on_region_error(region, error):
         if strict:
             return False
         plugin.display.warning(redact(plugin, 'alicloud_ecs: skipping region %s (strict_permissions is false): %s'
                                       % (region, error)))
+        skipped.append((region, error))
         return True
     return on_region_error
 
@@ -157,16 +159,21 @@ def read_record_batches(plugin):
     client = build_client(plugin)
     started = time.time()
     strict = plugin.get_option('strict_permissions')
-    count, regions = 0, []
+    count, regions, skipped = 0, [], []
     try:
         regions = plugin.get_option('regions') or client.describe_regions()
         # Page by page when any failure fails the inventory anyway (populate then takes back what was added);
         # with strict_permissions false a region that fails is skipped whole, so it comes whole.
         for _region, records in client.fetch_regions(regions, effective_filters(plugin),
-                                                     _region_error_handler(plugin, strict),
+                                                     _region_error_handler(plugin, strict, skipped),
                                                      per_instance=instance_hostvars, by_page=strict):
             count += len(records)
             yield records
+        if regions and len(skipped) == len(regions):
+            # Skipping a region keeps the others; with none left the inventory is empty because of errors.
+            region, error = skipped[0]
+            raise InventorySourceError('no region could be read (strict_permissions false skips a failing region, '
+                                       'but all %d failed); %s: %s' % (len(regions), region, error))
     except EcsApiError as exc:
         what = {'auth': 'authentication failed', 'permission': 'permission denied',
                 'transient': 'API unavailable', 'unreachable': 'endpoint unreachable'}.get(exc.kind, 'API request failed')

@@ -11,15 +11,14 @@ __metaclass__ = type
 import fnmatch
 import re
 
+# The option checks live in ecs_options; compile_hostnames and validate_local_filters keep their names here.
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import (  # noqa: F401 (re-exported)
+    FILTER_KEYS, HOSTNAME_SOURCES, InventoryOptionError, check_local_filters as validate_local_filters,
+    parse_hostnames)
+
 DEFAULT_HOSTNAMES = ('private_ip',)
 ALL_GROUP = 'alicloud'
-# Hostname sources a user may name in `hostnames` (besides `tag:Key`).
-HOSTNAME_SOURCES = ('private_ip', 'public_ip', 'eip', 'instance_id', 'instance_name', 'hostname')
 _UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]')
-
-
-class InventoryOptionError(ValueError):
-    """A user option is malformed; the message names the option."""
 
 
 def _ip_list(container):
@@ -89,26 +88,7 @@ def _source_value(hostvars, source):
 
 def compile_hostnames(preferences):
     """Validate the `hostnames` option into a list of (name_source, prefix_source, separator) tuples."""
-    compiled = []
-    for index, item in enumerate(preferences or DEFAULT_HOSTNAMES):
-        if isinstance(item, dict):
-            unknown = set(item) - {'name', 'prefix', 'separator'}
-            if unknown or 'name' not in item:
-                raise InventoryOptionError(
-                    'hostnames[%d]: a dict entry takes name (required), prefix and separator, got %s'
-                    % (index, sorted(item)))
-            entry = (item['name'], item.get('prefix'), item.get('separator', '_'))
-        elif isinstance(item, str):
-            entry = (item, None, '_')
-        else:
-            raise InventoryOptionError('hostnames[%d]: expected a string or a dict, got %r' % (index, item))
-        for source in entry[:2]:
-            if source is not None and not source.startswith('tag:') and source not in HOSTNAME_SOURCES:
-                raise InventoryOptionError(
-                    'hostnames[%d]: unknown hostname source %r; use one of %s or tag:Key'
-                    % (index, source, ', '.join(HOSTNAME_SOURCES)))
-        compiled.append(entry)
-    return compiled
+    return parse_hostnames(preferences, DEFAULT_HOSTNAMES)
 
 
 def candidate_names(hostvars, compiled):
@@ -144,12 +124,6 @@ def decorate_hostvars(hostvars, prefix='', suffix=''):
     return dict(('%s%s%s' % (prefix, key, suffix), value) for key, value in hostvars.items())
 
 
-# include_filters / exclude_filters: keys a filter entry may use (evaluated locally on hostvars).
-FILTER_KEYS = ('instance_id', 'instance_ids', 'instance_name', 'hostname', 'region_id', 'zone_id', 'vpc_id',
-               'vswitch_id', 'status', 'instance_type', 'os_name', 'os_type', 'image_id', 'private_ip',
-               'public_ip', 'eip', 'security_group_id', 'resource_group_id', 'tags')
-
-
 def _matches_any(actual_values, wanted):
     wanted_list = wanted if isinstance(wanted, list) else [wanted]
     for pattern in wanted_list:
@@ -181,20 +155,6 @@ def _entry_matches(hostvars, entry):
     return True
 
 
-def validate_local_filters(option, entries):
-    """Check include_filters / exclude_filters entries; errors name the option, index and key."""
-    for index, entry in enumerate(entries or []):
-        if not isinstance(entry, dict) or not entry:
-            raise InventoryOptionError('%s[%d]: expected a non-empty dict of conditions' % (option, index))
-        for key, value in entry.items():
-            if key not in FILTER_KEYS:
-                raise InventoryOptionError('%s[%d]: unknown key %r; use one of %s'
-                                           % (option, index, key, ', '.join(FILTER_KEYS)))
-            if key == 'tags' and not isinstance(value, dict):
-                raise InventoryOptionError('%s[%d].tags: expected a dict of tag key to value (or null)'
-                                           % (option, index))
-
-
 def passes_local_filters(hostvars, include_filters, exclude_filters):
     """Kept when it matches any include entry (or there are none) and no exclude entry: exclude wins."""
     for entry in exclude_filters or ():
@@ -224,8 +184,8 @@ class HostPlanner(object):
     def __init__(self, hostnames=None, allow_duplicated_hosts=False, include_filters=None, exclude_filters=None,
                  sanitize=sanitize_group_name):
         self.compiled = compile_hostnames(hostnames)
-        validate_local_filters('include_filters', include_filters)
-        validate_local_filters('exclude_filters', exclude_filters)
+        validate_local_filters('include_filters', include_filters or [])
+        validate_local_filters('exclude_filters', exclude_filters or [])
         self.allow_duplicated_hosts = allow_duplicated_hosts
         self.include_filters, self.exclude_filters = include_filters, exclude_filters
         self.sanitize = sanitize

@@ -97,14 +97,26 @@ def test_the_child_reads_every_region_without_loading_the_sdks_async_transport(e
     assert 'alicloud_ecs: fetch process: aiohttp not loaded' in seen.vvv
 
 
-def test_region_skipped_when_not_strict_comes_back_as_the_same_warning():
-    url = refused_url()
-    process, seen = started(settings(url, strict_permissions=False))
-    assert list(process.batches()) == []
+def test_region_skipped_when_not_strict_comes_back_as_the_same_warning(ecs_emulator):
+    emu = ecs_emulator(instances=20, regions=2, forbidden_regions=['cn-shanghai'])
+    process, seen = started(settings(emu.url, access_key=TEST_KEY_ID, secret_key=TEST_KEY_SECRET,
+                                     strict_permissions=False, regions=['cn-hangzhou', 'cn-shanghai']))
+    batches = list(process.batches())
+    assert batches and all(r['region_id'] == 'cn-hangzhou' for batch in batches for r in batch)
     assert len(seen.warnings) == 1
-    assert seen.warnings[0].startswith('alicloud_ecs: skipping region cn-hangzhou (strict_permissions is false): ')
-    assert 'connection refused' in seen.warnings[0]
-    assert any('0 instances from 1 regions' in line for line in seen.vvv)
+    assert seen.warnings[0].startswith('alicloud_ecs: skipping region cn-shanghai (strict_permissions is false): ')
+    assert 'Forbidden' in seen.warnings[0]
+    assert any('from 2 regions' in line for line in seen.vvv)
+
+
+def test_every_region_skipped_is_an_error_not_an_empty_inventory():
+    url = refused_url()
+    error, seen = run_to_error(settings(url, strict_permissions=False))
+    assert error.expected
+    assert str(error).startswith('no region could be read (strict_permissions false skips a failing region, but '
+                                 'all 1 failed); cn-hangzhou: ')
+    assert 'connection refused' in str(error) and SECRET not in str(error)
+    assert len(seen.warnings) == 1 and 'skipping region cn-hangzhou' in seen.warnings[0]
 
 
 def test_credentials_error_names_the_missing_field():
