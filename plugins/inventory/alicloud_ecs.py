@@ -381,7 +381,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self.display.vvv(redact(self, traceback.format_exc()))
         message = redact(self, 'alicloud_ecs: %s' % text)
         if getattr(C, 'INVENTORY_ANY_UNPARSED_IS_FAILED', False):
-            raise AnsibleParserError(message) from exc
+            # Not chained: ansible-core appends a cause's message, which would bring back what redact() masked.
+            raise AnsibleParserError(message) from None
         self.display.error('%s (inventory source %s; the run stops here: a failed alicloud_ecs source is never '
                            'used as an empty one)' % (message, path))
         raise InventorySourceFailed(message)
