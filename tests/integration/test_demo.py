@@ -1,9 +1,12 @@
 """The README's main command, as a user runs it: `make demo` (which ends with the Log search: every host's
-canary found in the logstore by playbooks/verify.yml), then three broken fleets that verify.yml must fail on,
-naming the host and the cause (agent stopped; drop-in removed; config detached from the machine group), each
-repaired by hand; then `make demo` again: idempotent and healthy. Last `make demo-clean`. Uses the container
-bed (Docker + local images), like the Molecule tests. It starts from `make demo-clean`, so a demo left running
-on this machine is replaced."""
+canary found in the logstore by playbooks/verify.yml, which first waits for the new index to take effect: the
+emulator runs with its default index delay), then four broken fleets that verify.yml must fail on, naming the
+host and the cause (agent stopped; drop-in removed; config detached from the machine group; a host outside the
+account without an AliUid file), each repaired (by hand, the last by the role's logtail_aliuids); then
+`make demo` again: idempotent and healthy. Last `make demo-clean`. Uses the container bed (Docker + local
+images), like the Molecule tests. It starts from `make demo-clean`, so a demo left running on this machine is
+replaced."""
+import json
 import os
 import re
 import subprocess
@@ -12,6 +15,7 @@ import pytest
 from aliyun.log import LogClient
 
 from tests.support.playbook_runner import REPO_ROOT
+from tools.alicloud_emulator import DEFAULT_ACCOUNT_ALIUID
 
 pytestmark = pytest.mark.docker
 HOSTS = ('alicloud-demo-web-1', 'alicloud-demo-web-2', 'alicloud-demo-api-1')
@@ -40,13 +44,20 @@ def demo_env():
     return dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO_ROOT, 'ansible.cfg'), **env)
 
 
-def verify(timeout=20):
-    proc = subprocess.run([os.path.join(REPO_ROOT, '.venv', 'bin', 'ansible-playbook'), 'playbooks/verify.yml',
-                           '-i', 'inventories/demo/', '-e', 'alicloud_logging_verify_timeout=%d' % timeout,
-                           '-e', 'alicloud_logging_verify_poll_interval=2'],
-                          cwd=REPO_ROOT, env=demo_env(), timeout=600, stdout=subprocess.PIPE,
+def playbook(path, *args):
+    proc = subprocess.run([os.path.join(REPO_ROOT, '.venv', 'bin', 'ansible-playbook'), path, '-i', 'inventories/demo/']
+                          + list(args), cwd=REPO_ROOT, env=demo_env(), timeout=600, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, universal_newlines=True)
     return proc.returncode, proc.stdout
+
+
+def verify(timeout=20):
+    return playbook('playbooks/verify.yml', '-e', 'alicloud_logging_verify_timeout=%d' % timeout,
+                    '-e', 'alicloud_logging_verify_poll_interval=2')
+
+
+def site(*args):
+    return playbook('site.yml', *args)
 
 
 def sls_client():
@@ -96,6 +107,19 @@ def check_broken_fleets():
     assert rc != 0
     assert_diagnosed(out, list(HOSTS), 'config %s is not applied to machine group %s' % (CONFIG, GROUP))
     client.apply_config_to_machine_group(PROJECT, CONFIG, GROUP)
+
+    # 4. A host outside the account: its agent no longer reports an ECS instance id of the emulator's account
+    # (an on-premises server, another cloud, another account), so Log Service ignores its heartbeat until
+    # /etc/ilogtail/users/<AliUid of the project owner> exists. The role writes it from logtail_aliuids.
+    docker(HOSTS[2], 'python3', '-c', 'import json; p = "/etc/logtail-standin/shipping.json"; s = json.load(open(p)); '
+           's.pop("instance_id"); json.dump(s, open(p, "w"))')
+    docker(HOSTS[2], 'systemctl', 'restart', 'ilogtaild.service')
+    rc, out = verify()
+    assert rc != 0
+    assert_diagnosed(out, [HOSTS[2]], 'no AliUid file in /etc/ilogtail/users/')
+    rc, fixed = site('--limit', HOSTS[2], '-e', json.dumps({'logtail_aliuids': [DEFAULT_ACCOUNT_ALIUID]}))
+    assert rc == 0, fixed[-4000:]
+    assert docker(HOSTS[2], 'ls', '/etc/ilogtail/users').split() == [DEFAULT_ACCOUNT_ALIUID]
 
     rc, out = verify(timeout=60)
     assert rc == 0, out[-4000:]

@@ -137,9 +137,12 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
     # systemd is not running: the unit is enabled offline and the service state is not applied.
     assert 'Type=oneshot\n' in open(bed.path('/etc/systemd/system/ilogtaild.service')).read()
     dropin = open(bed.path('/etc/systemd/system/ilogtaild.service.d/50-alicloud-ops-supervise.conf')).read()
-    for line in ('Type=forking', 'RemainAfterExit=no', 'PIDFile=/usr/local/ilogtail/ilogtail.pid',
-                 'ExecStart=\nExecStart=/etc/init.d/ilogtaild start', 'ExecStop=\nExecStop=/etc/init.d/ilogtaild stop',
-                 'Restart=always', 'RestartSec=2', 'StartLimitIntervalSec=0'):
+    # The agent's PID file carries its version (ilogtail_<version>.pid): the start command finds it by glob.
+    assert "ExecStart=\nExecStart=/bin/sh -c '/etc/init.d/ilogtaild start || exit; " in dropin
+    assert 'for f in $$(ls -t /usr/local/ilogtail/ilogtail*.pid 2>/dev/null); do' in dropin
+    assert '> /run/ilogtaild.alicloud-ops.pid && exit 0;' in dropin
+    for line in ('Type=forking', 'RemainAfterExit=no', 'PIDFile=/run/ilogtaild.alicloud-ops.pid',
+                 'ExecStop=\nExecStop=/etc/init.d/ilogtaild stop', 'Restart=always', 'RestartSec=2', 'StartLimitIntervalSec=0'):
         assert line + '\n' in dropin, line
     wants = bed.path('/etc/systemd/system/multi-user.target.wants/ilogtaild.service')
     assert os.readlink(wants) == '/etc/systemd/system/ilogtaild.service'

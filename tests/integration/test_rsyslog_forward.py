@@ -94,11 +94,18 @@ def role_default(role, name):
         return yaml.safe_load(handle)[name]
 
 
-# The two ends rsyslog_forward builds (alicloud_logging_input): ALI_LOG_FMT lines for streamlog, and
-# RFC 5424 with octet-counted framing for the service_syslog input.
+def role_input_forward(syslog_input):
+    """framing and template of the forward rsyslog_forward renders for an agent input (its vars/main.yml)."""
+    with open(os.path.join(REPO_ROOT, 'roles', 'rsyslog_forward', 'vars', 'main.yml')) as handle:
+        forward = yaml.safe_load(handle)['_rsyslog_forward_by_input'][syslog_input]
+    return {key: forward[key] for key in ('framing', 'template')}
+
+
+# The two ends rsyslog_forward builds (alicloud_logging_input): ALI_LOG_FMT lines for streamlog, and RFC 5424
+# lines for the service_syslog input, as the role's own vars say.
 INPUT_FORWARDS = {
     'streamlog': {},
-    'service_syslog': {'framing': 'octet-counted', 'template': {'name': 'RSYSLOG_SyslogProtocol23Format'}},
+    'service_syslog': role_input_forward('service_syslog'),
 }
 
 
