@@ -139,10 +139,11 @@ class RsyslogBed:
 
     def start_standin(self, syslog_input='streamlog', ship_settings=None):
         """The stand-in with one input: ``streamlog`` (ALI_LOG_FMT lines) or ``service_syslog``
-        (RFC 5424, octet-counted), on the bed's receiver port; shipping to Log Service with
-        ``ship_settings`` (a settings file, see tests/logtail_standin/shipper.py)."""
+        (RFC 5424 lines), on the bed's receiver port; shipping to Log Service with ``ship_settings`` (a settings
+        file, see tests/logtail_standin/shipper.py). service_syslog runs with IgnoreParseFailure off, so a line
+        the real input would only ingest unparsed (raw, priority -1) shows in ``rejected`` instead."""
         if syslog_input == 'service_syslog':
-            listen = ['--syslog-address', 'tcp://127.0.0.1:%d' % self.standin_port]
+            listen = ['--syslog-address', 'tcp://127.0.0.1:%d' % self.standin_port, '--ignore-parse-failure', 'false']
         else:
             listen = ['--addr', '127.0.0.1', '--port', str(self.standin_port)]
         if ship_settings:

@@ -225,11 +225,18 @@ def test_invalid_dropin_refused_and_running_rsyslogd_keeps_forwarding(bed):
     assert any(l.split(' ')[1] == 'still_here' for l in read_lines(bed.record) if 'after refusal' in l)
 
 
-def test_service_syslog_standin_refuses_the_streamlog_forward(bed):
-    """The stand-in is as strict as a syslog input: newline-framed ALI_LOG_FMT lines are no RFC 5424 frames."""
-    write_dropin(bed)
+@pytest.mark.parametrize('forward, expected', [
+    ({}, 'ALI_LOG_FMT'),  # the streamlog line
+    # The route before issue 18: octet counting, which the real input reads as part of the line.
+    ({'framing': 'octet-counted', 'template': {'name': 'RSYSLOG_SyslogProtocol23Format'}}, 'octet count'),
+])
+def test_service_syslog_input_cannot_parse_another_forward(bed, forward, expected):
+    """The stand-in reads lines as the real service_syslog input: neither the streamlog line nor an octet-counted
+    frame parses as RFC 5424 (the real input would ingest them raw, with priority -1; with IgnoreParseFailure off
+    the stand-in refuses them). The role's own forward parses: the zero-loss test sends 10,000 and none is refused."""
+    write_dropin(bed, **forward)
     bed.start_standin('service_syslog')
     bed.start_rsyslogd()
     bed.send(['<14>1 2024-05-01T10:00:00Z web-01 app 1 - - wrong framing'])
-    wait_for(lambda: any('expected an octet count' in l for l in read_lines(bed.rejected)), 30, 'the rejection')
-    assert not read_lines(bed.record)
+    wait_for(lambda: any('wrong framing' in l for l in read_lines(bed.rejected)), 30, 'the rejection (%s)' % expected)
+    assert not [l for l in read_lines(bed.record) if 'wrong framing' in l]
