@@ -29,8 +29,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import re
+from urllib.parse import quote, quote_plus
 
 # Setting -> environment variables, first set wins. The only list of these names in the collection.
 CREDENTIAL_ENV = {
@@ -52,6 +54,8 @@ DEFAULT_SESSION_NAME = 'ansible-alicloud-ops-logging'
 SDK_PACKAGE = 'alibabacloud_credentials'
 
 MASK = '********'
+MIN_SECRET_LENGTH = 4
+_CONTROL_CHARACTERS = re.compile(u'[\x00-\x1f\x7f\u0085\u2028\u2029]+')
 # Transport errors quote request URLs and headers; signed values must not reach users, logs or warnings.
 _SIGNED_VALUES = re.compile(r'((?:Signature|SecurityToken|AccessKeyId|AccessKeySecret|x-acs-security-token)=)'
                             r'[^&\s\'"]+', re.IGNORECASE)
@@ -66,12 +70,31 @@ class CredentialsError(Exception):
         self.field = field
 
 
+def secret_forms(secret):
+    """Every spelling of ``secret`` a message may carry, longest first: as given, without surrounding blanks,
+    as Python's repr and JSON quote it (a token ending in a line break is shown as ``tok\\n``), URL-encoded,
+    and each piece of it between control characters. Only forms of 4+ characters."""
+    if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
+        return []
+    forms = set()
+    for value in set([secret, secret.strip()]):
+        forms.update([value, repr(value)[1:-1], json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
+                      quote(value, safe='', errors='surrogateescape'),
+                      quote_plus(value, safe='', errors='surrogateescape')])
+    forms.update(_CONTROL_CHARACTERS.split(secret))
+    return sorted((f for f in forms if len(f) >= MIN_SECRET_LENGTH), key=len, reverse=True)
+
+
 def mask_secrets(text, secrets=()):
-    """text with every known secret value (4+ characters) and every signed URL parameter replaced by MASK."""
-    text = '%s' % text
+    """text with every known secret value (4+ characters, in any spelling of secret_forms) and every signed URL
+    parameter replaced by MASK. The one masking function of the collection: modules, module_utils and the
+    inventory all call it."""
+    text = '%s' % (text,)
+    forms = set()
     for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, MASK)
+        forms.update(secret_forms(secret))
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, MASK)
     return _SIGNED_VALUES.sub(r'\1' + MASK, text)
 
 
@@ -81,7 +104,7 @@ def known_secrets(options, environ=None):
     values = [options.get(name) for name in SECRET_SETTINGS]
     for name in SECRET_SETTINGS:
         values.extend(environ.get(var) for var in CREDENTIAL_ENV[name])
-    return [value for value in values if value and len(value) >= 4]
+    return [value for value in values if value and len(value) >= MIN_SECRET_LENGTH]
 
 
 def first_env(environ, setting):
@@ -135,12 +158,21 @@ def _sdk():
     return provider
 
 
-def _key_pair(access_key_id, access_key_secret, security_token, where, id_name, secret_name):
+def _key_pair(access_key_id, access_key_secret, security_token, where, id_name, secret_name,
+              token_name='security_token'):
     if bool(access_key_id) != bool(access_key_secret):
         given, missing = (id_name, secret_name) if access_key_id else (secret_name, id_name)
         raise CredentialsError('%s: %s is set but %s is missing' % (where, given, missing),
                                field='access_key_secret' if access_key_id else 'access_key_id')
     if access_key_id:
+        for value, name, field in ((access_key_id, id_name, 'access_key_id'),
+                                   (access_key_secret, secret_name, 'access_key_secret'),
+                                   (security_token, token_name, 'security_token')):
+            if value and _CONTROL_CHARACTERS.search(value):
+                # A token pasted from a file keeps its line break; the SDK would send it into a header and quote
+                # it in its error. Refused here, by name, without the value.
+                raise CredentialsError('%s: %s holds a line break or another control character (the value is not '
+                                       'shown); remove it' % (where, name), field=field)
         return access_key_id, access_key_secret, security_token or None
     return None
 
@@ -174,9 +206,10 @@ def _from_options(options, config_file):
 def _from_environment(options, environ, config_file):
     access_key_id, id_var = first_env(environ, 'access_key_id')
     access_key_secret, secret_var = first_env(environ, 'access_key_secret')
-    static = _key_pair(access_key_id, access_key_secret, first_env(environ, 'security_token')[0], 'environment',
+    security_token, token_var = first_env(environ, 'security_token')
+    static = _key_pair(access_key_id, access_key_secret, security_token, 'environment',
                        id_var or CREDENTIAL_ENV['access_key_id'][0],
-                       secret_var or CREDENTIAL_ENV['access_key_secret'][0])
+                       secret_var or CREDENTIAL_ENV['access_key_secret'][0], token_var)
     if static:
         return ResolvedCredentials('environment (%s)' % id_var, static=static)
 

@@ -10,7 +10,10 @@ traceback, not an error naming the option. ``guarded_spec`` drops the sub-option
 value (only for this run), so ansible's own type check reports "forward: dictionary
 requested" instead. Likewise an ``int`` option given ``.inf`` or ``.nan`` (YAML floats)
 raises OverflowError inside ansible's int conversion; such a value gets a checker that
-refuses it by name. Found by the generated bad-input suite (issue 8). Runs on target Python 3.6+.
+refuses it by name. Found by the generated bad-input suite (issue 8). And a mapping or list
+given to a text option (or as an item of a list of text) is converted to its Python text by
+ansible (``user_defined_ids: [{}]`` wrote the id ``{}``); such a value gets a checker that
+refuses it by name (issue 19). Runs on target Python 3.6+.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,6 +43,19 @@ def finite_int(value):
     raise ValueError('%r is not a finite number, so it cannot be an integer' % (value,))
 
 
+def plain_text(value):
+    """Stands in for ``type: str`` (or ``path``, or ``elements: str``) when the value is a mapping or a list:
+    ansible would write its Python text (``user_defined_ids: [{}]`` became the id ``{}``)."""
+    raise ValueError('expected text, got a %s' % ('mapping' if isinstance(value, dict) else 'list'))
+
+
+_TEXT_TYPES = ('str', 'path')
+
+
+def _container(value):
+    return isinstance(value, (dict, list, tuple))
+
+
 def _non_finite(value):
     return isinstance(value, float) and not math.isfinite(value)
 
@@ -64,6 +80,13 @@ def guarded_spec(argument_spec, params=None):
             continue
         if option.get('type') == 'int' and _non_finite(value):
             guarded[name] = dict(option, type=finite_int)
+            continue
+        if option.get('type', 'str') in _TEXT_TYPES and _container(value):
+            guarded[name] = dict(option, type=plain_text)
+            continue
+        if option.get('type') == 'list' and option.get('elements') in _TEXT_TYPES and isinstance(value, list) \
+                and any(_container(item) for item in value):
+            guarded[name] = dict(option, elements=plain_text)
             continue
         if not option.get('options'):
             continue

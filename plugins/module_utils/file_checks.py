@@ -79,7 +79,20 @@ def resolve_mode(module, path, mode, current_mode, default_mode):
                                               'such as "u=rw,go=r"' % (mode,))
     if value < 0 or value != stat.S_IMODE(value):
         raise FileError('mode', path, '%r holds bits other than permissions (at most 07777)' % (mode,))
+    check_mode_safe(path, mode, value)
     return value
+
+
+def check_mode_safe(path, mode, value):
+    """Refuse a mode no file of this collection may have: every one of them is read by a root service (rsyslogd,
+    systemd, the agent). setuid/setgid/sticky mean nothing on a config file (and chown would clear setuid and
+    setgid again, silently turning 4755 into 0755); world-write lets any local user change what root runs."""
+    if value & 0o7000:
+        raise FileError('mode', path, '%r sets the setuid, setgid or sticky bit (%04o); a file root reads gets '
+                                      'none of them' % (mode, value))
+    if value & 0o002:
+        raise FileError('mode', path, '%r makes the file world-writable (%04o); any local user could change what '
+                                      'root reads' % (mode, value))
 
 
 def _resolve_id(field, path, value, lookup, kind):
@@ -167,17 +180,24 @@ def check_directory(path, field):
 
 
 def check_parents(path, field, parent_field):
-    """Checks shared by files and directories; returns the missing parent directories."""
+    """Checks shared by files and directories; returns the missing parent directories.
+
+    A problem in the directory part of ``path`` names ``parent_field``, one in the file name ``field``.
+    """
+    directory, name = os.path.split(path or '')
     if not path or not os.path.isabs(path):
-        raise FileError(field, path, 'must be an absolute path')
+        raise FileError(parent_field, path, 'must be an absolute path')
     if '\0' in path:
-        raise FileError(field, path, 'contains a NUL byte')
-    try:
-        size = len(path.encode('utf-8', 'surrogateescape'))
-    except UnicodeError:
-        raise FileError(field, repr(path), 'is not valid UTF-8')
-    if size >= 4096:
-        raise FileError(field, path, 'is longer than the 4095 bytes a path may have')
+        raise FileError(parent_field if '\0' in directory else field, path.replace('\0', '\\0'),
+                        'contains a NUL byte')
+    for part, blamed in ((directory, parent_field), (name, field)):
+        try:
+            part.encode('utf-8', 'surrogateescape')
+        except UnicodeError:
+            raise FileError(blamed, repr(path), 'is not valid UTF-8')
+    if len(path.encode('utf-8', 'surrogateescape')) >= 4096:
+        blamed = parent_field if len(directory.encode('utf-8', 'surrogateescape')) >= 4096 - 256 else field
+        raise FileError(blamed, path[:200] + '...', 'is longer than the 4095 bytes a path may have')
     missing = []
     parent = os.path.dirname(path)
     while not os.path.lexists(parent):
@@ -186,9 +206,10 @@ def check_parents(path, field, parent_field):
     if not os.path.isdir(parent):
         raise FileError(parent_field, path, 'cannot be created: %s is not a directory' % parent)
     limit = _name_max(parent)
-    for part in [os.path.basename(d) for d in missing] + [os.path.basename(path)]:
+    parts = [(os.path.basename(d), parent_field) for d in missing] + [(name, field)]
+    for part, blamed in parts:
         if len(part.encode('utf-8', 'surrogateescape')) > limit:
-            raise FileError(field, path, 'the name %s... is longer than the %d bytes a file name may have'
+            raise FileError(blamed, path, 'the name %s... is longer than the %d bytes a file name may have'
                             % (part[:40], limit))
     return missing
 

@@ -8,7 +8,8 @@ Every module computes the wanted content with a pure function, then hands it to 
 
 1. Plan (``FileSet.want`` / ``FileSet.absent``), touching nothing: the path must be able to
    hold a regular file (absolute, name length, no directory or file in the way of it or of a
-   parent), mode/owner/group must resolve and be settable by this user, the content must
+   parent), mode/owner/group must resolve and be settable by this user (a mode with setuid, setgid,
+   sticky or world-write bits is refused: every file written here is read by root), the content must
    encode as UTF-8, the caller's validator passes on a private copy under ``module.tmpdir``
    (in check mode too), and the diff, including attribute changes, is computed.
 2. Commit (``FileSet.commit``, skipped in check mode): every new content is written to a temp
@@ -182,9 +183,9 @@ class FileSet:
         self.planned.append(_Planned(path, field, mode=mode, missing=missing, content_changed=True, is_dir=True))
         return {'before': {'path': path, 'state': 'absent'}, 'after': {'path': path, 'state': 'directory'}}
 
-    def absent(self, path, secret=False, field='path'):
-        """Plan ``path`` to be removed; returns its FileResult."""
-        current, _missing = check_target(path, field, False, for_removal=True)
+    def absent(self, path, secret=False, field='path', parent_field=None):
+        """Plan ``path`` to be removed; returns its FileResult. ``parent_field`` as for want()."""
+        current, _missing = check_target(path, field, False, for_removal=True, parent_field=parent_field)
         before = read_text(path, field) if current is not None else None
         if before is None:
             result = FileResult(path, False, file_diff(path, None, None))
@@ -292,10 +293,10 @@ def ensure_file(module, path, content, **options):
     return result
 
 
-def ensure_absent(module, path, secret=False, field='path'):
+def ensure_absent(module, path, secret=False, field='path', parent_field=None):
     """Remove ``path`` if it exists (honours check mode)."""
     files = FileSet(module)
-    result = files.absent(path, secret=secret, field=field)
+    result = files.absent(path, secret=secret, field=field, parent_field=parent_field)
     files.commit()
     return result
 

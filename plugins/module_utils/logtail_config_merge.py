@@ -21,22 +21,25 @@ import re
 from collections import OrderedDict
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.machine_ids import machine_id_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import INT32_MAX, data_problems
 
-# Typed keys: name -> (python type, minimum or None, maximum or None).
+# Typed keys: name -> (python type, minimum or None, maximum or None). The agent reads its integers with
+# jsoncpp's isInt()/asInt() (alibaba/ilogtail core/app_config/AppConfig.cpp, LoadResourceConf: max_bytes_per_sec)
+# and silently keeps its default for a larger value, so nothing above INT32_MAX is written.
 TYPED_KEYS = OrderedDict([
     ('streamlog_open', (bool, None, None)),
     ('streamlog_tcp_addr', (str, None, None)),
     ('streamlog_tcp_port', (int, 1, 65535)),
     ('streamlog_formats', (list, None, None)),
-    ('streamlog_pool_size_in_mb', (int, 1, None)),
-    ('streamlog_rcv_size_each_call', (int, 1, None)),
+    ('streamlog_pool_size_in_mb', (int, 1, INT32_MAX)),
+    ('streamlog_rcv_size_each_call', (int, 1, INT32_MAX)),
     ('cpu_usage_limit', (float, 0, None)),
-    ('mem_usage_limit', (int, 1, None)),
-    ('max_bytes_per_sec', (int, 1, None)),
-    ('process_thread_count', (int, 1, None)),
-    ('send_request_concurrency', (int, 1, None)),
-    ('buffer_file_num', (int, 1, None)),
-    ('buffer_file_size', (int, 1, None)),
+    ('mem_usage_limit', (int, 1, INT32_MAX)),
+    ('max_bytes_per_sec', (int, 1, INT32_MAX)),
+    ('process_thread_count', (int, 1, INT32_MAX)),
+    ('send_request_concurrency', (int, 1, INT32_MAX)),
+    ('buffer_file_num', (int, 1, INT32_MAX)),
+    ('buffer_file_size', (int, 1, INT32_MAX)),
 ])
 
 _ALIUID_RE = re.compile(r'^[0-9]{1,32}$')
@@ -126,6 +129,10 @@ def wanted_keys(typed, extra_config):
         except (TypeError, ValueError):
             raise ConfigError('extra_config.%s' % key, 'value %r cannot be written as JSON (JSON has no '
                                                        'NaN or infinity)' % (value,))
+        # What a JSON reader such as the agent's jsoncpp cannot hold: integers past 64 bits, NUL bytes, ...
+        problems = data_problems('extra_config.%s' % key, value)
+        if problems:
+            raise ConfigError(problems[0][0], problems[0][1])
         wanted[key] = value
     return wanted
 

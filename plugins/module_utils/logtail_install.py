@@ -55,6 +55,9 @@ ACTION_REMOVE = 'remove'
 # Region ids look like cn-hangzhou, ap-southeast-1, cn-shanghai-finance-1.
 _REGION_RE = re.compile(r'^[a-z]{2,}(-[a-z0-9]+)+$')
 _SHA256_RE = re.compile(r'^[0-9a-f]{64}$')
+# What the vendor publishes (1.8.0, 0.16.40, 3.0.1) with an optional pre-release tail (1.8.0-rc.1). It is passed to
+# the installer as ``-v <version>``, so it must never look like an option or hold a blank.
+_VERSION_RE = re.compile(r'^[0-9]+(\.[0-9]+){1,3}(-[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)?$')
 
 
 class InstallError(Exception):
@@ -66,7 +69,7 @@ class InstallError(Exception):
 
 
 def check_region(region):
-    if not region or not _REGION_RE.match(region):
+    if not isinstance(region, str) or not _REGION_RE.match(region):
         raise InstallError('region', 'expected an Alibaba Cloud region id such as cn-hangzhou, got %r'
                            % (region,))
     return region
@@ -84,6 +87,42 @@ def check_installer_url(url):
         raise InstallError('installer_url', 'expected an http(s) URL such as '
                                             'https://mirror.example.com/linux64/logtail.sh, got %r' % (url,))
     return url
+
+
+def check_version(version):
+    """The wanted version, or None for "any" (unset or empty: an unset role variable renders as "")."""
+    if version is None or not version.strip():
+        return None
+    text = version.strip()
+    if not _VERSION_RE.match(text):
+        raise InstallError('version', 'expected a version such as 1.8.0 or 3.0.1, got %r' % (version,))
+    return text
+
+
+def check_agent_options(params):
+    """Everything logtail_agent decides from its options, checked before it reads the host or runs anything.
+
+    Returns a dict: facts (flavor_facts), checksum, mode, url, wanted (version or None), install_dir,
+    app_info_path, init_script. Raises InstallError naming the option. Paths are already absolute single-line
+    text here (option_checks); the defaults come from the flavour.
+    """
+    facts = flavor_facts(params['flavor'])
+    checksum = parse_checksum(params['installer_checksum'])
+    if params['region'] is not None:
+        check_region(params['region'])
+    mode = install_mode(params['region'], params['network'])
+    if params['installer_url']:
+        url = check_installer_url(params['installer_url'])
+    elif params['region'] is None:
+        raise InstallError('region', 'required unless installer_url is set')
+    else:
+        url = installer_url(params['region'], params['network'], params['flavor'])
+    for field in ('timeout', 'start_timeout'):
+        if params[field] <= 0:
+            raise InstallError(field, 'must be a positive number of seconds, got %d' % params[field])
+    return {'facts': facts, 'checksum': checksum, 'mode': mode, 'url': url, 'wanted': check_version(params['version']),
+            'install_dir': params['install_dir'] or facts['install_dir'], 'app_info_path': params['app_info_path'],
+            'init_script': params['init_script'] or '/etc/init.d/%s' % facts['service']}
 
 
 def flavor_facts(flavor):

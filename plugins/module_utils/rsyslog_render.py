@@ -15,7 +15,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import math
 import re
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import (
+    INT32_MAX, INT32_MIN, text_problem)
 
 MANAGED_HEADER = (
     '# Managed by Ansible (alicloud_ops.logging.rsyslog_dropin). Local edits will be overwritten.\n'
@@ -42,6 +46,7 @@ QUEUE_DEFAULTS = {
     'dequeue_batch_size': None,
 }
 ACTION_DEFAULTS = {
+    'name': None,
     'resume_retry_count': -1,
     'resume_interval': None,
 }
@@ -109,6 +114,13 @@ SAFE_LOW_WATERMARK = 0.25
 # watermark), so a bigger queue is the remedy; no timeout or watermark the drop-in can set removes it.
 LOSSLESS_SPILL_QUEUE_SIZE = 100000
 
+# rsyslog parameter (lower case, as rsyslog compares them) -> the option that writes it.
+WRITTEN_BY_OPTION = dict([(param.lower(), 'forward.queue.%s' % key) for key, param in _QUEUE_PARAMS] + [
+    ('type', 'the module (always omfwd)'), ('target', 'forward.target'), ('port', 'forward.port'),
+    ('protocol', 'forward.protocol'), ('tcp_framing', 'forward.framing'), ('template', 'forward.template.name'),
+    ('queue.type', 'forward.queue.type'), ('action.resumeretrycount', 'forward.action.resume_retry_count'),
+    ('action.resumeinterval', 'forward.action.resume_interval')])
+
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
 # A file name is at most 255 bytes (NAME_MAX) and the module adds "NN-" and ".conf".
 NAME_MAX = 255 - len('00-.conf')
@@ -138,8 +150,9 @@ def ali_log_format(sys_tag):
 
 def check_sys_tag(sys_tag):
     # Logtail splits the line on spaces, so a tag with whitespace would shift every field.
-    if not isinstance(sys_tag, str) or not sys_tag or re.search(r'\s', sys_tag):
-        raise ValueError('forward.sys_tag must be a non-empty string without whitespace, got %r' % (sys_tag,))
+    if not isinstance(sys_tag, str) or not sys_tag or re.search(r'\s', sys_tag) or text_problem(sys_tag):
+        raise ValueError('forward.sys_tag must be a non-empty string without whitespace or control characters, '
+                         'got %r' % (sys_tag,))
 
 
 def quote_value(value, field):
@@ -148,8 +161,9 @@ def quote_value(value, field):
         text = 'on' if value else 'off'
     else:
         text = str(value)
-    if '\n' in text or '\r' in text:
-        raise ValueError('%s must not contain a line break' % field)
+    problem = text_problem(text)
+    if problem:
+        raise ValueError('%s %s' % (field, problem))
     return '"%s"' % text.replace('\\', '\\\\').replace('"', '\\"')
 
 
@@ -197,7 +211,8 @@ def normalize_forward(forward):
     opts = _merged(FORWARD_DEFAULTS, forward)
     for key in ('template', 'queue', 'action'):
         opts[key] = _merged(FORWARD_DEFAULTS[key], (forward or {}).get(key))
-    if not isinstance(opts['target'], str) or not opts['target'].strip():
+    if not isinstance(opts['target'], str) or not opts['target'].strip() or re.search(r'\s', opts['target']) \
+            or text_problem(opts['target']) or opts['target'].startswith('-'):
         raise ValueError('forward.target must be a host name or IP address, got %r' % (opts['target'],))
     port = opts['port']
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
@@ -214,10 +229,34 @@ def normalize_forward(forward):
     _check_template(opts['template'])
     _check_queue(opts['queue'])
     _check_action(opts['action'])
-    for name in sorted(opts['extra_params'] or {}):
-        if not _PARAM_NAME_RE.match(name):
-            raise ValueError('forward.extra_params key %r is not an rsyslog parameter name' % name)
+    _check_extra_params(opts['extra_params'])
     return opts
+
+
+def _check_extra_params(extra):
+    """``forward.extra_params``: parameter names rsyslog knows the shape of, scalar values, and nothing that an
+    option of the module writes (a queue or retry setting there would slip past the checks above)."""
+    if extra is None:
+        return
+    if not isinstance(extra, dict):
+        raise ValueError('forward.extra_params must be a mapping of omfwd parameter names to values, got %r'
+                         % (extra,))
+    for name in sorted(extra, key=str):
+        if not isinstance(name, str) or not _PARAM_NAME_RE.match(name):
+            raise ValueError('forward.extra_params key %r is not an rsyslog parameter name' % (name,))
+        option = WRITTEN_BY_OPTION.get(name.lower())
+        if option:
+            raise ValueError('forward.extra_params.%s: set it with %s, which checks it (the module writes %s '
+                             'itself)' % (name, option, name))
+        value = extra[name]
+        field = 'forward.extra_params.%s' % name
+        if value is None or isinstance(value, (dict, list, tuple)):
+            raise ValueError('%s must be a string, number or boolean, got %r' % (field, value))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError('%s must be a finite number, got %r' % (field, value))
+        if not isinstance(value, bool) and isinstance(value, int) and not INT32_MIN <= value <= INT32_MAX:
+            raise ValueError('%s must fit rsyslog\'s 32-bit integers (%d to %d), got %d'
+                             % (field, INT32_MIN, INT32_MAX, value))
 
 
 def _check_template(template):
@@ -227,6 +266,8 @@ def _check_template(template):
         raise ValueError('forward.template.format cannot be set for the built-in template %s' % template['name'])
     if template['format'] is not None and not str(template['format']).strip():
         raise ValueError('forward.template.format must not be empty')
+    if template['format'] is not None and text_problem(str(template['format']), multiline=True):
+        raise ValueError('forward.template.format %s' % text_problem(str(template['format']), multiline=True))
 
 
 def _check_queue(queue):
@@ -308,6 +349,9 @@ def queue_warnings(forward):
 
 
 def _check_action(action):
+    # impstats reports the action and its queue under this name ("<name> queue"), where tasks find them.
+    if action['name'] is not None and not _NAME_RE.match(str(action['name'])):
+        raise ValueError('forward.action.name must match [A-Za-z0-9_.-]+, got %r' % (action['name'],))
     if int(action['resume_retry_count']) < -1:
         raise ValueError('forward.action.resume_retry_count must be -1 (retry forever) or more, got %r'
                          % (action['resume_retry_count'],))
@@ -335,8 +379,7 @@ def render_forward_action(forward, indent='    '):
     """The ``action(type="omfwd" ...)`` statement, one parameter a line."""
     opts = normalize_forward(forward)
     queue, action = opts['queue'], opts['action']
-    params = [
-        ('type', 'omfwd'),
+    params = [('type', 'omfwd')] + ([('name', action['name'])] if action['name'] else []) + [
         ('target', opts['target']),
         ('port', opts['port']),
         ('protocol', opts['protocol']),

@@ -156,8 +156,12 @@ def main_includes_dir(main_config, dropin_dir):
 
 
 def check_whole_config(module, rsyslogd_path, main_config, dropin_dir, target_name, candidate_path,
-                       missing_dirs=()):
-    """Run ``rsyslogd -N1`` on the config as it would be; raise ValidationFailed with its message."""
+                       missing_dirs=(), field=None):
+    """Run ``rsyslogd -N1`` on the config as it would be; raise ValidationFailed with its message.
+
+    ``field`` (the option that made the change: content, forward, state) starts the message of a refusal.
+    """
+    lead = '%s: ' % field if field else ''
     workdir = tempfile.mkdtemp(prefix='alicloud_ops_rsyslog_check_', dir=module.tmpdir)
     try:
         redirects = {}
@@ -177,19 +181,19 @@ def check_whole_config(module, rsyslogd_path, main_config, dropin_dir, target_na
         action = 'removing' if candidate_path is None else 'with the new'
         duplicates = duplicate_templates(texts, os.path.join(tree_dir, target_name))
         if rc == 0 and duplicates:
-            raise ValidationFailed('the configuration %s %s defines a template twice:\n%s' % (
-                action, os.path.join(dropin_dir, target_name), map_paths_back('\n'.join(duplicates), mapping)))
+            raise ValidationFailed('%sthe configuration %s %s defines a template twice:\n%s' % (
+                lead, action, os.path.join(dropin_dir, target_name), map_paths_back('\n'.join(duplicates), mapping)))
         if rc != 0:
             message = rsyslogd_message(err + '\n' + out, mapping) or 'no message (rc=%d)' % rc
-            raise ValidationFailed('rsyslogd -N1 rejected the configuration %s %s (rc=%d):\n%s' % (
-                action, os.path.join(dropin_dir, target_name), rc, message))
+            raise ValidationFailed('%srsyslogd -N1 rejected the configuration %s %s (rc=%d):\n%s' % (
+                lead, action, os.path.join(dropin_dir, target_name), rc, message))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def make_validator(module, rsyslogd_path, main_config, dropin_dir, target_name, missing_dirs=()):
+def make_validator(module, rsyslogd_path, main_config, dropin_dir, target_name, missing_dirs=(), field=None):
     """A file_state validator: callable(candidate_path) that raises ValidationFailed."""
     def validate(candidate_path):
         check_whole_config(module, rsyslogd_path, main_config, dropin_dir, target_name, candidate_path,
-                           missing_dirs)
+                           missing_dirs, field)
     return validate

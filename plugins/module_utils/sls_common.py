@@ -13,6 +13,7 @@ import re
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import option_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
     CredentialsError, known_secrets, mask_secrets, resolve_credentials)
@@ -119,6 +120,25 @@ def connection_problems(params):
     return problems
 
 
+def fail_masked(module, msg, **result):
+    """fail_json with every secret the module knows (its options and the credential variables) masked, in any
+    spelling: the one way an sls_* module fails."""
+    module.fail_json(msg=mask_secrets(msg, known_secrets(module.params)), **result)
+
+
+def fail_on_problems(module, problems):
+    """Fail naming every (option, problem) pair; nothing when the list is empty."""
+    problems = [p for p in problems if p[1]]
+    if problems:
+        fail_masked(module, '; '.join('%s: %s' % p for p in problems),
+                    invalid_options=sorted(set(p[0] for p in problems)))
+
+
+def refuse_bad_sls_options(module, multiline=()):
+    """option_checks' rules on every option, before any call; the message masked like every other."""
+    fail_on_problems(module, option_problems(module.argument_spec, module.params, multiline))
+
+
 def build_client(module):
     """A LogClient for the module's options, or fail_json naming the option at fault."""
     if SLS_SDK_IMPORT_ERROR:
@@ -130,9 +150,8 @@ def build_client(module):
         credentials = resolve_credentials(dict((name, params.get(name)) for name in CREDENTIAL_OPTIONS))
     except CredentialsError as exc:
         credentials = None
-        problems.append((exc.field, mask_secrets(exc, known_secrets(params))))
-    if problems:
-        module.fail_json(msg='; '.join('%s: %s' % p for p in problems), invalid_options=[p[0] for p in problems])
+        problems.append((exc.field, str(exc)))
+    fail_on_problems(module, problems)
     endpoint = resolve_endpoint(params['endpoint'], params['region'])
     # Static keys sign directly; every other source is an alibabacloud_credentials provider, which has the
     # get_credentials() interface the Log Service SDK asks for before each request.
@@ -185,7 +204,8 @@ else:
 
 
 def describe_sls_error(err, action, secrets=()):
-    """One line for a LogException: what failed, the service's code and message, a hint, the request id."""
+    """One line for a LogException: what failed, the service's code and message, a hint, the request id (secrets
+    masked; fail_masked masks again with everything the module knows)."""
     code, message = err.get_error_code(), err.get_error_message()
     text = '%s failed: %s: %s' % (action, code, message)
     hint = AUTH_HINTS.get(code)
@@ -232,19 +252,19 @@ class SlsCaller(object):
                 return None
             if parents and code in parents:
                 if self.module.check_mode:
-                    self.module.warn('%s; check mode assumes an earlier task creates it' % parents[code])
+                    self.module.warn(mask_secrets('%s; check mode assumes an earlier task creates it' % parents[code],
+                                                  self.secrets))
                     return None
-                self.module.fail_json(msg=mask_secrets(parents[code], self.secrets), error_code=code,
-                                      request_id=err.get_request_id() or None)
+                fail_masked(self.module, parents[code], error_code=code, request_id=err.get_request_id() or None)
             self.fail(err, action)
 
     def fail_unreachable(self, err, action):
-        self.module.fail_json(msg=mask_secrets('%s failed: %s' % (action, err), self.secrets),
-                              error_code='EndpointUnreachable', failure_kind=err.kind)
+        fail_masked(self.module, '%s failed: %s' % (action, err), error_code='EndpointUnreachable',
+                    failure_kind=err.kind)
 
     def fail(self, err, action):
-        self.module.fail_json(msg=describe_sls_error(err, action, self.secrets), error_code=err.get_error_code(),
-                              request_id=err.get_request_id() or None, http_status=getattr(err, 'resp_status', None))
+        fail_masked(self.module, describe_sls_error(err, action), error_code=err.get_error_code(),
+                    request_id=err.get_request_id() or None, http_status=getattr(err, 'resp_status', None))
 
 
 def project_resource_spec(name_alias, **module_options):

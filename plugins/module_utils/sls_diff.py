@@ -97,10 +97,10 @@ def plan_logstore(current, desired):
 # -- machine groups ---------------------------------------------------------------------------------------------
 def machines_problem(machine_type, machines):
     """None, or why this machine list cannot be used (empty entries, bad IPs for machine_type ip)."""
-    for machine in machines or []:
+    for index, machine in enumerate(machines or []):
         problem = machine_id_problem(machine)
         if problem:
-            return 'machines: entries %s' % problem
+            return 'machines[%d]: %s' % (index, problem)
         if machine_type == 'ip':
             try:
                 ipaddress.ip_address(u'%s' % machine.strip())

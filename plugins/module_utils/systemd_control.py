@@ -36,7 +36,10 @@ def in_root(root, path):
 
 
 class Systemctl:
-    """systemctl for one unit; with ``root`` every call is offline (``--root``)."""
+    """systemctl for one unit; with ``root`` every call is offline (``--root``).
+
+    ``--`` always comes before the unit name, so a name can never be read as an option (the module refuses a
+    leading '-' as well)."""
 
     def __init__(self, module, name, root=None):
         self.module = module
@@ -72,14 +75,14 @@ class Systemctl:
         That covers enabled, static, indirect, generated and alias, as `systemctl is-enabled`
         documents; a unit file that does not exist yet is simply not enabled.
         """
-        rc, _out, _err = self._run(['is-enabled', self.name], must_succeed=False)
+        rc, _out, _err = self._run(['is-enabled', '--', self.name], must_succeed=False)
         return rc == 0
 
     def set_enabled(self, enabled):
-        self._run(['enable' if enabled else 'disable', self.name])
+        self._run(['enable' if enabled else 'disable', '--', self.name])
 
     def active_state(self):
-        _rc, out, _err = self._run(['is-active', self.name], must_succeed=False)
+        _rc, out, _err = self._run(['is-active', '--', self.name], must_succeed=False)
         return out.splitlines()[0] if out else 'unknown'
 
     def daemon_reload(self):
@@ -89,7 +92,7 @@ class Systemctl:
         """Bring the unit to ``wanted`` (started/stopped/restarted/reloaded); True if acted."""
         verb = service_verb(wanted, active_state)
         if verb and not check_mode:
-            self._run([verb, self.name])
+            self._run([verb, '--', self.name])
         return verb is not None
 
 
@@ -106,8 +109,8 @@ def find_unit_file(name, root, preferred_dir):
     return None
 
 
-def _analyze(module, binary, unit_path, candidate_paths, root, strict_rc):
-    rc, out, err = module.run_command([binary, 'verify', unit_path], environ_update=C_LOCALE)
+def _analyze(module, binary, unit_path, candidate_paths, root, strict_rc, label):
+    rc, out, err = module.run_command([binary, 'verify', '--', unit_path], environ_update=C_LOCALE)
 
     def exists(command):
         if os.access(in_root(root, command), os.X_OK):
@@ -121,13 +124,14 @@ def _analyze(module, binary, unit_path, candidate_paths, root, strict_rc):
     problems = verify_problems((out or '') + '\n' + (err or ''), candidate_paths, rc,
                                strict_rc=strict_rc, executable_exists=exists)
     if problems:
-        raise ValidationFailed('systemd-analyze verify refused the new file:\n' + '\n'.join(problems))
+        raise ValidationFailed('%s: systemd-analyze verify refused the new file:\n%s' % (label, '\n'.join(problems)))
 
 
-def make_verifier(module, name, dropin, root, unit_dir):
+def make_verifier(module, name, dropin, root, unit_dir, label='content'):
     """A file_state validator running ``systemd-analyze verify``, or None when the tool is absent.
 
-    A drop-in cannot be verified alone, so it is verified together with a copy of its unit.
+    A drop-in cannot be verified alone, so it is verified together with a copy of its unit. ``label`` starts
+    the message of a refusal (the option that gave the text, and the file).
     """
     binary = module.get_bin_path('systemd-analyze')
     if not binary:
@@ -137,7 +141,7 @@ def make_verifier(module, name, dropin, root, unit_dir):
 
     def verify_unit(candidate):
         paths = [candidate, os.path.realpath(candidate)]
-        _analyze(module, binary, os.path.realpath(candidate), paths, root, strict)
+        _analyze(module, binary, os.path.realpath(candidate), paths, root, strict, label)
 
     def verify_dropin(candidate):
         workdir = tempfile.mkdtemp(prefix='alicloud_ops_verify_', dir=module.tmpdir)
@@ -157,7 +161,7 @@ def make_verifier(module, name, dropin, root, unit_dir):
                 raise ValidationFailed('name: %s cannot be read to verify the drop-in with it: %s' % (base, exc))
             paths = [target, os.path.realpath(target)]
             # Without the real unit only the drop-in's own lines can be judged.
-            _analyze(module, binary, os.path.realpath(unit_copy), paths, root, strict and bool(base))
+            _analyze(module, binary, os.path.realpath(unit_copy), paths, root, strict and bool(base), label)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 

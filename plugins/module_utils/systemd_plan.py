@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_render import (
-    UnitSpecError, normalize_dropin_name, render_sections, validate_unit_name)
+    UnitSpecError, has_default_instance, is_template, normalize_dropin_name, render_sections, validate_unit_name)
 
 STARTING_STATES = ('started', 'restarted', 'reloaded')
 ACTIVE_STATES = ('active', 'activating', 'reloading')
@@ -31,8 +31,30 @@ def wanted_content(params):
         raise UnitSpecError('state=absent removes the unit; it cannot also be enabled=true or '
                             'service_state=%s' % params['service_state'])
     if params['sections'] is not None:
-        return render_sections(params['sections'])
-    return params['content']
+        content = render_sections(params['sections'])
+    else:
+        content = params['content']
+    if content is not None and not content.strip():
+        # systemd reads an empty unit file as masked; an empty drop-in says nothing. Either way not what was meant.
+        raise UnitSpecError('content: is empty; systemd reads an empty unit file as a masked unit (use state=absent '
+                            'to remove the %s)' % ('drop-in' if params['dropin'] else 'unit'))
+    check_template_use(params, content)
+    return content
+
+
+def check_template_use(params, content):
+    """Refuse starting or enabling a template unit by its bare name (``foo@.service``) before anything is written:
+    systemctl would refuse it after the file had been replaced."""
+    name = params['name']
+    if not is_template(name) or params['state'] == 'absent':
+        return
+    if params['service_state']:
+        raise UnitSpecError('name: %s is a template unit; it cannot be %s without an instance: name one, such as '
+                            '%s' % (name, params['service_state'], name.replace('@.', '@1.')))
+    if params['enabled'] and content is not None and not params['dropin'] and not has_default_instance(content):
+        raise UnitSpecError('name: %s is a template unit without DefaultInstance= in its [Install] section, so '
+                            'systemctl cannot enable it; name an instance such as %s, or set DefaultInstance='
+                            % (name, name.replace('@.', '@1.')))
 
 
 def service_verb(wanted, active_state):

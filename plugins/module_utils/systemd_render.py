@@ -11,8 +11,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import os
 import re
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import text_problem
 
 UNIT_SUFFIXES = ('service', 'socket', 'device', 'mount', 'automount', 'swap', 'target',
                  'path', 'timer', 'slice', 'scope')
@@ -34,13 +37,30 @@ class UnitSpecError(ValueError):
 
 
 def validate_unit_name(name):
-    """Return ``name`` if it is a unit name systemd accepts, else raise UnitSpecError."""
+    """Return ``name`` if it is a unit name systemd accepts, else raise UnitSpecError.
+
+    A leading '-' is refused even though systemd names its root slice and mount so (``-.slice``): such a name
+    reaches systemctl's command line, where it reads as an option.
+    """
+    if isinstance(name, str) and name.startswith('-'):
+        raise UnitSpecError("name: %r begins with '-', which systemctl would read as an option" % (name,))
     if not name or len(name) > UNIT_NAME_MAX or not _UNIT_NAME.match(name):
         raise UnitSpecError(
             "name: %r is not a valid unit name; expected e.g. 'ilogtaild.service' "
             "(letters, digits, ':_.-\\', an optional '@', and one of the suffixes .%s)"
             % (name, ', .'.join(UNIT_SUFFIXES)))
     return name
+
+
+def is_template(name):
+    """True for a template unit without an instance (``getty@.service``): it can be neither started nor
+    enabled by that name, unless its [Install] section names a DefaultInstance= (enable only)."""
+    return '@.' in name
+
+
+def has_default_instance(content):
+    """Whether unit file text sets DefaultInstance= (in any section; systemd reads it from [Install])."""
+    return bool(content) and re.search(r'(?m)^[ \t]*DefaultInstance[ \t]*=[ \t]*\S', content) is not None
 
 
 def normalize_dropin_name(dropin):
@@ -63,6 +83,17 @@ def unit_file_path(unit_dir, name, dropin=None, root=None):
     return os.path.join(directory, name)
 
 
+def unit_directories(unit_dir, name, dropin=None, root=None):
+    """[(directory, option)] on the way to the file, outermost first: ``root``, the unit directory inside it,
+    and a drop-in's ``<name>.d``; each problem there is that option's."""
+    directories = [(root, 'root')] if root else []
+    directory = os.path.join(root, unit_dir.lstrip('/')) if root else unit_dir
+    directories.append((directory, 'unit_dir'))
+    if dropin:
+        directories.append((os.path.join(directory, name + '.d'), 'name'))
+    return directories
+
+
 def _render_value(field, value):
     if isinstance(value, bool):
         return 'yes' if value else 'no'
@@ -72,10 +103,12 @@ def _render_value(field, value):
     if isinstance(value, (dict, list, tuple)):
         raise UnitSpecError('%s: nested %s is not allowed; a value is a string, number, boolean '
                             'or (for repeated keys) a list of those' % (field, type(value).__name__))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UnitSpecError('%s: %r is not a finite number' % (field, value))
     text = str(value)
-    if '\n' in text or '\r' in text:
-        raise UnitSpecError('%s: value contains a line break; write one value per list item '
-                            'instead' % field)
+    problem = text_problem(text)
+    if problem:
+        raise UnitSpecError('%s: %s; write one value per list item instead of line breaks' % (field, problem))
     return text
 
 
@@ -89,7 +122,7 @@ def render_sections(sections, header=MANAGED_HEADER):
         raise UnitSpecError('sections: expected a non-empty mapping of section name to keys')
     lines = [header] if header else []
     for index, (section, keys) in enumerate(sections.items()):
-        if not section or any(c in section for c in '[]\n\r'):
+        if not isinstance(section, str) or not section or any(c in section for c in '[]') or text_problem(section):
             raise UnitSpecError('sections: %r is not a valid section name' % (section,))
         if not isinstance(keys, dict):
             raise UnitSpecError('sections.%s: expected a mapping of keys to values, got %s'

@@ -206,8 +206,9 @@ from ansible.module_utils.urls import fetch_url
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_install import (
-    ACTION_NONE, ACTION_REMOVE, FLAVORS, NETWORKS, InstallError, check_installer_url, decide_action, flavor_facts,
-    install_mode, installer_args, installer_url, parse_checksum, read_installed_version, version_summary)
+    ACTION_NONE, ACTION_REMOVE, FLAVORS, NETWORKS, InstallError, check_agent_options, decide_action, installer_args,
+    read_installed_version, version_summary)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import refuse_bad_options
 
 
 def download(module, url, dest, timeout):
@@ -303,28 +304,17 @@ def main():
         )),
         supports_check_mode=True,
     )
+    refuse_bad_options(module)
     p = module.params
     flavor = p['flavor']
-    facts = flavor_facts(flavor)
-    install_dir = p['install_dir'] or facts['install_dir']
-    init_script = p['init_script'] or '/etc/init.d/%s' % facts['service']
+    # Every option is checked before the host is read or the installer runs (a version of "--help" once reached
+    # the installer as "upgrade -v --help").
     try:
-        checksum = parse_checksum(p['installer_checksum'])
-        mode = install_mode(p['region'], p['network'])
-        if p['installer_url']:
-            url = check_installer_url(p['installer_url'])
-        elif p['region'] is None:
-            raise InstallError('region', 'required unless installer_url is set')
-        else:
-            url = installer_url(p['region'], p['network'], flavor)
+        checked = check_agent_options(p)
     except InstallError as exc:
         module.fail_json(msg=str(exc))
-    for field in ('timeout', 'start_timeout'):
-        if p[field] <= 0:
-            module.fail_json(msg='%s: must be a positive number of seconds, got %d' % (field, p[field]))
-
-    # An empty version (an unset role variable rendered as "") means any version.
-    wanted = p['version'].strip() if p['version'] else None
+    facts, checksum, mode, url = checked['facts'], checked['checksum'], checked['mode'], checked['url']
+    install_dir, init_script, wanted = checked['install_dir'], checked['init_script'], checked['wanted']
     installed, previous = read_installed_version(install_dir, flavor, p['app_info_path'])
     action = decide_action(p['state'], wanted, installed, previous)
     args = installer_args(action, mode, wanted)

@@ -171,6 +171,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import refuse_bad_options
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
     FileSet, ValidationFailed, read_text, summarize)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_config_merge import (
@@ -233,6 +234,7 @@ def plan_files(module, p, config_text, ids_text, create, remove):
 
 def main():
     module = AnsibleModule(argument_spec=guarded_spec(argument_spec()), supports_check_mode=True)
+    refuse_bad_options(module)
     p = module.params
     # Compute and check everything before the first write, so a bad input leaves every file as it was.
     try:

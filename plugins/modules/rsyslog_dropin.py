@@ -151,9 +151,17 @@ options:
             description: C(queue.timeoutEnqueue) in milliseconds.
             type: int
       action:
-        description: Retry behaviour of the action.
+        description: The action's name and retry behaviour.
         type: dict
         suboptions:
+          name:
+            description:
+              - The action's C(name=). rsyslog's statistics (impstats) report the action and its queue under it
+                (C(<name> queue), and C(<name> queue[DA]) for the disk part), which
+                M(alicloud_ops.logging.rsyslog_queue_info) reads. Letters, digits, C(_), C(.) and C(-); unique
+                among the configuration's actions.
+              - Unset, rsyslog names it C(action-<n>-builtin:omfwd) by its place in the whole configuration.
+            type: str
           resume_retry_count:
             description: C(action.resumeRetryCount); V(-1) retries forever so nothing is discarded.
             type: int
@@ -275,6 +283,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import file_state
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import refuse_bad_options
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.rsyslog_render import (
     ACTION_DEFAULTS, FORWARD_DEFAULTS, QUEUE_DEFAULTS, TEMPLATE_DEFAULTS,
     dropin_filename, is_disk_assisted, normalize_forward, queue_warnings, render_dropin,
@@ -310,7 +319,7 @@ FORWARD_SPEC = dict(
          'checkpoint_interval': 'int', 'timeout_enqueue': 'int', 'dequeue_batch_size': 'int'},
         QUEUE_DEFAULTS, {'type': ['LinkedList', 'FixedArray', 'Direct', 'Disk']})),
     action=dict(type='dict', apply_defaults=True, options=_sub(
-        {'resume_retry_count': 'int', 'resume_interval': 'int'}, ACTION_DEFAULTS)),
+        {'name': 'str', 'resume_retry_count': 'int', 'resume_interval': 'int'}, ACTION_DEFAULTS)),
     extra_params=dict(type='dict'),
 )
 
@@ -366,9 +375,10 @@ def run(module):
     # Plan (every check, rsyslogd -N1) first; nothing on the host changes until files.commit().
     files = file_state.FileSet(module)
     if params['state'] == 'absent':
-        outcome = files.absent(path, field='name')
+        outcome = files.absent(path, field='name', parent_field='dropin_dir')
         if rsyslogd and outcome.changed:
-            check_whole_config(module, rsyslogd, params['main_config'], params['dropin_dir'], basename, None)
+            check_whole_config(module, rsyslogd, params['main_config'], params['dropin_dir'], basename, None,
+                               field='state')
             result['validated'] = True
     else:
         missing = []
@@ -383,7 +393,7 @@ def run(module):
         validator = None
         if rsyslogd:
             validator = make_validator(module, rsyslogd, params['main_config'], params['dropin_dir'],
-                                       basename, missing)
+                                       basename, missing, field='content' if forward is None else 'forward')
         outcome = files.want(path, content, mode=params['mode'], owner=params['owner'], group=params['group'],
                              validate=validator, create_parent=True, field='name', parent_field='dropin_dir')
         result['validated'] = outcome.validated
@@ -403,6 +413,7 @@ def main():
         required_if=[('state', 'present', ('content', 'forward'), True)],
         supports_check_mode=True,
     )
+    refuse_bad_options(module, multiline=('content', 'forward.template.format'))
     try:
         run(module)
     except file_state.ValidationFailed as exc:

@@ -133,8 +133,9 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    SlsResource, project_parent, project_resource_spec)
+    SlsResource, fail_on_problems, project_parent, project_resource_spec, refuse_bad_sls_options)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
     desired_index, index_body, index_view, plan_index)
@@ -155,7 +156,7 @@ class IndexResource(SlsResource):
 
 def main():
     module = AnsibleModule(
-        argument_spec=project_resource_spec(
+        argument_spec=guarded_spec(project_resource_spec(
             'logstore',
             full_text=dict(type='bool', default=True),
             tokens=dict(type='list', elements='str', no_log=False),
@@ -166,16 +167,16 @@ def main():
                 tokens=dict(type='list', elements='str', no_log=False),
                 case_sensitive=dict(type='bool'),
                 analytics=dict(type='bool', default=True))),
-        ),
+        )),
         supports_check_mode=True,
     )
+    # Delimiters are single characters, line breaks and tabs among them (the console's default list).
+    refuse_bad_sls_options(module, multiline=('tokens', 'fields.tokens'))
     params = module.params
     desired, problems = desired_index(params)
     problems = [('project', name_problem('project', params['project'])),
                 ('name', name_problem('logstore', params['name']))] + problems
-    problems = [(k, p) for k, p in problems if p]
-    if problems:
-        module.fail_json(msg='; '.join('%s: %s' % p for p in problems))
+    fail_on_problems(module, problems)
     project, logstore = params['project'], params['name']
     parents = dict(project_parent(project), LogStoreNotExist='name: logstore %s does not exist in project %s; '
                    'create it first (alicloud_ops.logging.sls_logstore)' % (logstore, project))

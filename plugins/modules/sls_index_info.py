@@ -87,24 +87,26 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    SlsCaller, project_parent, sls_argument_spec)
+    SlsCaller, fail_on_problems, project_parent, refuse_bad_sls_options, sls_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import index_view
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import index_timing
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=sls_argument_spec(
+        argument_spec=guarded_spec(sls_argument_spec(
             project=dict(type='str', required=True),
             name=dict(type='str', required=True, aliases=['logstore']),
             index_delay=dict(type='int', default=60),
-        ),
+        )),
         supports_check_mode=True,
     )
+    refuse_bad_sls_options(module)
     params = module.params
-    if params['index_delay'] < 0:
-        module.fail_json(msg='index_delay: must be 0 or more seconds, got %d' % params['index_delay'])
+    fail_on_problems(module, [('index_delay', 'must be 0 or more seconds, got %d' % params['index_delay']
+                                               if params['index_delay'] < 0 else None)])
     project, logstore = params['project'], params['name']
     parents = dict(project_parent(project),
                    LogStoreNotExist='name: logstore %s does not exist in project %s' % (logstore, project))

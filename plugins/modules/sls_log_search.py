@@ -132,8 +132,9 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    LogException, SlsCaller, sls_argument_spec)
+    LogException, SlsCaller, fail_masked, fail_on_problems, refuse_bad_sls_options, sls_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import count_by, log_row, search_window
 
 PAGE = 100  # GetLogs answers at most 100 logs per call
@@ -147,15 +148,15 @@ def get_logs(caller, params, start, end, offset, size):
                                      query=params['query'], reverse=params['reverse'], offset=offset, size=size)
     except LogException as err:
         if err.get_error_code() == 'IndexConfigNotExist':
-            caller.module.fail_json(msg='logstore: %s in project %s has no index, so Log Service cannot search it; '
-                                        'create one with alicloud_ops.logging.sls_index'
-                                        % (params['logstore'], params['project']), error_code='IndexConfigNotExist')
+            fail_masked(caller.module, 'logstore: %s in project %s has no index, so Log Service cannot search it; '
+                        'create one with alicloud_ops.logging.sls_index' % (params['logstore'], params['project']),
+                        error_code='IndexConfigNotExist')
         caller.fail(err, 'GetLogs')
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=sls_argument_spec(
+        argument_spec=guarded_spec(sls_argument_spec(
             project=dict(type='str', required=True),
             logstore=dict(type='str', required=True),
             query=dict(type='str', default='*'),
@@ -166,15 +167,15 @@ def main():
             rows=dict(type='int', default=100),
             reverse=dict(type='bool', default=False),
             count_by=dict(type='str'),
-        ),
+        )),
         supports_check_mode=True,
     )
+    refuse_bad_sls_options(module, multiline=('query',))
     params = module.params
     start, end, problems = search_window(time.time(), params['from_time'], params['to_time'], params['since'])
     if params['rows'] < 1:
         problems.append(('rows', 'must be at least 1, got %d' % params['rows']))
-    if problems:
-        module.fail_json(msg='; '.join('%s: %s' % p for p in problems))
+    fail_on_problems(module, problems)
     caller = SlsCaller(module)
     rows, complete = [], True
     while len(rows) < params['rows']:

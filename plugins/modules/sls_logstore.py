@@ -101,7 +101,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    SlsResource, project_resource_spec)
+    SlsResource, fail_on_problems, project_resource_spec, refuse_bad_sls_options)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     LOGSTORE_KEYS, logstore_view, name_problem, plan_logstore)
 
@@ -115,9 +115,7 @@ def check_params(module):
     for key, (low, high) in RANGES.items():
         if params[key] is not None and not low <= params[key] <= high:
             problems.append((key, 'must be between %d and %d, got %d' % (low, high, params[key])))
-    problems = [(k, p) for k, p in problems if p]
-    if problems:
-        module.fail_json(msg='; '.join('%s: %s' % p for p in problems))
+    fail_on_problems(module, problems)
 
 
 def main():
@@ -133,6 +131,7 @@ def main():
         )),
         supports_check_mode=True,
     )
+    refuse_bad_sls_options(module)
     check_params(module)
     params = module.params
     resource = SlsResource.in_project(module, 'logstore', 'LogStore', 'logstore', logstore_view, ('LogStoreNotExist',))

@@ -154,7 +154,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsCaller, project_parent, project_resource_spec)
+    LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsCaller, fail_masked, project_parent, project_resource_spec,
+    refuse_bad_sls_options)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import config_view
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_logtail_config_plan import (
     logtail_config_problems, other_form, plan_logtail_config, result_views)
@@ -226,9 +227,10 @@ def main():
         required_if=[('state', 'present', ['logstore'])],
         supports_check_mode=True,
     )
+    refuse_bad_sls_options(module, multiline=('log_sample', 'input_detail', 'pipeline'))
     problems = logtail_config_problems(module.params)
     if problems:
-        module.fail_json(msg='; '.join(problems))
+        fail_masked(module, '; '.join(problems))
     params = module.params
     tasks = ConfigTasks(module, SlsCaller(module))
     form = 'pipeline' if params['state'] == 'present' and params['pipeline'] is not None else 'legacy'

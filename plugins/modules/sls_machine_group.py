@@ -116,7 +116,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    MachineGroupDetail, SlsResource, project_resource_spec)
+    MachineGroupDetail, SlsResource, fail_masked, project_resource_spec, refuse_bad_sls_options)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     GROUP_ATTRIBUTE_KEYS, group_attribute_body, group_view, machines_problem, name_problem, plan_group)
 
@@ -130,7 +130,7 @@ def check_params(module):
     if machines:
         problems.append(machines)
     if problems:
-        module.fail_json(msg='; '.join(problems))
+        fail_masked(module, '; '.join(problems))
 
 
 def main():
@@ -145,6 +145,7 @@ def main():
         )),
         supports_check_mode=True,
     )
+    refuse_bad_sls_options(module)
     check_params(module)
     params = module.params
     resource = SlsResource.in_project(module, 'machine_group', 'MachineGroup', 'machine_group', group_view,

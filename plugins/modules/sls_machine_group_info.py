@@ -90,7 +90,9 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import SlsCaller, sls_argument_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
+    SlsCaller, fail_on_problems, refuse_bad_sls_options, sls_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import machine_row, silent_entries
 
 PAGE = 100  # ListMachines page size
@@ -98,16 +100,17 @@ PAGE = 100  # ListMachines page size
 
 def main():
     module = AnsibleModule(
-        argument_spec=sls_argument_spec(
+        argument_spec=guarded_spec(sls_argument_spec(
             project=dict(type='str', required=True),
             name=dict(type='str', required=True, aliases=['machine_group']),
             stale_after=dict(type='int', default=120),
-        ),
+        )),
         supports_check_mode=True,
     )
+    refuse_bad_sls_options(module)
     params = module.params
-    if params['stale_after'] < 1:
-        module.fail_json(msg='stale_after: must be at least 1 second, got %d' % params['stale_after'])
+    fail_on_problems(module, [('stale_after', 'must be at least 1 second, got %d' % params['stale_after']
+                                              if params['stale_after'] < 1 else None)])
     caller = SlsCaller(module)
     project, name = params['project'], params['name']
     group = caller.lookup('GetMachineGroup', 'get_machine_group', (project, name), missing=(),

@@ -87,7 +87,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    SlsResource, sls_argument_spec)
+    SlsResource, fail_masked, fail_on_problems, refuse_bad_sls_options, sls_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     name_problem, plan_project, project_view)
 
@@ -104,7 +104,7 @@ def refuse_to_drop_logstores(module, caller, name):
         # Like a missing parent in check mode: an earlier task of the same run may delete them.
         module.warn('%s; check mode assumes an earlier task deletes them' % msg)
         return
-    module.fail_json(msg=msg, logstores=held)
+    fail_masked(module, msg, logstores=held)
 
 
 def main():
@@ -117,11 +117,10 @@ def main():
         )),
         supports_check_mode=True,
     )
+    refuse_bad_sls_options(module, multiline=('description',))
     params = module.params
     name = params['name']
-    problem = name_problem('project', name)
-    if problem:
-        module.fail_json(msg='name: %s' % problem)
+    fail_on_problems(module, [('name', name_problem('project', name))])
 
     resource = SlsResource(module, 'project', 'Project', 'project', (name,), project_view, missing=('ProjectNotExist',))
     if params['state'] == 'absent' and not params['force']:

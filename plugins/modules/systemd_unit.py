@@ -215,13 +215,14 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
-    FileSet, ValidationFailed, summarize)
+    FileSet, ValidationFailed, check_directory, summarize)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import refuse_bad_options
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_control import (
     Systemctl, make_verifier, systemd_is_running)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_plan import (
     enable_action, needs_daemon_reload, removal_actions, service_state_warning, summary, wanted_content)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_render import (
-    UnitSpecError, unit_file_path)
+    UnitSpecError, unit_directories, unit_file_path)
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True, aliases=['unit']),
@@ -245,18 +246,25 @@ def plan_file(module, p, content, path):
     """Plan the unit file (or drop-in): every check and the verify run before anything changes."""
     files = FileSet(module)
     field = 'dropin' if p['dropin'] else 'name'
+    # Each directory on the way is checked under the option that names it, outermost first (read-only).
+    for directory, directory_field in unit_directories(p['unit_dir'], p['name'], p['dropin'], p['root']):
+        check_directory(directory, directory_field)
     if p['state'] == 'absent':
-        files.absent(path, field=field)
+        files.absent(path, field=field, parent_field='unit_dir')
     elif content is not None:
-        verifier = make_verifier(module, p['name'], p['dropin'], p['root'], p['unit_dir']) if p['verify'] else None
+        # systemd-analyze judges the text: the option that gave it is the one at fault.
+        verifier = make_verifier(module, p['name'], p['dropin'], p['root'], p['unit_dir'],
+                                 '%s: %s' % ('sections' if p['sections'] is not None else 'content', path)) \
+            if p['verify'] else None
         files.want(path, content, mode=p['mode'], owner=p['owner'], group=p['group'], validate=verifier,
-                   create_parent=True, field=field)
+                   create_parent=True, field=field, parent_field='unit_dir')
     return files
 
 
 def main():
     module = AnsibleModule(argument_spec=guarded_spec(ARGUMENT_SPEC), mutually_exclusive=[('content', 'sections')],
                            supports_check_mode=True)
+    refuse_bad_options(module, multiline=('content',))
     p = module.params
     try:
         content = wanted_content(p)
@@ -271,7 +279,7 @@ def main():
     try:
         files = plan_file(module, p, content, path)
     except ValidationFailed as exc:
-        module.fail_json(msg=str(exc) if path in str(exc) else '%s: %s' % (path, exc), path=path)
+        module.fail_json(msg=str(exc), path=path)
 
     actions = []
     if p['state'] == 'absent' and not p['dropin'] and os.path.exists(path):

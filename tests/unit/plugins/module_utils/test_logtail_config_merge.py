@@ -87,7 +87,8 @@ def test_int_is_accepted_for_float_and_normalised():
     ('streamlog_tcp_addr', 'localhost', 'IP address'),
     ('streamlog_tcp_addr', '300.1.1.1', 'IP address'),
     ('cpu_usage_limit', -0.1, 'at least 0'),
-    ('mem_usage_limit', 0, 'at least 1'),
+    ('mem_usage_limit', 0, 'between 1 and 2147483647'),
+    ('max_bytes_per_sec', 2 ** 31, 'between 1 and 2147483647'),
     ('process_thread_count', 1.5, 'must be of type int'),
     ('streamlog_formats', 'x', 'must be of type list'),
 ])

@@ -30,7 +30,7 @@ def test_quote_value_escapes_backslash_and_quote():
     assert render.quote_value('a"b\\c', 'f') == '"a\\"b\\\\c"'
     assert render.quote_value(True, 'f') == '"on"'
     assert render.quote_value(11111, 'f') == '"11111"'
-    with pytest.raises(ValueError, match='forward.target must not contain a line break'):
+    with pytest.raises(ValueError, match='forward.target must be one line without control characters'):
         render.quote_value('a\nb', 'forward.target')
 
 

@@ -167,4 +167,4 @@ def test_machine_ids_refused_exactly_where_logtail_config_refuses_them():
             agent = str(exc)
         assert (group is None) == (agent is None), raw
         if group:
-            assert group.startswith('machines: ') and agent.startswith('user_defined_ids[0]: ')
+            assert group.startswith('machines[0]: ') and agent.startswith('user_defined_ids[0]: ')

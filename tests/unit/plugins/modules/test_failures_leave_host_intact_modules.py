@@ -140,7 +140,7 @@ def test_logtail_config_existing_file_not_utf8(agent_config):
 @pytest.mark.parametrize('extra, needle', [
     ({'cpu_usage_limit': float('nan')}, 'cpu_usage_limit: must be a finite number'),
     ({'cpu_usage_limit': 'inf'}, 'cpu_usage_limit: must be a finite number'),
-    ({'extra_config': {'limits': {'x': float('nan')}}}, 'extra_config.limits: '),
+    ({'extra_config': {'limits': {'x': float('nan')}}}, 'extra_config.limits.x: '),
 ])
 def test_logtail_config_non_finite_numbers(agent_config, extra, needle):
     refused(logtail_config.main, logtail_args(agent_config, **extra), agent_config, needle)
@@ -173,10 +173,12 @@ def test_logtail_agent_installer_url_not_a_url(tmp_path):
 def test_sls_machine_group_refuses_ids_logtail_config_refuses(sls_emulator, tmp_path, machine):
     group = run_module(sls_machine_group.main, dict(sls_auth(sls_emulator), project='proj-a', name='hosts',
                                                     machines=[machine]))
-    assert group.failed and group.msg.startswith('machines: entries must be a non-empty single-line string')
+    # A line break is refused by every text option (option_checks), a tab by the machine id rule (machine_ids).
+    needle = 'single-line string without control characters' if '\t' in machine else 'must be one line'
+    assert group.failed and group.msg.startswith('machines[0]: ') and needle in group.msg, group.msg
     assert mutating_calls(sls_emulator) == {}
     agent = run_module(logtail_config.main, logtail_args(tmp_path, user_defined_ids=[machine]))
-    assert agent.failed and agent.msg.startswith('user_defined_ids[0]: must be a non-empty single-line string')
+    assert agent.failed and agent.msg.startswith('user_defined_ids[0]: ') and needle in agent.msg, agent.msg
 
 
 def test_existing_file_with_bytes_that_are_not_utf8_gives_a_result_the_controller_accepts(etc):
