@@ -189,3 +189,13 @@ def test_small_disk_assisted_queues_are_warned_about(queue, warned):
     assert bool(warnings) == warned
     if warned:
         assert warnings[0].startswith('forward.queue.size ') and '100000' in warnings[0]
+
+
+def test_action_name_is_written_for_impstats():
+    text = render.render_forward_action({'action': {'name': 'logtail'}})
+    # First after the type, where a reader of the drop-in looks for it; impstats reports "logtail queue".
+    assert text.startswith('    action(type="omfwd"\n           name="logtail"\n           target="127.0.0.1"')
+    assert ' name=' not in render.render_forward_action({})
+    for bad in ('two words', 'a"b', ''):
+        with pytest.raises(ValueError, match='forward.action.name must match'):
+            render.normalize_forward({'action': {'name': bad}})
