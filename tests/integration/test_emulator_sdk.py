@@ -69,6 +69,15 @@ def test_next_token_paging_through_the_sdk_returns_every_instance_once(ecs_emula
     assert emu.stats()['calls'] == {'DescribeInstances': 4} and emu.stats()['by_region'] == {'ap-southeast-1': 4}
 
 
+def test_max_results_outside_10_to_100_is_clamped_through_the_sdk(ecs_emulator):
+    # DescribeInstances reference (the SDK model's own words): below 10 is 10, above 100 is 100; never an error.
+    client = ecs_client(ecs_emulator(instances=250, regions=1))
+    for asked, served in ((1, 10), (9, 10), (10, 10), (11, 11), (100, 100), (101, 100), (500, 100)):
+        body = client.describe_instances(models.DescribeInstancesRequest(region_id='cn-hangzhou',
+                                                                         max_results=asked)).body
+        assert (body.page_size, len(body.instances.instance), body.total_count) == (served, served, 250), asked
+
+
 def test_page_number_paging_through_the_sdk(ecs_emulator):
     emu = ecs_emulator(instances=90, regions=3)
     client = ecs_client(emu)

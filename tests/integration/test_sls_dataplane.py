@@ -12,6 +12,7 @@ from aliyun.log.log_logs_pb2 import LogGroup
 
 from tests.support.sls_emulator import SLS_KEY_ID, SLS_KEY_SECRET, sls_emulator, sls_emulator_server  # noqa: F401
 from tests.integration.test_sls_emulator import _client
+from tools.alicloud_emulator import DEFAULT_ACCOUNT_ALIUID
 
 PROJECT, STORE = 'proj-data', 'syslog'
 INDEX = {'line': {'token': [' ', ',', ';', '=', '[', ']', ':', '\t'], 'caseSensitive': False},
@@ -48,11 +49,11 @@ def _search(client, query, start, end, **kwargs):
     return client.get_logs(GetLogsRequest(PROJECT, STORE, start, end, query=query, **kwargs))
 
 
-def test_put_then_search_with_the_query_subset(store):
+def test_index_then_put_then_search_with_the_query_subset(store):
     now = int(time.time())
+    store.create_index(PROJECT, STORE, _index())  # an index covers logs received after it (index_delay=0 here)
     _put(store, [('web-1', 'sshd', 'Accepted publickey for admin'), ('web-2', 'cron', 'job started'),
                  ('db-1', 'sshd', 'Failed password for root')], when=now - 5)
-    store.create_index(PROJECT, STORE, _index())
 
     def hosts(query, **kwargs):
         response = _search(store, query, now - 60, now + 60, **kwargs)
@@ -86,8 +87,8 @@ def test_put_then_search_with_the_query_subset(store):
 
 def test_get_log_v1_get_log_all_and_key_without_index(store):
     now = int(time.time())
-    _put(store, [('h%03d' % i, 'app', 'line %d' % i) for i in range(250)], when=now - 1)
     store.create_index(PROJECT, STORE, _index())
+    _put(store, [('h%03d' % i, 'app', 'line %d' % i) for i in range(250)], when=now - 1)
     store._get_logs_v2_enabled = False  # the SDK's older GET /logstores/{name}?type=log path
     assert store.get_log(PROJECT, STORE, now - 10, now + 10, query='app', size=30).get_count() == 30
     store._get_logs_v2_enabled = True
@@ -110,14 +111,20 @@ def test_no_index_is_the_real_error_and_index_lifecycle(store):
         store.get_index_config(PROJECT, STORE)
     assert err.value.get_error_code() == 'IndexConfigNotExist'
 
+    # An index takes effect from the whole second it is written (lastModifyTime + index_delay): write it in the
+    # next second, so that the log above was received before.
+    time.sleep(1.01 - time.time() % 1)
     store.create_index(PROJECT, STORE, _index())
     with pytest.raises(LogException) as err:
         store.create_index(PROJECT, STORE, _index())
     assert err.value.get_error_code() == 'IndexAlreadyExist'
     got = store.get_index_config(PROJECT, STORE).get_index_config().to_json()
     assert sorted(got['keys']) == ['hostname', 'program'] and got['line']['token'] == INDEX['line']['token']
-    # An index applies to logs already stored, as the emulator has no ingestion delay to model.
-    assert _search(store, 'hello', now - 60, now + 60).get_count() == 1
+    # An index covers only logs received after it takes effect: the log put before it is never found.
+    assert _search(store, 'hello', now - 60, now + 60).get_count() == 0
+    _put(store, [('web-2', 'sshd', 'hello again')])
+    assert [log.get_contents()['hostname'] for log in _search(store, 'hello', now - 60, now + 60).get_logs()] == \
+        ['web-2']
 
     smaller = IndexConfig()
     smaller.from_json({'keys': {'hostname': INDEX['keys']['hostname']}})
@@ -185,8 +192,11 @@ def test_heartbeats_list_machines_and_applied_configs(store, sls_emulator):
     store.apply_config_to_machine_group(PROJECT, 'syslog-in', 'hosts')
 
     before = int(time.time())
-    answer = heartbeat(sls_emulator, {'ip': '10.0.0.7', 'user_defined_id': ['web', 'extra']})
-    heartbeat(sls_emulator, {'ip': '10.0.0.8', 'user_defined_id': ['cache']})
+    [instance_id] = [i['InstanceId'] for region in sls_emulator.ecs.by_region.values() for i, _ in region]
+    # One of the account's ECS instances, and a server outside ECS with the account's AliUid file.
+    answer = heartbeat(sls_emulator, {'ip': '10.0.0.7', 'user_defined_id': ['web', 'extra'],
+                                      'instance_id': instance_id})
+    heartbeat(sls_emulator, {'ip': '10.0.0.8', 'user_defined_id': ['cache'], 'aliuids': [DEFAULT_ACCOUNT_ALIUID]})
     assert [g['groupName'] for g in answer['groups']] == ['by-ip', 'hosts']
     assert [(c['groupName'], c['configName'], c['logstore'], c['detail']['inputDetail']['tag'])
             for c in answer['configs']] == [('hosts', 'syslog-in', STORE, 'sys_tag')]

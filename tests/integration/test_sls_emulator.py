@@ -254,8 +254,14 @@ def test_emulator_rejects_bad_signatures(sls_emulator, monkeypatch):
     monkeypatch.setattr(AuthV1, '_getGMT', staticmethod(lambda: stale))
     with pytest.raises(LogException) as skewed:
         _client(sls_emulator).list_project()
-    assert skewed.value.get_error_code() == 'RequestTimeTooSkewed'
-    assert sls_emulator.stats()['signature_failures'] == 4
+    # Log Service API reference, Error codes: 400 RequestTimeExpired beyond 15 minutes either way.
+    assert (skewed.value.resp_status, skewed.value.get_error_code()) == (400, 'RequestTimeExpired')
+    ahead = (datetime.utcnow() + timedelta(minutes=16)).strftime('%a, %d %b %Y %H:%M:%S GMT')
+    monkeypatch.setattr(AuthV1, '_getGMT', staticmethod(lambda: ahead))
+    with pytest.raises(LogException) as skewed:
+        _client(sls_emulator).list_project()
+    assert (skewed.value.resp_status, skewed.value.get_error_code()) == (400, 'RequestTimeExpired')
+    assert sls_emulator.stats()['signature_failures'] == 5
 
 
 def test_sdk_v1_and_v4_and_real_error_codes(sls_emulator):

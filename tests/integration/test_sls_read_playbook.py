@@ -10,6 +10,7 @@ from tests.integration.test_sls_emulator import changed_tasks, module_play, task
 from tests.support.playbook_runner import run_playbook
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     SLS_KEY_ID, SLS_KEY_SECRET, mutating_calls, sls_emulator, sls_emulator_server, sls_env)
+from tools.alicloud_emulator import DEFAULT_ACCOUNT_ALIUID
 
 
 def base():
@@ -56,7 +57,9 @@ def test_index_search_and_machines_in_playbooks(sls_emulator, tmp_path):
     items = [LogItem(int(time.time()), [('_hostname_', 'web-%d' % (i % 2)), ('_content_', 'canary run-1 %d' % i)])
              for i in range(7)] + [LogItem(int(time.time()), [('_hostname_', 'web-0'), ('_content_', 'canary run-2')])]
     client.put_logs(PutLogsRequest('proj-read', 'syslog', '', '', items))
-    doc = json.dumps({'ip': '10.0.0.7', 'user_defined_id': ['web-fleet']}).encode('utf-8')
+    # A server outside ECS that carries the account's /etc/ilogtail/users/<AliUid> file.
+    doc = json.dumps({'ip': '10.0.0.7', 'user_defined_id': ['web-fleet'],
+                      'aliuids': [DEFAULT_ACCOUNT_ALIUID]}).encode('utf-8')
     with urlopen(Request(sls_emulator.url + '/_emulator/sls/agent/heartbeat', data=doc, method='POST'), timeout=10):
         pass
 
@@ -65,5 +68,6 @@ def test_index_search_and_machines_in_playbooks(sls_emulator, tmp_path):
     assert searched.rc == 0 and searched.changed == 0, searched.stdout
     assert _debug(searched) == {'counts': {'web-0': 4, 'web-1': 3}, 'count': 7, 'silent': [],
                                 'alive': ['web-fleet']}
-    assert sls_emulator.stats()['calls'] == {'GetLogs': 1, 'GetMachineGroup': 1, 'ListMachines': 1,
+    # GetLogs twice: the service's first answer to a search is Incomplete (the emulator's incomplete_first=1).
+    assert sls_emulator.stats()['calls'] == {'GetLogs': 2, 'GetMachineGroup': 1, 'ListMachines': 1,
                                              'GetAppliedConfigs': 1}

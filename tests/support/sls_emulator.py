@@ -22,7 +22,9 @@ HOST_ENV = sum(CREDENTIAL_ENV.values(), ()) + ('ALICLOUD_SLS_ENDPOINT', 'ALIBABA
 
 @pytest.fixture(scope='module')
 def sls_emulator_server():
-    emu = start_emulator(access_keys={SLS_KEY_ID: SLS_KEY_SECRET}, instances=1, regions=1)
+    # index_delay=0: an index covers logs from the second it is written, so tests need not wait a minute;
+    # incomplete_first stays at its default (1): every caller must handle an Incomplete first answer.
+    emu = start_emulator(access_keys={SLS_KEY_ID: SLS_KEY_SECRET}, instances=1, regions=1, index_delay=0)
     yield emu
     emu.stop()
 
@@ -59,3 +61,16 @@ def mutating_calls(emu):
 
 def state_json(emu):
     return json.dumps(emu.sls_state(), sort_keys=True)
+
+
+def sized_log_group(total, value_size=1024 * 1024):
+    """A protobuf LogGroup (the SDK's own definition) of ten logs whose serialised size is exactly `total` bytes
+    (about 10 MB), each value at most `value_size` bytes: PutLogs bodies at the service's size limit."""
+    from aliyun.log.log_logs_pb2 import LogGroup
+    out = LogGroup()
+    for _ in range(9):
+        out.Logs.add(Time=1).Contents.add(Key='k', Value='x' * value_size)
+    last = out.Logs.add(Time=1).Contents.add(Key='k', Value='')
+    while out.ByteSize() != total:
+        last.Value = 'x' * (len(last.Value) + total - out.ByteSize())
+    return out

@@ -14,8 +14,11 @@ from .dataset import build_dataset
 from .ecs import EcsService
 from .server import EmulatorHTTPServer, build_state
 from .sls import SlsService
+from .sls_logs import DEFAULT_INDEX_DELAY
 
 DEFAULT_ACCESS_KEYS = {'emulator-access-key-id': 'emulator-access-key-secret'}
+# The AliUid of the one account the emulator represents (project owner; /etc/ilogtail/users/<AliUid> names it).
+DEFAULT_ACCOUNT_ALIUID = '1808078950770264'
 READY_LINE = 'alicloud-emulator ready at %s'
 
 
@@ -74,10 +77,14 @@ class RunningEmulator(object):
 
 def create_server(access_keys=None, instances=None, regions=None, seed=0, latency_ms=0, throttle_rate=0.0,
                   error_rate=0.0, forbidden_regions=(), fixture=None, sts_token=None, host='127.0.0.1', port=0,
-                  stopped_rate=0.0, verbose=False):
+                  stopped_rate=0.0, verbose=False, index_delay=DEFAULT_INDEX_DELAY, incomplete_first=1,
+                  account_aliuid=DEFAULT_ACCOUNT_ALIUID, clock=None):
     """Build the dataset and bind the server (not yet serving).
 
     instances defaults to 20, or 0 with a fixture; regions to 3, or only the fixture's with a fixture alone.
+    Log Service: an index takes effect index_delay seconds after it is written; the first incomplete_first GetLogs
+    calls of a search answer Incomplete; account_aliuid is the account (its ECS instances and the AliUid in
+    /etc/ilogtail/users/ make a machine the account's); clock (default time.time) times Log Service's data.
     """
     if instances is None:
         instances = 0 if fixture is not None else 20
@@ -85,8 +92,12 @@ def create_server(access_keys=None, instances=None, regions=None, seed=0, latenc
     ecs = EcsService(region_list, instance_list, forbidden_regions)
     state = build_state(access_keys or DEFAULT_ACCESS_KEYS, [ecs], sts_token, latency_ms, throttle_rate,
                         error_rate, seed)
+    data_options = {'index_delay': index_delay, 'incomplete_first': incomplete_first}
+    if clock is not None:
+        data_options['clock'] = clock
     state.rest_services.append(SlsService(access_keys or DEFAULT_ACCESS_KEYS, sts_token,
-                                          state.authenticator.sts_key_ids))
+                                          state.authenticator.sts_key_ids, account_aliuid=str(account_aliuid),
+                                          instance_ids=[i['InstanceId'] for i in instance_list], **data_options))
     return EmulatorHTTPServer((host, int(port)), state, verbose=verbose)
 
 
@@ -99,4 +110,5 @@ def start_emulator(**options):
     return RunningEmulator(server, thread)
 
 
-__all__ = ['start_emulator', 'create_server', 'RunningEmulator', 'READY_LINE', 'DEFAULT_ACCESS_KEYS']
+__all__ = ['start_emulator', 'create_server', 'RunningEmulator', 'READY_LINE', 'DEFAULT_ACCESS_KEYS',
+           'DEFAULT_ACCOUNT_ALIUID']

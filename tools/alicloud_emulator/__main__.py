@@ -3,7 +3,8 @@ import argparse
 import signal
 import sys
 
-from . import DEFAULT_ACCESS_KEYS, READY_LINE, RunningEmulator, create_server
+from . import DEFAULT_ACCESS_KEYS, DEFAULT_ACCOUNT_ALIUID, READY_LINE, RunningEmulator, create_server
+from .sls_logs import DEFAULT_INDEX_DELAY
 from .dataset import FixtureError
 
 
@@ -14,9 +15,17 @@ def _rate(text):
     return value
 
 
+def _count(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError('must be 0 or more')
+    return value
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog='python -m tools.alicloud_emulator',
-                                     description='Alibaba Cloud ECS API emulator (DescribeRegions, DescribeInstances).')
+                                     description='Alibaba Cloud API emulator: ECS (DescribeRegions, '
+                                                 'DescribeInstances) and Log Service.')
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=0, help='0 picks a free port (default)')
     parser.add_argument('--access-key-id', action='append', default=[],
@@ -33,6 +42,12 @@ def parse_args(argv):
     parser.add_argument('--error-rate', type=_rate, default=0.0, help='fraction of calls answered 500/503')
     parser.add_argument('--forbidden-regions', default='', help='comma-separated; DescribeInstances answers 403')
     parser.add_argument('--fixture', help='JSON file: {"regions": [...], "instances": [...]}')
+    parser.add_argument('--index-delay', type=_count, default=DEFAULT_INDEX_DELAY, metavar='SECONDS',
+                        help='Log Service: an index takes effect this long after it is written (default %(default)s)')
+    parser.add_argument('--incomplete-first', type=_count, default=1, metavar='N',
+                        help='Log Service: the first N GetLogs calls of a search answer Incomplete (default 1; 0: off)')
+    parser.add_argument('--account-aliuid', default=DEFAULT_ACCOUNT_ALIUID,
+                        help='the AliUid of the account the emulator is (default %(default)s)')
     parser.add_argument('--verbose', action='store_true', help='log every request on stderr')
     args = parser.parse_args(argv)
     if len(args.access_key_id) != len(args.access_key_secret):
@@ -52,7 +67,9 @@ def main(argv=None):
             instances=args.instances, regions=args.regions, seed=args.seed, latency_ms=args.latency_ms,
             throttle_rate=args.throttle_rate, error_rate=args.error_rate, stopped_rate=args.stopped_rate,
             forbidden_regions=[r.strip() for r in args.forbidden_regions.split(',') if r.strip()],
-            fixture=args.fixture, sts_token=args.sts_token, host=args.host, port=args.port, verbose=args.verbose)
+            fixture=args.fixture, sts_token=args.sts_token, host=args.host, port=args.port, verbose=args.verbose,
+            index_delay=args.index_delay, incomplete_first=args.incomplete_first,
+            account_aliuid=args.account_aliuid)
     except (FixtureError, ValueError, OSError) as err:
         sys.stderr.write('alicloud-emulator: %s\n' % err)
         return 2

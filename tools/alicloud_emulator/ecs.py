@@ -16,6 +16,7 @@ from .errors import ApiError, invalid_parameter
 
 VERSION = '2014-05-26'
 MAX_PAGE = 100
+MIN_MAX_RESULTS = 10
 MAX_TAGS = 20
 MAX_IDS = 100
 _TAG_PARAM = re.compile(r'^Tag\.(\d+)\.(Key|Value)$')
@@ -160,6 +161,13 @@ def _int_param(params, name, default, low, high):
     return value
 
 
+def _max_results(params):
+    """MaxResults is clamped, never refused: unset or below 10 is 10, above 100 is 100 (the API reference's words, kept
+    in the official SDK's alibabacloud_ecs20140526/models/_describe_instances_request.py)."""
+    size = _int_param(params, 'MaxResults', MIN_MAX_RESULTS, -2 ** 63, 2 ** 63)
+    return min(MAX_PAGE, max(MIN_MAX_RESULTS, size))
+
+
 class EcsService(object):
     """The ECS product: answers its actions from an in-memory dataset."""
     product = 'Ecs'
@@ -216,7 +224,7 @@ class EcsService(object):
         found, filter_key = self._matching(region_id, params)
         fingerprint = hashlib.sha1(repr((region_id, filter_key)).encode('utf-8')).hexdigest()[:24]
         if params.get('MaxResults') or params.get('NextToken'):
-            size = _int_param(params, 'MaxResults', 10, 1, MAX_PAGE)
+            size = _max_results(params)
             offset = self._decode_token(params.get('NextToken'), fingerprint)
             end = offset + size
             next_token = '%08x%s' % (end, fingerprint) if end < len(found) else ''

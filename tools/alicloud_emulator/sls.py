@@ -73,9 +73,14 @@ def _paged(items, query, key):
 class SlsService(DataPlaneHandlers):
     product = 'Sls'
 
-    def __init__(self, access_keys, sts_token=None, sts_key_ids=(), region='cn-hangzhou'):
+    def __init__(self, access_keys, sts_token=None, sts_key_ids=(), region='cn-hangzhou', account_aliuid='',
+                 instance_ids=(), **data_options):
+        """account_aliuid: the one account the emulator is; instance_ids: its ECS instances; data_options:
+        LogData's index_delay, incomplete_first and clock."""
         self.auth = SlsAuthenticator(access_keys, sts_token, sts_key_ids)
-        self.store = SlsStore(region)
+        self.store = SlsStore(region, owner=account_aliuid)
+        self.account_aliuid, self.instance_ids = account_aliuid, frozenset(instance_ids)
+        self.data_options = data_options
         self._init_data_plane()
 
     @staticmethod

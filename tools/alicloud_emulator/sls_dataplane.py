@@ -10,7 +10,9 @@ import json
 
 import lz4.block
 
-from .sls_logs import MAX_LINES, LogData, decode_log_group, result_row
+from .sls_logs import MAX_LINES, LogData, result_row
+from .sls_machines import Machines
+from .sls_putlogs import check_content_type, decode_log_group
 from .sls_signing import SlsError
 
 _NAME = r'([^/]+)'
@@ -62,43 +64,54 @@ class DataPlaneHandlers(object):
     """Mixed into SlsService, which provides self.store (SlsStore) and self.data (LogData)."""
 
     def _init_data_plane(self):
-        self.data = LogData()
+        """self.data_options: LogData's options; self.account_aliuid, self.instance_ids: whose machines count."""
+        self.data = LogData(**self.data_options)
+        self.machines = Machines(self.account_aliuid, self.instance_ids, self.data.clock)
 
     def snapshot(self):
-        """SlsStore.snapshot() with each logstore's index (or None) and number of stored logs."""
+        """SlsStore.snapshot() with each logstore's index (or None), when it takes effect and the number of stored
+        logs, and (when there are any) the heartbeats that joined nothing: unattributedMachines."""
         out = self.store.snapshot()
         for project, state in out['projects'].items():
             for name, logstore in state['logstores'].items():
                 data = self.data.stores.get((project, name)) or {'index': None, 'logs': []}
-                logstore.update(index=copy.deepcopy(data['index']), logCount=len(data['logs']))
+                logstore.update(index=copy.deepcopy(data['index']), logCount=len(data['logs']),
+                                indexEffectiveTime=self.data.effective_time(project, name))
+        unattributed = self.machines.unattributed_list()
+        if unattributed:  # only then, so that an empty Log Service stays {'projects': {}}
+            out['unattributedMachines'] = unattributed
         return out
 
     def _put_logs(self, project, request, query, logstore):
+        check_content_type(request.header('content-type'))
         self.store.logstore(project, logstore)
-        if request.header('content-type') != 'application/x-protobuf':
-            raise SlsError(400, 'InvalidContentType', 'PutLogs takes Content-Type application/x-protobuf')
         group = decode_log_group(request.body, request.header('x-log-compresstype', ''),
                                  request.header('x-log-bodyrawsize'))
         self.data.put(project, logstore, group, request.header('x-forwarded-for', '127.0.0.1'))
 
     def _search(self, project, logstore, params):
+        """-> (rows, logs scanned, progress). An Incomplete answer carries no rows, as the service's does."""
         meta = self.store.logstore(project, logstore)
         start, end = _int_param(params, 'from', None), _int_param(params, 'to', None)
         if end < start:
             raise SlsError(400, 'ParameterInvalid', 'to (%d) is earlier than from (%d)' % (end, start))
         line = _int_param(params, 'line', MAX_LINES, 0, MAX_LINES)
         offset = _int_param(params, 'offset', 0, 0)
-        found, scanned = self.data.search(project, logstore, params.get('query') or '', start, end,
-                                          params.get('topic') or None)
+        query, topic = params.get('query') or '', params.get('topic') or None
+        found, scanned = self.data.search(project, logstore, query, start, end, topic)
+        # offset, line and reverse page through one search; they do not make another.
+        progress = self.data.progress((project, logstore, query, start, end, topic))
+        if progress != 'Complete':
+            return [], 0, progress
         if _flag(params.get('reverse')):
             found = found[::-1]
         rows = [result_row(log, meta.get('appendMeta')) for log in found[offset:offset + line]]
-        return rows, scanned
+        return rows, scanned, progress
 
     def _get_logs_v1(self, project, body, query, logstore):
-        rows, scanned = self._search(project, logstore, query)
+        rows, scanned, progress = self._search(project, logstore, query)
         return Reply(json.dumps(rows).encode('utf-8'),
-                     {'x-log-progress': 'Complete', 'x-log-count': str(len(rows)),
+                     {'x-log-progress': progress, 'x-log-count': str(len(rows)),
                       'x-log-processed-rows': str(scanned), 'x-log-elapsed-millisecond': '1'})
 
     def _get_logs_v2(self, project, request, query, logstore):
@@ -106,9 +119,9 @@ class DataPlaneHandlers(object):
             params = json.loads(request.body.decode('utf-8'))
         except ValueError:
             raise SlsError(400, 'PostBodyInvalid', 'the GetLogs body is not valid JSON')
-        rows, scanned = self._search(project, logstore, params)
+        rows, scanned, progress = self._search(project, logstore, params)
         keys = sorted({k for row in rows for k in row if not k.startswith('__')})
-        doc = {'meta': {'progress': 'Complete', 'count': len(rows), 'processedRows': scanned,
+        doc = {'meta': {'progress': progress, 'count': len(rows), 'processedRows': scanned,
                         'elapsedMillisecond': 1, 'hasSQL': False, 'whereQuery': params.get('query') or '',
                         'aggQuery': '', 'keys': keys, 'terms': [], 'mode': 0, 'isAccurate': True},
                'data': rows}
@@ -145,14 +158,15 @@ class DataPlaneHandlers(object):
         self.data.delete_index(project, logstore)
 
     def _list_machines(self, project, body, query, group):
-        machines = self.data.machines_of(self.store.group(project, group))
+        machines = self.machines.machines_of(self.store.group(project, group))
         offset, size = _int_param(query, 'offset', 0, 0), _int_param(query, 'size', 100, 1, 500)
         page = machines[offset:offset + size]
         return {'count': len(page), 'total': len(machines), 'machines': page}
 
     def agent_heartbeat(self, body):
         """Emulator-only (the real config-server protocol is not public): record a heartbeat, answer the machine
-        groups it belongs to and the configs applied to them, with each config's full detail."""
+        groups it belongs to and the configs applied to them, with each config's full detail. A machine that is
+        not the account's joins nothing: `refused` says why."""
         try:
             doc = json.loads(body.decode('utf-8'))
         except ValueError:
@@ -160,19 +174,25 @@ class DataPlaneHandlers(object):
         if not isinstance(doc, dict):
             raise SlsError(400, 'PostBodyInvalid', 'the heartbeat body must be a JSON object')
         with self.store.lock:
-            machine = self.data.heartbeat(doc)
+            machine, refused = self.machines.heartbeat(doc)
+            if refused:
+                return {'machine': machine, 'groups': [], 'configs': [], 'refused': refused}
             groups, configs = [], []
             for project, state in sorted(self.store.projects.items()):
                 for name, group in sorted(state['machinegroups'].items()):
                     if not any(m['machine-uniqueid'] == machine['machine-uniqueid']
-                               for m in self.data.machines_of(group)):
+                               for m in self.machines.machines_of(group)):
                         continue
                     groups.append({'project': project, 'groupName': name})
-                    for config in sorted(c for g, c in state['applied'] if g == name):
-                        kind = 'pipelineconfigs' if config in state['pipelineconfigs'] else 'configs'
-                        detail = state[kind][config]
-                        logstore = (detail['flushers'][0].get('Logstore') if kind == 'pipelineconfigs' else
-                                    detail.get('outputDetail', {}).get('logstoreName'))
-                        configs.append({'project': project, 'groupName': name, 'configName': config,
-                                        'kind': kind, 'logstore': logstore, 'detail': detail})
+                    configs.extend(self._applied_detail(project, state, name))
         return {'machine': machine, 'groups': groups, 'configs': configs}
+
+    @staticmethod
+    def _applied_detail(project, state, group):
+        for config in sorted(c for g, c in state['applied'] if g == group):
+            kind = 'pipelineconfigs' if config in state['pipelineconfigs'] else 'configs'
+            detail = state[kind][config]
+            logstore = (detail['flushers'][0].get('Logstore') if kind == 'pipelineconfigs' else
+                        detail.get('outputDetail', {}).get('logstoreName'))
+            yield {'project': project, 'groupName': group, 'configName': config, 'kind': kind,
+                   'logstore': logstore, 'detail': detail}

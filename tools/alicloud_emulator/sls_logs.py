@@ -1,62 +1,25 @@
-"""Log Service data plane state: stored logs per logstore, index configs, and machine heartbeats.
+"""Log Service data plane state: stored logs per logstore, their index versions, and GetLogs progress.
 
-PutLogs bodies are the SDK's protobuf LogGroup (aliyun.log.log_logs_pb2, the SDK's own definitions), lz4 block
-or deflate compressed as `x-log-compresstype` says, with `x-log-bodyrawsize` the uncompressed length. Every stored
-log keeps its receive time. Searches run the sls_query subset over a [from, to) window of log times.
-Callers hold SlsStore.lock; errors are SlsError with the real codes.
+Every stored log keeps its receive time. An index (CreateIndex / UpdateIndex) takes effect `index_delay` seconds
+after it is written (the API reference's "about one minute") and covers only logs received after that: a log is
+searched with the index version in effect when it arrived; a log that arrived while none was in effect is never
+found (it still counts in the state's logCount). Searches run the sls_query subset over a [from, to) window of log
+times. The first `incomplete_first` GetLogs calls for one (project, logstore, query, from, to, topic) are
+Incomplete, as the service answers while it still gathers. Callers hold SlsStore.lock; errors are SlsError.
 """
+import bisect
 import time
-import zlib
+from collections import OrderedDict
 
-import lz4.block
-from aliyun.log.log_logs_pb2 import LogGroup
-from google.protobuf.message import DecodeError
-
+from .sls_putlogs import logs_from_group
 from .sls_query import check_against_index, matches, parse_query
 from .sls_signing import SlsError
 
 MAX_LINES = 100           # GetLogs `line` upper bound on the real service
 MAX_HISTOGRAM_BUCKETS = 60
 INDEX_TYPES = ('text', 'long', 'double', 'json')
-
-
-def bad_body(message):
-    return SlsError(400, 'PostBodyInvalid', message)
-
-
-def decode_log_group(body, compress_type, raw_size):
-    """Wire body -> LogGroup, checking the compression and x-log-bodyrawsize the way the service must."""
-    try:
-        raw_size = int(raw_size)
-    except (TypeError, ValueError):
-        raise SlsError(400, 'InvalidBodyRawSize', 'x-log-bodyrawsize is missing or not a number: %r' % (raw_size,))
-    try:
-        if compress_type == 'lz4':
-            raw = lz4.block.decompress(body, uncompressed_size=raw_size)
-        elif compress_type == 'deflate':
-            raw = zlib.decompress(body)
-        elif compress_type in ('', None):
-            raw = body
-        else:
-            raise SlsError(400, 'InvalidCompressType', 'x-log-compresstype %r is not supported' % compress_type)
-    except (lz4.block.LZ4BlockError, zlib.error) as err:
-        raise bad_body('the body does not decompress as %s: %s' % (compress_type, err))
-    if len(raw) != raw_size:
-        raise bad_body('x-log-bodyrawsize %d does not match the uncompressed body (%d bytes)' % (raw_size, len(raw)))
-    group = LogGroup()
-    try:
-        group.ParseFromString(raw)
-    except DecodeError as err:
-        raise bad_body('the body is not a protobuf LogGroup: %s' % err)
-    return group
-
-
-def logs_from_group(group, client_ip, received):
-    tags = [('__tag__:' + t.Key, t.Value) for t in group.LogTags]
-    for log in group.Logs:
-        yield {'time': log.Time, 'source': group.Source or client_ip, 'topic': group.Topic, 'tags': tags,
-               'contents': [(c.Key, c.Value) for c in log.Contents], 'received': received,
-               'client_ip': client_ip}
+DEFAULT_INDEX_DELAY = 60  # seconds: CreateIndex / UpdateIndex API reference, "takes effect in about one minute"
+PROGRESS_KEYS_KEPT = 100000
 
 
 def validate_index(body):
@@ -84,29 +47,43 @@ def result_row(log, append_meta):
 
 
 class LogData(object):
-    """Per (project, logstore): {'logs': [...], 'index': dict or None}. Machines are region-wide, as heartbeats
-    reach the region's config server, not a project."""
+    """Per (project, logstore): {'logs': [...], 'index': the current index JSON or None, 'versions': [(effective
+    time, index JSON)] oldest first, 'index_version': a counter for caches}."""
 
-    def __init__(self):
+    def __init__(self, index_delay=DEFAULT_INDEX_DELAY, incomplete_first=1, clock=time.time):
+        if index_delay < 0 or incomplete_first < 0:
+            raise ValueError('index_delay and incomplete_first must be 0 or more')
+        self.index_delay = int(index_delay)
+        self.incomplete_first = int(incomplete_first)
+        self.clock = clock
         self.stores = {}
-        self.machines = {}
         self.recent_searches = {}
+        self.progress_calls = OrderedDict()
 
     def of(self, project, logstore):
-        return self.stores.setdefault((project, logstore), {'logs': [], 'index': None, 'index_version': 0})
+        return self.stores.setdefault((project, logstore),
+                                      {'logs': [], 'index': None, 'versions': [], 'index_version': 0})
 
     def drop(self, project, logstore=None):
         for key in [k for k in self.stores if k[0] == project and logstore in (None, k[1])]:
             del self.stores[key]
 
     def put(self, project, logstore, group, client_ip):
-        logs = list(logs_from_group(group, client_ip, time.time()))
+        logs = list(logs_from_group(group, client_ip, self.clock()))
         self.of(project, logstore)['logs'].extend(logs)
         return len(logs)
 
+    def progress(self, key):
+        """'Incomplete' for the first `incomplete_first` calls of one search key, then 'Complete'."""
+        calls = self.progress_calls.pop(key, 0) + 1
+        self.progress_calls[key] = calls
+        while len(self.progress_calls) > PROGRESS_KEYS_KEPT:
+            self.progress_calls.popitem(last=False)
+        return 'Incomplete' if calls <= self.incomplete_first else 'Complete'
+
     def search(self, project, logstore, query, start, end, topic=None):
         """Logs in [start, end) (of `topic` when given) matching `query`, oldest first, and how many logs the
-        window held."""
+        window held. The query is checked against the current index; each log is matched with its own version."""
         data = self.of(project, logstore)
         if data['index'] is None:
             raise SlsError(400, 'IndexConfigNotExist', 'logstore without index config')
@@ -114,10 +91,16 @@ class LogData(object):
         check_against_index(tree, data['index'])
         # Paging through a result asks the same search again with another offset; until a log arrives or the
         # index changes the answer is the same, so keep the last few (the real service caches results too).
+        # Which version covers a log depends on its receive time only, so the clock needs no place in the key.
         key = (project, logstore, query, start, end, topic, len(data['logs']), data['index_version'])
         if key not in self.recent_searches:
+            effective = [when for when, _ in data['versions']]
             window = [log for log in data['logs'] if start <= log['time'] < end and topic in (None, log['topic'])]
-            found = [log for log in window if matches(tree, log, data['index'])]
+            found = []
+            for log in window:
+                version = bisect.bisect_right(effective, log['received']) - 1
+                if version >= 0 and matches(tree, log, data['versions'][version][1]):
+                    found.append(log)
             found.sort(key=lambda log: log['time'])  # stable: arrival order within one second
             if len(self.recent_searches) >= 8:
                 self.recent_searches.pop(next(iter(self.recent_searches)))
@@ -152,38 +135,19 @@ class LogData(object):
 
     def _set_index(self, project, logstore, body):
         validate_index(body)
-        doc = dict(body, index_mode='v2', storage='pg', lastModifyTime=int(time.time()))
+        written = int(self.clock())
+        doc = dict(body, index_mode='v2', storage='pg', lastModifyTime=written)
         data = self.of(project, logstore)
         data['index'], data['index_version'] = doc, data['index_version'] + 1
+        data['versions'].append((written + self.index_delay, doc))
 
     def delete_index(self, project, logstore):
+        """The index and what it indexed go: logs received before a new index takes effect stay unsearchable."""
         self.get_index(project, logstore)
         data = self.of(project, logstore)
-        data['index'], data['index_version'] = None, data['index_version'] + 1
+        data['index'], data['versions'], data['index_version'] = None, [], data['index_version'] + 1
 
-    # -- machines -------------------------------------------------------------------------------------------
-    def heartbeat(self, doc):
-        ip = doc.get('ip')
-        ids = doc.get('user_defined_id') or []
-        if not isinstance(ip, str) or not ip or not isinstance(ids, list):
-            raise SlsError(400, 'ParameterInvalid', 'a heartbeat needs "ip" (string) and "user_defined_id" (list)')
-        unique = str(doc.get('machine_uniqueid') or ip)
-        self.machines[unique] = {'ip': ip, 'machine-uniqueid': unique, 'user_defined_ids': [str(i) for i in ids],
-                                 'lastHeartbeatTime': int(time.time())}
-        return self.machines[unique]
-
-    def machines_of(self, group):
-        """Machines whose heartbeat identity matches the group's machineList, in ListMachines' shape."""
-        wanted = set(group['machineList'])
-        out = []
-        for machine in sorted(self.machines.values(), key=lambda m: (m['ip'], m['machine-uniqueid'])):
-            if group['machineIdentifyType'] == 'ip':
-                hit = machine['ip'] in wanted
-                ids = machine['user_defined_ids']
-            else:
-                ids = [i for i in machine['user_defined_ids'] if i in wanted]
-                hit = bool(ids)
-            if hit:
-                out.append({'ip': machine['ip'], 'machine-uniqueid': machine['machine-uniqueid'],
-                            'userdefined-id': ','.join(ids), 'lastHeartbeatTime': machine['lastHeartbeatTime']})
-        return out
+    def effective_time(self, project, logstore):
+        """When the current index takes (or took) effect, or None without an index."""
+        data = self.stores.get((project, logstore))
+        return data['versions'][-1][0] if data and data['versions'] else None

@@ -170,7 +170,8 @@ def check_against_index(tree, index):
 
 
 def matches(tree, log, index):
-    """log: {'contents': [(key, value)], ...}; index: the logstore's index JSON."""
+    """log: {'contents': [(key, value)], ...}; index: the index JSON (version) that covers the log. A term the
+    version does not index matches nothing."""
     kind = tree[0]
     if kind == 'all':
         return True
@@ -182,14 +183,18 @@ def matches(tree, log, index):
         return not matches(tree[1], log, index)
     if kind == 'field':
         key, value, quoted = tree[1], tree[2], tree[3]
+        config = (index.get('keys') or {}).get(key)
+        if config is None:  # the index version that covers this log has no such field index
+            return False
         present = [n for n, (k, _) in enumerate(log['contents']) if k == key]
         if value == '*' and not quoted:
             return bool(present)
-        config = index['keys'][key]
         delimiters, case = config.get('token') or [], bool(config.get('caseSensitive'))
         return any(_term_matches(value, quoted, _log_tokens(log, n, delimiters, case), delimiters, case)
                    for n in present)
-    line = index['line']
+    line = index.get('line')
+    if not line:
+        return False
     delimiters, case = line.get('token') or [], bool(line.get('caseSensitive'))
     return any(_term_matches(tree[1], tree[2], _log_tokens(log, n, delimiters, case), delimiters, case)
                for n in range(len(log['contents'])))

@@ -17,7 +17,8 @@ import time
 from email.utils import parsedate
 from urllib.parse import quote
 
-# The real service answers RequestTimeTooSkewed beyond 15 minutes.
+# Beyond 15 minutes the service answers 400 RequestTimeExpired (Log Service API reference, Error codes;
+# alibaba/loongcollector core/plugin/flusher/sls/SLSConstant.cpp LOGE_REQUEST_TIME_EXPIRED).
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
 EMPTY_SHA256 = hashlib.sha256(b'').hexdigest()
 
@@ -136,20 +137,20 @@ class SlsAuthenticator(object):
         try:
             stamp = calendar.timegm(time.strptime(when, '%Y%m%dT%H%M%SZ'))
         except ValueError:
-            raise SlsError(400, 'RequestTimeInvalid', 'x-log-date is not a valid time: %r' % when)
+            raise SlsError(400, 'InvalidRequestTime', 'x-log-date is not a valid time: %r' % when)
         self._check_skew(stamp)
         return key_id
 
     def _check_clock(self, date_header):
         parsed = parsedate(date_header) if date_header else None
         if parsed is None:
-            raise SlsError(400, 'RequestTimeInvalid', 'The Date header is missing or malformed.')
+            raise SlsError(400, 'InvalidRequestTime', 'The Date header is missing or malformed.')
         self._check_skew(calendar.timegm(parsed))
 
     def _check_skew(self, stamp):
         if abs(self.clock() - stamp) > MAX_CLOCK_SKEW_SECONDS:
-            raise SlsError(400, 'RequestTimeTooSkewed', 'The difference between the request time and the '
-                                                        'server time is too large.')
+            raise SlsError(400, 'RequestTimeExpired', 'Request time %s has been expired while server time is %s.'
+                           % (int(stamp), int(self.clock())))
 
     def _check_token(self, key_id, token):
         if key_id in self.sts_key_ids:

@@ -9,6 +9,7 @@ import re
 import threading
 import time
 
+from .sls_pipeline import validate_pipeline
 from .sls_signing import SlsError
 
 PROJECT_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$')
@@ -32,7 +33,7 @@ def _check_name(pattern, value, what):
 
 
 class SlsStore(object):
-    def __init__(self, region='cn-hangzhou', owner='1234567890123456'):
+    def __init__(self, region='cn-hangzhou', owner=''):
         self.lock = threading.RLock()
         self.region = region
         self.owner = owner
@@ -190,17 +191,7 @@ class SlsStore(object):
         self.logstore(project, (body.get('outputDetail') or {}).get('logstoreName'))
 
     def _validate_pipeline(self, project, body):
-        for key in ('inputs', 'flushers'):
-            if not isinstance(body.get(key), list) or len(body[key]) != 1:
-                raise invalid('%s must hold exactly one plugin' % key)
-        for key in ('inputs', 'processors', 'aggregators', 'flushers'):
-            for plugin in body.get(key) or []:
-                if not isinstance(plugin, dict) or not plugin.get('Type'):
-                    raise invalid('every plugin in %s needs a Type' % key)
-        flusher = body['flushers'][0]
-        if flusher['Type'] != 'flusher_sls':
-            raise invalid('the flusher must be flusher_sls')
-        self.logstore(project, flusher.get('Logstore'))
+        self.logstore(project, validate_pipeline(body).get('Logstore'))
 
     def create_config(self, project, body, kind='configs'):
         name = body.get('configName')

@@ -15,6 +15,7 @@ from ansible_collections.alicloud_ops.logging.plugins.modules import (
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
+from tools.alicloud_emulator import DEFAULT_ACCOUNT_ALIUID
 
 
 def run(module, emu, check=False, **args):
@@ -142,7 +143,9 @@ def test_log_search_is_read_only_and_pages(store):
 
 def test_machine_group_info_lists_heartbeats(store):
     assert not run(sls_machine_group, store, project='proj-r', name='hosts', machines=['web', 'db']).failed
-    doc = json.dumps({'ip': '10.0.0.7', 'user_defined_id': ['web']}).encode('utf-8')
+    # A server outside ECS with the account's /etc/ilogtail/users/<AliUid> file: it joins the group.
+    doc = json.dumps({'ip': '10.0.0.7', 'user_defined_id': ['web'],
+                      'aliuids': [DEFAULT_ACCOUNT_ALIUID]}).encode('utf-8')
     with urlopen(Request(store.url + '/_emulator/sls/agent/heartbeat', data=doc, method='POST'), timeout=10):
         pass
     info = run(sls_machine_group_info, store, check=True, project='proj-r', name='hosts')

@@ -180,7 +180,8 @@ def collect_by_token(svc, size, **filters):
             params['NextToken'] = token
         body = describe(svc, **params)
         seen.extend(i['InstanceId'] for i in body['Instances']['Instance'])
-        assert len(body['Instances']['Instance']) <= size and body['TotalCount'] == len(expected(svc, **filters))
+        assert len(body['Instances']['Instance']) <= size and body['PageSize'] == size
+        assert body['TotalCount'] == len(expected(svc, **filters))
         token, pages = body['NextToken'], pages + 1
         if not token:
             return seen, pages
@@ -203,7 +204,7 @@ def expected(svc, **filters):
     return [inst['InstanceId'] for inst, _ in svc.by_region['cn-hangzhou'] if not status or inst['Status'] == status]
 
 
-@pytest.mark.parametrize('size', [1, 7, 10, 100])
+@pytest.mark.parametrize('size', [10, 11, 37, 100])
 def test_token_paging_never_drops_or_repeats(size):
     svc = service(instances=750, regions=3, seed=3)
     for filters in ({}, {'Status': 'Running'}):
@@ -221,14 +222,25 @@ def test_page_number_paging_never_drops_or_repeats(size):
 
 def test_token_is_bound_to_its_filters_and_sizes_are_checked():
     svc = service(instances=60, regions=2)
-    token = describe(svc, RegionId='cn-hangzhou', MaxResults=5)['NextToken']
+    token = describe(svc, RegionId='cn-hangzhou', MaxResults=10)['NextToken']
     assert len(token) == 32
-    assert api_error(lambda: describe(svc, RegionId='cn-hangzhou', MaxResults=5, NextToken=token, Status='Stopped')) \
+    assert api_error(lambda: describe(svc, RegionId='cn-hangzhou', MaxResults=10, NextToken=token, Status='Stopped')) \
         == (400, 'InvalidParameter.NextToken')
     assert api_error(lambda: describe(svc, RegionId='cn-shanghai', NextToken=token))[1] == 'InvalidParameter.NextToken'
     assert api_error(lambda: describe(svc, RegionId='cn-hangzhou', NextToken='garbage'))[0] == 400
-    assert api_error(lambda: describe(svc, RegionId='cn-hangzhou', MaxResults=101)) == (400, 'InvalidParameter')
+    assert api_error(lambda: describe(svc, RegionId='cn-hangzhou', MaxResults='ten')) == (400, 'InvalidParameter')
+    assert api_error(lambda: describe(svc, RegionId='cn-hangzhou', PageSize=101)) == (400, 'InvalidParameter')
     assert api_error(lambda: describe(svc, RegionId='cn-hangzhou', PageSize=0)) == (400, 'InvalidParameter')
+
+
+@pytest.mark.parametrize('asked, served', [('1', 10), ('9', 10), ('10', 10), ('0', 10), ('-5', 10), ('11', 11),
+                                           ('100', 100), ('101', 100), ('100000', 100)])
+def test_max_results_is_clamped_to_10_to_100_not_refused(asked, served):
+    svc = service(instances=600, regions=2)
+    body = describe(svc, RegionId='cn-hangzhou', MaxResults=asked)
+    assert body['PageSize'] == served and len(body['Instances']['Instance']) == served
+    follow = describe(svc, RegionId='cn-hangzhou', MaxResults=asked, NextToken=body['NextToken'])
+    assert follow['Instances']['Instance'][0]['InstanceId'] == expected(svc)[served]
     assert api_error(lambda: describe(svc, RegionId='cn-hangzhou', PageNumber='x')) == (400, 'InvalidParameter')
 
 
@@ -269,7 +281,7 @@ def test_pages_and_instances_follow_the_documented_sample_key_order():
     """The order of Alibaba's DescribeInstances sample response: clients that walk keys in order depend on it."""
     from tools.alicloud_emulator.ecs import INSTANCE_KEY_ORDER, NESTED_KEY_ORDER
     svc = service(instances=3, regions=1)
-    page = json.loads(svc.describe_instances({'RegionId': 'cn-hangzhou', 'MaxResults': '2'}, 'REQ'))
+    page = json.loads(svc.describe_instances({'RegionId': 'cn-hangzhou', 'MaxResults': '10'}, 'REQ'))
     assert list(page) == ['Instances', 'TotalCount', 'RequestId', 'PageSize', 'PageNumber', 'NextToken']
     for instance in page['Instances']['Instance']:
         keys = list(instance)
@@ -280,5 +292,5 @@ def test_pages_and_instances_follow_the_documented_sample_key_order():
         nic = instance['NetworkInterfaces']['NetworkInterface'][0]
         assert list(nic) == list(NESTED_KEY_ORDER['NetworkInterface'])
         assert list(nic['PrivateIpSets']['PrivateIpSet'][0]) == ['PrivateIpAddress', 'Primary']
-    legacy = json.loads(svc.describe_instances({'RegionId': 'cn-hangzhou', 'PageSize': '2'}, 'REQ'))
+    legacy = json.loads(svc.describe_instances({'RegionId': 'cn-hangzhou', 'PageSize': '10'}, 'REQ'))
     assert list(legacy)[0] == 'Instances' and legacy['Instances']['Instance'] == page['Instances']['Instance']
