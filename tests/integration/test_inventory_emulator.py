@@ -174,19 +174,20 @@ def test_forbidden_region_strict_fails_and_non_strict_warns(tmp_path, ecs_emulat
     assert 'skipping region cn-shanghai' in lenient.stderr and 'Forbidden' in lenient.stderr
 
 
-def test_a_region_failing_after_others_were_added_leaves_nothing_behind(tmp_path, ecs_emulator):
+def test_a_region_failing_after_others_were_added_fails_the_run_even_with_unparsed_is_failed_off(tmp_path,
+                                                                                                 ecs_emulator):
     # Hosts are added region by region as regions are read: cn-hangzhou's are in the inventory by the time
-    # cn-shanghai answers Forbidden. With the failure tolerated, the other source is all that remains.
+    # cn-shanghai answers Forbidden. ansible-core would warn and list the other source alone; the plugin fails
+    # the run instead (populate takes back what it added: test_ecs_populate).
     emu = ecs_emulator(fixture=FIXTURE, forbidden_regions=['cn-shanghai'])
     result = inventory(tmp_path, write_config(tmp_path, emu), '-i', 'localhost,', '--list',
                        env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'false'})
-    assert 'permission denied in region cn-shanghai' in result.stderr
-    data = listing(result)
-    assert hosts_of(data, 'ungrouped') == {'localhost'} and all_hosts(data) == set()
-    assert sorted(data) == ['_meta', 'all', 'ungrouped']
+    assert result.returncode == 1
+    assert '[ERROR]: alicloud_ecs: permission denied in region cn-shanghai' in result.stderr
+    assert result.stdout == ''      # no listing without this source's hosts
 
 
-def test_unreachable_endpoint_strict_fails_non_strict_warns(tmp_path, ecs_emulator):
+def test_unreachable_endpoint_fails_strict_or_not(tmp_path, ecs_emulator):
     emu = ecs_emulator(fixture=FIXTURE)
     emu.stop()    # nothing listens on its port any more: connection refused
     source = write_config(tmp_path, emu, regions=['cn-hangzhou'], retry_deadline=0.5)
@@ -195,10 +196,14 @@ def test_unreachable_endpoint_strict_fails_non_strict_warns(tmp_path, ecs_emulat
     # Not retried (a refused connection stays refused): one attempt, a message naming the endpoint.
     assert 'endpoint unreachable in region cn-hangzhou' in strict.stderr
     assert 'cannot connect to %s: connection refused' % emu.url.rstrip('/') in strict.stderr
-    data, printed = verbose_listing(tmp_path, write_config(tmp_path, emu, regions=['cn-hangzhou'],
-                                                           retry_deadline=0.5, strict_permissions=False))
-    assert all_hosts(data) == set()
-    assert 'skipping region cn-hangzhou' in printed and TEST_KEY_SECRET not in printed
+    # strict_permissions false skips a region that fails, but not every region: that is no inventory at all.
+    lenient = inventory(tmp_path, write_config(tmp_path, emu, regions=['cn-hangzhou'], retry_deadline=0.5,
+                                               strict_permissions=False), '--list', '-vvvv')
+    assert lenient.returncode != 0
+    printed = lenient.stdout + lenient.stderr
+    assert 'skipping region cn-hangzhou' in printed
+    assert 'no region could be read (strict_permissions false skips a failing region, but all 1 failed)' in printed
+    assert TEST_KEY_SECRET not in printed
 
 
 def test_silent_endpoint_fails_after_one_read_timeout_naming_it(tmp_path):
@@ -410,3 +415,120 @@ def test_example_emulator_inventory(tmp_path, ecs_emulator):
     data = listing(example_inventory(tmp_path, 'emulator', {'ALICLOUD_ECS_ENDPOINT': emu.url}))
     assert len(all_hosts(data)) == 40
     assert set(emu.stats()['by_region']) == {'cn-hangzhou', 'cn-shanghai', 'ap-southeast-1'}
+
+
+# --- A failed source fails the run, whatever unparsed_is_failed says (issue 21) -----------------------------------
+
+def without_project_config(tmp_path, extra=None):
+    """ansible-core's own defaults, not the project's ansible.cfg: the file reaches the plugin through the `auto`
+    inventory plugin, and unparsed_is_failed is off (a failing source is a warning to ansible-core)."""
+    config = tmp_path / 'plain.cfg'
+    config.write_text('[defaults]\n')
+    env = {'ANSIBLE_CONFIG': str(config), 'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'false'}
+    env.update(extra or {})
+    return env
+
+
+def playbook(tmp_path, source, env):
+    play = tmp_path / 'play.yml'
+    play.write_text('- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug: {msg: hi}\n')
+    cmd = [os.path.join(VENV_BIN, 'ansible-playbook'), '-i', source, '-i', 'localhost,', str(play)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=clean_env(tmp_path, env), cwd=REPO_ROOT,
+                          timeout=300)
+
+
+def assert_failed_loudly(result, *fragments):
+    assert result.returncode == 1, result.stdout + result.stderr
+    error = [line for line in result.stderr.splitlines() if line.startswith('[ERROR]: alicloud_ecs: ')]
+    assert error, result.stderr
+    for fragment in fragments:
+        assert fragment in error[0], error[0]
+    assert '[WARNING]: Unable to parse' not in result.stderr
+
+
+@pytest.mark.parametrize('fetch_process', ['always', 'never'])
+def test_wrong_secret_fails_the_run_without_the_projects_config(tmp_path, ecs_emulator, fetch_process):
+    emu = ecs_emulator(fixture=FIXTURE)
+    wrong = 'Wr0ngSecretValue-must-not-leak'
+    source = write_config(tmp_path, emu, secret_key=wrong)
+    env = without_project_config(tmp_path)
+    listed = inventory(tmp_path, source, '-i', 'localhost,', '--list', env=env)
+    assert_failed_loudly(listed, 'authentication failed in region', 'SignatureDoesNotMatch')
+    assert listed.stdout == ''
+    played = playbook(tmp_path, source, env)
+    assert_failed_loudly(played, 'authentication failed in region', 'SignatureDoesNotMatch')
+    assert 'PLAY RECAP' not in played.stdout
+    for result in (listed, played):
+        assert wrong not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize('fetch_process', ['always', 'never'])
+def test_dead_endpoint_fails_the_run_without_the_projects_config(tmp_path, ecs_emulator, fetch_process):
+    emu = ecs_emulator(fixture=FIXTURE)
+    emu.stop()
+    source = write_config(tmp_path, emu, regions=['cn-hangzhou'])
+    env = without_project_config(tmp_path)
+    listed = inventory(tmp_path, source, '--list', env=env)
+    assert_failed_loudly(listed, 'endpoint unreachable in region cn-hangzhou',
+                         'cannot connect to %s: connection refused' % emu.url.rstrip('/'))
+    assert_failed_loudly(playbook(tmp_path, source, env), 'endpoint unreachable in region cn-hangzhou')
+
+
+@pytest.mark.parametrize('fetch_process', ['auto'])
+def test_missing_sdk_fails_the_run_without_the_projects_config(tmp_path):
+    shadow = tmp_path / 'shadow' / 'alibabacloud_ecs20140526'
+    shadow.mkdir(parents=True)
+    (shadow / '__init__.py').write_text("raise ImportError(\"No module named 'alibabacloud_ecs20140526'\")\n")
+    source = write_config(tmp_path, FakeEmu('http://127.0.0.1:9'), regions=['cn-hangzhou'])
+    result = inventory(tmp_path, source, '--list',
+                       env=without_project_config(tmp_path, {'PYTHONPATH': str(tmp_path / 'shadow')}))
+    assert_failed_loudly(result, 'alibabacloud-ecs20140526 are not installed for the controller')
+
+
+@pytest.mark.parametrize('fetch_process', ['never'])
+def test_with_any_unparsed_is_failed_it_is_ansible_cores_parse_failure(tmp_path, ecs_emulator):
+    emu = ecs_emulator(fixture=FIXTURE)
+    source = write_config(tmp_path, emu, secret_key='Wr0ng-secret-again')
+    result = inventory(tmp_path, source, '--list',
+                       env=without_project_config(tmp_path, {'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': 'true'}))
+    assert result.returncode != 0
+    assert 'alicloud_ecs: authentication failed in region' in result.stderr
+    assert 'Completely failed to parse inventory source %s' % source in result.stderr
+    assert 'Wr0ng-secret-again' not in result.stdout + result.stderr
+
+
+# --- Configuration that can only be a mistake is refused before any API call (issue 19) -------------------------
+
+BAD_OPTIONS = [
+    ({'hostnames': ['tag:']}, "hostnames[0]: 'tag:' names no tag key"),
+    ({'hostnames': ['private_ip', {'name': 'tag:Name', 'prefix': 'tag:'}]}, "hostnames[1].prefix: 'tag:' names no "
+                                                                            "tag key"),
+    ({'filters': {'status': 'Bogus'}}, "filters.status: 'Bogus' is not an ECS instance status"),
+    ({'filters': {'colour': 'red'}}, "filters: unknown key 'colour'"),
+    ({'max_workers': 0}, 'max_workers: must be at least 1, got 0'),
+    ({'retry_deadline': float('nan')}, 'retry_deadline: must be a finite number of seconds, got nan'),
+    ({'retry_deadline': float('inf')}, 'retry_deadline: must be a finite number of seconds, got inf'),
+    ({'read_timeout': 0}, 'read_timeout: must be at least 0.001 seconds, got 0.0'),
+    ({'keyed_groups': [{'prefix': 'env'}]}, 'keyed_groups[0].key: required'),
+    ({'regions': [123]}, 'regions[0]: expected a region id such as cn-hangzhou'),
+    ({'regions': ['cn_hangzhou']}, 'regions[0]: expected a region id such as cn-hangzhou'),
+    ({'regoins': ['cn-hangzhou']}, "unknown option 'regoins'; did you mean 'regions'?"),
+    ({'strict_permissions': 'flase'}, "strict_permissions: expected true or false, got 'flase'"),
+    ({'include_filters': [{'status': 'running'}]}, "include_filters[0].status: 'running' is not an ECS instance "
+                                                   "status"),
+    ({'endpoint_url': 'ftp://127.0.0.1:9'}, "endpoint_url: 'ftp://127.0.0.1:9': the scheme must be http or https"),
+    ({'hostvars_prefix': 'ecs-'}, "hostvars_prefix: 'ecs-instance_id' is not a valid variable name"),
+]
+
+
+@pytest.mark.parametrize('fetch_process', ['always'])   # the path that would start reading at once
+@pytest.mark.parametrize('options, message', BAD_OPTIONS, ids=[m.split(':')[0] for _o, m in BAD_OPTIONS])
+def test_a_mistake_is_refused_naming_the_option_before_any_api_call(tmp_path, ecs_emulator, options, message,
+                                                                     fetch_process):
+    emu = ecs_emulator(fixture=FIXTURE)
+    source = write_config(tmp_path, emu, **options)
+    result = inventory(tmp_path, source, '--list')
+    assert result.returncode != 0
+    assert 'alicloud_ecs: ' + message in result.stderr, result.stderr
+    assert 'Traceback' not in result.stderr and 'TypeError' not in result.stderr
+    assert emu.stats()['calls'] == {}
