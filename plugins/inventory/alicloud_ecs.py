@@ -64,7 +64,8 @@ options:
     elements: str
     default: []
   default_region:
-    description: Region whose endpoint answers DescribeRegions.
+    description: Region whose endpoint answers DescribeRegions; read (and checked as a region id) only when
+      O(regions) is empty.
     type: str
     default: cn-hangzhou
     env: [{name: ALICLOUD_REGION}, {name: ALIBABA_CLOUD_REGION_ID}]

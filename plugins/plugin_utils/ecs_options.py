@@ -170,7 +170,8 @@ def check_regions(options):
         if region in seen:
             raise InventoryOptionError('regions[%d]: %s is listed twice' % (index, region))
         seen.add(region)
-    if options.get('default_region') is not None:
+    # Only read when regions is empty (DescribeRegions); ALICLOUD_REGION may be set empty for other tools.
+    if not options.get('regions') and options.get('default_region') is not None:
         check_region('default_region', options['default_region'])
 
 

@@ -186,9 +186,12 @@ def test_regions_accepted_and_default_region_checked():
     accepted(regions=['cn-hangzhou', 'ap-southeast-1', 'us-west-1', 'eu-central-1', 'cn-shanghai-finance-1',
                       'rus-west-1', 'cn-' + 'a' * 61])
     accepted(regions=[])
-    assert refused(default_region='cn_hangzhou').startswith("default_region: expected a region id such as "
-                                                            "cn-hangzhou")
+    # default_region is checked when it is used: regions empty, DescribeRegions asked there.
+    assert refused(regions=[], default_region='cn_hangzhou').startswith("default_region: expected a region id "
+                                                                        "such as cn-hangzhou")
     assert refused(regions=[], default_region='').startswith('default_region: expected a region id')
+    accepted(regions=[], default_region='ap-southeast-1')
+    accepted(regions=['cn-hangzhou'], default_region='')
 
 
 # --- compose / groups / keyed_groups / hostvars_prefix / hostvars_suffix -----------------------------------------
