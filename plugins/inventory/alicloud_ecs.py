@@ -73,10 +73,10 @@ options:
     description:
       - Server-side filters, sent with every DescribeInstances request.
       - "Keys: C(status) (C(Running) unless given, also when other filters are set; one of C(Pending),
-        C(Running), C(Starting), C(Stopping), C(Stopped), in any case; V(null) lists every status), C(vpc_id), C(vswitch_id), C(zone_id),
-        C(instance_ids) (1 to 100), C(instance_name) (C(*) wildcards), C(instance_type), C(security_group_id),
-        C(resource_group_id), C(image_id), C(tags) (a dict of 1 to 20 tag keys; all must match; a V(null) value
-        matches any value)."
+        C(Running), C(Starting), C(Stopping), C(Stopped), in any case; V(null) lists every status), C(vpc_id),
+        C(vswitch_id), C(zone_id), C(instance_ids) (1 to 100), C(instance_name) (C(*) wildcards),
+        C(instance_type), C(security_group_id), C(resource_group_id), C(image_id), C(tags) (a dict of 1 to 20
+        tag keys; all must match; a V(null) value matches any value)."
       - Values are non-empty strings (quote numbers); V(null) lifts a filter; an empty list or dict is refused.
     type: dict
     default: {status: Running}
@@ -178,8 +178,8 @@ options:
     type: float
     default: 60
   retry_base_delay:
-    description: First backoff cap in seconds (more than 0, at most 3600); it doubles per retry up to O(retry_max_delay),
-      and the delay is drawn uniformly below it.
+    description: First backoff cap in seconds (more than 0, at most 3600); it doubles per retry up to
+      O(retry_max_delay), and the delay is drawn uniformly below it.
     type: float
     default: 0.2
   retry_max_delay:

@@ -204,7 +204,8 @@ def check_server_filters(filters):
                 raise InventoryOptionError('%s: expected an instance id or a non-empty list of them (null: no id '
                                            'filter), got %r' % (option, value))
             if len(ids) > MAX_INSTANCE_IDS:
-                raise InventoryOptionError('%s: at most %d ids per request, got %d' % (option, MAX_INSTANCE_IDS, len(ids)))
+                raise InventoryOptionError('%s: at most %d ids per request, got %d'
+                                           % (option, MAX_INSTANCE_IDS, len(ids)))
             for index, instance_id in enumerate(ids):
                 _text('%s[%d]' % (option, index), instance_id, 'an instance id')
         elif key == 'tags':
@@ -258,7 +259,8 @@ def _patterns(option, value):
 
 def _hostname_source(option, source):
     if not isinstance(source, str):
-        raise InventoryOptionError('%s: expected a hostname source string, got %r (%s)' % (option, source, _type_name(source)))
+        raise InventoryOptionError('%s: expected a hostname source string, got %r (%s)'
+                                   % (option, source, _type_name(source)))
     if source in HOSTNAME_SOURCES:
         return source
     if source.startswith('tag:'):
@@ -286,7 +288,8 @@ def parse_hostnames(preferences, default=('private_ip',)):
             if unknown or 'name' not in item:
                 hint = ''
                 if 'tag' in item and len(item) == 1:
-                    hint = " (YAML read `tag: %s` as a mapping: write 'tag:%s' without a space)" % (item['tag'], item['tag'])
+                    hint = " (YAML read `tag: %s` as a mapping: write 'tag:%s' without a space)" % (
+                        item['tag'], item['tag'])
                 raise InventoryOptionError('%s: a dict entry takes name (required), prefix and separator, got %s%s'
                                            % (where, sorted(item), hint))
             name = _hostname_source('%s.name' % where, item['name'])

@@ -31,8 +31,9 @@ except ImportError:  # ansible-core before 2.19: each var goes through Host.set_
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
     PlainKeyedGroups, fast_templar, pure_expression_names)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import InventoryOptionError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
-    ALL_GROUP, HostPlanner, InventoryOptionError, decorate_hostvars)
+    ALL_GROUP, HostPlanner, decorate_hostvars)
 
 # Options that turn cached records into hosts, vars and groups (the API query is fingerprinted apart).
 LOCAL_OPTIONS = ('hostnames', 'allow_duplicated_hosts', 'include_filters', 'exclude_filters', 'hostvars_prefix',

@@ -11,10 +11,8 @@ __metaclass__ = type
 import fnmatch
 import re
 
-# The option checks live in ecs_options; compile_hostnames and validate_local_filters keep their names here.
-from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import (  # noqa: F401 (re-exported)
-    FILTER_KEYS, HOSTNAME_SOURCES, InventoryOptionError, check_local_filters as validate_local_filters,
-    parse_hostnames)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import (
+    check_local_filters, parse_hostnames)
 
 DEFAULT_HOSTNAMES = ('private_ip',)
 ALL_GROUP = 'alicloud'
@@ -184,8 +182,8 @@ class HostPlanner(object):
     def __init__(self, hostnames=None, allow_duplicated_hosts=False, include_filters=None, exclude_filters=None,
                  sanitize=sanitize_group_name):
         self.compiled = compile_hostnames(hostnames)
-        validate_local_filters('include_filters', include_filters or [])
-        validate_local_filters('exclude_filters', exclude_filters or [])
+        check_local_filters('include_filters', include_filters or [])
+        check_local_filters('exclude_filters', exclude_filters or [])
         self.allow_duplicated_hosts = allow_duplicated_hosts
         self.include_filters, self.exclude_filters = include_filters, exclude_filters
         self.sanitize = sanitize

@@ -2,8 +2,9 @@ import copy
 
 import pytest
 
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import InventoryOptionError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
-    HostPlanner, InventoryOptionError, candidate_names, compile_hostnames, decorate_hostvars, default_groups, instance_hostvars,
+    HostPlanner, candidate_names, compile_hostnames, decorate_hostvars, default_groups, instance_hostvars,
     passes_local_filters, plan_hosts, sanitize_group_name)
 
 WEB = {
