@@ -10,9 +10,11 @@ from the image join it with no API call, which is what baking is for.
 The agent is the TEST STAND-IN (tests/logtail_standin/), published as file:// URLs inside a throw-away base
 image, because the build container has no network; tests/integration/files/bake_standin_vars.yml wires it.
 Stand-in business, given to each instance before its first boot (the real agent learns all of it from its
-region's config server): the shipping settings, whose endpoint is the unix socket of a host-side relay in
-front of the emulator (the containers have no network), and, for LoongCollector, the pipeline config that
-Log Service holds, as the real agent would fetch it.
+region's config server, and its instance id from the ECS metadata service): the shipping settings, whose
+endpoint is the unix socket of a host-side relay in front of the emulator (the containers have no network) and
+whose instance_id is one of the emulator account's ECS instances, so that the heartbeat joins the account's
+machine group; and, for LoongCollector, the pipeline config that Log Service holds, as the real agent would
+fetch it.
 """
 import json
 import os
@@ -27,7 +29,7 @@ import pytest
 import yaml
 
 from tests.integration.rsyslog_bed import Process, wait_for
-from tests.integration.standin_fleet import search
+from tests.integration.standin_fleet import ecs_instance_ids, search
 from tests.integration.test_sls_emulator import _client
 from tests.logtail_standin.server import build_mirror
 from tests.support.playbook_runner import REPO_ROOT, run_playbook
@@ -50,13 +52,13 @@ RELAY = os.path.join(REPO_ROOT, 'tests', 'logtail_standin', 'unix_relay.py')
 RELAY_MOUNT = '/var/lib/logtail-standin-sls'
 STANDIN_ETC = '/etc/logtail-standin'
 # Per flavour, as roles/logtail/vars/main.yml names them: the vendor unit, the agent's binary and main config,
-# and the key of app_info.json that carries the version.
+# the key of app_info.json that carries the version, and the pid file the running agent writes (versioned).
 FLAVORS = {
     'logtail': {'service': 'ilogtaild.service', 'binary': 'ilogtail', 'config': 'ilogtail_config.json',
-                'version_key': 'logtail_version'},
+                'version_key': 'ilogtail_version', 'pid_file': 'ilogtail_%s.pid' % VERSION},
     'loongcollector': {'service': 'loongcollectord.service', 'binary': 'loongcollector',
                        'config': 'conf/instance_config/local/loongcollector_config.json',
-                       'version_key': 'loongcollector_version'},
+                       'version_key': 'loongcollector_version', 'pid_file': 'run/loongcollector_%s.pid' % VERSION},
 }
 
 
@@ -124,7 +126,9 @@ def baked(standin_base, suffix, flavor, tmp_path_factory):
 @pytest.fixture(scope='module')
 def log_service_host(tmp_path_factory):
     """The emulator on the host's 127.0.0.1, and the relay whose socket the containers mount."""
-    emu = start_emulator(access_keys={SLS_KEY_ID: SLS_KEY_SECRET}, instances=1, regions=1)
+    # Two ECS instances, one per container. index_delay=0: the index covers logs from the second it is written
+    # (the real service's minute is not what this test is about).
+    emu = start_emulator(access_keys={SLS_KEY_ID: SLS_KEY_SECRET}, instances=2, regions=1, index_delay=0)
     relay_dir = tmp_path_factory.mktemp('sls-relay')
     socket_path = str(relay_dir / 'sls.sock')
     relay = Process([sys.executable, RELAY, '--socket', socket_path, '--target', emu.endpoint],
@@ -153,12 +157,12 @@ def log_service(log_service_host, flavor, tmp_path_factory):
     return emu, relay_dir
 
 
-def standin_settings(directory, emu_state, ip):
+def standin_settings(directory, emu_state, ip, instance_id):
     """The stand-in's settings directory for one instance (see the module docstring)."""
     os.makedirs(os.path.join(directory, 'pipelines'))
     with open(os.path.join(directory, 'shipping.json'), 'w') as handle:
         json.dump({'endpoint': 'unix:%s/sls.sock' % RELAY_MOUNT, 'access_key_id': SLS_KEY_ID,
-                   'access_key_secret': SLS_KEY_SECRET, 'ip': ip}, handle)
+                   'access_key_secret': SLS_KEY_SECRET, 'ip': ip, 'instance_id': instance_id}, handle)
     os.chmod(os.path.join(directory, 'shipping.json'), 0o600)
     for name, config in emu_state['projects'][PROJECT]['pipelineconfigs'].items():
         with open(os.path.join(directory, 'pipelines', name + '.json'), 'w') as handle:
@@ -174,9 +178,9 @@ def instances(baked, log_service, suffix, flavor, tmp_path_factory):
     flags = run('bash', 'tools/containerbed.sh', 'run-flags', env={'CONTAINERBED_SLS_RELAY_DIR': relay_dir}).split()
     names = {'bake-a-%s-%s' % (flavor, suffix): '192.0.2.11', 'bake-b-%s-%s' % (flavor, suffix): '192.0.2.12'}
     try:
-        for name, ip in names.items():
+        for (name, ip), instance_id in zip(sorted(names.items()), ecs_instance_ids(emu)):
             settings = tmp_path_factory.mktemp('standin-etc') / 'logtail-standin'
-            standin_settings(str(settings), emu.sls_state(), ip)
+            standin_settings(str(settings), emu.sls_state(), ip, instance_id)
             run('docker', 'create', '--name', name, '--hostname', name, *flags,
                 '--label', 'alicloud-ops.containerbed=1', image, '/lib/systemd/systemd')
             run('docker', 'cp', str(settings), '%s:%s' % (name, STANDIN_ETC))
@@ -216,9 +220,9 @@ def test_image_carries_no_build_instance_state(baked, flavor):
     image, facts = baked[0], FLAVORS[flavor]
     listing = image_shell(image, 'ls -A %s' % HOME).split()
     assert facts['binary'] in listing, listing
-    for runtime in ('app_info.json', 'ilogtail.pid', 'run', facts['binary'] + '.LOG', 'standin_received.log',
-                    'standin_spool'):
+    for runtime in ('app_info.json', 'run', facts['binary'] + '.LOG', 'standin_received.log', 'standin_spool'):
         assert runtime not in listing, listing
+    assert not [name for name in listing if name.endswith('.pid')], listing  # ilogtail_<version>.pid
     assert image_shell(image, 'wc -c < /etc/machine-id').strip() == '0'
     assert image_shell(image, 'ls -A /var/spool/rsyslog 2>/dev/null; true').split() == []
     # The group-wide id is the same for every instance, so the image carries it.
@@ -233,9 +237,9 @@ def test_image_carries_no_build_instance_state(baked, flavor):
     if flavor == 'logtail':  # streamlog: the agent's own port, which rsyslog forwards to
         assert config['streamlog_open'] is True and config['streamlog_tcp_port'] == 11111
         assert 'port="11111"' in forward
-    else:  # service_syslog: the port is the pipeline config's (in Log Service), octet-counted RFC 5424
+    else:  # service_syslog: the port is the pipeline config's (in Log Service), RFC 5424 one message a line
         assert 'streamlog_open' not in config or config['streamlog_open'] is False
-        assert 'octet-counted' in forward
+        assert 'octet-counted' not in forward  # the real input reads LF-terminated lines only
 
 
 def test_each_instance_starts_its_own_agent(instances, flavor):
@@ -245,6 +249,10 @@ def test_each_instance_starts_its_own_agent(instances, flavor):
         app_info = json.loads(in_container(name, 'cat %s/app_info.json' % HOME))
         # Written by this instance's agent at its first boot, not carried from the build container.
         assert app_info['hostname'] == name and app_info[FLAVORS[flavor]['version_key']] == VERSION
+        assert app_info['ip'] == instances[name] and app_info['instance_id'].split('_')[1] == instances[name]
+        # The running agent's pid file carries its version; the product's unit found it by glob.
+        pid = in_container(name, 'cat %s/%s' % (HOME, FLAVORS[flavor]['pid_file'])).strip()
+        assert in_container(name, 'systemctl show -p MainPID --value %s' % FLAVORS[flavor]['service']).strip() == pid
         machine_id = in_container(name, 'cat /etc/machine-id').strip()
         assert len(machine_id) == 32
         machine_ids.add(machine_id)

@@ -1,27 +1,35 @@
 """The Logtail stand-in's shipping half (tests/logtail_standin/shipper.py) against the emulator: heartbeat,
 applied configs, PutLogs signed and encoded by hand, read back through the official SDK's get_logs; the spool
 across Log Service being unreachable (the unix-socket relay containers use is down), and lines no applied
-config collects."""
+config collects. A host is the account's by its AliUid marker file or its ECS instance id; any other host's
+heartbeat is refused and its lines go nowhere. service_syslog lines arrive with the real input's fields."""
 import json
 import os
 import socket
 import sys
 import time
+import uuid
 
 import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import SYSLOG_FIELDS
 from tests.integration.rsyslog_bed import REPO_ROOT, STANDIN, Process, free_port, port_open, read_lines, wait_for
-from tests.integration.standin_fleet import GROUP, PROJECT, TAG, fleet, search, write_settings
+from tests.integration.standin_fleet import (
+    GROUP, PROJECT, TAG, ecs_instance_ids, fleet, search, syslog_pipeline, write_settings)
 from tests.integration.test_sls_emulator import _client
 from tests.support.sls_emulator import sls_emulator, sls_emulator_server  # noqa: F401
 
 RELAY = os.path.join(REPO_ROOT, 'tests', 'logtail_standin', 'unix_relay.py')
 
-def start_agent(tmp_path, settings):
+def start_agent(tmp_path, settings, syslog_address=None):
+    """The stand-in with a streamlog input on a free port, or a service_syslog input at ``syslog_address``."""
     port = free_port()
-    agent = Process([sys.executable, STANDIN, '--home', str(tmp_path), '--addr', '127.0.0.1', '--port', str(port),
-                     '--ship-settings', settings], str(tmp_path / 'agent.out'))
+    listen = ['--addr', '127.0.0.1', '--port', str(port)]
+    if syslog_address:
+        port = int(syslog_address.rsplit(':', 1)[1])
+        listen = ['--syslog-address', syslog_address]
+    agent = Process([sys.executable, STANDIN, '--home', str(tmp_path), '--ship-settings', settings] + listen,
+                    str(tmp_path / 'agent.out'))
     wait_for(lambda: port_open(port) or not agent.alive(), 30, 'the stand-in to listen')
     assert agent.alive(), read_lines(str(tmp_path / 'agent.out'))
     return agent, port
@@ -103,3 +111,64 @@ def test_shipper_refuses_nothing_it_cannot_send(tmp_path, endpoint):
         shipper.stop()
     assert shipper.status['shipped'] == 0
     assert len(read_lines(str(tmp_path / 'spool' / 'spool.jsonl'))) == 1
+
+
+def test_service_syslog_rows_carry_the_real_inputs_fields(sls_emulator, tmp_path):
+    client = _client(sls_emulator)
+    fleet(client)
+    address = 'tcp://127.0.0.1:%d' % free_port()
+    syslog_pipeline(client, address)
+    agent, port = start_agent(tmp_path, write_settings(tmp_path, sls_emulator.endpoint), address)
+    marker, now = uuid.uuid4().hex, int(time.time())
+    # The log's time is the message's (search windows are by log time): now, written in UTC+8.
+    stamp = time.strftime('%Y-%m-%dT%H:%M:%S.5+08:00', time.gmtime(now + 8 * 3600))
+    line = '<30>1 %s web-01 nginx 4242 ACCESS [meta x="1"] %s parsed' % (stamp, marker)
+    framed = '<30>1 - web-01 nginx - - - %s framed' % marker
+    try:
+        send(port, [line, '%d %s' % (len(framed), framed)])
+        rows = wait_for(lambda: len(search(client, marker)) == 2 and search(client, marker), 30, 'both rows')
+    finally:
+        agent.stop()
+    parsed, = [row for row in rows if row['_content_'].endswith('parsed')]
+    assert {key: parsed[key] for key in parsed if key.startswith('_') and not key.startswith('__')} == {
+        '_program_': 'nginx', '_priority_': '30', '_facility_': '3', '_severity_': '6',
+        '_unixtimestamp_': '%d500000000' % now, '_hostname_': 'web-01', '_client_ip_': '127.0.0.1',
+        '_ip_': '10.0.0.7', '_content_': '%s parsed' % marker, '_structured_data_': '{"meta":{"x":"1"}}',
+        '_message_id_': 'ACCESS', '_process_id_': '4242'}
+    # An octet-counted frame is no framing to the real input: one line that does not parse, kept raw.
+    raw, = [row for row in rows if row['_content_'].endswith('framed')]
+    assert raw['_content_'] == '%d %s' % (len(framed), framed)
+    assert (raw['_priority_'], raw['_facility_'], raw['_severity_'], raw['_program_']) == ('-1', '-1', '-1', '')
+    assert (raw['_hostname_'], raw['_client_ip_'], raw['_ip_']) == (socket.gethostname(), '127.0.0.1', '10.0.0.7')
+    assert '_message_id_' not in raw and '_structured_data_' not in raw
+
+
+def test_a_host_that_is_not_the_accounts_is_refused_until_it_is(sls_emulator, tmp_path):
+    client = _client(sls_emulator)
+    fleet(client)
+    settings = write_settings(tmp_path, sls_emulator.endpoint, aliuid=None)
+    agent, port = start_agent(tmp_path, settings)
+    try:
+        log = str(tmp_path / 'agent.out')
+        wait_for(lambda: any('heartbeat refused' in l for l in read_lines(log)), 30, 'the refusal in the log')
+        send(port, [ali_line(TAG, 1, program='nobody')])
+        unshipped = str(tmp_path / 'standin_spool' / 'spool.jsonl.unshipped')
+        wait_for(lambda: read_lines(unshipped), 30, 'the line dropped')
+        assert 'heartbeat refused: ' in read_lines(unshipped)[0]
+        assert client.list_machines(PROJECT, GROUP).get_machines() == []
+        unattributed, = sls_emulator.sls_state()['unattributedMachines']
+        assert unattributed['ip'] == '10.0.0.7' and unattributed['aliuids'] == []
+        time.sleep(3)  # more refused heartbeats: still one line in the log
+        # The metadata service's instance id of one of the account's instances makes it the account's.
+        agent.stop()
+        write_settings(tmp_path, sls_emulator.endpoint, aliuid=None, instance_id=ecs_instance_ids(sls_emulator)[0])
+        agent, port = start_agent(tmp_path, settings)
+        send(port, [ali_line(TAG, 2, program='attributed')])
+        found = wait_for(lambda: search(client, '_program_: attributed'), 30, 'the line shipped')
+    finally:
+        agent.stop()
+    assert [row['_content_'] for row in found] == ['shipped line 2']
+    assert [l for l in read_lines(log) if 'heartbeat' in l] == ['shipper: heartbeat refused: ' + unattributed['refused']]
+    assert 'unattributedMachines' not in sls_emulator.sls_state()
+    assert [(m.ip, m.user_defined_id) for m in client.list_machines(PROJECT, GROUP).get_machines()] == [
+        ('10.0.0.7', GROUP)]

@@ -8,11 +8,11 @@ Sources (facts taken, code not copied), alibaba/loongcollector at f02d9808578e3a
   plugin_main/plugin_export.go 179), which ``working_ip`` overrides (core/app_config/AppConfig.cpp 1047). The
   stand-in takes the IP from its shipping settings' ``ip`` first, standing in for that.
 - ``core/application/Application.cpp`` 192-219 writes ``app_info.json`` at start: ``ip``, ``hostname``,
-  ``UUID`` (``GetUUIDThread`` 480-484: ``CalculateRandomUUID``, core/common/UUIDUtil.cpp 27-33: a time-based
+  ``UUID`` (``GetUUIDThread`` 480-484: ``CalculateRandomUUID``, core/common/UUIDUtil.cpp 27-43: a time-based
   UUID, upper case), ``instance_id`` (``GenerateInstanceId`` 401-403: ``<random UUID>_<ip>_<start time>``; it
   names this run of the agent, not the ECS instance), the version under ``GetVersionTag()``
   (core/app_config/AppConfig.cpp 562-568: ``ilogtail_version`` in corporate builds, else
-  ``loongcollector_version``), ``os`` (core/common/MachineInfoUtil.cpp 94-109: uname's
+  ``loongcollector_version``), ``os`` (core/common/MachineInfoUtil.cpp 94-111: uname's
   ``sysname; release; version; machine``) and ``update_time`` (``%Y-%m-%d %H:%M:%S``). The stand-in leaves out
   ``compiler``, ``host_id``, ``git_hash`` and ``build_date`` and adds ``"standin": true``.
 - The account marker files: ``/etc/ilogtail/users/<AliUid>`` (domain note; the vendor's docs on cross-account

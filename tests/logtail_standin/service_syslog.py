@@ -97,7 +97,7 @@ def make_parser(protocol, ignore_parse_failure, add_hostname=None):
     """A function line -> result. With IgnoreParseFailure an unparsable line is the raw result (PARSER 100-108,
     137-144); without, ParseFailure. ``auto`` tries rfc3164 then rfc5424 (PARSER 181-201), each built with the
     same IgnoreParseFailure: with it on, rfc3164 never fails, so rfc5424 is never tried and an RFC 5424 line is
-    ingested raw (LC parser_test.go TestAutoParser 254-346 accepts exactly that). ``add_hostname``: AddHostname's
+    ingested raw (LC parser_test.go TestAutoParser 254-372 accepts exactly that). ``add_hostname``: AddHostname's
     host name, used by rfc3164 only."""
     def rfc3164(data):
         return syslog_rfc3164.parse_rfc3164(data, add_hostname)
