@@ -168,7 +168,8 @@ def test_a_host_that_is_not_the_accounts_is_refused_until_it_is(sls_emulator, tm
     finally:
         agent.stop()
     assert [row['_content_'] for row in found] == ['shipped line 2']
-    assert [l for l in read_lines(log) if 'heartbeat' in l] == ['shipper: heartbeat refused: ' + unattributed['refused']]
+    refusal = 'shipper: heartbeat refused: ' + unattributed['refused']
+    assert [line for line in read_lines(log) if 'heartbeat' in line] == [refusal]
     assert 'unattributedMachines' not in sls_emulator.sls_state()
     assert [(m.ip, m.user_defined_id) for m in client.list_machines(PROJECT, GROUP).get_machines()] == [
         ('10.0.0.7', GROUP)]

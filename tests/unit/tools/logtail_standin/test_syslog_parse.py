@@ -1,6 +1,6 @@
 """The TEST STAND-IN's service_syslog parsers against the real ones' rules (tests/logtail_standin/syslog_parse.py,
-syslog_rfc3164.py and service_syslog.py name the sources): influxdata/go-syslog v1.0.1 for rfc5424, the vendored jeromer/syslogparser for rfc3164, and
-how parser.go combines them for auto, the default "" and IgnoreParseFailure."""
+syslog_rfc3164.py and service_syslog.py name the sources): influxdata/go-syslog v1.0.1 for rfc5424, the vendored
+jeromer/syslogparser for rfc3164, and how parser.go combines them for auto, the default "" and IgnoreParseFailure."""
 import calendar
 import json
 import time
