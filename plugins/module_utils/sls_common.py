@@ -40,15 +40,19 @@ CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'p
 REGION_ENV = ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION']
 ENDPOINT_ENV = ['ALICLOUD_SLS_ENDPOINT']
 
-# Codes that say "your credentials are wrong", with the hint a user needs (the raw message alone does not say
-# which of the options to fix).
+# Codes that say "your credentials are wrong": the option(s) the message starts with, and the hint a user needs
+# (the raw message alone does not say which of the options to fix).
 AUTH_HINTS = {
-    'SignatureNotMatch': 'access_key_secret does not belong to access_key_id',
-    'Unauthorized': 'check access_key_id, security_token and the RAM policy of this AccessKey',
-    'InvalidAccessKeyId': 'access_key_id is unknown to Log Service',
-    'SecurityTokenExpired': 'security_token has expired; fetch new STS credentials',
-    'SecurityToken.Expired': 'security_token has expired; fetch new STS credentials',
-    'RequestTimeTooSkewed': 'the controller clock is more than 15 minutes off',
+    'SignatureNotMatch': ('access_key_secret', 'access_key_secret does not belong to access_key_id'),
+    'Unauthorized': ('access_key_id/security_token',
+                     'check access_key_id, security_token and the RAM policy of this AccessKey'),
+    'InvalidAccessKeyId': ('access_key_id', 'access_key_id is unknown to Log Service'),
+    'SecurityTokenExpired': ('security_token', 'security_token has expired; fetch new STS credentials'),
+    'SecurityToken.Expired': ('security_token', 'security_token has expired; fetch new STS credentials'),
+    # Log Service's code for a Date more than 15 minutes off (its error-code reference; LoongCollector's
+    # SLSConstant.cpp); RequestTimeTooSkewed is another vendor's spelling, kept for compatible endpoints.
+    'RequestTimeExpired': (None, 'the controller clock is more than 15 minutes off'),
+    'RequestTimeTooSkewed': (None, 'the controller clock is more than 15 minutes off'),
 }
 
 
@@ -208,7 +212,9 @@ def describe_sls_error(err, action, secrets=()):
     masked; fail_masked masks again with everything the module knows)."""
     code, message = err.get_error_code(), err.get_error_message()
     text = '%s failed: %s: %s' % (action, code, message)
-    hint = AUTH_HINTS.get(code)
+    field, hint = AUTH_HINTS.get(code, (None, None))
+    if field:
+        text = '%s: %s' % (field, text)
     if hint:
         text += ' (%s)' % hint
     if err.get_request_id():

@@ -17,7 +17,12 @@ __metaclass__ = type
 DEFAULT_TOKENS = [',', ' ', "'", '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':',
                   '\n', '\t', '\r']
 # The keys the Logtail syslog inputs (the ALI_LOG_FMT streamlog input and service_syslog) give each line.
-SYSLOG_FIELDS = ['_hostname_', '_program_', '_priority_', '_facility_', '_severity_', '_ip_', '_content_']
+# The keys both Logtail syslog inputs give every line; service_syslog adds the sender (_client_ip_), the message
+# time in nanoseconds and, for RFC 5424 lines that carry them, the process id, message id and structured data
+# (alibaba/loongcollector plugins/input/syslog/syslog.go, parse()). The default index covers all of them.
+SYSLOG_KEYS = ['_hostname_', '_program_', '_priority_', '_facility_', '_severity_', '_ip_', '_content_']
+SERVICE_SYSLOG_KEYS = ['_client_ip_', '_unixtimestamp_', '_process_id_', '_message_id_', '_structured_data_']
+SYSLOG_FIELDS = SYSLOG_KEYS + SERVICE_SYSLOG_KEYS
 FIELD_TYPES = ('text', 'long', 'double')
 
 

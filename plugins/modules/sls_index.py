@@ -52,8 +52,10 @@ options:
     default: false
   fields:
     description:
-      - Field indexes, for C(key:value) searches and analytics. Default the syslog keys V(_hostname_),
-        V(_program_), V(_priority_), V(_facility_), V(_severity_), V(_ip_) and V(_content_) as text.
+      - Field indexes, for C(key:value) searches and analytics. Default the keys the Logtail syslog inputs give a
+        line, as text - V(_hostname_), V(_program_), V(_priority_), V(_facility_), V(_severity_), V(_ip_),
+        V(_content_), and from C(service_syslog) V(_client_ip_) (the sender), V(_unixtimestamp_) (nanoseconds),
+        V(_process_id_), V(_message_id_) and V(_structured_data_).
       - V([]) with O(full_text=true) keeps full text only.
     type: list
     elements: dict

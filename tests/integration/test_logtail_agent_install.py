@@ -10,7 +10,7 @@ import os
 import socket
 import time
 
-from tests.logtail_standin.fixtures import logtail_mirror, standin_root  # noqa: F401
+from tests.logtail_standin.fixtures import logtail_mirror, pidfiles, standin_root  # noqa: F401
 from tests.integration.logtail_play_helpers import run_playbook, task_result
 
 
@@ -32,7 +32,7 @@ def agent_result(run, event='runner_on_ok'):
 
 def installed_version(root):
     with open(str(root / 'usr' / 'local' / 'ilogtail' / 'app_info.json')) as handle:
-        return json.load(handle)['logtail_version']
+        return json.load(handle)['ilogtail_version']  # the commercial build's key
 
 
 def install(tmp_path, root, mirror, version):
@@ -54,7 +54,8 @@ def test_fresh_install(tmp_path, standin_root, logtail_mirror):  # noqa: F811
     config = json.loads((home / 'ilogtail_config.json').read_text())
     assert config['streamlog_open'] is False and config['streamlog_tcp_port'] == 11111
     assert config['data_server_list'][0]['endpoint'] == 'cn-hangzhou-intranet.log.aliyuncs.com'
-    assert (home / 'ilogtail.pid').exists()  # the installer could not start it; the module did
+    # The installer could not start it; the module did. Its PID file is named after the version.
+    assert pidfiles(str(home)) == [str(home / 'ilogtail_1.8.0.pid')]
     assert logtail_mirror.requests[logtail_mirror.package_path('logtail', '1.8.0')] == 1
 
 

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import SYSLOG_FIELDS
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import SYSLOG_KEYS
 from tests.integration.rsyslog_bed import REPO_ROOT, STANDIN, Process, free_port, port_open, read_lines, wait_for
 from tests.integration.standin_fleet import (
     GROUP, PROJECT, TAG, ecs_instance_ids, fleet, search, syslog_pipeline, write_settings)
@@ -56,7 +56,7 @@ def test_lines_reach_the_logstore_with_the_syslog_keys(sls_emulator, tmp_path):
         agent.stop()
     assert sorted(row['_content_'] for row in found) == ['shipped line %d' % n for n in (1, 2, 3)]
     row = found[0]
-    assert set(SYSLOG_FIELDS) <= set(row)
+    assert set(SYSLOG_KEYS) <= set(row)
     assert (row['_hostname_'], row['_ip_'], row['_facility_'], row['_severity_'], row['_priority_']) == (
         'web-01', '192.0.2.5', '19', '4', str(19 * 8 + 4))
     assert row['__source__'] == '10.0.0.7'

@@ -25,7 +25,7 @@ NAME_ALIASES = {'error': 'err', 'warn': 'warning', 'panic': 'emerg', 'clock': 'c
 
 
 def syslog_contents(hostname, program, facility, severity, ip, content):
-    """The keys the Logtail syslog inputs give a line (sls_index indexes these by default: SYSLOG_FIELDS)."""
+    """The keys the Logtail syslog inputs give a line (sls_index indexes these by default: SYSLOG_KEYS)."""
     return {'_hostname_': hostname, '_program_': program, '_priority_': str(facility * 8 + severity),
             '_facility_': str(facility), '_severity_': str(severity), '_ip_': ip, '_content_': content}
 

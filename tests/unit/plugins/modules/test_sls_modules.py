@@ -102,8 +102,16 @@ def test_endpoint_resolution():
 def test_error_text_masks_secret_and_adds_hint():
     err = sls_common.LogException('SignatureNotMatch', 'secret s3cr3t-value leaked?', 'REQ-1', 401)
     text = sls_common.describe_sls_error(err, 'GetProject', ['s3cr3t-value', None])
-    assert text == ('GetProject failed: SignatureNotMatch: secret ******** leaked? (access_key_secret does not '
-                    'belong to access_key_id) [request id REQ-1]')
+    assert text == ('access_key_secret: GetProject failed: SignatureNotMatch: secret ******** leaked? '
+                    '(access_key_secret does not belong to access_key_id) [request id REQ-1]')
+
+
+@pytest.mark.parametrize('code', ['RequestTimeExpired', 'RequestTimeTooSkewed'])
+def test_clock_skew_says_so(code):
+    err = sls_common.LogException(code, 'Request time 2026 is out of range', 'REQ-2', 400)
+    assert sls_common.describe_sls_error(err, 'PutLogs', []) == (
+        'PutLogs failed: %s: Request time 2026 is out of range (the controller clock is more than 15 minutes off) '
+        '[request id REQ-2]' % code)
 
 
 def test_wrong_secret_fails_clearly_without_the_secret(sls_emulator):

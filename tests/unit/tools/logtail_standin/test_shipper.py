@@ -6,7 +6,7 @@ import json
 import pytest
 from aliyun.log.log_logs_pb2 import LogGroup
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import SYSLOG_FIELDS
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import SYSLOG_KEYS
 from tests.logtail_standin import ilogtail_standin_daemon as daemon
 from tests.logtail_standin import service_syslog, shipper
 
@@ -23,7 +23,7 @@ def test_hand_encoded_log_group_decodes_with_the_sdk():
 
 def test_streamlog_line_gives_the_syslog_keys():
     record = daemon.parse_ali_log_fmt('0.1 tag 1764230400 10.1.2.3 web-1 authpriv.warn 0 sshd 77 - a b  c', set())
-    assert sorted(record['contents']) == sorted(SYSLOG_FIELDS)
+    assert sorted(record['contents']) == sorted(SYSLOG_KEYS)
     assert record['time'] == 1764230400
     assert record['contents'] == {'_hostname_': 'web-1', '_program_': 'sshd', '_priority_': str(10 * 8 + 4),
                                   '_facility_': '10', '_severity_': '4', '_ip_': '10.1.2.3', '_content_': 'a b  c'}
@@ -35,7 +35,7 @@ def test_service_syslog_line_gives_the_syslog_keys_and_its_time():
     plugin = service_syslog.SyslogInput({'ParseProtocol': 'rfc5424'}, 'agent-host')
     fields, when = service_syslog.contents(plugin.parse(b'<30>1 2024-05-01T10:00:00.123+08:00 web-01 nginx 42 - - hi'),
                                            ('127.0.0.1', 1), '10.0.0.7', 'agent-host')
-    assert set(SYSLOG_FIELDS) <= set(fields)
+    assert set(SYSLOG_KEYS) <= set(fields)
     assert when == 1714528800  # 02:00 UTC
     assert (fields['_facility_'], fields['_severity_'], fields['_content_'], fields['_program_']) == (
         '3', '6', 'hi', 'nginx')
