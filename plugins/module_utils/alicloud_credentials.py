@@ -56,6 +56,7 @@ SDK_PACKAGE = 'alibabacloud_credentials'
 MASK = '********'
 MIN_SECRET_LENGTH = 4
 _CONTROL_CHARACTERS = re.compile(u'[\x00-\x1f\x7f\u0085\u2028\u2029]+')
+_KEY_TEXT = re.compile(r'^[\x21-\x7e]+\Z')
 # Transport errors quote request URLs and headers; signed values must not reach users, logs or warnings.
 _SIGNED_VALUES = re.compile(r'((?:Signature|SecurityToken|AccessKeyId|AccessKeySecret|x-acs-security-token)=)'
                             r'[^&\s\'"]+', re.IGNORECASE)
@@ -77,11 +78,12 @@ def secret_forms(secret):
     if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
         return []
     forms = set()
-    for value in set([secret, secret.strip()]):
-        forms.update([value, repr(value)[1:-1], json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
-                      quote(value, safe='', errors='surrogateescape'),
-                      quote_plus(value, safe='', errors='surrogateescape')])
-    forms.update(_CONTROL_CHARACTERS.split(secret))
+    # Every spelling of the secret holds the spelling of its stripped form (blanks around it belong to the text it
+    # sits in), unless that is too short to mask on its own.
+    value = secret.strip() if len(secret.strip()) >= MIN_SECRET_LENGTH else secret
+    forms.update([value, repr(value)[1:-1], json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
+                  quote(value, safe='', errors='surrogateescape'), quote_plus(value, safe='', errors='surrogateescape')])
+    forms.update(piece.strip() for piece in _CONTROL_CHARACTERS.split(secret))
     return sorted((f for f in forms if len(f) >= MIN_SECRET_LENGTH), key=len, reverse=True)
 
 
@@ -168,11 +170,13 @@ def _key_pair(access_key_id, access_key_secret, security_token, where, id_name, 
         for value, name, field in ((access_key_id, id_name, 'access_key_id'),
                                    (access_key_secret, secret_name, 'access_key_secret'),
                                    (security_token, token_name, 'security_token')):
-            if value and _CONTROL_CHARACTERS.search(value):
+            if value and not _KEY_TEXT.match(value):
                 # A token pasted from a file keeps its line break; the SDK would send it into a header and quote
-                # it in its error. Refused here, by name, without the value.
-                raise CredentialsError('%s: %s holds a line break or another control character (the value is not '
-                                       'shown); remove it' % (where, name), field=field)
+                # it in its error. Keys and tokens are printable ASCII (base64 at most): refused here, by name,
+                # without the value.
+                raise CredentialsError('%s: %s holds a blank, a line break, a control character or a character '
+                                       'that is not ASCII (the value is not shown); keys and tokens are printable '
+                                       'ASCII' % (where, name), field=field)
         return access_key_id, access_key_secret, security_token or None
     return None
 

@@ -23,7 +23,7 @@ __metaclass__ = type
 import math
 
 from ansible.module_utils.basic import _load_params
-from ansible.module_utils.common.validation import check_type_dict
+from ansible.module_utils.common.validation import check_type_dict, check_type_path, check_type_str
 
 
 def _as_mapping(value):
@@ -44,16 +44,26 @@ def finite_int(value):
 
 
 def plain_text(value):
-    """Stands in for ``type: str`` (or ``path``, or ``elements: str``) when the value is a mapping or a list:
-    ansible would write its Python text (``user_defined_ids: [{}]`` became the id ``{}``)."""
-    raise ValueError('expected text, got a %s' % ('mapping' if isinstance(value, dict) else 'list'))
+    """Stands in for ``type: str`` (or ``list``, or ``elements: str``) when the value, or an item of it, is a
+    mapping, a list or NaN/infinity: ansible would write its Python text (``user_defined_ids: [{}]`` became the id
+    ``{}``, ``user_defined_ids: .nan`` the id ``nan``). Text and scalars convert as ansible's ``str`` does."""
+    if isinstance(value, float) and _non_finite(value):
+        raise ValueError('%r is not a finite number, and not text either' % (value,))
+    if isinstance(value, (dict, list, tuple)):
+        raise ValueError('expected text, got a %s' % ('mapping' if isinstance(value, dict) else 'list'))
+    return check_type_str(value)
 
 
-_TEXT_TYPES = ('str', 'path')
+def plain_path(value):
+    """plain_text for ``type: path`` (and ``elements: path``): then expanded as ansible's ``path`` is."""
+    return check_type_path(plain_text(value))
 
 
-def _container(value):
-    return isinstance(value, (dict, list, tuple))
+_TEXT_TYPES = {'str': plain_text, 'path': plain_path}
+
+
+def _not_text(value):
+    return isinstance(value, (dict, list, tuple)) or _non_finite(value)
 
 
 def _non_finite(value):
@@ -81,12 +91,15 @@ def guarded_spec(argument_spec, params=None):
         if option.get('type') == 'int' and _non_finite(value):
             guarded[name] = dict(option, type=finite_int)
             continue
-        if option.get('type', 'str') in _TEXT_TYPES and _container(value):
+        if option.get('type', 'str') in _TEXT_TYPES and _not_text(value):
+            guarded[name] = dict(option, type=_TEXT_TYPES[option.get('type', 'str')])
+            continue
+        if option.get('type') == 'list' and _non_finite(value):
             guarded[name] = dict(option, type=plain_text)
             continue
         if option.get('type') == 'list' and option.get('elements') in _TEXT_TYPES and isinstance(value, list) \
-                and any(_container(item) for item in value):
-            guarded[name] = dict(option, elements=plain_text)
+                and any(_not_text(item) for item in value):
+            guarded[name] = dict(option, elements=_TEXT_TYPES[option['elements']])
             continue
         if not option.get('options'):
             continue

@@ -77,7 +77,7 @@ def resolve_mode(module, path, mode, current_mode, default_mode):
             except Exception:  # ansible raises a bare ValueError or AnsibleError-like text here
                 raise FileError('mode', path, '%r is neither an octal mode such as "0644" nor a symbolic mode '
                                               'such as "u=rw,go=r"' % (mode,))
-    if value < 0 or value != stat.S_IMODE(value):
+    if value < 0 or value > 0o7777 or value != stat.S_IMODE(value):
         raise FileError('mode', path, '%r holds bits other than permissions (at most 07777)' % (mode,))
     check_mode_safe(path, mode, value)
     return value

@@ -122,7 +122,15 @@ def check_agent_options(params):
             raise InstallError(field, 'must be a positive number of seconds, got %d' % params[field])
     return {'facts': facts, 'checksum': checksum, 'mode': mode, 'url': url, 'wanted': check_version(params['version']),
             'install_dir': params['install_dir'] or facts['install_dir'], 'app_info_path': params['app_info_path'],
-            'init_script': params['init_script'] or '/etc/init.d/%s' % facts['service']}
+            'init_script': check_init_script(params['init_script'] or '/etc/init.d/%s' % facts['service'])}
+
+
+def check_init_script(path):
+    """The init script, if it exists, must be something the module can run (it is run after the installer, so a
+    directory there would fail only once the agent is installed). A missing one is skipped, as documented."""
+    if os.path.lexists(path) and not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        raise InstallError('init_script', '%s exists but is not an executable file' % path)
+    return path
 
 
 def flavor_facts(flavor):

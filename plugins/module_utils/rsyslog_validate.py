@@ -185,8 +185,27 @@ def check_whole_config(module, rsyslogd_path, main_config, dropin_dir, target_na
                 lead, action, os.path.join(dropin_dir, target_name), map_paths_back('\n'.join(duplicates), mapping)))
         if rc != 0:
             message = rsyslogd_message(err + '\n' + out, mapping) or 'no message (rc=%d)' % rc
+            if field and fails_without_the_change(module, rsyslogd_path, main_config, dropin_dir, target_name):
+                # Not this change's fault: the user has to fix what is already there.
+                raise ValidationFailed('main_config: rsyslogd -N1 rejects the configuration in %s and %s even '
+                                       'without this change (rc=%d):\n%s' % (main_config, dropin_dir, rc, message))
             raise ValidationFailed('%srsyslogd -N1 rejected the configuration %s %s (rc=%d):\n%s' % (
                 lead, action, os.path.join(dropin_dir, target_name), rc, message))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def fails_without_the_change(module, rsyslogd_path, main_config, dropin_dir, target_name):
+    """Whether ``rsyslogd -N1`` also rejects the configuration as it is now (only asked after a refusal)."""
+    workdir = tempfile.mkdtemp(prefix='alicloud_ops_rsyslog_now_', dir=module.tmpdir)
+    try:
+        current = os.path.join(dropin_dir, target_name)
+        tree_main, _mapping = build_validation_tree(workdir, main_config, dropin_dir, target_name,
+                                                    current if os.path.isfile(current) else None)
+        rc, _out, _err = module.run_command([rsyslogd_path, '-N1', '-f', tree_main])
+        return rc != 0
+    except (IOError, OSError, shutil.Error):
+        return False
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -347,9 +347,10 @@ def main():
         module.fail_json(msg='%s uninstall finished but %s still holds an agent' % (name, install_dir), **result)
     if action != ACTION_REMOVE:
         if now_version is None:
-            module.fail_json(msg='start_timeout: %s %s finished but the agent wrote no app_info.json with a '
+            module.fail_json(msg='start_timeout/app_info_path: %s %s finished but the agent wrote no %s with a '
                                  'version within %d seconds: it did not start (or app_info_path is wrong)'
-                                 % (name, args[0], p['start_timeout']), **result)
+                                 % (name, args[0], p['app_info_path'] or 'app_info.json', p['start_timeout']),
+                             **result)
         if wanted is not None and now_version != wanted:
             module.fail_json(msg='version: wanted %s but the installer at %s installed %s'
                                  % (wanted, url, now_version), **result)

@@ -90,6 +90,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
     SlsCaller, fail_on_problems, project_parent, refuse_bad_sls_options, sls_argument_spec)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import index_view
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import index_timing
 
@@ -105,8 +106,10 @@ def main():
     )
     refuse_bad_sls_options(module)
     params = module.params
-    fail_on_problems(module, [('index_delay', 'must be 0 or more seconds, got %d' % params['index_delay']
-                                               if params['index_delay'] < 0 else None)])
+    fail_on_problems(module, [('project', name_problem('project', params['project'])),
+                              ('name', name_problem('logstore', params['name'])),
+                              ('index_delay', 'must be 0 or more seconds, got %d' % params['index_delay']
+                               if params['index_delay'] < 0 else None)])
     project, logstore = params['project'], params['name']
     parents = dict(project_parent(project),
                    LogStoreNotExist='name: logstore %s does not exist in project %s' % (logstore, project))

@@ -134,7 +134,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    LogException, SlsCaller, fail_masked, fail_on_problems, refuse_bad_sls_options, sls_argument_spec)
+    LogException, SlsCaller, describe_sls_error, fail_masked, fail_on_problems, refuse_bad_sls_options,
+    sls_argument_spec)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import count_by, log_row, search_window
 
 PAGE = 100  # GetLogs answers at most 100 logs per call
@@ -147,6 +149,9 @@ def get_logs(caller, params, start, end, offset, size):
         return caller.client.get_log(params['project'], params['logstore'], start, end, topic=params['topic'],
                                      query=params['query'], reverse=params['reverse'], offset=offset, size=size)
     except LogException as err:
+        if err.get_error_code() == 'ParameterInvalid' and 'query' in (err.get_error_message() or '').lower():
+            fail_masked(caller.module, 'query: %s' % describe_sls_error(err, 'GetLogs'), error_code='ParameterInvalid',
+                        request_id=err.get_request_id() or None)
         if err.get_error_code() == 'IndexConfigNotExist':
             fail_masked(caller.module, 'logstore: %s in project %s has no index, so Log Service cannot search it; '
                         'create one with alicloud_ops.logging.sls_index' % (params['logstore'], params['project']),
@@ -175,6 +180,8 @@ def main():
     start, end, problems = search_window(time.time(), params['from_time'], params['to_time'], params['since'])
     if params['rows'] < 1:
         problems.append(('rows', 'must be at least 1, got %d' % params['rows']))
+    problems += [('project', name_problem('project', params['project'])),
+                 ('logstore', name_problem('logstore', params['logstore']))]
     fail_on_problems(module, problems)
     caller = SlsCaller(module)
     rows, complete = [], True

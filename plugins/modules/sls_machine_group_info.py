@@ -93,6 +93,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
     SlsCaller, fail_on_problems, refuse_bad_sls_options, sls_argument_spec)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import machine_row, silent_entries
 
 PAGE = 100  # ListMachines page size
@@ -109,8 +110,10 @@ def main():
     )
     refuse_bad_sls_options(module)
     params = module.params
-    fail_on_problems(module, [('stale_after', 'must be at least 1 second, got %d' % params['stale_after']
-                                              if params['stale_after'] < 1 else None)])
+    fail_on_problems(module, [('project', name_problem('project', params['project'])),
+                              ('name', name_problem('machine_group', params['name'])),
+                              ('stale_after', 'must be at least 1 second, got %d' % params['stale_after']
+                               if params['stale_after'] < 1 else None)])
     caller = SlsCaller(module)
     project, name = params['project'], params['name']
     group = caller.lookup('GetMachineGroup', 'get_machine_group', (project, name), missing=(),

@@ -116,3 +116,36 @@ def test_known_secrets_come_from_options_and_every_secret_variable():
            'ALIBABA_CLOUD_ACCESS_KEY_ID': 'not-a-secret'}
     got = known_secrets({'access_key_secret': 'opt-secret', 'security_token': None}, environ=env)
     assert sorted(got) == ['env-token', 'legacy-secret', 'opt-secret']
+
+
+@pytest.mark.parametrize('secret', ['CAIS-token-0123456789\n', ' CAIS-token-0123456789 ', 'CAIS-token\x000123456789',
+                                    'CAIS/token+0123456789==', 'CAIS-t\u00f6ken-0123456789', 'CAIS-token-0123456789\r\n'])
+def test_a_secret_is_masked_whatever_characters_it_carries(secret):
+    # Issue 19: a token ending in a line break came back unmasked, quoted as requests' error quotes it.
+    import json
+    from urllib.parse import quote
+    spellings = [secret, secret.strip(), repr(secret), repr(secret.strip()), json.dumps(secret), quote(secret, safe=''),
+                 "header value: %r" % secret]
+    for text in spellings:
+        masked = mask_secrets('failed: %s (end)' % text, [secret])
+        assert 'CAIS' not in masked and '0123456789' not in masked, (text, masked)
+        assert masked.startswith('failed: ') and masked.endswith(' (end)')
+
+
+def test_masking_leaves_short_pieces_and_other_words_alone():
+    assert mask_secrets('the secret key is wrong', ['ab\ncd']) == 'the secret key is wrong'
+    assert mask_secrets('access_key_secret: bad', ['some secret value']) == 'access_key_secret: bad'
+
+
+@pytest.mark.parametrize('field, options, env', [
+    ('security_token', {'access_key_id': 'LTAIk', 'access_key_secret': 'sec-0123', 'security_token': 'tok-0123\n'}, {}),
+    ('access_key_secret', {'access_key_id': 'LTAIk', 'access_key_secret': 'sec 0123'}, {}),
+    ('access_key_id', {'access_key_id': 'LTAI\u00e9', 'access_key_secret': 'sec-0123'}, {}),
+    ('security_token', {}, {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'LTAIk', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'sec-0123',
+                            'ALIBABA_CLOUD_SECURITY_TOKEN': 'tok-0123\n'}),
+])
+def test_keys_and_tokens_with_blanks_or_control_characters_are_refused_by_name(field, options, env):
+    with pytest.raises(CredentialsError) as exc:
+        resolve_credentials(options, environ=env, home='/nonexistent')
+    assert exc.value.field == field
+    assert 'tok-0123' not in str(exc.value) and 'sec-0123' not in str(exc.value) and 'sec 0123' not in str(exc.value)

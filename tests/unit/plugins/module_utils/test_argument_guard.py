@@ -50,3 +50,18 @@ def test_non_finite_int_options_are_refused_by_name(value):
                                (logtail_config.main, {'streamlog_tcp_port': value}, 'streamlog_tcp_port')]:
         result = run_module(main, args)
         assert result.failed and "argument '%s'" % option in result.msg and 'not a finite number' in result.msg
+
+
+@pytest.mark.parametrize('main, args, needle', [
+    (logtail_config.main, {'user_defined_ids': [{}]}, "option 'user_defined_ids' is of type dict"),
+    (logtail_config.main, {'user_defined_ids': ['web', ['x']]}, "option 'user_defined_ids' is of type list"),
+    (logtail_config.main, {'config_path': {'a': 1}}, "argument 'config_path' is of type dict"),
+    (logtail_config.main, {'user_defined_ids': float('nan')}, "argument 'user_defined_ids' is of type float"),
+    (rsyslog_dropin.main, {'name': {'a': 1}, 'content': 'x'}, "argument 'name' is of type dict"),
+    (rsyslog_dropin.main, {'name': 'x', 'forward': {'target': ['h']}}, "argument 'target' is of type list"),
+])
+def test_mappings_lists_and_nan_are_not_turned_into_text(main, args, needle):
+    # Issue 19: ansible-core wrote user_defined_ids: [{}] as the id "{}".
+    result = run_module(main, args)
+    assert result.failed and needle in result.msg, result.msg
+    assert 'expected text' in result.msg or 'not a finite number, and not text' in result.msg, result.msg

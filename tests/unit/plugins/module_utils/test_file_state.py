@@ -200,3 +200,30 @@ def test_messages_and_diffs_are_valid_utf8_for_the_controller():
     assert str(exc) == 'invalid character \ufffd here'
     diff = file_state.file_diff('/x', 'caf\udce9\n', 'new\n')
     assert diff['before'] == 'caf\ufffd\n'
+
+
+@pytest.mark.parametrize('mode', ['07777', '4755', '2755', '1644', '0666', '0646', 'o+w', 'a=rwx', 'u+s', '+t', 0o4755,
+                                  0o1777, 0o2000, 2 ** 40])
+def test_modes_a_file_root_reads_must_not_have_are_refused_before_the_write(tmp_path, mode):
+    # Issue 19: "07777" wrote a world-writable sticky drop-in that root's rsyslog reads; "4755" became 0755.
+    path = tmp_path / 'a.conf'
+    path.write_text('old\n')
+    os.chmod(str(path), 0o644)
+    with pytest.raises(file_state.FileError, match='^mode: '):
+        file_state.ensure_file(make_module(), str(path), 'new\n', mode=mode)
+    assert path.read_text() == 'old\n' and os.stat(str(path)).st_mode & 0o7777 == 0o644
+    assert sorted(os.listdir(str(tmp_path))) == ['a.conf']
+
+
+def test_a_bad_directory_part_names_the_directory_option(tmp_path):
+    # Issue 19: a NUL in dropin_dir was reported as a problem of name.
+    with pytest.raises(file_state.FileError, match='^dir_opt: '):
+        file_state.ensure_file(make_module(), str(tmp_path) + '/d\x00/a.conf', 'x\n', field='name_opt',
+                               parent_field='dir_opt', create_parent=True)
+    with pytest.raises(file_state.FileError, match='^name_opt: '):
+        file_state.ensure_file(make_module(), str(tmp_path) + '/d/a\x00.conf', 'x\n', field='name_opt',
+                               parent_field='dir_opt', create_parent=True)
+    (tmp_path / 'file').write_text('x')
+    with pytest.raises(file_state.FileError, match='^dir_opt: .*is not a directory'):
+        file_state.ensure_absent(make_module(), str(tmp_path / 'file' / 'a.conf'), field='name_opt',
+                                 parent_field='dir_opt')

@@ -156,7 +156,8 @@ def test_an_agent_that_cannot_start_fails_the_install(logtail_mirror, standin_ro
     # No init script at all and nothing starts the agent: no app_info.json, no success.
     res = run_module(logtail_agent.main, standin_args(logtail_mirror, standin_root, version='1.8.0',
                                                       init_script=str(tmp_path / 'none'), start_timeout=1))
-    assert res.failed and res.msg.startswith('start_timeout: logtail.sh upgrade finished but the agent wrote no'), res.msg
+    assert res.failed and res.msg.startswith(
+        'start_timeout/app_info_path: logtail.sh upgrade finished but the agent wrote no'), res.msg
 
 
 def test_checksum_mismatch_runs_nothing(logtail_mirror, standin_root, monkeypatch):  # noqa: F811
