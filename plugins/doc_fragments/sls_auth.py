@@ -38,7 +38,11 @@ options:
     aliases: [access_key]
   access_key_secret:
     description:
-      - AccessKey secret. Never logged or returned; error messages mask it.
+      - AccessKey secret. Never logged or returned; error messages mask it, in any spelling (quoted, escaped,
+        URL-encoded, without the blanks around it).
+      - Keys and tokens are printable ASCII; a blank, a line break (a token pasted from a file keeps one) or any
+        other character is refused naming the option or environment variable, without showing the value. The
+        same holds for O(access_key_id) and O(security_token).
     type: str
     aliases: [secret_key]
   security_token:

@@ -80,6 +80,9 @@ options:
     description:
       - Wanted agent version, as in C(app_info.json), for example V(1.8.0); passed to the installer as
         C(-v <version>).
+      - Digits and dots (two to four parts) with an optional C(-suffix), such as V(3.0.1) or V(1.8.0-rc.1);
+        anything else (a value starting with C(-) would reach the installer as an option) is refused before the
+        host is read or anything is downloaded.
       - When it is already installed nothing is downloaded. When another version is installed the
         installer's C(upgrade) runs, and the module fails if the started agent reports another version.
       - Unset (or empty) means any installed version is fine.
@@ -94,7 +97,8 @@ options:
     type: path
   init_script:
     description: The vendor's init script, used to start the agent when the installer left it stopped.
-      Default C(/etc/init.d/ilogtaild) or C(/etc/init.d/loongcollectord).
+      Default C(/etc/init.d/ilogtaild) or C(/etc/init.d/loongcollectord). When it exists it must be an executable
+      file, checked before the installer runs.
     type: path
   start_timeout:
     description: Seconds to wait, after the installer ran, for the started agent to write C(app_info.json).
@@ -113,6 +117,7 @@ options:
 extends_documentation_fragment:
   - alicloud_ops.logging.attributes
   - alicloud_ops.logging.attributes.posix
+  - alicloud_ops.logging.input_checks
 attributes:
   check_mode:
     description: Nothing is downloaded in check mode; the action is decided from what is installed.

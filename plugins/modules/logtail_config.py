@@ -16,6 +16,9 @@ description:
     are appended. When the values already match, the file is left byte-identical.
   - Typed options for the syslog (streamlog) TCP input and the resource limits are checked before anything
     is written; O(extra_config) sets any other key.
+  - Integer options are at most 2147483647. The agent reads them with jsoncpp's C(isInt()) and silently keeps
+    its default for anything larger (C(core/app_config/AppConfig.cpp) in alibaba/ilogtail), so a larger value
+    is refused instead of written.
   - Writes the machine group's user-defined id file (O(user_defined_ids)) and the cross-account AliUid
     marker files (O(aliuids)).
   - All inputs, the existing file (JSON in UTF-8, no NaN) and every target path are checked, and every
@@ -87,13 +90,15 @@ options:
   extra_config:
     description:
       - Any other keys to set, for example V(working_ip) or V(data_server_list). Values are written as JSON.
-      - Typed keys above are refused here; use their options. NaN and infinity (at any depth) are refused.
+      - Typed keys above are refused here; use their options. NaN and infinity, integers that do not fit 64 bits
+        (what jsoncpp can hold), NUL bytes and line breaks (at any depth, keys included) are refused.
     type: dict
   user_defined_ids:
     description:
       - Ids the machine group identifies this host by; written one a line to O(user_defined_id_path).
       - Blanks around an id are dropped; an id holding a line break or another control character is refused,
         by the same rule M(alicloud_ops.logging.sls_machine_group) applies to its O(alicloud_ops.logging.sls_machine_group#module:machines).
+        So is an item that is not text (a mapping or a list would otherwise be written as its Python text).
       - The agent picks changes up by itself within about a minute (no restart).
       - Unset leaves the file alone; an empty list removes it.
     type: list
@@ -121,6 +126,7 @@ options:
 extends_documentation_fragment:
   - alicloud_ops.logging.attributes
   - alicloud_ops.logging.attributes.posix
+  - alicloud_ops.logging.input_checks
 attributes:
   diff_mode:
     description: One diff per changed file.

@@ -37,7 +37,7 @@ options:
     choices: [present, absent]
     default: present
   content:
-    description: Raw drop-in text, written exactly as given. Mutually exclusive with O(forward).
+    description: Raw drop-in text (multi-line), written exactly as given. Mutually exclusive with O(forward).
     type: str
   forward:
     description:
@@ -89,8 +89,8 @@ options:
             default: ALI_LOG_FMT
           format:
             description:
-              - rsyslog template string. Backslash escapes are rsyslog's own (C(\n)); real newlines are written as
-                C(\n) and double quotes are escaped. Default is the seed's line,
+              - rsyslog template string (multi-line). Backslash escapes are rsyslog's own (C(\n)); real newlines
+                are written as C(\n) and double quotes are escaped. Default is the seed's line,
                 C(0.1 <sys_tag> %timegenerated:::date-unixtimestamp% %fromhost-ip% %hostname% %pri-text%
                 %protocol-version% %app-name% %procid% %msgid% %msg:::drop-last-lf%\n).
             type: str
@@ -170,7 +170,13 @@ options:
             description: C(action.resumeInterval) in seconds (rsyslog's default, 30, when unset).
             type: int
       extra_params:
-        description: More C(omfwd) parameters, written quoted as given (for example C(StreamDriver=gtls)).
+        description:
+          - More C(omfwd) parameters, written quoted as given (for example C(StreamDriver=gtls)).
+          - A parameter one of the options above writes (C(queue.size), C(queue.highWatermark), any other
+            C(queue.*) of O(forward.queue), C(action.resumeRetryCount), C(action.resumeInterval), C(target),
+            C(port), C(protocol), C(TCP_Framing), C(template), C(type)) is refused, in any letter case, naming the
+            option to use, so it cannot slip past that option's checks. Values are a string, a boolean or an
+            integer that fits 32 bits.
         type: dict
   dropin_dir:
     description: The directory the main config includes.
@@ -193,6 +199,8 @@ options:
         file keeps its mode.
       - A bad mode, an unknown O(owner) or O(group), or a directory in the file's place fails before the drop-in
         or the spool directory is touched.
+      - A mode with the setuid, setgid or sticky bit, or that lets others write (for example V('07777'),
+        V('4755'), V('o+w')), is refused, because rsyslogd, running as root, reads the file.
     type: raw
   owner:
     description: File owner.
@@ -206,6 +214,7 @@ requirements:
 extends_documentation_fragment:
   - alicloud_ops.logging.attributes
   - alicloud_ops.logging.attributes.posix
+  - alicloud_ops.logging.input_checks
 attributes:
   check_mode:
     description: Validation runs in check mode too; nothing is written.

@@ -41,9 +41,10 @@ options:
     default: true
   tokens:
     description:
-      - Delimiters (single characters) that split values into words, for full text and as the default of each
-        text field. Default the Log Service console's list (comma, space, quotes, C(;=()[]{}?@&<>/:) and the
-        line break, tab and carriage return).
+      - Delimiters (single characters, line breaks and other control characters included; never a NUL byte)
+        that split values into words, for full text and as the default of each text field. Default the Log
+        Service console's list (comma, space, quotes, C(;=()[]{}?@&<>/:) and the line break, tab and carriage
+        return).
     type: list
     elements: str
   case_sensitive:
@@ -84,6 +85,7 @@ extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.input_checks
   - alicloud_ops.logging.attributes
 attributes:
   diff_mode:

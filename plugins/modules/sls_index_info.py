@@ -40,6 +40,7 @@ extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.input_checks
   - alicloud_ops.logging.attributes
 seealso:
   - module: alicloud_ops.logging.sls_index

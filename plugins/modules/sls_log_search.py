@@ -18,8 +18,8 @@ description:
     C(IndexConfigNotExist), which this module reports as a failure naming the index.
   - One call returns at most 100 logs; a larger O(rows) pages through the results (one GetLogs call per 100).
   - Log Service answers C(Incomplete) while a search is still gathering; the SDK repeats such a call a few
-    times. When the answer is still incomplete the module returns RV(complete=false) with a warning: the logs
-    it returns may be missing some, so "not found" is not yet an answer - search again.
+    times. When the answer is still incomplete the module returns RV(complete=false) with a warning, as the
+    logs it returns may be missing some, so "not found" is not yet an answer - search again.
   - Only lines received after the logstore's index took effect are searchable (see
     M(alicloud_ops.logging.sls_index_info)).
 version_added: 0.1.0
@@ -35,8 +35,8 @@ options:
     required: true
   query:
     description:
-      - Log Service search syntax, for example V(error and not _program_:cron) or V(_hostname_:web-1 or
-        canary-42). V(*) matches every log.
+      - Log Service search syntax (multi-line), for example V(error and not _program_:cron) or
+        V(_hostname_:web-1 or canary-42). V(*) matches every log.
     type: str
     default: '*'
   topic:
@@ -68,6 +68,7 @@ extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.input_checks
   - alicloud_ops.logging.attributes
 seealso:
   - module: alicloud_ops.logging.sls_index

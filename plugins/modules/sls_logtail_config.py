@@ -53,16 +53,18 @@ options:
     type: bool
     default: true
   input_detail:
-    description: Further C(inputDetail) keys of the syslog form, sent as given (O(tag) and O(local_storage) win).
+    description: Further C(inputDetail) keys of the syslog form (multi-line values allowed), sent as given (O(tag)
+      and O(local_storage) win).
     type: dict
     default: {}
   log_sample:
-    description: Sample log line shown in the console. Unset keeps the current one.
+    description: Sample log (multi-line) shown in the console. Unset keeps the current one.
     type: str
   pipeline:
     description:
       - The pipeline (v2) form. Keys C(inputs) (exactly one plugin), C(processors), C(aggregators),
-        C(flushers) (lists of plugin dicts, each with a C(Type)) and C(global) (dict).
+        C(flushers) (lists of plugin dicts, each with a C(Type)) and C(global) (dict). Its text values may be
+        multi-line.
       - Without C(flushers), one C(flusher_sls) plugin into O(logstore) is used.
     type: dict
   machine_groups:
@@ -79,6 +81,7 @@ extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.input_checks
   - alicloud_ops.logging.attributes
 attributes:
   check_mode:

@@ -25,7 +25,7 @@ options:
     required: true
     aliases: [project]
   description:
-    description: Project description. Unset keeps the current one (empty on creation).
+    description: Project description (multi-line). Unset keeps the current one (empty on creation).
     type: str
   state:
     description: V(present) creates or updates the project, V(absent) deletes it.
@@ -44,6 +44,7 @@ extends_documentation_fragment:
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
+  - alicloud_ops.logging.input_checks
   - alicloud_ops.logging.attributes
 attributes:
   diff_mode:

@@ -28,7 +28,13 @@ version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   name:
-    description: Unit name with its suffix, e.g. C(ilogtaild.service) or C(getty@tty1.service).
+    description:
+      - Unit name with its suffix, e.g. C(ilogtaild.service) or C(getty@tty1.service).
+      - A name beginning with C(-) is refused (systemctl would read it as an option; every systemctl call also
+        passes C(--) before the name).
+      - A template without an instance (C(getty@.service)) can be written, but not given O(service_state), nor
+        O(enabled=true) unless its text sets C(DefaultInstance=); such a request is refused before the file is
+        written.
     type: str
     required: true
     aliases: [unit]
@@ -45,7 +51,10 @@ options:
     choices: [present, absent]
     default: present
   content:
-    description: Raw file content, written as given. Mutually exclusive with O(sections).
+    description:
+      - Raw file content, written as given (multi-line). Mutually exclusive with O(sections).
+      - Empty or blank content is refused before anything is written (systemd reads an empty unit file as a
+        masked unit); use O(state=absent) to remove a file.
     type: str
   sections:
     description:
@@ -91,6 +100,8 @@ options:
       - File mode of the unit file or drop-in, octal (V('0644')) or symbolic (V('u=rw,go=r')).
       - Set explicitly, so the umask does not matter. A bad mode, an unknown O(owner) or O(group), or a
         directory in the file's place fails before anything on the host changes.
+      - A mode with the setuid, setgid or sticky bit, or that lets others write (for example V('0666'),
+        V('o+w')), is refused, because systemd, running as root, reads the file.
     type: raw
     default: '0644'
   owner:
@@ -105,6 +116,7 @@ requirements:
 extends_documentation_fragment:
   - alicloud_ops.logging.attributes
   - alicloud_ops.logging.attributes.posix
+  - alicloud_ops.logging.input_checks
 attributes:
   check_mode:
     description: Reports what would change (file diff, enable, start/stop) without changing anything.
