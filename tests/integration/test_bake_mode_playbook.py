@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.integration.test_roles_playbook import Bed, rsyslog_config_valid
+from tests.logtail_standin import server as standin_server
 from tests.logtail_standin.fixtures import processes_under
 from tests.support.playbook_runner import REPO_ROOT
 
@@ -47,9 +48,9 @@ def test_bake_leaves_an_enabled_stopped_agent_and_no_instance_state(bed):
     assert baked.rc == 0, baked.stdout
     assert not processes_under(bed.path('/usr/local/ilogtail')), 'bake mode left the agent running'
     home = sorted(os.listdir(bed.path('/usr/local/ilogtail')))
-    # What the (stand-in) package installs stays: the agent, its config and, for the stand-in, its shipper code.
+    # What the (stand-in) package installs stays: the agent, its config and, for the stand-in, its modules.
     # Everything the running agent wrote (app_info.json, logs, pid, checkpoints, spool) is gone.
-    assert home == ['ilogtail', 'ilogtail_config.json', 'shipper.py'], home
+    assert home == sorted(['ilogtail', 'ilogtail_config.json'] + list(standin_server.MODULES)), home
     assert open(bed.path('/etc/ilogtail/user_defined_id')).read().split() == ['alicloud-ops-logging']
     wants = bed.path('/etc/systemd/system/multi-user.target.wants/ilogtaild.service')
     assert os.readlink(wants) == '/etc/systemd/system/ilogtaild.service'
