@@ -183,19 +183,35 @@ def run_host_case(box, name, changes, check_mode=False, existing=None):
     return result, wrote
 
 
-def check_host_success(name, result, tally, case):
-    """What a successful run wrote must be fit for its reader."""
-    if name == 'logtail_config' and not result.failed:
-        for entry in result.data.get('diff') or []:
-            text = entry.get('after') or ''
-            if entry.get('after_header', '').endswith('.json') and text:
-                try:
-                    json.loads(text, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
-                except ValueError as exc:
-                    tally.add(name, case, 'wrote JSON the agent cannot read: %s' % exc)
-    for entry in result.data.get('diff') or [] if isinstance(result.data.get('diff'), list) else []:
-        if '\x00' in (entry.get('after') or '') if isinstance(entry.get('after'), str) else False:
+def _refuse_constant(name):
+    raise ValueError('%s written into the agent config' % name)
+
+
+def check_written(name, result, tally, case):
+    """What a successful run wrote must be fit for its reader: no NUL byte, and JSON the agent can parse."""
+    diffs = result.data.get('diff')
+    for entry in diffs if isinstance(diffs, list) else [diffs] if isinstance(diffs, dict) else []:
+        after = entry.get('after')
+        if not isinstance(after, str):
+            continue
+        if '\x00' in after:
             tally.add(name, case, 'wrote a NUL byte')
+        if name == 'logtail_config' and after and str(entry.get('after_header')).endswith('.json'):
+            try:
+                json.loads(after, parse_constant=_refuse_constant)
+            except ValueError as exc:
+                tally.add(name, case, 'wrote JSON the agent cannot read: %s' % exc)
+
+
+def judge_host(tally, name, case, result, wrote, blamed, refuse, aliases):
+    """judge() for a host module, plus: check mode writes nothing, and what a success wrote fits its reader."""
+    config = HOST_MODULES[name]
+    if wrote.startswith('check mode'):
+        tally.add(name, case, wrote)
+    judge(tally, name, case, result, blamed, refuse, aliases, wrote if result.failed else '',
+          config.get('allowed_after'), config.get('coupled'))
+    if not result.failed:
+        check_written(name, result, tally, case)
 
 
 @pytest.mark.parametrize('name', sorted(HOST_MODULES))
@@ -206,12 +222,7 @@ def test_every_option_of_a_host_module(sandboxes, name):
     aliases = aliases_of(spec)
     for path, value, refuse in cases:
         result, wrote = run_host_case(box, name, [(path, value)])
-        case = describe([(path, value)])
-        if wrote.startswith('check mode'):
-            tally.add(name, case, wrote)
-        judge(tally, name, case, result, [path], refuse, aliases, '' if not result.failed else wrote,
-              HOST_MODULES[name].get('allowed_after'), HOST_MODULES[name].get('coupled'))
-        check_host_success(name, result, tally, case)
+        judge_host(tally, name, describe([(path, value)]), result, wrote, [path], refuse, aliases)
     assert not tally.problems, tally.report()
 
 
@@ -252,12 +263,7 @@ def test_combinations_for_a_host_module(sandboxes, name):
         changes = [(path, value) for path, value, _r in picked]
         result, wrote = run_host_case(box, name, changes, check_mode, existing)
         case = describe(changes) + (' (check mode)' if check_mode else '') + (' (hostile file)' if existing else '')
-        if wrote.startswith('check mode'):
-            tally.add(name, case, wrote)
-        judge(tally, name, case, result, blamed, any(r for _p, _v, r in picked), aliases,
-              '' if not result.failed else wrote, HOST_MODULES[name].get('allowed_after'),
-              HOST_MODULES[name].get('coupled'))
-        check_host_success(name, result, tally, case)
+        judge_host(tally, name, case, result, wrote, blamed, any(r for _p, _v, r in picked), aliases)
     one()
     assert not tally.problems, tally.report()
 
