@@ -33,8 +33,8 @@ description:
     not one (lowercase letters, digits and C(-), such as C(cn-hangzhou) or C(ap-southeast-1)) or is listed
     twice, a number that is NaN, infinite or out of range, an unknown filter key or instance status, a
     hostnames source such as C(tag:) without a key, a keyed group without O(keyed_groups[].key), an
-    O(endpoint_url) that is not C([http://|https://]host[:port]), a key, secret or token with spaces or line
-    breaks (named, never shown)."
+    O(endpoint_url) that is not C([http://|https://]host[:port]), a NUL byte anywhere or a line break outside a
+    Jinja2 expression, a key, secret or token with spaces or control characters (named, never shown)."
   - "Errors fail the run, whatever ansible-core's C(unparsed_is_failed) says. ansible-core treats any exception
     of an inventory plugin (AnsibleParserError too) as a warning and goes on without the source's hosts unless
     C(any_unparsed_is_failed) is set. With it set, the error is raised as a parse error; without it, the plugin

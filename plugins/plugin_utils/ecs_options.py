@@ -17,6 +17,8 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import text_problem
+
 try:
     from ansible.utils.vars import validate_variable_name
 except ImportError:  # ansible-core before 2.19
@@ -79,14 +81,19 @@ def _words(values):
     return ', '.join(values)
 
 
-def _text(option, value, what='a string'):
-    """value is a non-empty string without surrounding whitespace, else an error naming `option`."""
+def _text(option, value, what='a string', multiline=False):
+    """value is a non-empty string without surrounding whitespace, NUL or (unless multiline: Jinja2 expressions)
+    line breaks and control characters (the modules' rule, option_checks.text_problem), else an error naming
+    `option`."""
     if not isinstance(value, str):
         raise InventoryOptionError('%s: expected %s, got %r (%s)' % (option, what, value, _type_name(value)))
     if not value:
         raise InventoryOptionError('%s: empty; expected %s' % (option, what))
     if value != value.strip():
         raise InventoryOptionError('%s: %r has leading or trailing whitespace' % (option, value))
+    problem = text_problem(value, multiline)
+    if problem:
+        raise InventoryOptionError('%s: %s' % (option, problem))
     return value
 
 
@@ -254,6 +261,8 @@ def _patterns(option, value):
         if not isinstance(pattern, str):
             raise InventoryOptionError('%s: expected a string or a list of strings (quote numbers and booleans), '
                                        'got %r (%s)' % (option, pattern, _type_name(pattern)))
+        if text_problem(pattern):
+            raise InventoryOptionError('%s: %s' % (option, text_problem(pattern)))
     return patterns
 
 
@@ -271,6 +280,8 @@ def _hostname_source(option, source):
         if key != key.strip() or (sep and not value):
             raise InventoryOptionError('%s: %r is not tag:Key or tag:Key=Value (no spaces around the key, a value '
                                        'after =)' % (option, source))
+        if text_problem(source):
+            raise InventoryOptionError('%s: %s' % (option, text_problem(source)))
         return source
     raise InventoryOptionError('%s: unknown hostname source %r; use one of %s, tag:Key or tag:Key=Value'
                                % (option, source, _words(HOSTNAME_SOURCES)))
@@ -323,11 +334,11 @@ def check_constructed(options):
         _variable_name('hostvars_prefix' if prefix else 'hostvars_suffix', '%sinstance_id%s' % (prefix, suffix))
     for name, expression in (options.get('compose') or {}).items():
         _variable_name('compose', name)
-        _text('compose.%s' % name, expression, 'a Jinja2 expression string')
+        _text('compose.%s' % name, expression, 'a Jinja2 expression string', multiline=True)
     for name, conditional in (options.get('groups') or {}).items():
         _text('groups', name, 'group names as non-empty strings')
         if not isinstance(conditional, bool):
-            _text('groups.%s' % name, conditional, 'a Jinja2 conditional string or a boolean')
+            _text('groups.%s' % name, conditional, 'a Jinja2 conditional string or a boolean', multiline=True)
     keyed_groups = options.get('keyed_groups') or []
     if not isinstance(keyed_groups, list):
         raise InventoryOptionError('keyed_groups: expected a list of dicts, got %s' % _type_name(keyed_groups))
@@ -341,7 +352,7 @@ def check_constructed(options):
             raise InventoryOptionError('%s: unknown key %r; use %s' % (where, unknown[0], _words(KEYED_GROUP_KEYS)))
         if keyed.get('key') is None:
             raise InventoryOptionError('%s.key: required (the expression whose value names the group)' % where)
-        _text('%s.key' % where, keyed['key'], 'a Jinja2 expression string')
+        _text('%s.key' % where, keyed['key'], 'a Jinja2 expression string', multiline=True)
         for field in ('prefix', 'separator', 'default_value'):
             if field in keyed and not isinstance(keyed[field], str):
                 raise InventoryOptionError('%s.%s: expected a string, got %r' % (where, field, keyed[field]))
@@ -380,9 +391,9 @@ def check_credentials(options):
         value = options.get(name)
         if value is None:
             continue
-        if not isinstance(value, str) or not value or any(ch.isspace() for ch in value):
-            raise InventoryOptionError('%s: must be a non-empty string without spaces or line breaks (leave it '
-                                       'out to use the environment or a profile)' % name)
+        if not isinstance(value, str) or not value or any(ch.isspace() for ch in value) or text_problem(value):
+            raise InventoryOptionError('%s: must be a non-empty string without spaces, line breaks or control '
+                                       'characters (leave it out to use the environment or a profile)' % name)
     for name in ('profile', 'ecs_role_name', 'config_file'):
         if options.get(name) is not None:
             _text(name, options[name])

@@ -61,6 +61,9 @@ def test_the_documented_defaults_pass():
     ([{'tag': 'Name'}], "hostnames[0]: a dict entry takes name (required), prefix and separator, got ['tag'] "
                         "(YAML read `tag: Name` as a mapping: write 'tag:Name' without a space)"),
     ('private_ip', 'hostnames: expected a list, got str'),
+    (['tag:Na\x00me'], 'hostnames[0]: must not contain a NUL byte'),
+    ([{'name': 'instance_id', 'prefix': 'tag:env\nx'}], 'hostnames[0].prefix: must be one line without control '
+                                                        'characters'),
 ])
 def test_hostnames_refused(hostnames, message):
     assert refused(hostnames=hostnames).startswith(message)
@@ -100,6 +103,9 @@ def test_every_instance_status_in_any_case_or_null_is_accepted(status):
     ({'vpc_id': ''}, 'filters.vpc_id: empty; expected a string'),
     ({'zone_id': 5}, 'filters.zone_id: expected a string, got 5 (int)'),
     ({'instance_name': ' web-*'}, "filters.instance_name: ' web-*' has leading or trailing whitespace"),
+    ({'vpc_id': 'vpc-1\x00'}, 'filters.vpc_id: must not contain a NUL byte'),
+    ({'instance_type': 'ecs.g7\nlarge'}, 'filters.instance_type: must be one line without control characters'),
+    ({'tags': {'env': 'prod\x1b'}}, 'filters.tags.env: must be one line without control characters'),
     ('status=Running', 'filters: expected a dict, got str'),
 ])
 def test_filters_refused(filters, message):
@@ -220,6 +226,8 @@ def test_keyed_groups_refused(keyed_groups, message):
 
 
 def test_keyed_groups_compose_groups_accepted():
+    # Jinja2 expressions may span lines (a YAML block scalar).
+    accepted(compose={'env': "ecs_tags.env\n| default('none')"}, groups={'web': "ecs_tags.role ==\n'web'"})
     accepted(keyed_groups=[{'key': 'ecs_tags.env', 'prefix': '', 'separator': '', 'default_value': '',
                             'parent_group': '{{ region_id }}'},
                            {'key': 'ecs_tags', 'trailing_separator': False}],
@@ -234,12 +242,14 @@ def test_keyed_groups_compose_groups_accepted():
     ({'groups': {'g': ''}}, 'groups.g: empty; expected a Jinja2 conditional string or a boolean'),
     ({'groups': {'g': None}}, 'groups.g: expected a Jinja2 conditional string or a boolean, got None (null)'),
     ({'groups': {'': 'true'}}, 'groups: empty; expected group names as non-empty strings'),
+    ({'compose': {'x': 'private_ip\x00'}}, 'compose.x: must not contain a NUL byte'),
+    ({'keyed_groups': [{'key': 'zone\x00_id'}]}, 'keyed_groups[0].key: must not contain a NUL byte, got'),
     ({'hostvars_prefix': 'ecs-'}, "hostvars_prefix: 'ecs-instance_id' is not a valid variable name"),
     ({'hostvars_prefix': '1x'}, "hostvars_prefix: '1xinstance_id' is not a valid variable name"),
     ({'hostvars_suffix': '-x'}, "hostvars_suffix: 'instance_id-x' is not a valid variable name"),
 ])
 def test_constructed_and_hostvars_names_refused(changes, message):
-    assert refused(**changes) == message
+    assert refused(**changes).startswith(message)
 
 
 @pytest.mark.parametrize('changes', [
@@ -270,6 +280,8 @@ def test_hostvars_prefix_and_suffix_accepted(changes):
     ('exclude_filters', [{'tags': {'env': 1}}], 'exclude_filters[0].tags.env: expected a string or a list of '
                                                 'strings'),
     ('exclude_filters', [{'tags': {'': 'x'}}], 'exclude_filters[0].tags: empty'),
+    ('include_filters', [{'instance_name': ['web-*', 'db\n']}], 'include_filters[0].instance_name: must be one line'),
+    ('include_filters', [{'tags': {'env': 'a\x00'}}], 'include_filters[0].tags.env: must not contain a NUL byte'),
 ])
 def test_local_filters_refused(option, entries, message):
     assert refused(**{option: entries}).startswith(message)
@@ -309,10 +321,13 @@ def test_endpoint_url_accepted(url):
 
 
 @pytest.mark.parametrize('changes, message', [
-    ({'access_key': ''}, 'access_key: must be a non-empty string without spaces or line breaks'),
-    ({'secret_key': SECRET + '\n'}, 'secret_key: must be a non-empty string without spaces or line breaks'),
+    ({'access_key': ''}, 'access_key: must be a non-empty string without spaces, line breaks'),
+    ({'secret_key': SECRET + '\n'}, 'secret_key: must be a non-empty string without spaces, line breaks'),
     ({'security_token': 'a ' + SECRET}, 'security_token: must be a non-empty string without spaces'),
+    ({'access_key': SECRET + '\x01'}, 'access_key: must be a non-empty string without spaces, line breaks or '
+                                      'control characters'),
     ({'profile': ''}, 'profile: empty'),
+    ({'profile': 'ops\x00'}, 'profile: must not contain a NUL byte'),
     ({'ecs_role_name': ' ops'}, "ecs_role_name: ' ops' has leading or trailing whitespace"),
     ({'role_arn': 'arn:aws:iam::1:role/x'}, "role_arn: expected acs:ram::<account id>:role/<role name>, got "
                                             "'arn:aws:iam::1:role/x'"),
