@@ -247,7 +247,8 @@ def run_installer(module, url, checksum, name, args, timeout):
                                  % (url, checksum, actual), installer_url=url)
         # The vendor's installers use bash syntax ([[ ]], (( )), function); dash, Debian's sh, cannot parse them.
         # The real installer downloads its package into the current directory.
-        command = [module.get_bin_path('bash', required=True), script] + args
+        # "--": nothing after it is an option of bash (the arguments were checked too: check_agent_options).
+        command = [module.get_bin_path('bash', required=True), '--', script] + args
         # run_command has no timeout; coreutils timeout (on every Linux target) bounds a hung installer.
         limiter = module.get_bin_path('timeout')
         if limiter:
