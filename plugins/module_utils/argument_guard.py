@@ -12,8 +12,9 @@ requested" instead. Likewise an ``int`` option given ``.inf`` or ``.nan`` (YAML 
 raises OverflowError inside ansible's int conversion; such a value gets a checker that
 refuses it by name. Found by the generated bad-input suite (issue 8). And a mapping or list
 given to a text option (or as an item of a list of text) is converted to its Python text by
-ansible (``user_defined_ids: [{}]`` wrote the id ``{}``); such a value gets a checker that
-refuses it by name (issue 19). Runs on target Python 3.6+.
+ansible (``check_type_str`` converts whatever it gets, in every release 2.16-2.19; so
+``user_defined_ids: [{}]`` wrote the id ``{}``); such a value gets a checker that refuses it by
+name (issue 19; test_argument_guard.py shows ansible still converts). Runs on target Python 3.6+.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -65,3 +65,9 @@ def test_mappings_lists_and_nan_are_not_turned_into_text(main, args, needle):
     result = run_module(main, args)
     assert result.failed and needle in result.msg, result.msg
     assert 'expected text' in result.msg or 'not a finite number, and not text' in result.msg, result.msg
+
+
+def test_ansible_alone_still_turns_mappings_and_nan_into_text():
+    # Why plain_text exists: if this starts failing, ansible-core refuses such values itself and the guard can go.
+    from ansible.module_utils.common.validation import check_type_str
+    assert check_type_str({}) == '{}' and check_type_str(['x']) == "['x']" and check_type_str(float('nan')) == 'nan'
