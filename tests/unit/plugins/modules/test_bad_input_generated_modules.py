@@ -214,12 +214,15 @@ def judge_host(tally, name, case, result, wrote, blamed, refuse, aliases):
         check_written(name, result, tally, case)
 
 
+def host_test(sandboxes, name):
+    """(cases, sandbox, tally, aliases) for a test of the host module ``name``."""
+    spec, cases = host_cases(name)
+    return cases, sandboxes(name), TALLIES.setdefault(name, Tally()), aliases_of(spec)
+
+
 @pytest.mark.parametrize('name', sorted(HOST_MODULES))
 def test_every_option_of_a_host_module(sandboxes, name):
-    spec, cases = host_cases(name)
-    box = sandboxes(name)
-    tally = TALLIES.setdefault(name, Tally())
-    aliases = aliases_of(spec)
+    cases, box, tally, aliases = host_test(sandboxes, name)
     for path, value, refuse in cases:
         result, wrote = run_host_case(box, name, [(path, value)])
         judge_host(tally, name, describe([(path, value)]), result, wrote, [path], refuse, aliases)
@@ -239,10 +242,7 @@ COMBINATIONS = {'systemd_unit': 40, 'rsyslog_dropin': 40, 'logtail_config': 60, 
 
 @pytest.mark.parametrize('name', sorted(HOST_MODULES))
 def test_combinations_for_a_host_module(sandboxes, name):
-    spec, cases = host_cases(name)
-    box = sandboxes(name)
-    tally = TALLIES.setdefault(name, Tally())
-    aliases = aliases_of(spec)
+    cases, box, tally, aliases = host_test(sandboxes, name)
     # Removing an option is a case here too, except for those whose default is a path on this host.
     removable = sorted(set(p for p, _v, _r in cases if '[' not in p and '.' not in p) - set(HOST_DEFAULT_PATHS))
     pool = cases + [(path, DELETE, False) for path in removable]
