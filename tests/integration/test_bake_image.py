@@ -288,10 +288,12 @@ def test_each_hosts_lines_reach_its_own_agent_and_are_found_by_search(instances,
         others = [token for other, token in tokens.items() if other != name]
         assert not [line for line in lines[name] for token in others if token in line]
 
-    # Each agent shipped its lines into the logstore, where a search finds them under the host's own name.
+    # Each agent shipped its lines into the logstore, where a search by the parsed fields finds them under the
+    # host's own name: the input (streamlog or service_syslog) parsed what rsyslog sent.
     client = _client(log_service[0])
     for name, token in tokens.items():
-        rows = wait_for(lambda token=token: search(client, token, PROJECT, LOGSTORE), 60,
+        query = '_hostname_: %s AND _program_: baketest AND %s' % (name, token)
+        rows = wait_for(lambda query=query: search(client, query, PROJECT, LOGSTORE), 60,
                         'the line of %s found by search' % name, interval=1)
         assert [(row['_hostname_'], row['_program_'], row['__source__']) for row in rows] == [
             (name, 'baketest', instances[name])], rows
