@@ -13,9 +13,9 @@ module: rsyslog_queue_info
 short_description: What an rsyslog action queue holds, in memory and on disk, from rsyslog's own statistics
 description:
   - Reads the statistics rsyslog's C(impstats) module writes (any format, with or without C(bracketing)) and
-    returns the state of one action's queue, found by the action's C(name=): what it holds in memory
+    returns the state of one action's queue, found by the action's C(name=) - what it holds in memory
     (C(<name> queue)) and in its disk part (C(<name> queue[DA])), its counters, and the action's.
-  - Queue files in the spool directory do not tell whether lines wait there: rsyslog keeps a drained disk
+  - Queue files in the spool directory do not tell whether lines wait there. rsyslog keeps a drained disk
     queue's files open until it stops, and a backlog held in memory has no file at all until rsyslog saves it
     at a stop. The statistics count both, and a batch being sent counts until it is done.
   - By default it waits for a complete statistics pass written after it started (O(sample_timeout)), so the
@@ -25,7 +25,7 @@ description:
     C(.qi) file (written when rsyslog saves the queue), how many lines they hold. With O(target) and O(port)
     it tries one TCP connection to the action's receiver.
   - Read-only; runs in check mode too.
-version_added: 0.2.0
+version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   action_name:
@@ -37,10 +37,18 @@ options:
       - The file impstats writes (its C(log.file), or an C(omfile) action of the ruleset impstats is bound to).
         Omit it to read only the spool directory.
     type: path
+  wait_for_start:
+    description:
+      - Wait the whole O(sample_timeout) for a pass even when O(stats_file) is missing or old, as just after
+        rsyslog started (impstats' first pass comes one interval after the start).
+    type: bool
+    default: false
   sample_timeout:
     description:
       - Seconds to wait for a complete statistics pass written after the module started. Give it more than
         two of impstats' intervals when impstats writes no C(BEGIN)/C(END) brackets.
+      - A missing file, or one not written for that long, has no writer (rsyslog stopped, or running without this
+        impstats), so the module returns at once, with RV(available) false, unless O(wait_for_start).
       - V(0) takes the newest complete pass already in the file, however old.
     type: int
     default: 30
@@ -64,8 +72,8 @@ attributes:
     description: Only reads; runs the same in check mode.
     support: full
   diff_mode:
-    description: Changes nothing, so there is no diff.
-    support: none
+    description: Read-only; it never changes anything, so there is nothing to diff.
+    support: N/A
 notes:
   - The action needs a C(name=) (M(alicloud_ops.logging.rsyslog_dropin) writes it from O(alicloud_ops.logging.rsyslog_dropin#module:forward.action.name));
     without one rsyslog names it C(action-<n>-builtin:omfwd) by its place in the whole configuration.
@@ -163,7 +171,7 @@ saved:
   type: dict
 spool_lines:
   description: Lines the queue's files hold - the C(.qi) file's count, or without one the records counted in the
-    data files (an upper bound: some may have been sent).
+    data files (an upper bound, as some may have been sent).
   returned: when O(spool_directory) is given
   type: int
 target_reachable:
@@ -191,6 +199,7 @@ ARGUMENT_SPEC = dict(
     action_name=dict(type='str', required=True),
     stats_file=dict(type='path'),
     sample_timeout=dict(type='int', default=30),
+    wait_for_start=dict(type='bool', default=False),
     spool_directory=dict(type='path'),
     queue_filename=dict(type='str'),
     target=dict(type='str'),
@@ -236,7 +245,7 @@ def _identity(path):
     return (stat.st_dev, stat.st_ino), stat.st_size
 
 
-def read_stats(path, action_name, timeout):
+def read_stats(path, action_name, timeout, wait_for_start=False):
     """The queue state from a pass written after this call (or, with timeout 0, the newest), or None."""
     identity, size = _identity(path)
     if timeout == 0:
@@ -244,6 +253,10 @@ def read_stats(path, action_name, timeout):
             return None
         text = _read_from(path, max(0, size - TAIL_BYTES))
         return forward_queue_state(complete_passes(text.splitlines(), skip_first=size > TAIL_BYTES), action_name)
+    # impstats writes every interval: a file that is missing, or was not written for longer than the wait, has no
+    # writer (rsyslog stopped, or runs without this impstats); waiting would only take time.
+    if not wait_for_start and (identity is None or time.time() - os.path.getmtime(path) > timeout):
+        return None
     start_identity, offset = identity, size
     deadline = time.time() + timeout
     while True:
@@ -295,13 +308,13 @@ def summary(result, params):
     parts = []
     if params['stats_file']:
         if result['available']:
-            parts.append('%s queue: %d queued (%d on disk)' % (params['action_name'], result['queued'],
-                                                              result['disk_queued']))
+            parts.append('%s queue: %d queued (%d on disk)'
+                         % (params['action_name'], result['queued'], result['disk_queued']))
         else:
             parts.append('no statistics for %s queue in %s' % (params['action_name'], params['stats_file']))
     if 'files' in result:
-        parts.append('%d queue files in %s holding %d lines' % (len(result['files']), params['spool_directory'],
-                                                                 result['spool_lines']))
+        parts.append('%d queue files in %s holding %d lines'
+                     % (len(result['files']), params['spool_directory'], result['spool_lines']))
     if result['target_reachable'] is not None:
         parts.append('%s:%d %s' % (params['target'], params['port'],
                                    'accepts connections' if result['target_reachable'] else 'refuses connections'))
@@ -314,7 +327,8 @@ def run(module):
                   disk_queued=None, empty=False, stats_age=None, target_reachable=None)
     if params['stats_file']:
         try:
-            state = read_stats(params['stats_file'], params['action_name'], params['sample_timeout'])
+            state = read_stats(params['stats_file'], params['action_name'], params['sample_timeout'],
+                               params['wait_for_start'])
         except (IOError, OSError) as exc:
             module.fail_json(msg='stats_file: cannot read %s: %s' % (params['stats_file'], exc))
         if os.path.exists(params['stats_file']):

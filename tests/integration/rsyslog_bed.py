@@ -14,8 +14,11 @@ import subprocess
 import sys
 import time
 
+from tests.integration import rsyslog_service
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STANDIN = os.path.join(REPO_ROOT, 'tests', 'logtail_standin', 'ilogtail_standin_daemon.py')
+SERVICE = os.path.join(REPO_ROOT, 'tests', 'integration', 'rsyslog_service.py')
 RSYSLOGD = '/usr/sbin/rsyslogd'
 
 
@@ -163,7 +166,22 @@ class RsyslogBed:
             sock.settimeout(60)
             sock.recv(1)
 
+    # rsyslogd as a service a playbook restarts (tests/integration/rsyslog_service.py), instead of start_rsyslogd.
+    def service_command(self, action='restart'):
+        """argv that starts, stops or restarts the bed's service rsyslogd (rsyslog_forward_restart_command)."""
+        return [sys.executable, SERVICE, action, self.root]
+
+    def start_service(self):
+        return rsyslog_service.start(self.root)
+
+    def stop_service(self):
+        return rsyslog_service.stop(self.root)
+
+    def service_pid(self):
+        return rsyslog_service.running_pid(self.root)
+
     def close(self):
         for proc in (self.rsyslogd, self.standin):
             if proc is not None:
                 proc.stop()
+        rsyslog_service.stop(self.root)

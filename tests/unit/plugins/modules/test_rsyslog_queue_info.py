@@ -62,6 +62,25 @@ def test_without_a_new_pass_it_is_not_available(tmp_path):
     assert not missing.failed and not missing.data['available'] and missing.data['stats_age'] is None
 
 
+def test_a_file_nobody_writes_is_not_waited_for(tmp_path):
+    stats = str(tmp_path / 'stats.json')
+    append(stats, stats_pass(memory=0, disk=0))
+    os.utime(stats, (time.time() - 60, time.time() - 60))  # impstats wrote last a minute ago: not running
+    started = time.time()
+    stale = run_module(rsyslog_queue_info.main, args(tmp_path, sample_timeout=20))
+    assert not stale.data['available'] and time.time() - started < 5 and stale.data['stats_age'] >= 60
+    started = time.time()
+    missing = run_module(rsyslog_queue_info.main, args(tmp_path, stats_file=str(tmp_path / 'none'), sample_timeout=20))
+    assert not missing.data['available'] and time.time() - started < 5
+    # Just after a start, the first pass is one interval away: wait_for_start waits for it.
+    writer = threading.Timer(1.0, append, (stats, stats_pass(memory=1, disk=0)))
+    writer.start()
+    started = time.time()
+    fresh = run_module(rsyslog_queue_info.main, args(tmp_path, sample_timeout=20, wait_for_start=True))
+    writer.join()
+    assert fresh.data['available'] and fresh.data['queued'] == 1 and time.time() - started >= 0.9
+
+
 def test_a_rotated_stats_file_is_read_from_its_start(tmp_path):
     stats = str(tmp_path / 'stats.json')
     append(stats, stats_pass(1, 1) * 50)
