@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 from tests.integration import rsyslog_service
@@ -185,3 +186,91 @@ class RsyslogBed:
             if proc is not None:
                 proc.stop()
         rsyslog_service.stop(self.root)
+
+
+# The rsyslog_forward role applied to a bed (tests/integration/test_rsyslog_decommission.py, bench/zero_loss_soak.py).
+ROLE_PLAY = [{'hosts': 'localhost', 'gather_facts': False, 'roles': ['alicloud_ops.logging.rsyslog_forward']}]
+
+
+def role_entry_play(tasks_from):
+    """A play that runs one entry point of the rsyslog_forward role (decommission, restart)."""
+    return [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [{
+        'name': 'The rsyslog_forward role, %s' % tasks_from, 'ansible.builtin.include_role': {
+            'name': 'alicloud_ops.logging.rsyslog_forward', 'tasks_from': tasks_from}}]}]
+
+
+def role_extravars(bed, receiver_port, scratch, **extra):
+    """Play vars that point the rsyslog_forward role at ``bed``: its config, drop-in and spool directories, its
+    service rsyslogd (rsyslog_forward_restart_command), statistics every second, the receiver on
+    ``receiver_port``; paths the role removes whatever it manages (journald's drop-in, imjournal's state) under
+    ``scratch``, never this machine's."""
+    extravars = {
+        'alicloud_logging_streamlog_port': receiver_port,
+        'rsyslog_forward_dropin_dir': bed.dropin_dir,
+        'rsyslog_forward_main_config': bed.main_config,
+        'rsyslog_forward_spool_dir': bed.spool_dir,
+        'rsyslog_forward_restart_command': bed.service_command('restart'),
+        'rsyslog_forward_stats_interval': 1,
+        'rsyslog_forward_resume_interval': 1,
+        'rsyslog_forward_undelivered_dir': os.path.join(str(scratch), 'undelivered'),
+        'rsyslog_forward_journald_dropin': os.path.join(str(scratch), 'journald.conf.d', '60-alicloud-ops-logging.conf'),
+        'rsyslog_forward_journal_state_file': os.path.join(str(scratch), 'imjournal.state'),
+    }
+    extravars.update(extra)
+    return extravars
+
+
+def role_stats_file(bed, name='logtail'):
+    """Where the role's impstats drop-in writes the forward queue's statistics."""
+    return os.path.join(bed.spool_dir, '%s-queue-stats.json' % name)
+
+
+class SlowReceiver:
+    """Logtail's port as rsyslog sees it: a TCP relay to the stand-in that passes at most ``rate`` bytes a second
+    (250,000: about 3,000 lines), so a backlog takes a while to drain, as it does into a real agent that ships
+    to Log Service, and a test can act while it drains. Up from ``start`` to ``stop``; every byte it accepted
+    reaches the stand-in."""
+
+    def __init__(self, upstream_port, rate=250000):
+        self.port = free_port()
+        self.upstream = upstream_port
+        self.rate = rate
+        self.server = None
+        self.threads = []
+
+    def start(self):
+        self.server = socket.socket()
+        # A small receive buffer: rsyslog's sends block as they would on a busy agent, rather than filling megabytes
+        # of loopback buffer that the relay then passes on long after rsyslog counts them as sent.
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(('127.0.0.1', self.port))
+        self.server.listen(16)
+        thread = threading.Thread(target=self._accept, daemon=True)
+        thread.start()
+        return self
+
+    def _accept(self):
+        server = self.server
+        while True:
+            try:
+                client, _addr = server.accept()
+            except OSError:
+                return
+            thread = threading.Thread(target=self._relay, args=(client,), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _relay(self, client):
+        with client, socket.create_connection(('127.0.0.1', self.upstream)) as upstream:
+            while True:
+                chunk = client.recv(16384)
+                if not chunk:
+                    return
+                upstream.sendall(chunk)
+                time.sleep(len(chunk) / float(self.rate))
+
+    def stop(self):
+        if self.server is not None:
+            self.server.close()
+            self.server = None

@@ -8,14 +8,13 @@ rsyslog_forward_undelivered_dir, exactly: a line lost, or a count that is off by
 import json
 import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
 
 import pytest
 
-from tests.integration.rsyslog_bed import RsyslogBed, free_port, read_lines, wait_for
+from tests.integration import rsyslog_bed
+from tests.integration.rsyslog_bed import RsyslogBed, read_lines, wait_for
 from tests.support import playbook_runner
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.rsyslog_queue_state import (
@@ -24,60 +23,8 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.rsyslog_rende
 
 MARKER = 'drain seq='
 SYS_TAG = 'drain_test'
-ROLE_PLAY = [{'hosts': 'localhost', 'gather_facts': False, 'roles': ['alicloud_ops.logging.rsyslog_forward']}]
-DECOMMISSION_PLAY = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [{
-    'name': 'Decommission the forward', 'ansible.builtin.include_role': {
-        'name': 'alicloud_ops.logging.rsyslog_forward', 'tasks_from': 'decommission'}}]}]
-
-
-class SlowLogtail:
-    """Logtail's port as rsyslog sees it: a TCP relay to the stand-in that passes at most ``rate`` bytes a second
-    (about 3,000 lines), so a backlog takes seconds to drain, as it does into a real agent, and a test can act
-    while it drains. Up from ``start`` to ``stop``; every byte it accepted reaches the stand-in."""
-
-    def __init__(self, upstream_port, rate=250000):
-        self.port = free_port()
-        self.upstream = upstream_port
-        self.rate = rate
-        self.server = None
-        self.threads = []
-
-    def start(self):
-        self.server = socket.socket()
-        # A small receive buffer: rsyslog's sends block as they would on a busy agent, rather than filling megabytes
-        # of loopback buffer that the relay then passes on long after rsyslog counts them as sent.
-        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
-        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.server.bind(('127.0.0.1', self.port))
-        self.server.listen(16)
-        thread = threading.Thread(target=self._accept, daemon=True)
-        thread.start()
-        return self
-
-    def _accept(self):
-        server = self.server
-        while True:
-            try:
-                client, _addr = server.accept()
-            except OSError:
-                return
-            thread = threading.Thread(target=self._relay, args=(client,), daemon=True)
-            thread.start()
-            self.threads.append(thread)
-
-    def _relay(self, client):
-        with client, socket.create_connection(('127.0.0.1', self.upstream)) as upstream:
-            while True:
-                chunk = client.recv(16384)
-                if not chunk:
-                    return
-                upstream.sendall(chunk)
-                time.sleep(len(chunk) / float(self.rate))
-
-    def stop(self):
-        if self.server is not None:
-            self.server.close()
-            self.server = None
+ROLE_PLAY = rsyslog_bed.ROLE_PLAY
+DECOMMISSION_PLAY = rsyslog_bed.role_entry_play('decommission')
 
 
 class RoleBed:
@@ -87,25 +34,12 @@ class RoleBed:
         self.tmp = tmp_path
         self.bed = RsyslogBed(tmp_path / 'bed')
         os.makedirs(self.bed.spool_dir)
-        self.logtail = SlowLogtail(self.bed.standin_port)
+        self.logtail = rsyslog_bed.SlowReceiver(self.bed.standin_port)
         self.undelivered = str(tmp_path / 'undelivered')
-        self.stats = os.path.join(self.bed.spool_dir, 'logtail-queue-stats.json')
-        self.extravars = {
-            'alicloud_logging_streamlog_port': self.logtail.port,
-            'alicloud_logging_sys_tag': SYS_TAG,
-            'rsyslog_forward_dropin_dir': self.bed.dropin_dir,
-            'rsyslog_forward_main_config': self.bed.main_config,
-            'rsyslog_forward_spool_dir': self.bed.spool_dir,
-            'rsyslog_forward_restart_command': self.bed.service_command('restart'),
-            'rsyslog_forward_stats_interval': 1,
-            'rsyslog_forward_resume_interval': 1,
-            'rsyslog_forward_drain_retries': 90,
-            'rsyslog_forward_drain_delay': 1,
-            'rsyslog_forward_undelivered_dir': self.undelivered,
-            # Decommission removes these whatever the journal input is set to: never this machine's.
-            'rsyslog_forward_journald_dropin': str(tmp_path / 'journald.conf.d' / '60-alicloud-ops-logging.conf'),
-            'rsyslog_forward_journal_state_file': str(tmp_path / 'imjournal.state'),
-        }
+        self.stats = rsyslog_bed.role_stats_file(self.bed)
+        self.extravars = rsyslog_bed.role_extravars(
+            self.bed, self.logtail.port, tmp_path, alicloud_logging_sys_tag=SYS_TAG,
+            rsyslog_forward_drain_retries=90, rsyslog_forward_drain_delay=1)
         self.extravars.update(extravars)
         self.runs = 0
 
