@@ -114,10 +114,10 @@ def rolebed(tmp_path):
     bed.close()
 
 
-def assert_forward_gone(rolebed):
+def assert_forward_gone(rolebed, role_stats=True):
     assert sorted(os.listdir(rolebed.bed.dropin_dir)) == []
     assert rolebed.queue_files() == [], 'queue files left in the spool'
-    assert not os.path.exists(rolebed.stats)
+    assert not os.path.exists(rolebed.stats) or not role_stats
     pid = rolebed.bed.service_pid()
     assert pid, 'rsyslog must keep running after decommission'
     # The running rsyslog no longer forwards: a line sent now reaches the local file only.
@@ -329,6 +329,36 @@ def test_restart_handler_does_not_wait_while_logtail_is_down(tmp_path):
         assert time.monotonic() - started < 60 and 'FAILED - RETRYING' not in result.stdout, result.stdout
         rolebed.start_logtail()
         all_delivered(rolebed, 30000)
+    finally:
+        rolebed.close()
+
+
+def test_a_host_that_loads_impstats_itself_names_its_file(tmp_path):
+    """rsyslog refuses a second impstats: the role's drop-in fails validation, naming it; with
+    rsyslog_forward_stats_file the role reads the host's own (legacy format, no brackets) and loads nothing."""
+    rolebed = RoleBed(tmp_path)
+    try:
+        host_stats = os.path.join(rolebed.bed.root, 'host-impstats.log')
+        with open(rolebed.bed.main_config, 'a') as handle:
+            handle.write('module(load="impstats" interval="1" log.syslog="off" log.file="%s")\n' % host_stats)
+        refused = rolebed.run(ROLE_PLAY)
+        assert refused.rc != 0 and "module 'impstats' already in this config" in refused.stdout, refused.stdout
+        assert os.listdir(rolebed.bed.dropin_dir) == ['60-logtail.conf']  # validated before it was written
+        rolebed.extravars['rsyslog_forward_stats_file'] = host_stats
+        rolebed.stats = host_stats
+        applied = rolebed.run(ROLE_PLAY)
+        assert applied.rc == 0 and applied.changed == 0, applied.stdout  # the forward was written by the first run
+        assert os.listdir(rolebed.bed.dropin_dir) == ['60-logtail.conf']
+        # The failed run's handler never ran, as Ansible drops notified handlers of a failed host.
+        rolebed.bed.start_service()
+        rolebed.send(1, 85000)
+        rolebed.wait_queued(85000)
+        rolebed.start_logtail()
+        result = rolebed.decommission()
+        assert result.rc == 0, result.stdout
+        all_delivered(rolebed, 85000)
+        assert rolebed.kept() == []
+        assert_forward_gone(rolebed, role_stats=False)
     finally:
         rolebed.close()
 
