@@ -119,7 +119,7 @@ WRITTEN_BY_OPTION = dict([(param.lower(), 'forward.queue.%s' % key) for key, par
     ('type', 'the module (always omfwd)'), ('target', 'forward.target'), ('port', 'forward.port'),
     ('protocol', 'forward.protocol'), ('tcp_framing', 'forward.framing'), ('template', 'forward.template.name'),
     ('queue.type', 'forward.queue.type'), ('action.resumeretrycount', 'forward.action.resume_retry_count'),
-    ('action.resumeinterval', 'forward.action.resume_interval')])
+    ('action.resumeinterval', 'forward.action.resume_interval'), ('name', 'forward.action.name')])
 
 _NAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
 # A file name is at most 255 bytes (NAME_MAX) and the module adds "NN-" and ".conf".

@@ -62,12 +62,12 @@ def test_forward_options_are_rendered():
     text = render.render_forward_dropin({
         'target': 'logs.example', 'port': 514, 'protocol': 'udp', 'selector': 'auth,authpriv.*',
         'sys_tag': 'app_tag', 'queue': {'size': 50000, 'max_disk_space': '512m', 'save_on_shutdown': False},
-        'action': {'resume_interval': 10, 'resume_retry_count': 5}, 'extra_params': {'name': 'fwd "x"'}})
+        'action': {'resume_interval': 10, 'resume_retry_count': 5, 'name': 'fwd.x'}})
     assert '0.1 app_tag ' in text
     assert 'if prifilt("auth,authpriv.*") then {' in text
     for line in ('target="logs.example"', 'port="514"', 'protocol="udp"', 'queue.size="50000"',
                  'queue.maxDiskSpace="512m"', 'queue.saveOnShutdown="off"', 'action.resumeInterval="10"',
-                 'action.resumeRetryCount="5"', 'name="fwd \\"x\\"")'):
+                 'action.resumeRetryCount="5"', 'type="omfwd"\n           name="fwd.x"'):
         assert line in text, line
 
 
@@ -142,6 +142,8 @@ def test_custom_format_replaces_the_seed():
     ({'action': {'resume_retry_count': -2}}, 'forward.action.resume_retry_count'),
     ({'action': {'resume_interval': 0}}, 'forward.action.resume_interval'),
     ({'extra_params': {'bad key': 'x'}}, 'forward.extra_params'),
+    # The action's name is an option (the queue statistics find the forward by it), not an extra parameter.
+    ({'extra_params': {'Name': 'x'}}, 'forward.extra_params.Name: set it with forward.action.name'),
 ])
 def test_bad_forward_names_the_field(forward, field):
     with pytest.raises(ValueError, match='^%s' % field.replace('.', r'\.')):
