@@ -165,7 +165,7 @@ def test_upgrade_keeps_config_and_pins_with_v(flavor, tmp_path, logtail_mirror, 
 
 def test_teardown_stops_an_agent_the_pidfile_does_not_name(tmp_path):
     """stop_standin_agent also finds a process running from the install directory without a (current) pidfile."""
-    from tests.logtail_standin.fixtures import stop_standin_agent
+    from tests.logtail_standin.fixtures import processes_under, stop_standin_agent
     root = tmp_path / 'root'
     home = root / HOME
     home.mkdir(parents=True)
@@ -174,6 +174,12 @@ def test_teardown_stops_an_agent_the_pidfile_does_not_name(tmp_path):
     other = subprocess.Popen(['python3', '-c', 'import time; time.sleep(60)'])
     agent = subprocess.Popen(['python3', str(program), '--home', str(home)])
     try:
+        # The premise: the agent shows as running from the install directory (under heavy load its command line
+        # was once not readable yet when the teardown looked).
+        deadline = time.time() + 10
+        while agent.pid not in processes_under(str(home)) and time.time() < deadline:
+            time.sleep(0.05)
+        assert agent.pid in processes_under(str(home))
         stop_standin_agent(str(root))
         assert agent.wait(timeout=10) is not None
         assert other.poll() is None, 'a process from elsewhere was stopped'
