@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
+
 DEFAULT_SINCE = 900
 
 
@@ -81,4 +83,4 @@ def index_timing(last_modified, now, index_delay=DEFAULT_INDEX_DELAY):
     written = int(now) if last_modified is None else int(last_modified)
     searchable_from = written + int(index_delay)
     return {'last_modified': written, 'searchable_from': searchable_from,
-            'wait': max(0, int(-(-(searchable_from - now) // 1)))}
+            'wait': max(0, int(math.ceil(searchable_from - now)))}
