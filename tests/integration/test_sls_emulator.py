@@ -148,8 +148,10 @@ def test_log_service_playbook_drives_from_the_site_variables(sls_emulator, tmp_p
     first = run_playbook(tmp_path, LOG_SERVICE_PLAYBOOK, extravars=SITE_VARS, envvars=env)
     assert first.rc == 0, first.stdout
     assert first.changed == 5
-    assert sorted(project(sls_emulator, 'web-logs')['logstores']['syslog']['index']['keys'])[:2] == \
-        ['_content_', '_facility_']
+    # The default index: the syslog fields both inputs set, and the five only service_syslog adds.
+    assert sorted(project(sls_emulator, 'web-logs')['logstores']['syslog']['index']['keys']) == \
+        ['_client_ip_', '_content_', '_facility_', '_hostname_', '_ip_', '_message_id_', '_priority_',
+         '_process_id_', '_program_', '_severity_', '_structured_data_', '_unixtimestamp_']
     proj = project(sls_emulator, 'web-logs')
     group = proj['machinegroups']['alicloud-ops-logging']
     assert group['machineIdentifyType'] == 'userdefined' and group['machineList'] == ['web-fleet']
