@@ -17,10 +17,11 @@ bed: setup
 image: bed
 	bash packer/build.sh $(PACKER_ARGS)
 
-# Everything: the ecosystem gates (sanity, lint, ansible-test units), unit, integration (real rsyslogd, playbooks,
-# emulator, the artifact, ansible-builder), every Molecule scenario, the demo.
-test: bed sanity lint units
-	$(VENV)/pytest tests
+# Everything: the ecosystem gates (sanity, lint, ansible-test units) while the container bed builds, then pytest on
+# unit, integration (real rsyslogd, playbooks, emulator, the artifact, ansible-builder), every Molecule scenario and
+# the demo (tools/test.sh; a summary line per step at the end).
+test: setup
+	bash tools/test.sh
 
 # ansible-test sanity on the built collection for ansible-core 2.16-2.19, offline (tools/sanity/run.sh).
 # One version or one test: tools/sanity/run.sh 2.19.14 -- --test validate-modules

@@ -30,21 +30,45 @@ for v in 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13 3.14; do
 done
 echo "sanity: target Pythons: $(cd "$pythons" && ls | sed 's/python//' | sort -V | tr '\n' ' ')"
 
-failed=()
-started=$(date +%s)
-for core in $versions; do
-  bash tools/sanity/setup.sh "$core"
+# Each release checks its own copy of the tree (ansible-test writes tests/output into it) with its own HOME (its
+# per-test virtual environments), so SANITY_JOBS releases run side by side: a sanity run is mostly one busy
+# process, and the machine has two cores. Each release's output is printed whole when it ends.
+jobs=${SANITY_JOBS:-2}
+for core in $versions; do bash tools/sanity/setup.sh "$core"; rm -f ".cache/sanity/sanity-$core.rc"; done
+run_one() {
+  local core=$1 minor top start
   minor=$(echo "$core" | cut -d. -f1,2)
+  top=.cache/sanity/run-$minor
+  # The tree is new each run; the HOME (its virtual environments) is kept between runs, as the shared one was.
+  rm -rf "$top/ansible_collections" && mkdir -p "$top/ansible_collections/alicloud_ops" "$top/home"
+  cp -a "$dest" "$top/ansible_collections/alicloud_ops/logging"
+  cp -a .cache/sanity/home/. "$top/home/"
   start=$(date +%s)
   echo "sanity: ansible-core $core (controller Python 3.11)"
   # HOME: ansible-test keeps its per-test virtual environments and the pip bootstrap under ~/.ansible/test.
-  if (cd "$dest" && PATH="$root/$pythons:$PATH" HOME="$root/.cache/sanity/home" \
-      "$root/.cache/sanity/core-$minor/bin/ansible-test" sanity --color no "$@"); then
+  if (cd "$top/ansible_collections/alicloud_ops/logging" && PATH="$root/$pythons:$PATH" HOME="$root/$top/home" \
+      "$root/.cache/sanity/core-$minor/bin/ansible-test" sanity --color no "${@:2}"); then
     echo "sanity: ansible-core $core passed in $(( $(date +%s) - start )) s"
   else
     echo "sanity: ansible-core $core FAILED in $(( $(date +%s) - start )) s"
-    failed+=("$core")
+    return 1
   fi
+}
+
+failed=()
+started=$(date +%s)
+for core in $versions; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 2; done
+  (
+    log=.cache/sanity/sanity-$core.log
+    if run_one "$core" "$@" > "$log" 2>&1; then rc=0; else rc=1; fi
+    cat "$log"
+    echo "$rc" > ".cache/sanity/sanity-$core.rc"
+  ) &
+done
+wait
+for core in $versions; do
+  [ "$(cat ".cache/sanity/sanity-$core.rc" 2>/dev/null)" = 0 ] || failed+=("$core")
 done
 total="$(( $(date +%s) - started )) s in all"
 if [ ${#failed[@]} -gt 0 ]; then echo "sanity: FAILED for ansible-core ${failed[*]} ($total)"; exit 1; fi

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# `make test` (after `make setup`): every gate and every test, the way CI runs them (.ci/run).
+#
+#   1. the container bed (dockerd, the Debian base images) starts building in the background: on a fresh machine
+#      it is mostly debootstrap waiting on the mirror, while the gates keep the two cores busy;
+#   2. the ecosystem gates, one after the other: ansible-test sanity (tools/sanity/run.sh), ansible-lint's
+#      production profile, ansible-test units (tools/sanity/units.sh);
+#   3. once the bed is ready, pytest on everything else (tests/, but tests/unit/plugins: ansible-test units ran
+#      those on the same ansible-core and Python; `make unit` runs them under plain pytest too).
+# A failing gate does not stop the others: the run ends with one line per step and fails if any step failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv/bin
+mkdir -p .cache/test
+summary=()
+failed=0
+
+step() {  # step NAME COMMAND...: run it, time it, remember how it ended
+  local name=$1 start rc
+  shift
+  start=$(date +%s)
+  echo "=== test: $name"
+  "$@"
+  rc=$?
+  summary+=("$(printf '%-8s %s in %d s' "$name" "$([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)")" \
+    $(( $(date +%s) - start )))")
+  [ $rc = 0 ] || failed=1
+  return $rc
+}
+
+bed_log=.cache/test/containerbed.log
+bed_start=$(date +%s)
+bash tools/containerbed.sh ensure >"$bed_log" 2>&1 &
+bed_pid=$!
+
+step sanity bash tools/sanity/run.sh
+step lint "$VENV/ansible-lint" --profile production
+step units bash tools/sanity/units.sh
+
+echo "=== test: waiting for the container bed (pid $bed_pid)"
+if wait "$bed_pid"; then bed_rc=0; else bed_rc=$?; fi
+cat "$bed_log"
+summary+=("$(printf '%-8s %s in %d s (beside the gates)' bed "$([ $bed_rc = 0 ] && echo ok || echo "FAILED (exit $bed_rc)")" \
+  $(( $(date +%s) - bed_start )))")
+if [ $bed_rc != 0 ]; then
+  failed=1
+  echo "test: the container bed failed; the Docker tests cannot run" >&2
+else
+  step pytest "$VENV/pytest" tests --ignore=tests/unit/plugins --durations=30
+fi
+
+echo "=== test: summary"
+printf '%s\n' "${summary[@]}"
+exit $failed
