@@ -27,6 +27,7 @@ import re
 
 from jinja2 import Environment, nodes
 from jinja2.parser import Parser
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 NOT_PLAIN = object()
 _PLAIN_PATH = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$')
@@ -182,7 +183,7 @@ def pure_expression_names(expression):
     return tuple(sorted(names))
 
 
-class _Unfreezable(Exception):
+class _Unfreezable(AlicloudOpsError):
     pass
 
 

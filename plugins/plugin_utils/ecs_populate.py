@@ -23,6 +23,7 @@ import json
 from ansible.inventory.host import Host
 from ansible.release import __version__ as ansible_version
 from ansible.utils.vars import combine_vars
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 try:
     from ansible.utils.vars import validate_variable_name
@@ -41,8 +42,10 @@ LOCAL_OPTIONS = ('hostnames', 'allow_duplicated_hosts', 'include_filters', 'excl
                  'use_extra_vars')
 
 
-class InventoryPlanError(ValueError):
-    """A local option is malformed; the message names it."""
+class InventoryPlanError(AlicloudOpsError, ValueError):
+    """A local option is malformed; the message starts with it."""
+
+    option_from_message = True
 
 
 def _option(plugin, name):
