@@ -39,3 +39,9 @@ class AlicloudOpsError(Exception):
         if option is None and self.option_from_message:
             option = leading_option('%s' % (message,))
         self.option = option
+
+
+def option_at_fault(error):
+    """The fail_json keys that say which option to fix: {'invalid_options': [option]}, or {} when none is known."""
+    option = getattr(error, 'option', None)
+    return {'invalid_options': [option]} if option else {}

@@ -376,6 +376,15 @@ class SLSModule(object):
         self.fail_json(parents[err.code], error_code=err.code, request_id=err.request_id,
                        invalid_options=[parents[err.code].split(':')[0]])
 
+    def exit_if_absent(self, result_key, current, delete):
+        """With state=absent, exit: after delete() (the SDK call that deletes the resource) unless check mode or
+        the resource is already gone (current None). With state=present, nothing."""
+        if self.params['state'] != 'absent':
+            return
+        if current and not self.check_mode:
+            delete()
+        self.exit_resource(result_key, ['deleted'] if current else [], current or {}, current or {}, {})
+
     def exit_resource(self, result_key, changes, shown, before, after):
         """exit_json for a resource module: changed, changes, the resource under result_key and the diff."""
         self.exit_json(**{'changed': bool(changes), 'changes': changes, result_key: shown,

@@ -135,7 +135,7 @@ changes:
   sample: [fields._program_]
 '''
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
     desired_index, index_body, index_view, plan_index)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
@@ -154,10 +154,7 @@ def ensure_index(module, client, desired):
     params = module.params
     project, logstore = params['project'], params['name']
     current = read_index(module, client, project, logstore)
-    if params['state'] == 'absent':
-        if current and not module.check_mode:
-            client.delete_index(project, logstore)
-        module.exit_resource('index', ['deleted'] if current else [], current or {}, current or {}, {})
+    module.exit_if_absent('index', current, lambda: client.delete_index(project, logstore))
     changes = plan_index(current, desired)
     after = dict(desired, name=logstore)
     if changes and not module.check_mode:
@@ -186,8 +183,7 @@ def main():
     ), multiline=('tokens', 'fields.tokens'))  # delimiters include line breaks and tabs (the console's list)
     params = module.params
     desired, problems = desired_index(params)
-    module.fail_on_problems([('project', name_problem('project', params['project'])),
-                             ('name', name_problem('logstore', params['name']))] + problems)
+    module.fail_on_problems(name_problems(params, project='project', name='logstore') + problems)
     with module.sls_errors():
         ensure_index(module, module.client(), desired)
 

@@ -86,7 +86,7 @@ wait:
 
 import time
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import index_view
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
     SLSModule, SlsApiError, logstore_parents)
@@ -100,10 +100,9 @@ def main():
         index_delay=dict(type='int', default=60),
     ))
     params = module.params
-    module.fail_on_problems([('project', name_problem('project', params['project'])),
-                             ('name', name_problem('logstore', params['name'])),
-                             ('index_delay', 'must be 0 or more seconds, got %d' % params['index_delay']
-                              if params['index_delay'] < 0 else None)])
+    module.fail_on_problems(name_problems(params, project='project', name='logstore') + [
+        ('index_delay', 'must be 0 or more seconds, got %d' % params['index_delay'] if params['index_delay'] < 0
+         else None)])
     project, logstore = params['project'], params['name']
     with module.sls_errors():
         try:

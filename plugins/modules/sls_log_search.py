@@ -131,7 +131,7 @@ api_calls:
 
 import time
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule, SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import count_by, log_row, search_window
 
@@ -194,8 +194,7 @@ def main():
     start, end, problems = search_window(time.time(), params['from_time'], params['to_time'], params['since'])
     if params['rows'] < 1:
         problems.append(('rows', 'must be at least 1, got %d' % params['rows']))
-    module.fail_on_problems(problems + [('project', name_problem('project', params['project'])),
-                                        ('logstore', name_problem('logstore', params['logstore']))])
+    module.fail_on_problems(problems + name_problems(params, project='project', logstore='logstore'))
     with module.sls_errors():
         search(module, module.client(), start, end)
 

@@ -99,7 +99,7 @@ changes:
 '''
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
-    LOGSTORE_KEYS, logstore_view, name_problem, plan_logstore)
+    LOGSTORE_KEYS, logstore_view, name_problems, plan_logstore)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
     SLSModule, SlsApiError, project_parent, resource_options)
 
@@ -108,8 +108,7 @@ RANGES = {'ttl': (1, 3650), 'shard_count': (1, 256), 'max_split_shard': (1, 256)
 
 def check_params(module):
     params = module.params
-    problems = [('project', name_problem('project', params['project'])),
-                ('name', name_problem('logstore', params['name']))]
+    problems = name_problems(params, project='project', name='logstore')
     for key, (low, high) in RANGES.items():
         if params[key] is not None and not low <= params[key] <= high:
             problems.append((key, 'must be between %d and %d, got %d' % (low, high, params[key])))
@@ -128,10 +127,7 @@ def ensure_logstore(module, client):
     params = module.params
     project, name = params['project'], params['name']
     current = read_logstore(module, client, project, name)
-    if params['state'] == 'absent':
-        if current and not module.check_mode:
-            client.delete_logstore(project, name)
-        module.exit_resource('logstore', ['deleted'] if current else [], current or {}, current or {}, {})
+    module.exit_if_absent('logstore', current, lambda: client.delete_logstore(project, name))
     after, changes, warnings = plan_logstore(current, dict((k, params[k]) for k in LOGSTORE_KEYS))
     for warning in warnings:
         module.warn(warning)

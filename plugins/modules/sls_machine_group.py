@@ -114,15 +114,14 @@ changes:
 '''
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
-    GROUP_ATTRIBUTE_KEYS, group_attribute_body, group_view, machines_problem, name_problem, plan_group)
+    GROUP_ATTRIBUTE_KEYS, group_attribute_body, group_view, machines_problem, name_problems, plan_group)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
     MachineGroupDetail, SLSModule, SlsApiError, project_parent, resource_options)
 
 
 def check_params(module):
     params = module.params
-    problems = [('project', name_problem('project', params['project'])),
-                ('name', name_problem('machine_group', params['name']))]
+    problems = name_problems(params, project='project', name='machine_group')
     problems = ['%s: %s' % (k, p) for k, p in problems if p]
     machines = machines_problem(params['machine_type'], params['machines'])
     if machines:
@@ -143,10 +142,7 @@ def ensure_group(module, client):
     params = module.params
     project, name = params['project'], params['name']
     current = read_group(module, client, project, name)
-    if params['state'] == 'absent':
-        if current and not module.check_mode:
-            client.delete_machine_group(project, name)
-        module.exit_resource('machine_group', ['deleted'] if current else [], current or {}, current or {}, {})
+    module.exit_if_absent('machine_group', current, lambda: client.delete_machine_group(project, name))
     attributes = dict((k, params[k]) for k in GROUP_ATTRIBUTE_KEYS)
     after, changes = plan_group(current, params['machine_type'], params['machines'], params['append'], attributes)
     after['name'] = name

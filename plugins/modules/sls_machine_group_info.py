@@ -89,7 +89,7 @@ applied_configs:
 
 import time
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule, SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import machine_row, silent_entries
 
@@ -127,10 +127,9 @@ def main():
         stale_after=dict(type='int', default=120),
     ))
     params = module.params
-    module.fail_on_problems([('project', name_problem('project', params['project'])),
-                             ('name', name_problem('machine_group', params['name'])),
-                             ('stale_after', 'must be at least 1 second, got %d' % params['stale_after']
-                              if params['stale_after'] < 1 else None)])
+    module.fail_on_problems(name_problems(params, project='project', name='machine_group') + [
+        ('stale_after', 'must be at least 1 second, got %d' % params['stale_after'] if params['stale_after'] < 1
+         else None)])
     with module.sls_errors():
         read_machines(module, module.client(), params['project'], params['name'])
 

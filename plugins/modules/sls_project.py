@@ -85,7 +85,7 @@ changes:
 '''
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
-    name_problem, plan_project, project_view)
+    name_problems, plan_project, project_view)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule, SlsApiError
 
 
@@ -121,10 +121,7 @@ def ensure_project(module, client):
     if params['state'] == 'absent' and not params['force']:
         refuse_to_drop_logstores(module, client, name)
     current = read_project(module, client, name)
-    if params['state'] == 'absent':
-        if current and not module.check_mode:
-            client.delete_project(name)
-        module.exit_resource('project', ['deleted'] if current else [], current or {}, current or {}, {})
+    module.exit_if_absent('project', current, lambda: client.delete_project(name))
     after, changes = plan_project(current, params['description'])
     after['name'] = name
     if changes and not module.check_mode:
@@ -143,7 +140,7 @@ def main():
         state=dict(type='str', default='present', choices=['present', 'absent']),
         force=dict(type='bool', default=False),
     ), multiline=('description',))
-    module.fail_on_problems([('name', name_problem('project', module.params['name']))])
+    module.fail_on_problems(name_problems(module.params, name='project'))
     with module.sls_errors():
         ensure_project(module, module.client())
 
