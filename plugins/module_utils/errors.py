@@ -34,8 +34,8 @@ class AlicloudOpsError(Exception):
     option = None
     option_from_message = False
 
-    def __init__(self, message='', option=None, *args, **kwargs):
-        super(AlicloudOpsError, self).__init__(message, *args, **kwargs)
+    def __init__(self, message='', option=None):
+        super(AlicloudOpsError, self).__init__(message)
         if option is None and self.option_from_message:
             option = leading_option('%s' % (message,))
         self.option = option

@@ -2,18 +2,7 @@
 import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.backoff import Backoff
-
-
-class FakeClock(object):
-    def __init__(self):
-        self.now, self.sleeps = 0.0, []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.support.fake_clock import FakeClock
 
 
 class Busy(Exception):

@@ -8,24 +8,13 @@ import pytest
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_module
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.backoff import Backoff
 from ansible_collections.alicloud_ops.logging.plugins.modules import sls_logstore, sls_project
+from tests.support.fake_clock import FakeClock
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
-    SLS_KEY_SECRET, sls_auth, sls_emulator, sls_emulator_server)
+    sls_auth, sls_emulator, sls_emulator_server)
 
-PROJECT_BODY = {'projectName': 'proj-a', 'description': 'd', 'region': 'cn-hangzhou', 'status': 'Normal', 'owner': '1',
-                'createTime': '1700000000', 'lastModifyTime': '1700000000'}
-
-
-class FakeClock(object):
-    def __init__(self):
-        self.now, self.sleeps = 0.0, []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
+PROJECT_BODY = {'projectName': 'proj-a', 'description': 'd', 'region': 'cn-hangzhou', 'status': 'Normal',
+                'owner': '1', 'createTime': '1700000000', 'lastModifyTime': '1700000000'}
 
 
 def answer(status, body, request_id='REQ-1'):

@@ -15,6 +15,7 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.transport_err
     describe_transport_failure, transport_failure)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import (
     EcsApiError, RetryPolicy, classify_error, describe_error)
+from tests.support.fake_clock import FakeClock
 
 POOL = urllib3.HTTPConnectionPool('127.0.0.1', 8999)
 
@@ -89,21 +90,9 @@ def test_messages_name_the_endpoint_and_the_option():
     assert 'cannot resolve' in describe_transport_failure('unresolvable', 'http://x.invalid')
 
 
-class Clock(object):
-    def __init__(self):
-        self.now, self.sleeps = 0.0, []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.mark.parametrize('make', [refused, unresolvable, silent])
 def test_ecs_retry_fails_at_once_on_an_unreachable_endpoint(make):
-    clock = Clock()
+    clock = FakeClock()
     calls = []
 
     def attempt():
