@@ -33,6 +33,7 @@ import json
 import os
 import re
 from urllib.parse import quote, quote_plus
+
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 # Setting -> environment variables, first set wins. The only list of these names in the collection.

@@ -18,6 +18,7 @@ import grp
 import os
 import pwd
 import stat
+
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 

@@ -19,8 +19,8 @@ import json
 import math
 import re
 from collections import OrderedDict
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.machine_ids import machine_id_problem
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import INT32_MAX, data_problems
 

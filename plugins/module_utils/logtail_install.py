@@ -16,6 +16,7 @@ import json
 import os
 import re
 from urllib.parse import urlparse
+
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 NETWORKS = ('intranet', 'internet', 'acceleration', 'auto')

@@ -14,8 +14,8 @@ __metaclass__ = type
 import math
 import os
 import re
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import text_problem
 
 UNIT_SUFFIXES = ('service', 'socket', 'device', 'mount', 'automount', 'swap', 'target',

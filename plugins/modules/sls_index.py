@@ -138,8 +138,9 @@ changes:
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
     desired_index, index_body, index_view, plan_index)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import IndexConfig, SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
-    IndexConfig, SLSModule, SlsApiError, logstore_parents, resource_options)
+    SLSModule, logstore_parents, resource_options)
 
 
 def read_index(module, client, project, logstore):

@@ -88,8 +88,8 @@ import time
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import index_view
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
-    SLSModule, SlsApiError, logstore_parents)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule, logstore_parents
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import index_timing
 
 

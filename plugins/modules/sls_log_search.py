@@ -132,7 +132,8 @@ api_calls:
 import time
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule, SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import count_by, log_row, search_window
 
 PAGE = 100  # GetLogs answers at most 100 logs per call

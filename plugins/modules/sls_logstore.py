@@ -100,8 +100,9 @@ changes:
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     LOGSTORE_KEYS, logstore_view, name_problems, plan_logstore)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
-    SLSModule, SlsApiError, project_parent, resource_options)
+    SLSModule, project_parent, resource_options)
 
 RANGES = {'ttl': (1, 3650), 'shard_count': (1, 256), 'max_split_shard': (1, 256)}
 

@@ -156,9 +156,10 @@ changes:
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import config_view
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_logtail_config_plan import (
     logtail_config_problems, other_form, plan_logtail_config, result_views)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import (
+    LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsApiError)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
-    LogtailConfigGenerator, LogtailPipelineConfigDetail, SLSModule, SlsApiError, logstore_parents, project_parent,
-    resource_options)
+    SLSModule, logstore_parents, project_parent, resource_options)
 
 
 class ConfigTasks(object):

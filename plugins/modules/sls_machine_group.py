@@ -115,8 +115,9 @@ changes:
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     GROUP_ATTRIBUTE_KEYS, group_attribute_body, group_view, machines_problem, name_problems, plan_group)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import MachineGroupDetail, SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
-    MachineGroupDetail, SLSModule, SlsApiError, project_parent, resource_options)
+    SLSModule, project_parent, resource_options)
 
 
 def check_params(module):

@@ -90,7 +90,8 @@ applied_configs:
 import time
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule, SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import machine_row, silent_entries
 
 PAGE = 100  # ListMachines page size

@@ -86,7 +86,8 @@ changes:
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
     name_problems, plan_project, project_view)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule, SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule
 
 
 def refuse_to_drop_logstores(module, client, name):

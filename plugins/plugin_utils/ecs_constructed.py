@@ -27,6 +27,7 @@ import re
 
 from jinja2 import Environment, nodes
 from jinja2.parser import Parser
+
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 NOT_PLAIN = object()

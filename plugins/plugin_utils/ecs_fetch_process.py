@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 _HEADER = struct.Struct('>Q')

@@ -14,8 +14,8 @@ __metaclass__ = type
 import json
 import time
 
-from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import EcsInventoryClient
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import EcsInventoryClient
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_fetch_process import (
     FetchProcess, FetchProcessError, wants_process)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (

@@ -17,8 +17,8 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import text_problem
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import text_problem
 
 try:
     from ansible.utils.vars import validate_variable_name

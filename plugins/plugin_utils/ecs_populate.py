@@ -23,13 +23,13 @@ import json
 from ansible.inventory.host import Host
 from ansible.release import __version__ as ansible_version
 from ansible.utils.vars import combine_vars
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 try:
     from ansible.utils.vars import validate_variable_name
 except ImportError:  # ansible-core before 2.19: each var goes through Host.set_variable
     validate_variable_name = None
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
     PlainKeyedGroups, fast_templar, pure_expression_names)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import InventoryOptionError

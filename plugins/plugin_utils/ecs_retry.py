@@ -14,9 +14,9 @@ __metaclass__ = type
 
 import socket
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import mask_secrets
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.backoff import Backoff
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.transport_errors import (
     FAIL_FAST_KINDS, describe_transport_failure, transport_failure)
 

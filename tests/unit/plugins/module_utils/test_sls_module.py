@@ -1,85 +1,14 @@
-"""sls_module.py: the Log Service module base. The SDK is the real aliyun-log-python-sdk; only its one transport
-call (LogClient._getHttpResponse) is scripted here, so retries, error mapping and masking run the real code."""
+"""sls_module.py: the Log Service module base, through real modules against the emulator. Only the SDK's one
+transport call (LogClient._getHttpResponse) is scripted, so retries, error mapping and masking run the real code."""
 import json
 from unittest import mock
 
-import pytest
-
-from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_module
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.backoff import Backoff
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_client
 from ansible_collections.alicloud_ops.logging.plugins.modules import sls_logstore, sls_project
-from tests.support.fake_clock import FakeClock
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     sls_auth, sls_emulator, sls_emulator_server)
-
-PROJECT_BODY = {'projectName': 'proj-a', 'description': 'd', 'region': 'cn-hangzhou', 'status': 'Normal',
-                'owner': '1', 'createTime': '1700000000', 'lastModifyTime': '1700000000'}
-
-
-def answer(status, body, request_id='REQ-1'):
-    return status, json.dumps(body).encode(), {'x-log-requestid': request_id}
-
-
-def scripted(answers):
-    """Patch the SDK's transport to give these answers in turn; the list of requests sent is returned too."""
-    answers, sent = list(answers), []
-
-    def respond(self, method, url, params, body, headers):
-        sent.append(url)
-        return answers.pop(0)
-    return mock.patch.object(sls_module.LogClient, '_getHttpResponse', respond), sent
-
-
-def client(clock):
-    log_client = sls_module._SingleAttemptLogClient('127.0.0.1:9', 'key-id', 'key-secret')
-    return sls_module.SlsClient(log_client, Backoff(sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0,
-                                                    **sls_module.RETRY))
-
-
-BUSY = answer(503, {'errorCode': 'ServerBusy', 'errorMessage': 'the server is busy'}, 'REQ-BUSY')
-
-
-@pytest.mark.parametrize('failure', [
-    BUSY,
-    answer(500, {'errorCode': 'InternalServerError', 'errorMessage': 'internal error'}),
-    answer(403, {'errorCode': 'WriteQuotaExceed', 'errorMessage': 'project write quota exceed'}),
-    answer(429, {'errorCode': 'TooManyRequests', 'errorMessage': 'slow down'}),
-])
-def test_throttling_and_5xx_are_retried_with_backoff_then_succeed(failure):
-    clock = FakeClock()
-    sls = client(clock)
-    patch, sent = scripted([failure, failure, answer(200, PROJECT_BODY)])
-    with patch:
-        body = sls.get_project('proj-a').get_body()
-    assert body['projectName'] == 'proj-a'
-    assert len(sent) == 3  # one request per attempt: the SDK's own ten-times loop does not run under ours
-    assert clock.sleeps == [0.5, 1.0]
-    assert sls.calls == ['GetProject']
-
-
-def test_retries_give_up_at_the_deadline_with_a_clear_error():
-    clock = FakeClock()
-    sls = client(clock)
-    patch, sent = scripted([BUSY] * 20)
-    with patch, pytest.raises(sls_module.SlsApiError) as err:
-        sls.create_logstore('proj-a', 'syslog', ttl=30)
-    # 0.5 + 1 + 2 + 4 + 5 * 4 = 27.5 s of backoff; the ninth failure's delay would pass the 30 s deadline.
-    assert len(sent) == 9 and sum(clock.sleeps) == 27.5
-    assert str(err.value) == ('CreateLogStore failed: ServerBusy: the server is busy [request id REQ-BUSY] '
-                              '(still failing after 9 attempts in 27.5 s, retried with backoff)')
-    assert (err.value.code, err.value.http_status, err.value.request_id) == ('ServerBusy', 503, 'REQ-BUSY')
-
-
-def test_a_client_error_is_not_retried_and_names_the_option_at_fault():
-    clock = FakeClock()
-    sls = client(clock)
-    patch, sent = scripted([answer(401, {'errorCode': 'SignatureNotMatch', 'errorMessage': 'signature mismatch'})])
-    with patch, pytest.raises(sls_module.SlsApiError) as err:
-        sls.get_logstore('proj-a', 'syslog')
-    assert len(sent) == 1 and clock.sleeps == []
-    assert err.value.option == 'access_key_secret'
-    assert str(err.value).startswith('access_key_secret: GetLogStore failed: SignatureNotMatch: signature mismatch')
+from tests.unit.plugins.module_utils.test_sls_client import BUSY, answer, scripted
 
 
 def test_module_failure_names_the_option_and_masks_the_secret(sls_emulator):
@@ -98,14 +27,14 @@ def test_module_failure_names_the_option_and_masks_the_secret(sls_emulator):
 
 def test_module_rides_out_throttling_against_the_emulator(sls_emulator, monkeypatch):
     """Two 503s, then the emulator: the logstore module succeeds, and the project exists once."""
-    monkeypatch.setitem(sls_module.RETRY, 'base_delay', 0.001)
+    monkeypatch.setitem(sls_client.RETRY, 'base_delay', 0.001)
     assert not run_module(sls_project.main, dict(sls_auth(sls_emulator), name='proj-a')).failed
-    real = sls_module.LogClient._getHttpResponse
+    real = sls_client.LogClient._getHttpResponse
     busy = [BUSY, BUSY]
 
     def flaky(self, *args):
         return busy.pop(0) if busy else real(self, *args)
-    with mock.patch.object(sls_module.LogClient, '_getHttpResponse', flaky):
+    with mock.patch.object(sls_client.LogClient, '_getHttpResponse', flaky):
         result = run_module(sls_logstore.main, dict(sls_auth(sls_emulator), project='proj-a', name='syslog', ttl=7))
     assert not result.failed, result
     assert result.changed and result.data['logstore']['ttl'] == 7
@@ -118,14 +47,3 @@ def test_a_missing_parent_names_its_option(sls_emulator):
     assert result.msg == ('project: project no-such-proj does not exist; create it first '
                           '(alicloud_ops.logging.sls_project)')
     assert result.data['invalid_options'] == ['project'] and result.data['error_code'] == 'ProjectNotExist'
-
-
-def test_every_sdk_call_of_the_modules_has_an_action_name():
-    """A module's calls are named by ACTIONS in messages; a call missing there would show the method name."""
-    import pathlib
-    import re
-    modules = pathlib.Path(sls_module.__file__).resolve().parents[1] / 'modules'
-    called = set()
-    for path in modules.glob('sls_*.py'):
-        called.update(re.findall(r'client\.([a-z_]+)\(', path.read_text()))
-    assert called and called <= set(sls_module.ACTIONS), called - set(sls_module.ACTIONS)
