@@ -120,7 +120,6 @@ def connection_problems(params):
     return problems
 
 
-
 class SLSModule(object):
     """AnsibleModule for the sls_* modules: the auth/endpoint options added to the module's own, option checks
     before anything else, client(), and failures that never carry a secret."""
