@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Auth and endpoint options of the sls_* modules (plugins/module_utils/sls_common.py); their attributes are
+    # Auth and endpoint options of the sls_* modules (plugins/module_utils/sls_module.py); their attributes are
     # in attributes.API.
     DOCUMENTATION = r'''
 options:
@@ -57,8 +57,11 @@ options:
     choices: [v1, v4]
     default: v1
   request_timeout:
-    description: Seconds to wait for one API answer; a call that gets none fails the task (not retried). The SDK
-      itself retries 5xx answers.
+    description:
+      - Seconds to wait for one API answer; a call that gets none fails the task (not retried).
+      - Throttled answers (HTTP 429, C(ServerBusy), the C(*QuotaExceed) codes) and 5xx answers are retried with
+        exponential backoff and jitter for up to 30 seconds per call; the failure then names the action, the code
+        and the number of attempts.
     type: int
     default: 30
 requirements:

@@ -240,6 +240,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import (
     INVENTORY_SDKS, install_command, missing_sdks)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import NOT_PLAIN, plain_path_value
@@ -389,7 +390,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         raise InventorySourceFailed(message)
 
 
-class NotThisPlugin(AnsibleParserError):
+class NotThisPlugin(AnsibleParserError, AlicloudOpsError):
     """The file names another plugin: ansible-core tries its other plugins on it, as for any source."""
 
 

@@ -34,6 +34,8 @@ import os
 import re
 from urllib.parse import quote, quote_plus
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+
 # Setting -> environment variables, first set wins. The only list of these names in the collection.
 CREDENTIAL_ENV = {
     'access_key_id': ('ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY', 'ALICLOUD_ACCESS_KEY_ID'),
@@ -62,13 +64,12 @@ _SIGNED_VALUES = re.compile(r'((?:Signature|SecurityToken|AccessKeyId|AccessKeyS
                             r'[^&\s\'"]+', re.IGNORECASE)
 
 
-class CredentialsError(Exception):
+class CredentialsError(AlicloudOpsError):
     """No usable credentials, a half-given pair, or a missing SDK. Never carries a secret value.
-    field: the chain setting (= module option) to fix."""
+    option: the chain setting (= module option) to fix."""
 
-    def __init__(self, message, field='access_key_id'):
-        super(CredentialsError, self).__init__(message)
-        self.field = field
+    def __init__(self, message, option='access_key_id'):
+        super(CredentialsError, self).__init__(message, option)
 
 
 def secret_forms(secret):
@@ -156,7 +157,7 @@ def _sdk():
         from alibabacloud_credentials import provider
     except ImportError:
         raise CredentialsError('this credentials source needs the Python package %s on the host that runs it '
-                               '(pip install %s)' % (SDK_PACKAGE, SDK_PACKAGE), field='profile')
+                               '(pip install %s)' % (SDK_PACKAGE, SDK_PACKAGE), option='profile')
     return provider
 
 
@@ -165,7 +166,7 @@ def _key_pair(access_key_id, access_key_secret, security_token, where, id_name, 
     if bool(access_key_id) != bool(access_key_secret):
         given, missing = (id_name, secret_name) if access_key_id else (secret_name, id_name)
         raise CredentialsError('%s: %s is set but %s is missing' % (where, given, missing),
-                               field='access_key_secret' if access_key_id else 'access_key_id')
+                               option='access_key_secret' if access_key_id else 'access_key_id')
     if access_key_id:
         for value, name, field in ((access_key_id, id_name, 'access_key_id'),
                                    (access_key_secret, secret_name, 'access_key_secret'),
@@ -176,7 +177,7 @@ def _key_pair(access_key_id, access_key_secret, security_token, where, id_name, 
                 # without the value.
                 raise CredentialsError('%s: %s holds a blank, a line break, a control character or a character '
                                        'that is not ASCII (the value is not shown); keys and tokens are printable '
-                                       'ASCII' % (where, name), field=field)
+                                       'ASCII' % (where, name), option=field)
         return access_key_id, access_key_secret, security_token or None
     return None
 
@@ -184,7 +185,7 @@ def _key_pair(access_key_id, access_key_secret, security_token, where, id_name, 
 def _profile(profile, config_file, source):
     if not os.path.isfile(config_file):
         raise CredentialsError('profile %r requested but the config file %s does not exist' % (profile, config_file),
-                               field='config_file')
+                               option='config_file')
     return ResolvedCredentials(source, provider=_sdk().CLIProfileCredentialsProvider(
         profile_name=profile or None, profile_file=config_file))
 
@@ -277,5 +278,5 @@ def resolve_credentials(options, environ=None, home=None):
         raise
     except ValueError as exc:
         # The SDK's providers validate their inputs with ValueError (e.g. a too short session duration).
-        raise CredentialsError('invalid credentials settings: %s' % exc, field='role_session_duration')
+        raise CredentialsError('invalid credentials settings: %s' % exc, option='role_session_duration')
     return resolved

@@ -19,6 +19,8 @@ import os
 import pwd
 import stat
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+
 
 def displayable(text):
     """``text`` with undecodable bytes (kept as surrogates by surrogateescape) shown as U+FFFD.
@@ -32,19 +34,18 @@ def displayable(text):
     return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(AlicloudOpsError):
     """Raised by a validator; its message (made valid UTF-8) is shown to the user as the failure reason."""
 
-    def __init__(self, message):
-        Exception.__init__(self, displayable(message))
+    def __init__(self, message, option=None):
+        super(ValidationFailed, self).__init__(displayable(message), option)
 
 
 class FileError(ValidationFailed):
-    """A target that cannot be written as asked; ``field`` is the module option to fix."""
+    """A target that cannot be written as asked; ``option`` is the module option to fix."""
 
-    def __init__(self, field, path, message):
-        ValidationFailed.__init__(self, '%s: %s: %s' % (field, path, message))
-        self.field = field
+    def __init__(self, option, path, message):
+        super(FileError, self).__init__('%s: %s: %s' % (option, path, message), option)
         self.path = path
 
 

@@ -20,6 +20,7 @@ import math
 import re
 from collections import OrderedDict
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.machine_ids import machine_id_problem
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import INT32_MAX, data_problems
 
@@ -45,12 +46,11 @@ TYPED_KEYS = OrderedDict([
 _ALIUID_RE = re.compile(r'^[0-9]{1,32}$')
 
 
-class ConfigError(Exception):
-    """Bad input or a bad existing file; ``field`` names what to fix."""
+class ConfigError(AlicloudOpsError):
+    """Bad input or a bad existing file; ``option`` names what to fix."""
 
-    def __init__(self, field, message):
-        Exception.__init__(self, '%s: %s' % (field, message))
-        self.field = field
+    def __init__(self, option, message):
+        super(ConfigError, self).__init__('%s: %s' % (option, message), option)
 
 
 def parse_config(text, path):

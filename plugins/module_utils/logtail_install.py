@@ -17,6 +17,8 @@ import os
 import re
 from urllib.parse import urlparse
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+
 NETWORKS = ('intranet', 'internet', 'acceleration', 'auto')
 
 # What differs between the two agents the vendor ships. Sources are in the README section
@@ -60,12 +62,11 @@ _SHA256_RE = re.compile(r'^[0-9a-f]{64}$')
 _VERSION_RE = re.compile(r'^[0-9]+(\.[0-9]+){1,3}(-[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)?$')
 
 
-class InstallError(Exception):
-    """Bad input for the installer; ``field`` names the option to fix."""
+class InstallError(AlicloudOpsError):
+    """Bad input for the installer; ``option`` names the option to fix."""
 
-    def __init__(self, field, message):
-        Exception.__init__(self, '%s: %s' % (field, message))
-        self.field = field
+    def __init__(self, option, message):
+        super(InstallError, self).__init__('%s: %s' % (option, message), option)
 
 
 def check_region(region):

@@ -46,6 +46,11 @@ def name_problem(kind, value):
     return 'invalid %s name %r: %s' % (kind.replace('_', ' '), value, rule)
 
 
+def name_problems(params, **kinds):
+    """[(option, problem or None)] for each option=kind: the option's value must be a valid name of that kind."""
+    return [(option, name_problem(kind, params[option])) for option, kind in kinds.items()]
+
+
 def changed_keys(current, desired):
     """Sorted keys whose desired value is set (not None) and differs from current."""
     return sorted(k for k, v in desired.items() if v is not None and current.get(k) != v)

@@ -15,6 +15,7 @@ import math
 import os
 import re
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import text_problem
 
 UNIT_SUFFIXES = ('service', 'socket', 'device', 'mount', 'automount', 'swap', 'target',
@@ -32,8 +33,10 @@ UNIT_NAME_MAX = 255
 MANAGED_HEADER = '# Managed by Ansible (alicloud_ops.logging.systemd_unit): local edits are overwritten.\n'
 
 
-class UnitSpecError(ValueError):
-    """Bad name or sections; the message names the offending field."""
+class UnitSpecError(AlicloudOpsError, ValueError):
+    """Bad name or sections; the message starts with the offending field."""
+
+    option_from_message = True
 
 
 def validate_unit_name(name):

@@ -209,6 +209,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import fetch_url
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import option_at_fault
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_install import (
     ACTION_NONE, ACTION_REMOVE, FLAVORS, NETWORKS, InstallError, check_agent_options, decide_action, installer_args,
@@ -318,7 +319,7 @@ def main():
     try:
         checked = check_agent_options(p)
     except InstallError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **option_at_fault(exc))
     facts, checksum, mode, url = checked['facts'], checked['checksum'], checked['mode'], checked['url']
     install_dir, init_script, wanted = checked['install_dir'], checked['init_script'], checked['wanted']
     installed, previous = read_installed_version(install_dir, flavor, p['app_info_path'])

@@ -176,6 +176,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import option_at_fault
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import refuse_bad_options
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
@@ -210,7 +211,7 @@ def validate_json(candidate):
     try:
         parse_config(read_text(candidate), candidate)
     except ConfigError as exc:
-        raise ValidationFailed(str(exc))
+        raise ValidationFailed(str(exc), exc.option)
 
 
 def existing_names(directory):
@@ -260,7 +261,7 @@ def main():
         files = plan_files(module, p, config_text, ids_text, create, remove)
         results = files.commit()
     except (ConfigError, ValidationFailed) as exc:
-        module.fail_json(msg=str(exc), changed=False)
+        module.fail_json(msg=str(exc), changed=False, **option_at_fault(exc))
 
     restart_required = config_text is not None and results[0].content_changed
     changed, diffs = summarize(results)

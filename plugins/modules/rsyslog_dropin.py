@@ -291,6 +291,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import file_state
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import option_at_fault
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import refuse_bad_options
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.rsyslog_render import (
@@ -426,9 +427,10 @@ def main():
     try:
         run(module)
     except file_state.ValidationFailed as exc:
-        module.fail_json(msg=str(exc), path=os.path.join(module.params['dropin_dir'], '%02d-%s.conf' % (
-            module.params['weight'], module.params['name'])), validated=False, restart_required=False,
-            changed=False)
+        params = module.params
+        path = os.path.join(params['dropin_dir'], '%02d-%s.conf' % (params['weight'], params['name']))
+        module.fail_json(msg=str(exc), path=path, validated=False, restart_required=False, changed=False,
+                         **option_at_fault(exc))
 
 
 if __name__ == '__main__':

@@ -135,61 +135,58 @@ changes:
   sample: [fields._program_]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    SlsResource, fail_on_problems, project_parent, project_resource_spec, refuse_bad_sls_options)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
     desired_index, index_body, index_view, plan_index)
-
-try:
-    from aliyun.log import IndexConfig
-except ImportError:
-    IndexConfig = None  # build_client reports the missing SDK
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import IndexConfig, SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
+    SLSModule, logstore_parents, resource_options)
 
 
-class IndexResource(SlsResource):
-    """The SDK names the index calls get_index_config / create_index / update_index / delete_index."""
+def read_index(module, client, project, logstore):
+    """The index's view, or None when the logstore has none."""
+    try:
+        return index_view(client.get_index_config(project, logstore).get_body())
+    except SlsApiError as err:
+        return module.absent_on(err, ('IndexConfigNotExist',), logstore_parents(project, logstore, 'name', True))
 
-    def _call(self, verb, *args, **kwargs):
-        method = 'get_index_config' if verb == 'get' else verb + '_index'
-        return self.caller.call(verb.capitalize() + 'Index', method, *args, **kwargs)
+
+def ensure_index(module, client, desired):
+    params = module.params
+    project, logstore = params['project'], params['name']
+    current = read_index(module, client, project, logstore)
+    module.exit_if_absent('index', current, lambda: client.delete_index(project, logstore))
+    changes = plan_index(current, desired)
+    after = dict(desired, name=logstore)
+    if changes and not module.check_mode:
+        config = IndexConfig()
+        config.from_json(index_body(desired))
+        if current is None:
+            client.create_index(project, logstore, config)
+        else:
+            client.update_index(project, logstore, config)
+        after = read_index(module, client, project, logstore)
+    module.exit_resource('index', changes, after, current or {}, after)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=guarded_spec(project_resource_spec(
-            'logstore',
-            full_text=dict(type='bool', default=True),
+    module = SLSModule(dict(
+        resource_options('logstore'),
+        full_text=dict(type='bool', default=True),
+        tokens=dict(type='list', elements='str', no_log=False),
+        case_sensitive=dict(type='bool', default=False),
+        fields=dict(type='list', elements='dict', options=dict(
+            name=dict(type='str', required=True),
+            type=dict(type='str', default='text', choices=['text', 'long', 'double']),
             tokens=dict(type='list', elements='str', no_log=False),
-            case_sensitive=dict(type='bool', default=False),
-            fields=dict(type='list', elements='dict', options=dict(
-                name=dict(type='str', required=True),
-                type=dict(type='str', default='text', choices=['text', 'long', 'double']),
-                tokens=dict(type='list', elements='str', no_log=False),
-                case_sensitive=dict(type='bool'),
-                analytics=dict(type='bool', default=True))),
-        )),
-        supports_check_mode=True,
-    )
-    # Delimiters are single characters, line breaks and tabs among them (the console's default list).
-    refuse_bad_sls_options(module, multiline=('tokens', 'fields.tokens'))
+            case_sensitive=dict(type='bool'),
+            analytics=dict(type='bool', default=True))),
+    ), multiline=('tokens', 'fields.tokens'))  # delimiters include line breaks and tabs (the console's list)
     params = module.params
     desired, problems = desired_index(params)
-    problems = [('project', name_problem('project', params['project'])),
-                ('name', name_problem('logstore', params['name']))] + problems
-    fail_on_problems(module, problems)
-    project, logstore = params['project'], params['name']
-    parents = dict(project_parent(project), LogStoreNotExist='name: logstore %s does not exist in project %s; '
-                   'create it first (alicloud_ops.logging.sls_logstore)' % (logstore, project))
-    resource = IndexResource(module, 'index', 'Index', 'index_config', (project, logstore), index_view,
-                             missing=('IndexConfigNotExist',), parents=parents)
-    current = resource.read_or_exit_absent()
-    config = IndexConfig()
-    config.from_json(index_body(desired))
-    resource.exit_present(current, dict(desired), plan_index(current, desired), (project, logstore, config))
+    module.fail_on_problems(name_problems(params, project='project', name='logstore') + problems)
+    with module.sls_errors():
+        ensure_index(module, module.client(), desired)
 
 
 if __name__ == '__main__':

@@ -86,39 +86,32 @@ wait:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    SlsCaller, fail_on_problems, project_parent, refuse_bad_sls_options, sls_argument_spec)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import index_view
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule, logstore_parents
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import index_timing
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=guarded_spec(sls_argument_spec(
-            project=dict(type='str', required=True),
-            name=dict(type='str', required=True, aliases=['logstore']),
-            index_delay=dict(type='int', default=60),
-        )),
-        supports_check_mode=True,
-    )
-    refuse_bad_sls_options(module)
+    module = SLSModule(dict(
+        project=dict(type='str', required=True),
+        name=dict(type='str', required=True, aliases=['logstore']),
+        index_delay=dict(type='int', default=60),
+    ))
     params = module.params
-    fail_on_problems(module, [('project', name_problem('project', params['project'])),
-                              ('name', name_problem('logstore', params['name'])),
-                              ('index_delay', 'must be 0 or more seconds, got %d' % params['index_delay']
-                               if params['index_delay'] < 0 else None)])
+    module.fail_on_problems(name_problems(params, project='project', name='logstore') + [
+        ('index_delay', 'must be 0 or more seconds, got %d' % params['index_delay'] if params['index_delay'] < 0
+         else None)])
     project, logstore = params['project'], params['name']
-    parents = dict(project_parent(project),
-                   LogStoreNotExist='name: logstore %s does not exist in project %s' % (logstore, project))
-    response = SlsCaller(module).lookup('GetIndex', 'get_index_config', (project, logstore),
-                                        missing=('IndexConfigNotExist',), parents=parents)
-    if response is None:
+    with module.sls_errors():
+        try:
+            body = module.client().get_index_config(project, logstore).get_body()
+        except SlsApiError as err:
+            body = module.absent_on(err, ('IndexConfigNotExist',),
+                                    logstore_parents(project, logstore, 'name', create_hint=False))
+    if body is None:
         module.exit_json(changed=False, exists=False, index={}, last_modified=None, searchable_from=None, wait=0)
-    body = response.get_body()
     timing = index_timing(body.get('lastModifyTime'), time.time(), params['index_delay'])
     module.exit_json(changed=False, exists=True, index=dict(index_view(body), name=logstore), **timing)
 

@@ -131,64 +131,38 @@ api_calls:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    LogException, SlsCaller, describe_sls_error, fail_masked, fail_on_problems, refuse_bad_sls_options,
-    sls_argument_spec)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import count_by, log_row, search_window
 
 PAGE = 100  # GetLogs answers at most 100 logs per call
 
 
-def get_logs(caller, params, start, end, offset, size):
-    """One GetLogs call; a logstore without an index fails with what to do about it."""
-    caller.calls.append('GetLogs')
-    try:
-        return caller.client.get_log(params['project'], params['logstore'], start, end, topic=params['topic'],
-                                     query=params['query'], reverse=params['reverse'], offset=offset, size=size)
-    except LogException as err:
-        if err.get_error_code() == 'ParameterInvalid' and 'query' in (err.get_error_message() or '').lower():
-            fail_masked(caller.module, 'query: %s' % describe_sls_error(err, 'GetLogs'), error_code='ParameterInvalid',
-                        request_id=err.get_request_id() or None)
-        if err.get_error_code() == 'IndexConfigNotExist':
-            fail_masked(caller.module, 'logstore: %s in project %s has no index, so Log Service cannot search it; '
-                        'create one with alicloud_ops.logging.sls_index' % (params['logstore'], params['project']),
-                        error_code='IndexConfigNotExist')
-        caller.fail(err, 'GetLogs')
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=guarded_spec(sls_argument_spec(
-            project=dict(type='str', required=True),
-            logstore=dict(type='str', required=True),
-            query=dict(type='str', default='*'),
-            topic=dict(type='str'),
-            from_time=dict(type='int'),
-            to_time=dict(type='int'),
-            since=dict(type='int'),
-            rows=dict(type='int', default=100),
-            reverse=dict(type='bool', default=False),
-            count_by=dict(type='str'),
-        )),
-        supports_check_mode=True,
-    )
-    refuse_bad_sls_options(module, multiline=('query',))
+def get_logs(module, client, start, end, offset, size):
+    """One GetLogs call; a bad query or a logstore without an index fails with what to do about it."""
     params = module.params
-    start, end, problems = search_window(time.time(), params['from_time'], params['to_time'], params['since'])
-    if params['rows'] < 1:
-        problems.append(('rows', 'must be at least 1, got %d' % params['rows']))
-    problems += [('project', name_problem('project', params['project'])),
-                 ('logstore', name_problem('logstore', params['logstore']))]
-    fail_on_problems(module, problems)
-    caller = SlsCaller(module)
+    try:
+        return client.get_log(params['project'], params['logstore'], start, end, topic=params['topic'],
+                              query=params['query'], reverse=params['reverse'], offset=offset, size=size)
+    except SlsApiError as err:
+        if err.code == 'ParameterInvalid' and 'query' in str(err).lower():
+            module.fail_json('query: %s' % err, error_code='ParameterInvalid', request_id=err.request_id,
+                             invalid_options=['query'])
+        if err.code == 'IndexConfigNotExist':
+            module.fail_json('logstore: %s in project %s has no index, so Log Service cannot search it; create one '
+                             'with alicloud_ops.logging.sls_index' % (params['logstore'], params['project']),
+                             error_code='IndexConfigNotExist', invalid_options=['logstore'])
+        raise
+
+
+def search(module, client, start, end):
+    """exit_json with up to `rows` logs of the window, read a page at a time."""
+    params = module.params
     rows, complete = [], True
     while len(rows) < params['rows']:
         size = min(PAGE, params['rows'] - len(rows))
-        response = get_logs(caller, params, start, end, len(rows), size)
+        response = get_logs(module, client, start, end, len(rows), size)
         complete = complete and response.is_completed()
         page = [log_row(log.get_time(), log.get_source(), log.get_contents()) for log in response.get_logs()]
         rows.extend(page)
@@ -198,10 +172,32 @@ def main():
         module.warn('Log Service answered Incomplete: the search was still gathering, so logs may be missing from '
                     'the result; search again before concluding a log is not there')
     result = {'changed': False, 'logs': rows, 'count': len(rows), 'complete': complete,
-              'window': {'from': start, 'to': end}, 'api_calls': len(caller.calls)}
+              'window': {'from': start, 'to': end}, 'api_calls': len(client.calls)}
     if params['count_by']:
         result['counts'] = count_by(rows, params['count_by'])
     module.exit_json(**result)
+
+
+def main():
+    module = SLSModule(dict(
+        project=dict(type='str', required=True),
+        logstore=dict(type='str', required=True),
+        query=dict(type='str', default='*'),
+        topic=dict(type='str'),
+        from_time=dict(type='int'),
+        to_time=dict(type='int'),
+        since=dict(type='int'),
+        rows=dict(type='int', default=100),
+        reverse=dict(type='bool', default=False),
+        count_by=dict(type='str'),
+    ), multiline=('query',))
+    params = module.params
+    start, end, problems = search_window(time.time(), params['from_time'], params['to_time'], params['since'])
+    if params['rows'] < 1:
+        problems.append(('rows', 'must be at least 1, got %d' % params['rows']))
+    module.fail_on_problems(problems + name_problems(params, project='project', logstore='logstore'))
+    with module.sls_errors():
+        search(module, module.client(), start, end)
 
 
 if __name__ == '__main__':

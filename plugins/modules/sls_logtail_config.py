@@ -153,89 +153,89 @@ changes:
   elements: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsCaller, fail_masked, project_parent, project_resource_spec,
-    refuse_bad_sls_options)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import config_view
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_logtail_config_plan import (
     logtail_config_problems, other_form, plan_logtail_config, result_views)
-
-# Per form: (get, create, update, delete) SDK methods and the action names errors show.
-FORMS = {
-    'legacy': ('get_logtail_config', 'create_logtail_config', 'update_logtail_config', 'delete_logtail_config',
-               'Config'),
-    'pipeline': ('get_logtail_pipeline_config', 'create_logtail_pipeline_config', 'update_logtail_pipeline_config',
-                 'delete_logtail_pipeline_config', 'LogtailPipelineConfig'),
-}
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import (
+    LogtailConfigGenerator, LogtailPipelineConfigDetail, SlsApiError)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
+    SLSModule, logstore_parents, project_parent, resource_options)
 
 
 class ConfigTasks(object):
-    def __init__(self, module, caller):
-        self.module, self.caller = module, caller
+    """The SDK calls on one config, in either form: legacy (v1, the Config API) or pipeline (v2)."""
+
+    def __init__(self, module, client):
+        self.module, self.client = module, client
         self.project, self.name = module.params['project'], module.params['name']
         self.parents = project_parent(self.project)
 
     def get(self, form):
-        method, action = FORMS[form][0], 'Get' + FORMS[form][4]
-        response = self.caller.lookup(action, method, (self.project, self.name), ('ConfigNotExist',), self.parents)
-        return config_view(response.get_body(), form) if response is not None else None
+        try:
+            if form == 'pipeline':
+                response = self.client.get_logtail_pipeline_config(self.project, self.name)
+            else:
+                response = self.client.get_logtail_config(self.project, self.name)
+        except SlsApiError as err:
+            return self.module.absent_on(err, ('ConfigNotExist',), self.parents)
+        return config_view(response.get_body(), form)
 
     def write(self, form, verb, body):
-        index = {'create': 1, 'update': 2}[verb]
-        detail = (LogtailPipelineConfigDetail.from_json(body) if form == 'pipeline'
-                  else LogtailConfigGenerator.generate_config(body))
-        self.caller.call(verb.capitalize() + FORMS[form][4], FORMS[form][index], self.project, detail)
+        if form == 'pipeline':
+            detail = LogtailPipelineConfigDetail.from_json(body)
+            if verb == 'create':
+                self.client.create_logtail_pipeline_config(self.project, detail)
+            else:
+                self.client.update_logtail_pipeline_config(self.project, detail)
+        else:
+            detail = LogtailConfigGenerator.generate_config(body)
+            if verb == 'create':
+                self.client.create_logtail_config(self.project, detail)
+            else:
+                self.client.update_logtail_config(self.project, detail)
 
     def delete(self, form):
-        self.caller.call('Delete' + FORMS[form][4], FORMS[form][3], self.project, self.name)
+        if form == 'pipeline':
+            self.client.delete_logtail_pipeline_config(self.project, self.name)
+        else:
+            self.client.delete_logtail_config(self.project, self.name)
 
     def applied_groups(self):
-        response = self.caller.call('GetAppliedMachineGroups', 'get_config_applied_machine_groups', self.project,
-                                    self.name)
+        response = self.client.get_config_applied_machine_groups(self.project, self.name)
         return sorted(response.get_body().get('machinegroups') or [])
 
+    def group_parents(self, group):
+        return dict(self.parents, MachineGroupNotExist='machine_groups: machine group %s does not exist in project '
+                    '%s; create it first (alicloud_ops.logging.sls_machine_group)' % (group, self.project))
+
     def bind(self, group, attach):
-        action = 'ApplyConfigToMachineGroup' if attach else 'RemoveConfigFromMachineGroup'
-        method = 'apply_config_to_machine_group' if attach else 'remove_config_to_machine_group'
-        missing = {'MachineGroupNotExist': 'machine_groups: machine group %s does not exist in project %s; create '
-                                           'it first (alicloud_ops.logging.sls_machine_group)' % (group, self.project)}
-        self.caller.lookup(action, method, (self.project, self.name, group), (), missing)
+        try:
+            if attach:
+                self.client.apply_config_to_machine_group(self.project, self.name, group)
+            else:
+                self.client.remove_config_to_machine_group(self.project, self.name, group)
+        except SlsApiError as err:
+            self.module.absent_on(err, (), self.group_parents(group))
+
+    def check_logstore_exists(self, logstore):
+        """A missing logstore (or project) gets a message naming the option, before anything is written."""
+        try:
+            self.client.get_logstore(self.project, logstore)
+        except SlsApiError as err:
+            self.module.absent_on(err, (), logstore_parents(self.project, logstore, 'logstore'))
 
     def check_groups_exist(self, groups):
         """Fail before any write when a group to apply to is missing; in check mode warn (an earlier task of
         the run may create it)."""
         for group in groups:
-            self.caller.lookup('GetMachineGroup', 'get_machine_group', (self.project, group), (), dict(
-                self.parents, MachineGroupNotExist='machine_groups: machine group %s does not exist in project %s; '
-                'create it first (alicloud_ops.logging.sls_machine_group)' % (group, self.project)))
+            try:
+                self.client.get_machine_group(self.project, group)
+            except SlsApiError as err:
+                self.module.absent_on(err, (), self.group_parents(group))
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=guarded_spec(project_resource_spec(
-            'config',
-            logstore=dict(type='str'),
-            tag=dict(type='str'),
-            local_storage=dict(type='bool', default=True),
-            input_detail=dict(type='dict', default={}),
-            log_sample=dict(type='str'),
-            pipeline=dict(type='dict'),
-            machine_groups=dict(type='list', elements='str'),
-            purge_machine_groups=dict(type='bool', default=True),
-        )),
-        mutually_exclusive=[('tag', 'pipeline')],
-        required_if=[('state', 'present', ['logstore'])],
-        supports_check_mode=True,
-    )
-    refuse_bad_sls_options(module, multiline=('log_sample', 'input_detail', 'pipeline'))
-    problems = logtail_config_problems(module.params)
-    if problems:
-        fail_masked(module, '; '.join(problems))
+def ensure_config(module, tasks):
     params = module.params
-    tasks = ConfigTasks(module, SlsCaller(module))
     form = 'pipeline' if params['state'] == 'present' and params['pipeline'] is not None else 'legacy'
     current = tasks.get(form)
     if current is None:
@@ -244,10 +244,7 @@ def main():
     plan = plan_logtail_config(params, current, groups_before)
 
     if plan['check_logstore']:
-        # A missing logstore (or project) gets a message naming the option, before anything is written.
-        tasks.caller.lookup('GetLogStore', 'get_logstore', (params['project'], params['logstore']), (), dict(
-            tasks.parents, LogStoreNotExist='logstore: logstore %s does not exist in project %s; create it '
-            'first (alicloud_ops.logging.sls_logstore)' % (params['logstore'], params['project'])))
+        tasks.check_logstore_exists(params['logstore'])
     tasks.check_groups_exist(plan['attach'])
     after = plan['after']
     if not module.check_mode:
@@ -266,6 +263,27 @@ def main():
     module.exit_json(changed=bool(plan['changes'] or plan['attach'] or plan['detach']), changes=plan['changes'],
                      config=(after or current or {}), machine_groups=plan['groups_after'], attached=plan['attach'],
                      detached=plan['detach'], diff={'before': before_view, 'after': after_view})
+
+
+def main():
+    module = SLSModule(dict(
+        resource_options('config'),
+        logstore=dict(type='str'),
+        tag=dict(type='str'),
+        local_storage=dict(type='bool', default=True),
+        input_detail=dict(type='dict', default={}),
+        log_sample=dict(type='str'),
+        pipeline=dict(type='dict'),
+        machine_groups=dict(type='list', elements='str'),
+        purge_machine_groups=dict(type='bool', default=True),
+    ), multiline=('log_sample', 'input_detail', 'pipeline'),
+        mutually_exclusive=[('tag', 'pipeline')],
+        required_if=[('state', 'present', ['logstore'])])
+    problems = logtail_config_problems(module.params)
+    if problems:
+        module.fail_json('; '.join(problems))
+    with module.sls_errors():
+        ensure_config(module, ConfigTasks(module, module.client()))
 
 
 if __name__ == '__main__':

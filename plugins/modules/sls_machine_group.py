@@ -113,50 +113,63 @@ changes:
   sample: [machines]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    MachineGroupDetail, SlsResource, fail_masked, project_resource_spec, refuse_bad_sls_options)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
-    GROUP_ATTRIBUTE_KEYS, group_attribute_body, group_view, machines_problem, name_problem, plan_group)
+    GROUP_ATTRIBUTE_KEYS, group_attribute_body, group_view, machines_problem, name_problems, plan_group)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import MachineGroupDetail, SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
+    SLSModule, project_parent, resource_options)
 
 
 def check_params(module):
     params = module.params
-    problems = [('project', name_problem('project', params['project'])),
-                ('name', name_problem('machine_group', params['name']))]
+    problems = name_problems(params, project='project', name='machine_group')
     problems = ['%s: %s' % (k, p) for k, p in problems if p]
     machines = machines_problem(params['machine_type'], params['machines'])
     if machines:
         problems.append(machines)
     if problems:
-        fail_masked(module, '; '.join(problems))
+        module.fail_json('; '.join(problems))
+
+
+def read_group(module, client, project, name):
+    """The machine group's view, or None when it does not exist."""
+    try:
+        return group_view(client.get_machine_group(project, name).get_body())
+    except SlsApiError as err:
+        return module.absent_on(err, ('MachineGroupNotExist',), project_parent(project))
+
+
+def ensure_group(module, client):
+    params = module.params
+    project, name = params['project'], params['name']
+    current = read_group(module, client, project, name)
+    module.exit_if_absent('machine_group', current, lambda: client.delete_machine_group(project, name))
+    attributes = dict((k, params[k]) for k in GROUP_ATTRIBUTE_KEYS)
+    after, changes = plan_group(current, params['machine_type'], params['machines'], params['append'], attributes)
+    after['name'] = name
+    if changes and not module.check_mode:
+        detail = MachineGroupDetail(name, after['machine_type'], after['machines'], group_type=after['group_type'],
+                                    group_attribute=group_attribute_body(after))
+        if current is None:
+            client.create_machine_group(project, detail)
+        else:
+            client.update_machine_group(project, detail)
+        after = read_group(module, client, project, name)
+    module.exit_resource('machine_group', changes, after, current or {}, after)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=guarded_spec(project_resource_spec(
-            'group',
-            machine_type=dict(type='str', default='userdefined', choices=['userdefined', 'ip']),
-            machines=dict(type='list', elements='str'),
-            append=dict(type='bool', default=False),
-            group_topic=dict(type='str'),
-            external_name=dict(type='str'),
-        )),
-        supports_check_mode=True,
-    )
-    refuse_bad_sls_options(module)
+    module = SLSModule(dict(
+        resource_options('group'),
+        machine_type=dict(type='str', default='userdefined', choices=['userdefined', 'ip']),
+        machines=dict(type='list', elements='str'),
+        append=dict(type='bool', default=False),
+        group_topic=dict(type='str'),
+        external_name=dict(type='str'),
+    ))
     check_params(module)
-    params = module.params
-    resource = SlsResource.in_project(module, 'machine_group', 'MachineGroup', 'machine_group', group_view,
-                                      ('MachineGroupNotExist',))
-    current = resource.read_or_exit_absent()
-    attributes = dict((k, params[k]) for k in GROUP_ATTRIBUTE_KEYS)
-    after, changes = plan_group(current, params['machine_type'], params['machines'], params['append'], attributes)
-    detail = MachineGroupDetail(params['name'], after['machine_type'], after['machines'],
-                                group_type=after['group_type'], group_attribute=group_attribute_body(after))
-    resource.exit_present(current, after, changes, (params['project'], detail))
+    with module.sls_errors():
+        ensure_group(module, module.client())
 
 
 if __name__ == '__main__':

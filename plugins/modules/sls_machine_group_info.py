@@ -89,53 +89,50 @@ applied_configs:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    SlsCaller, fail_on_problems, refuse_bad_sls_options, sls_argument_spec)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import machine_row, silent_entries
 
 PAGE = 100  # ListMachines page size
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=guarded_spec(sls_argument_spec(
-            project=dict(type='str', required=True),
-            name=dict(type='str', required=True, aliases=['machine_group']),
-            stale_after=dict(type='int', default=120),
-        )),
-        supports_check_mode=True,
-    )
-    refuse_bad_sls_options(module)
-    params = module.params
-    fail_on_problems(module, [('project', name_problem('project', params['project'])),
-                              ('name', name_problem('machine_group', params['name'])),
-                              ('stale_after', 'must be at least 1 second, got %d' % params['stale_after']
-                               if params['stale_after'] < 1 else None)])
-    caller = SlsCaller(module)
-    project, name = params['project'], params['name']
-    group = caller.lookup('GetMachineGroup', 'get_machine_group', (project, name), missing=(),
-                          parents={'MachineGroupNotExist': 'name: machine group %s does not exist in project %s'
-                                                           % (name, project),
-                                   'ProjectNotExist': 'project: project %s does not exist' % project})
-    if group is None:  # check mode after a warning: an earlier task would have created it
+def read_machines(module, client, project, name):
+    """exit_json with the group's machines (heartbeats), its machine list and the configs applied to it."""
+    try:
+        body = client.get_machine_group(project, name).get_body()
+    except SlsApiError as err:
+        body = module.absent_on(err, (), parents={
+            'MachineGroupNotExist': 'name: machine group %s does not exist in project %s' % (name, project),
+            'ProjectNotExist': 'project: project %s does not exist' % project})
+    if body is None:  # check mode after a warning: an earlier task would have created it
         module.exit_json(changed=False, machines=[], machine_type='', machine_list=[], silent=[], applied_configs=[])
-    body = group.get_body()
     now, machines = time.time(), []
     while True:
-        page = caller.call('ListMachines', 'list_machines', project, name, offset=len(machines), size=PAGE)
+        page = client.list_machines(project, name, offset=len(machines), size=PAGE)
         machines.extend(machine_row(m.ip, m.machine_unique_id, m.user_defined_id, m.heartbeat_time, now,
-                                    params['stale_after']) for m in page.get_machines())
+                                    module.params['stale_after']) for m in page.get_machines())
         if page.get_machine_count() < PAGE:
             break
-    applied = caller.call('GetAppliedConfigs', 'get_machine_group_applied_configs', project, name)
+    applied = client.get_machine_group_applied_configs(project, name)
     module.exit_json(changed=False, machines=machines, machine_type=body.get('machineIdentifyType', ''),
                      machine_list=list(body.get('machineList') or []),
                      silent=silent_entries(body.get('machineIdentifyType'), body.get('machineList') or [], machines),
                      applied_configs=sorted(applied.get_configs()))
+
+
+def main():
+    module = SLSModule(dict(
+        project=dict(type='str', required=True),
+        name=dict(type='str', required=True, aliases=['machine_group']),
+        stale_after=dict(type='int', default=120),
+    ))
+    params = module.params
+    module.fail_on_problems(name_problems(params, project='project', name='machine_group') + [
+        ('stale_after', 'must be at least 1 second, got %d' % params['stale_after'] if params['stale_after'] < 1
+         else None)])
+    with module.sls_errors():
+        read_machines(module, module.client(), params['project'], params['name'])
 
 
 if __name__ == '__main__':

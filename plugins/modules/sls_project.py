@@ -84,18 +84,18 @@ changes:
   sample: [description]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import (
-    SlsResource, fail_masked, fail_on_problems, refuse_bad_sls_options, sls_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import (
-    name_problem, plan_project, project_view)
+    name_problems, plan_project, project_view)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule
 
 
-def refuse_to_drop_logstores(module, caller, name):
-    # A missing project lists nothing, and read_or_exit_absent then reports it as already gone.
-    listing = caller.lookup('ListLogStores', 'list_logstore', (name,), missing=('ProjectNotExist',))
+def refuse_to_drop_logstores(module, client, name):
+    try:
+        listing = client.list_logstore(name)
+    except SlsApiError as err:
+        # A missing project lists nothing, and ensure_project then reports it as already gone.
+        listing = module.absent_on(err, ('ProjectNotExist',))
     held = sorted(listing.get_logstores()) if listing is not None else []
     if not held:
         return
@@ -105,30 +105,45 @@ def refuse_to_drop_logstores(module, caller, name):
         # Like a missing parent in check mode: an earlier task of the same run may delete them.
         module.warn('%s; check mode assumes an earlier task deletes them' % msg)
         return
-    fail_masked(module, msg, logstores=held)
+    module.fail_json(msg, logstores=held)
+
+
+def read_project(module, client, name):
+    """The project's view, or None when it does not exist."""
+    try:
+        return project_view(client.get_project(name).get_body())
+    except SlsApiError as err:
+        return module.absent_on(err, ('ProjectNotExist',))
+
+
+def ensure_project(module, client):
+    params = module.params
+    name = params['name']
+    if params['state'] == 'absent' and not params['force']:
+        refuse_to_drop_logstores(module, client, name)
+    current = read_project(module, client, name)
+    module.exit_if_absent('project', current, lambda: client.delete_project(name))
+    after, changes = plan_project(current, params['description'])
+    after['name'] = name
+    if changes and not module.check_mode:
+        if current is None:
+            client.create_project(name, after['description'])
+        else:
+            client.update_project(name, after['description'])
+        after = read_project(module, client, name)
+    module.exit_resource('project', changes, after, current or {}, after)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=guarded_spec(sls_argument_spec(
-            name=dict(type='str', required=True, aliases=['project']),
-            description=dict(type='str'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            force=dict(type='bool', default=False),
-        )),
-        supports_check_mode=True,
-    )
-    refuse_bad_sls_options(module, multiline=('description',))
-    params = module.params
-    name = params['name']
-    fail_on_problems(module, [('name', name_problem('project', name))])
-
-    resource = SlsResource(module, 'project', 'Project', 'project', (name,), project_view, missing=('ProjectNotExist',))
-    if params['state'] == 'absent' and not params['force']:
-        refuse_to_drop_logstores(module, resource.caller, name)
-    current = resource.read_or_exit_absent()
-    after, changes = plan_project(current, params['description'])
-    resource.exit_present(current, after, changes, (name, after['description']))
+    module = SLSModule(dict(
+        name=dict(type='str', required=True, aliases=['project']),
+        description=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        force=dict(type='bool', default=False),
+    ), multiline=('description',))
+    module.fail_on_problems(name_problems(module.params, name='project'))
+    with module.sls_errors():
+        ensure_project(module, module.client())
 
 
 if __name__ == '__main__':

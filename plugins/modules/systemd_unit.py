@@ -225,6 +225,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import option_at_fault
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import (
     FileSet, ValidationFailed, check_directory, summarize)
@@ -282,7 +283,7 @@ def main():
         content = wanted_content(p)
         path = unit_file_path(p['unit_dir'], p['name'], p['dropin'], p['root'])
     except UnitSpecError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **option_at_fault(exc))
     check_mode = module.check_mode
     systemd_running = systemd_is_running()
     # Service state belongs to the running manager of this host, never to an image root.
@@ -291,7 +292,7 @@ def main():
     try:
         files = plan_file(module, p, content, path)
     except ValidationFailed as exc:
-        module.fail_json(msg=str(exc), path=path)
+        module.fail_json(msg=str(exc), path=path, **option_at_fault(exc))
 
     actions = []
     if p['state'] == 'absent' and not p['dropin'] and os.path.exists(path):
@@ -305,7 +306,7 @@ def main():
     try:
         results = files.commit()
     except ValidationFailed as exc:
-        module.fail_json(msg=str(exc), path=path, actions=actions)
+        module.fail_json(msg=str(exc), path=path, actions=actions, **option_at_fault(exc))
     if p['state'] == 'absent' and p['dropin'] and results[0].changed and not check_mode:
         try:
             os.rmdir(os.path.dirname(path))   # only when no other drop-in is left

@@ -28,6 +28,8 @@ import re
 from jinja2 import Environment, nodes
 from jinja2.parser import Parser
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+
 NOT_PLAIN = object()
 _PLAIN_PATH = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$')
 # Names Jinja parses as literals or operators, never as variables.
@@ -182,7 +184,7 @@ def pure_expression_names(expression):
     return tuple(sorted(names))
 
 
-class _Unfreezable(Exception):
+class _Unfreezable(AlicloudOpsError):
     pass
 
 

@@ -29,6 +29,8 @@ import sys
 import tempfile
 import threading
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+
 _HEADER = struct.Struct('>Q')
 # Frames are read back only from the process this module started; see the module docstring.
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -39,7 +41,7 @@ _BOOTSTRAP = ('import sys; sys.path[0] = sys.argv[1]; '
 STDERR_TAIL = 2000
 
 
-class FetchProcessError(Exception):
+class FetchProcessError(AlicloudOpsError):
     """The fetch process failed. `expected`: the fetch itself failed with a user-facing message (the same one
     the threaded path raises); otherwise the process broke (crash, killed, could not start)."""
 

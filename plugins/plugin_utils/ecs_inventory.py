@@ -14,6 +14,7 @@ __metaclass__ = type
 import json
 import time
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import EcsInventoryClient
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_fetch_process import (
     FetchProcess, FetchProcessError, wants_process)
@@ -36,7 +37,7 @@ FETCH_OPTIONS = tuple(CREDENTIAL_OPTIONS) + (
     'connect_timeout', 'read_timeout', 'strict_permissions', 'regions', 'filters')
 
 
-class InventorySourceError(Exception):
+class InventorySourceError(AlicloudOpsError):
     """Anything that stops the inventory: bad option, credentials, API failure. Message is user-facing."""
 
 

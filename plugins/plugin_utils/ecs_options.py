@@ -17,6 +17,7 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import text_problem
 
 try:
@@ -69,8 +70,10 @@ _HOST = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?
 _WILDCARD = re.compile(r'[*?\[]')
 
 
-class InventoryOptionError(ValueError):
-    """A user option is malformed; the message names the option."""
+class InventoryOptionError(AlicloudOpsError, ValueError):
+    """A user option is malformed; the message starts with the option."""
+
+    option_from_message = True
 
 
 def _type_name(value):

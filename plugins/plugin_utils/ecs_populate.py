@@ -29,6 +29,7 @@ try:
 except ImportError:  # ansible-core before 2.19: each var goes through Host.set_variable
     validate_variable_name = None
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
     PlainKeyedGroups, fast_templar, pure_expression_names)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import InventoryOptionError
@@ -41,8 +42,10 @@ LOCAL_OPTIONS = ('hostnames', 'allow_duplicated_hosts', 'include_filters', 'excl
                  'use_extra_vars')
 
 
-class InventoryPlanError(ValueError):
-    """A local option is malformed; the message names it."""
+class InventoryPlanError(AlicloudOpsError, ValueError):
+    """A local option is malformed; the message starts with it."""
+
+    option_from_message = True
 
 
 def _option(plugin, name):

@@ -12,11 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import random
 import socket
-import time
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import mask_secrets
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.backoff import Backoff
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.transport_errors import (
     FAIL_FAST_KINDS, describe_transport_failure, transport_failure)
 
@@ -32,7 +32,7 @@ TRANSIENT_CODES = frozenset([
 ])
 
 
-class EcsApiError(Exception):
+class EcsApiError(AlicloudOpsError):
     """An API failure after retries, classified. Messages carry codes and request ids, never secrets."""
 
     def __init__(self, kind, message, region_id=None, code=None, attempts=1):
@@ -107,40 +107,16 @@ def api_error(exc, region_id, attempts=1, action=''):
                        attempts=attempts)
 
 
-class RetryPolicy(object):
-    """Exponential backoff with full jitter (delay = uniform(0, min(max_delay, base * 2**n))) on transient
-    errors, until `deadline` seconds after the first attempt of a call. sleep/clock/rand are injectable
-    so tests can check the exact sequence without waiting."""
-
-    def __init__(self, base_delay=0.2, max_delay=5.0, deadline=60.0, sleep=time.sleep, clock=time.monotonic,
-                 rand=random.random):
-        self.base_delay = float(base_delay)
-        self.max_delay = float(max_delay)
-        self.deadline = float(deadline)
-        self._sleep = sleep
-        self._clock = clock
-        self._rand = rand
-
-    def backoff_cap(self, retry_number):
-        return min(self.max_delay, self.base_delay * (2 ** retry_number))
+class RetryPolicy(Backoff):
+    """backoff.Backoff on transient errors (classify_error), raising EcsApiError once a call fails permanently or
+    its retry deadline is up."""
 
     def run(self, attempt, what, region_id=None):
         """Call attempt() until it returns; raise EcsApiError once it fails permanently or time is up."""
-        start = self._clock()
-        retry_number = 0
-        while True:
-            try:
-                return attempt()
-            except Exception as exc:  # the SDK raises many unrelated classes; classify_error sorts them
-                kind = classify_error(exc)
-                if kind != 'transient':
-                    raise api_error(exc, region_id, retry_number + 1, what)
-                delay = self._rand() * self.backoff_cap(retry_number)
-                if self._clock() + delay - start > self.deadline:
-                    raise EcsApiError(
-                        'transient', '%s: still failing after %d attempt(s) in %.1fs (retry deadline %gs); last '
-                        'error: %s' % (what, retry_number + 1, self._clock() - start, self.deadline,
-                                       describe_error(exc)),
-                        region_id=region_id, code=_error_code(exc) or None, attempts=retry_number + 1)
-                self._sleep(delay)
-                retry_number += 1
+        def exhausted(exc, attempts, elapsed):
+            return EcsApiError(
+                'transient', '%s: still failing after %d attempt(s) in %.1fs (retry deadline %gs); last '
+                'error: %s' % (what, attempts, elapsed, self.deadline, describe_error(exc)),
+                region_id=region_id, code=_error_code(exc) or None, attempts=attempts)
+        return self.retry(attempt, lambda exc: classify_error(exc) == 'transient',
+                          lambda exc, attempts: api_error(exc, region_id, attempts, what), exhausted)

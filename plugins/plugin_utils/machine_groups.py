@@ -15,13 +15,17 @@ selected hosts' ``alicloud_logging_user_defined_ids`` (the ids the logtail role 
 to the group's or the shared default. Raises MachineGroupError naming the group, the field or the pattern.
 """
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+
 SPEC_KEYS = ('name', 'hosts', 'machine_type', 'ip_var', 'user_defined_ids', 'append', 'group_topic')
 MACHINE_TYPES = ('ip', 'userdefined')
 HOST_IDS_VAR = 'alicloud_logging_user_defined_ids'
 
 
-class MachineGroupError(ValueError):
-    pass
+class MachineGroupError(AlicloudOpsError, ValueError):
+    """A machine group spec that cannot be used; the message starts with the field at fault."""
+
+    option_from_message = True
 
 
 def _checked_spec(index, spec):

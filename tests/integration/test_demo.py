@@ -64,7 +64,7 @@ def sls_client():
     env = demo_env()
     client = LogClient(env['ALICLOUD_SLS_ENDPOINT'], env['ALIBABA_CLOUD_ACCESS_KEY_ID'],
                        env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'])
-    client._isRowIp = True  # an IP:port endpoint, as sls_common.build_client marks it
+    client._isRowIp = True  # an IP:port endpoint, as sls_client.single_attempt_client marks it
     return client
 
 

@@ -232,7 +232,7 @@ def test_wrong_key_gives_a_clear_error_without_the_secret(sls_emulator, tmp_path
 
 def _client(emu, secret=SLS_KEY_SECRET, **kwargs):
     client = LogClient(emu.endpoint, SLS_KEY_ID, secret, source='test', **kwargs)
-    client._isRowIp = True  # as sls_common.build_client does for IP:port endpoints
+    client._isRowIp = True  # as sls_client.single_attempt_client does for IP:port endpoints
     return client
 
 

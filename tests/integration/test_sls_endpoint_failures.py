@@ -7,7 +7,7 @@ from unittest import mock
 
 import pytest
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_common
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_client
 from ansible_collections.alicloud_ops.logging.plugins.modules import sls_logstore, sls_project
 from tests.support.endpoints import refused_port, silent_url  # noqa: F401 (fixture)
 from tests.support.module_harness import run_module
@@ -17,13 +17,13 @@ AUTH = {'access_key_id': 'key-id', 'access_key_secret': 'secret-value-xyz'}
 
 def counting_requests():
     """Patch the SDK's single transport call and count the attempts that reach it."""
-    real = sls_common.LogClient._getHttpResponse
+    real = sls_client.LogClient._getHttpResponse
     calls = []
 
     def counted(self, *args):
         calls.append(args[1])
         return real(self, *args)
-    return mock.patch.object(sls_common.LogClient, '_getHttpResponse', counted), calls
+    return mock.patch.object(sls_client.LogClient, '_getHttpResponse', counted), calls
 
 
 def test_refused_endpoint_fails_once_naming_it():

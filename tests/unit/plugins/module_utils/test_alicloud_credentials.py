@@ -90,7 +90,7 @@ def test_errors_name_the_setting_to_fix(home, tmp_path):
     for options, env, where, field in cases:
         with pytest.raises(CredentialsError) as err:
             resolve_credentials(options, environ=env, home=where)
-        assert err.value.field == field, (options, env)
+        assert err.value.option == field, (options, env)
         assert 'topsecret' not in str(err.value)
 
 
@@ -147,5 +147,5 @@ def test_masking_leaves_short_pieces_and_other_words_alone():
 def test_keys_and_tokens_with_blanks_or_control_characters_are_refused_by_name(field, options, env):
     with pytest.raises(CredentialsError) as exc:
         resolve_credentials(options, environ=env, home='/nonexistent')
-    assert exc.value.field == field
+    assert exc.value.option == field
     assert 'tok-0123' not in str(exc.value) and 'sec-0123' not in str(exc.value) and 'sec 0123' not in str(exc.value)

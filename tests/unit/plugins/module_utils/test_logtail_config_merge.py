@@ -28,7 +28,7 @@ def test_parse_keeps_order_and_handles_missing_file():
 def test_parse_errors_name_the_file(text):
     with pytest.raises(m.ConfigError) as exc:
         m.parse_config(text, '/usr/local/ilogtail/ilogtail_config.json')
-    assert exc.value.field == 'config_path'
+    assert exc.value.option == 'config_path'
     assert '/usr/local/ilogtail/ilogtail_config.json' in str(exc.value)
     assert 'nothing was written' in str(exc.value)
 
@@ -95,7 +95,7 @@ def test_int_is_accepted_for_float_and_normalised():
 def test_typed_value_errors_name_the_key(name, value, hint):
     with pytest.raises(m.ConfigError) as exc:
         m.check_typed_value(name, value)
-    assert exc.value.field == name
+    assert exc.value.option == name
     assert hint in str(exc.value)
 
 
@@ -120,7 +120,7 @@ def test_streamlog_formats_normalised():
 def test_streamlog_formats_errors(entry, field):
     with pytest.raises(m.ConfigError) as exc:
         m.check_typed_value('streamlog_formats', [entry])
-    assert exc.value.field == field
+    assert exc.value.option == field
 
 
 def test_wanted_keys_skips_unset_typed_options_and_keeps_extra_order():

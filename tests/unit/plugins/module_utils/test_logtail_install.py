@@ -24,7 +24,7 @@ def test_installer_url_multi_part_region():
 def test_bad_region_names_the_field(region):
     with pytest.raises(li.InstallError) as exc:
         li.installer_url(region, 'intranet')
-    assert exc.value.field == 'region'
+    assert exc.value.option == 'region'
     assert str(exc.value).startswith('region:')
 
 
@@ -61,7 +61,7 @@ def test_parse_checksum_forms(value):
 def test_parse_checksum_rejects(value):
     with pytest.raises(li.InstallError) as exc:
         li.parse_checksum(value)
-    assert exc.value.field == 'installer_checksum'
+    assert exc.value.option == 'installer_checksum'
 
 
 def test_parse_checksum_none():

@@ -10,11 +10,12 @@ from darabonba.policy.retry import RetryPolicyContext
 from urllib3.connection import HTTPConnection
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ReadTimeoutError
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_common
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_module
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.transport_errors import (
     describe_transport_failure, transport_failure)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import (
     EcsApiError, RetryPolicy, classify_error, describe_error)
+from tests.support.fake_clock import FakeClock
 
 POOL = urllib3.HTTPConnectionPool('127.0.0.1', 8999)
 
@@ -89,21 +90,9 @@ def test_messages_name_the_endpoint_and_the_option():
     assert 'cannot resolve' in describe_transport_failure('unresolvable', 'http://x.invalid')
 
 
-class Clock(object):
-    def __init__(self):
-        self.now, self.sleeps = 0.0, []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.mark.parametrize('make', [refused, unresolvable, silent])
 def test_ecs_retry_fails_at_once_on_an_unreachable_endpoint(make):
-    clock = Clock()
+    clock = FakeClock()
     calls = []
 
     def attempt():
@@ -133,8 +122,8 @@ def test_ecs_connection_resets_are_still_retried():
     ('two words', 'must be [http:// or https://]host[:port]'),
 ])
 def test_sls_endpoints_the_sdk_cannot_use_are_refused(endpoint, problem):
-    assert problem in sls_common.endpoint_problem(endpoint)
-    problems = dict(sls_common.connection_problems({'endpoint': endpoint, 'access_key_id': 'a',
+    assert problem in sls_module.endpoint_problem(endpoint)
+    problems = dict(sls_module.connection_problems({'endpoint': endpoint, 'access_key_id': 'a',
                                                     'access_key_secret': 'b'}))
     assert problem in problems['endpoint']
 
@@ -142,4 +131,4 @@ def test_sls_endpoints_the_sdk_cannot_use_are_refused(endpoint, problem):
 @pytest.mark.parametrize('endpoint', ['cn-hangzhou.log.aliyuncs.com', 'https://cn-hangzhou.log.aliyuncs.com',
                                       'http://127.0.0.1:8080', 'http://127.0.0.1:8080/', 'HTTPS://h.example.com'])
 def test_sls_endpoints_the_sdk_can_use_pass(endpoint):
-    assert sls_common.endpoint_problem(endpoint) is None
+    assert sls_module.endpoint_problem(endpoint) is None

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_common import sls_argument_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import sls_argument_spec
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
     logtail_agent, logtail_config, rsyslog_dropin, sls_index, sls_index_info, sls_log_search, sls_logstore,
     sls_logtail_config, sls_machine_group, sls_machine_group_info, sls_project, systemd_unit)
@@ -303,7 +303,7 @@ def fleet(sls_emulator):
     return sls_emulator
 
 
-# The auth and endpoint options are one code path (sls_common.sls_argument_spec and build_client) in all eight
+# The auth and endpoint options are one code path (sls_module.SLSModule) in all eight
 # modules: one writing and one reading module get every value of them; the combinations draw them everywhere.
 AUTH_OPTIONS = tuple(sls_argument_spec())
 AUTH_ENUMERATED_IN = ('sls_project', 'sls_log_search')

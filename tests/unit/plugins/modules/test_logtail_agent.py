@@ -77,6 +77,8 @@ def test_argument_errors_name_the_field(tmp_path):
     for args, prefix in cases:
         res = run_module(logtail_agent.main, dict(base, **args))
         assert res.failed and prefix in res.msg, (args, res.msg)
+        if prefix.endswith(':'):  # the InstallError's option, for tools that read the failure
+            assert res.data['invalid_options'] == [prefix[:-1]], (args, res.data)
 
 
 def test_auto_mode_with_mirror_needs_no_region(tmp_path):

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_common
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_client, sls_module
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
     sls_logstore, sls_logtail_config, sls_machine_group, sls_project)
 from tests.support.module_harness import run_module
@@ -88,28 +88,28 @@ def test_v4_signing_through_the_module(sls_emulator):
 
 
 def test_secrets_are_no_log_in_every_module():
-    spec = sls_common.sls_argument_spec()
+    spec = sls_module.sls_argument_spec()
     assert spec['access_key_secret']['no_log'] and spec['security_token']['no_log']
     assert spec['access_key_id']['no_log'] is False
 
 
 def test_endpoint_resolution():
-    assert sls_common.resolve_endpoint(' 127.0.0.1:80 ', 'cn-hangzhou') == '127.0.0.1:80'
-    assert sls_common.resolve_endpoint(None, 'cn-beijing') == 'https://cn-beijing.log.aliyuncs.com'
-    assert sls_common.resolve_endpoint(None, None) is None
+    assert sls_module.resolve_endpoint(' 127.0.0.1:80 ', 'cn-hangzhou') == '127.0.0.1:80'
+    assert sls_module.resolve_endpoint(None, 'cn-beijing') == 'https://cn-beijing.log.aliyuncs.com'
+    assert sls_module.resolve_endpoint(None, None) is None
 
 
 def test_error_text_masks_secret_and_adds_hint():
-    err = sls_common.LogException('SignatureNotMatch', 'secret s3cr3t-value leaked?', 'REQ-1', 401)
-    text = sls_common.describe_sls_error(err, 'GetProject', ['s3cr3t-value', None])
+    err = sls_client.LogException('SignatureNotMatch', 'secret s3cr3t-value leaked?', 'REQ-1', 401)
+    text = sls_client.describe_sls_error(err, 'GetProject', ['s3cr3t-value', None])
     assert text == ('access_key_secret: GetProject failed: SignatureNotMatch: secret ******** leaked? '
                     '(access_key_secret does not belong to access_key_id) [request id REQ-1]')
 
 
 @pytest.mark.parametrize('code', ['RequestTimeExpired', 'RequestTimeTooSkewed'])
 def test_clock_skew_says_so(code):
-    err = sls_common.LogException(code, 'Request time 2026 is out of range', 'REQ-2', 400)
-    assert sls_common.describe_sls_error(err, 'PutLogs', []) == (
+    err = sls_client.LogException(code, 'Request time 2026 is out of range', 'REQ-2', 400)
+    assert sls_client.describe_sls_error(err, 'PutLogs', []) == (
         'PutLogs failed: %s: Request time 2026 is out of range (the controller clock is more than 15 minutes off) '
         '[request id REQ-2]' % code)
 

@@ -11,6 +11,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client im
     EcsInventoryClient, build_describe_request, parse_endpoint)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import (
     EcsApiError, RetryPolicy, classify_error, describe_error)
+from tests.support.fake_clock import FakeClock
 
 
 def client_error(code, status=400, message='boom'):
@@ -45,19 +46,6 @@ def connection_error():
 ])
 def test_classification(exc, kind):
     assert classify_error(exc) == kind
-
-
-class FakeClock(object):
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def policy(clock, rand=lambda: 1.0, deadline=60.0):

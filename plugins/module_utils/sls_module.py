@@ -1,0 +1,228 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Log Service (SLS) module base, as amazon.aws's AnsibleAWSModule: SLSModule owns the auth/endpoint options
+(documented in the alicloud_ops.logging.sls_auth doc fragment), the client (sls_client.py: direct SDK calls,
+retries), and the one error path: ``fail_json_sls`` turns an SlsApiError into fail_json naming the option at
+fault, with every secret masked. Credentials come from the collection's one chain (alicloud_credentials.py), the
+same as the alicloud_ecs inventory's.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import re
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
+    CredentialsError, known_secrets, mask_secrets, resolve_credentials)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import option_problems
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import (
+    SLS_SDK_IMPORT_ERROR, SlsApiError, SlsClient, single_attempt_client)
+
+# The credential chain's settings, as the module options of the same names.
+CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'config_file',
+                      'ecs_role_name', 'role_arn', 'role_session_name', 'role_session_duration', 'sts_endpoint')
+REGION_ENV = ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION']
+ENDPOINT_ENV = ['ALICLOUD_SLS_ENDPOINT']
+
+
+def sls_argument_spec(**module_options):
+    """The auth/endpoint options (documented in the alicloud_ops.logging.sls_auth doc fragment) plus the module's."""
+    spec = dict(
+        endpoint=dict(type='str', aliases=['sls_endpoint'], fallback=(env_fallback, ENDPOINT_ENV)),
+        region=dict(type='str', fallback=(env_fallback, REGION_ENV)),
+        # No env fallback: every option ranks above every variable, so the chain reads the environment itself.
+        access_key_id=dict(type='str', no_log=False, aliases=['access_key']),
+        access_key_secret=dict(type='str', no_log=True, aliases=['secret_key']),
+        security_token=dict(type='str', no_log=True, aliases=['sts_token']),
+        profile=dict(type='str', aliases=['alicloud_profile']),
+        config_file=dict(type='path', aliases=['shared_credentials_file']),
+        ecs_role_name=dict(type='str', aliases=['ram_role_name']),
+        role_arn=dict(type='str', aliases=['assume_role_arn']),
+        role_session_name=dict(type='str'),
+        role_session_duration=dict(type='int', default=3600),
+        sts_endpoint=dict(type='str'),
+        auth_version=dict(type='str', default='v1', choices=['v1', 'v4']),
+        request_timeout=dict(type='int', default=30),
+    )
+    spec.update(module_options)
+    return spec
+
+
+def resource_options(name_alias):
+    """The options every resource inside a project has: project, name (also called name_alias) and state."""
+    return dict(project=dict(type='str', required=True),
+                name=dict(type='str', required=True, aliases=[name_alias]),
+                state=dict(type='str', default='present', choices=['present', 'absent']))
+
+
+def project_parent(project):
+    """absent_on()'s `parents` for a resource inside a project: a missing project names the module that creates it."""
+    return {'ProjectNotExist': 'project: project %s does not exist; create it first '
+                               '(alicloud_ops.logging.sls_project)' % project}
+
+
+def logstore_parents(project, logstore, option, create_hint=True):
+    """absent_on()'s `parents` for a resource inside a logstore; option is the one that names the logstore."""
+    msg = '%s: logstore %s does not exist in project %s' % (option, logstore, project)
+    if create_hint:
+        msg += '; create it first (alicloud_ops.logging.sls_logstore)'
+    return dict(project_parent(project), LogStoreNotExist=msg)
+
+
+def resolve_endpoint(endpoint, region):
+    """The endpoint as given, or the region's public one; None when neither is known."""
+    if endpoint:
+        return endpoint.strip()
+    if region:
+        return 'https://%s.log.aliyuncs.com' % region.strip()
+    return None
+
+
+# What LogClient can address: optional http(s)://, a host name or IPv4 address, an optional port, an
+# optional path (ignored). The SDK splits host and port at the first ':', so an IPv6 literal cannot work.
+_ENDPOINT_RE = re.compile(r'^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>[A-Za-z0-9_.-]+)'
+                          r'(?::(?P<port>[0-9]{1,5}))?(?:/.*)?$')
+
+
+def endpoint_problem(endpoint):
+    """Why LogClient cannot use ``endpoint`` (a message), or None when it can."""
+    match = _ENDPOINT_RE.match(endpoint)
+    if '[' in endpoint or ']' in endpoint:
+        return 'IPv6 literal addresses are not supported by aliyun-log-python-sdk; use a host name (got %r)' % endpoint
+    if not match:
+        return 'must be [http:// or https://]host[:port], got %r' % endpoint
+    if match.group('scheme') and match.group('scheme').lower() not in ('http', 'https'):
+        return 'scheme must be http or https, got %r' % endpoint
+    if match.group('port') and not 1 <= int(match.group('port')) <= 65535:
+        return 'port must be 1 to 65535, got %r' % endpoint
+    return None
+
+
+def connection_problems(params):
+    """List of (field, message) for auth/endpoint options that cannot work; empty when usable."""
+    problems = []
+    endpoint = resolve_endpoint(params.get('endpoint'), params.get('region'))
+    if not endpoint:
+        problems.append(('endpoint', 'no Log Service endpoint: set endpoint (or ALICLOUD_SLS_ENDPOINT) or region'))
+    elif endpoint_problem(endpoint):
+        field = 'endpoint' if params.get('endpoint') else 'region'
+        problems.append((field, endpoint_problem(endpoint)))
+    if params.get('auth_version') == 'v4' and not params.get('region'):
+        problems.append(('region', 'auth_version v4 signs with the region: set region'))
+    if params.get('request_timeout') is not None and params['request_timeout'] < 1:
+        problems.append(('request_timeout', 'must be at least 1 second'))
+    return problems
+
+
+class SLSModule(object):
+    """AnsibleModule for the sls_* modules: the auth/endpoint options added to the module's own, option checks
+    before anything else, client(), and failures that never carry a secret."""
+
+    def __init__(self, argument_spec, multiline=(), backoff=None, **kwargs):
+        """argument_spec: the module's own options. multiline: options whose text may hold line breaks
+        (option_checks). kwargs go to AnsibleModule; every sls_* module supports check mode."""
+        self.module = AnsibleModule(argument_spec=guarded_spec(sls_argument_spec(**argument_spec)),
+                                    supports_check_mode=True, **kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self.secrets = known_secrets(self.params)
+        self._backoff = backoff
+        self._client = None
+        self.fail_on_problems(option_problems(self.module.argument_spec, self.params, multiline))
+
+    def warn(self, msg):
+        self.module.warn(mask_secrets(msg, self.secrets))
+
+    def exit_json(self, **result):
+        self.module.exit_json(**result)
+
+    def fail_json(self, msg, **result):
+        """fail_json with every secret the module knows (its options and the credential variables) masked, in
+        any spelling: the one way an sls_* module fails."""
+        self.module.fail_json(msg=mask_secrets(msg, self.secrets), **result)
+
+    def fail_on_problems(self, problems):
+        """Fail naming every (option, problem) pair; nothing when the list is empty."""
+        problems = [p for p in problems if p[1]]
+        if problems:
+            self.fail_json('; '.join('%s: %s' % p for p in problems),
+                           invalid_options=sorted(set(p[0] for p in problems)))
+
+    def fail_json_sls(self, err):
+        """fail_json for an SlsApiError: its message, code, request id and the option at fault."""
+        result = {'error_code': err.code}
+        if err.kind:
+            result['failure_kind'] = err.kind
+        else:
+            result.update(request_id=err.request_id, http_status=err.http_status)
+        if err.option:
+            result['invalid_options'] = err.option.split('/')
+        self.fail_json(str(err), **result)
+
+    @contextlib.contextmanager
+    def sls_errors(self):
+        """Fail the module with fail_json_sls on any SlsApiError raised inside the block."""
+        try:
+            yield
+        except SlsApiError as err:
+            self.fail_json_sls(err)
+
+    def absent_on(self, err, missing, parents=None):
+        """None when err says the resource does not exist (a code in `missing`); re-raises anything else.
+
+        parents: {code: message} for a missing parent resource (ProjectNotExist, ...). Outside check mode that
+        fails with the message; in check mode it warns and returns None, since an earlier task of the same run
+        (which check mode did not really execute) would have created the parent. With state=absent a missing
+        parent means the resource is already gone, so a teardown run twice changes nothing the second time."""
+        parents = parents or {}
+        if err.code in missing or (err.code in parents and self.params.get('state') == 'absent'):
+            return None
+        if err.code not in parents:
+            raise err
+        if self.check_mode:
+            self.warn('%s; check mode assumes an earlier task creates it' % parents[err.code])
+            return None
+        self.fail_json(parents[err.code], error_code=err.code, request_id=err.request_id,
+                       invalid_options=[parents[err.code].split(':')[0]])
+
+    def exit_if_absent(self, result_key, current, delete):
+        """With state=absent, exit: after delete() (the SDK call that deletes the resource) unless check mode or
+        the resource is already gone (current None). With state=present, nothing."""
+        if self.params['state'] != 'absent':
+            return
+        if current and not self.check_mode:
+            delete()
+        self.exit_resource(result_key, ['deleted'] if current else [], current or {}, current or {}, {})
+
+    def exit_resource(self, result_key, changes, shown, before, after):
+        """exit_json for a resource module: changed, changes, the resource under result_key and the diff."""
+        self.exit_json(**{'changed': bool(changes), 'changes': changes, result_key: shown,
+                          'diff': {'before': before, 'after': after}})
+
+    def client(self):
+        """The SlsClient for the module's options (built once), or fail_json naming the option at fault."""
+        if self._client is None:
+            self._client = SlsClient(self._log_client(), self._backoff)
+        return self._client
+
+    def _log_client(self):
+        if SLS_SDK_IMPORT_ERROR:
+            self.module.fail_json(msg=missing_required_lib('aliyun-log-python-sdk',
+                                                           reason=install_hint(['aliyun-log-python-sdk'])),
+                                  exception=SLS_SDK_IMPORT_ERROR)
+        params = self.params
+        problems = connection_problems(params)
+        try:
+            credentials = resolve_credentials(dict((name, params.get(name)) for name in CREDENTIAL_OPTIONS))
+        except CredentialsError as exc:
+            credentials = None
+            problems.append((exc.option, str(exc)))
+        self.fail_on_problems(problems)
+        return single_attempt_client(resolve_endpoint(params['endpoint'], params['region']), credentials,
+                                     params['auth_version'], params.get('region'), params['request_timeout'])

@@ -1,0 +1,48 @@
+"""backoff.Backoff: delays, deadline and the caller's error mapping, on a fake clock."""
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.backoff import Backoff
+from tests.support.fake_clock import FakeClock
+
+
+class Busy(Exception):
+    pass
+
+
+def run(backoff, outcomes):
+    """Retry a call whose attempts raise or return the given outcomes in turn."""
+    outcomes = list(outcomes)
+
+    def attempt():
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+    return backoff.retry(attempt, lambda exc: isinstance(exc, Busy),
+                         lambda exc, attempts: ValueError('fatal after %d: %s' % (attempts, exc)),
+                         lambda exc, attempts, seconds: ValueError('gave up after %d in %.1f' % (attempts, seconds)))
+
+
+def test_transient_failures_are_retried_with_doubling_caps_then_succeed():
+    clock = FakeClock()
+    backoff = Backoff(base_delay=0.5, max_delay=5, deadline=30, sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0)
+    assert run(backoff, [Busy(), Busy(), Busy(), 'ok']) == 'ok'
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+
+
+def test_other_failures_are_not_retried():
+    clock = FakeClock()
+    backoff = Backoff(sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0)
+    with pytest.raises(ValueError, match='fatal after 2: denied'):
+        run(backoff, [Busy(), RuntimeError('denied')])
+    assert len(clock.sleeps) == 1
+
+
+def test_gives_up_when_the_next_delay_passes_the_deadline():
+    clock = FakeClock()
+    backoff = Backoff(base_delay=0.5, max_delay=5, deadline=30, sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0)
+    with pytest.raises(ValueError) as err:
+        run(backoff, [Busy()] * 20)
+    # 0.5 + 1 + 2 + 4 + 5 * 4 = 27.5 s slept; a ninth failure's 5 s would end at 32.5 s, past 30.
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0]
+    assert str(err.value) == 'gave up after 9 in 27.5'
