@@ -426,8 +426,8 @@ def main():
     try:
         run(module)
     except file_state.ValidationFailed as exc:
-        module.fail_json(msg=str(exc), path=os.path.join(module.params['dropin_dir'], '%02d-%s.conf' % (
-            module.params['weight'], module.params['name'])), validated=False, restart_required=False,
+        module.fail_json(msg=str(exc), path=os.path.join(module.params['dropin_dir'], dropin_filename(
+            module.params['name'], module.params['weight'])), validated=False, restart_required=False,
             changed=False)
 
 

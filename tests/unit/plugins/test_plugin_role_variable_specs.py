@@ -13,6 +13,7 @@ playbooks/, which the built artifact holds too, so it runs under ansible-test un
 """
 import glob
 import os
+import re
 
 import jinja2
 import jinja2.meta
@@ -145,8 +146,13 @@ def role_reads(role):
 
 
 def playbook_reads(path):
+    """Reads of a playbook, less what it defines and what the roles it lists (and theirs) define."""
     data = load(path)
     defined = names_defined(data)
+    with open(path) as handle:
+        listed = set(re.findall(r'alicloud_ops\.logging\.(\w+)', handle.read())) & set(ROLES)
+    for role in listed:
+        defined |= set().union(*(role_defines(r) for r in dependencies(role)))
     return {name: [os.path.relpath(path, ROOT)] for name in names_read(expressions(data)) if name not in defined}
 
 
