@@ -36,6 +36,12 @@ FLAVORS = {
         'binary': 'ilogtail',
         'version_keys': ('ilogtail_version', 'logtail_version'),
         'service': 'ilogtaild',
+        # Read by the logtail role and the verify role through the logtail_flavor_facts filter:
+        # the init script, PID file globs relative to the install directory (versioned names), and the main
+        # config relative to it (README, "Which agent, which input").
+        'init_script': '/etc/init.d/ilogtaild',
+        'pid_files': ('ilogtail*.pid',),
+        'config': 'ilogtail_config.json',
     },
     'loongcollector': {
         'installer': 'loongcollector.sh',
@@ -45,6 +51,11 @@ FLAVORS = {
         'binary': 'loongcollector',
         'version_keys': ('loongcollector_version', 'ilogtail_version', 'logtail_version'),
         'service': 'loongcollectord',
+        'init_script': '/etc/init.d/loongcollectord',
+        # The open-source layout keeps its PID file in run/, and its main config is taken from it
+        # (alibaba/loongcollector docs/cn/installation/loongcollector-dir.md): unconfirmed, hence a variable.
+        'pid_files': ('loongcollector*.pid', 'run/loongcollector*.pid'),
+        'config': 'conf/instance_config/local/loongcollector_config.json',
     },
 }
 APP_INFO = 'app_info.json'

@@ -427,10 +427,9 @@ def main():
     try:
         run(module)
     except file_state.ValidationFailed as exc:
-        params = module.params
-        path = os.path.join(params['dropin_dir'], '%02d-%s.conf' % (params['weight'], params['name']))
-        module.fail_json(msg=str(exc), path=path, validated=False, restart_required=False, changed=False,
-                         **option_at_fault(exc))
+        module.fail_json(msg=str(exc), path=os.path.join(module.params['dropin_dir'], dropin_filename(
+            module.params['name'], module.params['weight'])), validated=False, restart_required=False,
+            changed=False, **option_at_fault(exc))
 
 
 if __name__ == '__main__':

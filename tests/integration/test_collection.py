@@ -68,9 +68,16 @@ def test_target_code_parses_as_python36(path):
 @pytest.mark.parametrize('role', ROLES)
 def test_role_argument_specs_match_defaults(role):
     with open(os.path.join(REPO_ROOT, 'roles', role, 'meta', 'argument_specs.yml')) as handle:
-        options = yaml.safe_load(handle)['argument_specs']['main']['options']
+        entry_points = yaml.safe_load(handle)['argument_specs']
+    # A role without a main entry point (verify: canary, search) documents its defaults in its entry points.
+    options = {}
+    for entry_point in entry_points.values():
+        for name, spec in entry_point['options'].items():
+            assert options.get(name, spec) == spec, '%s: %s is described differently per entry point' % (role, name)
+            options[name] = spec
     with open(os.path.join(REPO_ROOT, 'roles', role, 'defaults', 'main.yml')) as handle:
         defaults = yaml.safe_load(handle)
+    assert isinstance(defaults, dict), '%s: defaults/main.yml is not a mapping' % role
     for name, value in defaults.items():
         assert name in options, '%s: default %s is not in argument_specs' % (role, name)
         if isinstance(value, str) and '{{' in value:
@@ -82,7 +89,7 @@ def test_role_argument_specs_match_defaults(role):
 
 
 # What a user installing the collection receives: the collection, never the project that develops it.
-ARTIFACT_DIRS = ('meta/', 'plugins/', 'roles/', 'docs/', 'changelogs/')
+ARTIFACT_DIRS = ('meta/', 'plugins/', 'roles/', 'playbooks/', 'docs/', 'changelogs/')
 ARTIFACT_FILES = {'MANIFEST.json', 'FILES.json', 'README.md', 'LICENSE', 'CHANGELOG.rst',
                   'requirements.txt', 'bindep.txt'}
 
@@ -109,6 +116,12 @@ def test_artifact_holds_the_collection_alone(tmp_path):
         assert 'plugins/modules/%s.py' % module in files
     assert 'plugins/inventory/alicloud_ecs.py' in files
     assert 'roles/logtail/meta/argument_specs.yml' in files
+    # The collection's playbooks (ansible-playbook alicloud_ops.logging.<name>), and its roles.
+    for name in ('site', 'log_service', 'verify', 'decommission', 'refresh_inventory', 'bake_image'):
+        assert 'playbooks/%s.yml' % name in files, name
+    for role in ('internal_common', 'log_service', 'verify'):
+        assert 'roles/%s/meta/argument_specs.yml' % role in files, role
+    assert 'site.yml' not in files, "the repo's site.yml is the project's entry, not the collection's"
     assert 'meta/execution-environment.yml' in files
 
 

@@ -311,8 +311,8 @@ def test_playbooks_pass_syntax_check():
 @pytest.mark.parametrize('kind, name, needle', [
     ('module', 'alicloud_ops.logging.systemd_unit', 'service_state'),
     ('role', 'alicloud_ops.logging.logtail', 'logtail_restart_sec'),
-    ('role', 'alicloud_ops.logging.rsyslog_forward', 'alicloud_ops.logging.alicloud_logging'),
-    ('role', 'alicloud_ops.logging.alicloud_logging', 'alicloud_logging_sys_tag'),
+    ('role', 'alicloud_ops.logging.rsyslog_forward', 'alicloud_ops.logging.internal_common'),
+    ('role', 'alicloud_ops.logging.internal_common', 'alicloud_logging_sys_tag'),
 ])
 def test_ansible_doc_renders(kind, name, needle):
     proc = _ansible('ansible-doc', '-t', kind, name)
