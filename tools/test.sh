@@ -15,22 +15,28 @@ mkdir -p .cache/test
 summary=()
 failed=0
 
-step() {  # step NAME COMMAND...: run it, time it, remember how it ended
+record() {  # record NAME RC SECONDS [NOTE]: the step's summary line; a failed step fails the run
+  summary+=("$(printf '%-8s %s in %d s%s' "$1" "$([ "$2" = 0 ] && echo ok || echo "FAILED (exit $2)")" "$3" "${4:-}")")
+  [ "$2" = 0 ] || failed=1
+}
+
+step() {  # step NAME COMMAND...: run it, time it, record how it ended
   local name=$1 start rc
   shift
   start=$(date +%s)
   echo "=== test: $name"
   "$@"
   rc=$?
-  summary+=("$(printf '%-8s %s in %d s' "$name" "$([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)")" \
-    $(( $(date +%s) - start )))")
-  [ $rc = 0 ] || failed=1
+  record "$name" $rc $(( $(date +%s) - start ))
   return $rc
 }
 
+# The bed's own time, not the wait for it: its job writes how long it took.
 bed_log=.cache/test/containerbed.log
-bed_start=$(date +%s)
-bash tools/containerbed.sh ensure >"$bed_log" 2>&1 &
+bed_time=.cache/test/containerbed.seconds
+rm -f "$bed_time"
+( start=$(date +%s); bash tools/containerbed.sh ensure; rc=$?; echo $(( $(date +%s) - start )) >"$bed_time"; exit $rc ) \
+  >"$bed_log" 2>&1 &
 bed_pid=$!
 
 step sanity bash tools/sanity/run.sh
@@ -40,10 +46,8 @@ step units bash tools/sanity/units.sh
 echo "=== test: waiting for the container bed (pid $bed_pid)"
 if wait "$bed_pid"; then bed_rc=0; else bed_rc=$?; fi
 cat "$bed_log"
-summary+=("$(printf '%-8s %s in %d s (beside the gates)' bed "$([ $bed_rc = 0 ] && echo ok || echo "FAILED (exit $bed_rc)")" \
-  $(( $(date +%s) - bed_start )))")
+record bed $bed_rc "$(cat "$bed_time" 2>/dev/null || echo 0)" ' (beside the gates)'
 if [ $bed_rc != 0 ]; then
-  failed=1
   echo "test: the container bed failed; the Docker tests cannot run" >&2
 else
   step pytest "$VENV/pytest" tests --ignore=tests/unit/plugins --durations=30

@@ -40,9 +40,10 @@ run_one() {
   minor=$(echo "$core" | cut -d. -f1,2)
   top=.cache/sanity/run-$minor
   # The tree is new each run; the HOME (its virtual environments) is kept between runs, as the shared one was.
-  rm -rf "$top/ansible_collections" && mkdir -p "$top/ansible_collections/alicloud_ops" "$top/home"
+  # From the shared HOME only the pip bootstrap setup.sh put there (units.sh keeps its own venvs in that HOME too).
+  rm -rf "$top/ansible_collections" && mkdir -p "$top/ansible_collections/alicloud_ops" "$top/home/.ansible/test"
   cp -a "$dest" "$top/ansible_collections/alicloud_ops/logging"
-  cp -a .cache/sanity/home/. "$top/home/"
+  cp -a .cache/sanity/home/.ansible/test/cache "$top/home/.ansible/test/"
   start=$(date +%s)
   echo "sanity: ansible-core $core (controller Python 3.11)"
   # HOME: ansible-test keeps its per-test virtual environments and the pip bootstrap under ~/.ansible/test.
