@@ -101,17 +101,19 @@ def plan_logstore(current, desired):
 
 # -- machine groups ---------------------------------------------------------------------------------------------
 def machines_problem(machine_type, machines):
-    """None, or why this machine list cannot be used (empty entries, bad IPs for machine_type ip)."""
+    """An (option, problem) pair: why this machine list cannot be used (empty entries, bad IPs for machine_type
+    ip), the option naming the entry at fault; the problem is None when the list is fine."""
     for index, machine in enumerate(machines or []):
+        option = 'machines[%d]' % index
         problem = machine_id_problem(machine)
         if problem:
-            return 'machines[%d]: %s' % (index, problem)
+            return option, problem
         if machine_type == 'ip':
             try:
                 ipaddress.ip_address(u'%s' % machine.strip())
             except ValueError:
-                return 'machines: %r is not an IP address (machine_type is ip)' % machine
-    return None
+                return option, '%r is not an IP address (machine_type is ip)' % machine
+    return 'machines', None
 
 
 def plan_machine_list(current, desired, append):

@@ -120,17 +120,6 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module im
     SLSModule, project_parent, resource_options)
 
 
-def check_params(module):
-    params = module.params
-    problems = name_problems(params, project='project', name='machine_group')
-    problems = ['%s: %s' % (k, p) for k, p in problems if p]
-    machines = machines_problem(params['machine_type'], params['machines'])
-    if machines:
-        problems.append(machines)
-    if problems:
-        module.fail_json('; '.join(problems))
-
-
 def read_group(module, client, project, name):
     """The machine group's view, or None when it does not exist."""
     try:
@@ -167,7 +156,9 @@ def main():
         group_topic=dict(type='str'),
         external_name=dict(type='str'),
     ))
-    check_params(module)
+    params = module.params
+    module.fail_on_problems(name_problems(params, project='project', name='machine_group')
+                            + [machines_problem(params['machine_type'], params['machines'])])
     with module.sls_errors():
         ensure_group(module, module.client())
 

@@ -9,16 +9,15 @@ artifact. The inventory is the artifact-independent emulator example (inventorie
 the installed plugin. The site playbook's controller play creates the Log Service side (checked in the emulator's
 state); its host plays and the verify playbook's canary play run on the pattern alicloud_logging_hosts, here a
 group with no host, because the emulator's instances are not reachable machines: the verify playbook's index and
-search plays run for real (index read and waited for, one search), but with no canary to find. Converging a fleet
-needs the container demo (Docker), which this test does not drive.
+search plays run for real (index read and waited for, one search), but with no canary to find. The same artifact
+converging the demo's container fleet and finding every canary: tests/integration/test_demo.py.
 """
-import glob
 import os
 import shutil
-import subprocess
 
 import pytest
 
+from tests.support import artifact
 from tests.support.playbook_runner import REPO_ROOT, VENV_BIN
 from tools.alicloud_emulator import DEFAULT_ACCESS_KEYS, start_emulator
 
@@ -33,52 +32,27 @@ def emulator():
     emu.stop()
 
 
-def tool(name):
-    return os.path.join(VENV_BIN, name)
-
-
 @pytest.fixture(scope='module')
 def installed(tmp_path_factory):
     """The artifact, built and installed into a directory of its own."""
-    base = tmp_path_factory.mktemp('artifact')
-    build = subprocess.run([tool('ansible-galaxy'), 'collection', 'build', '--output-path', str(base), REPO_ROOT],
-                           capture_output=True, text=True, timeout=600, cwd=str(base))
-    assert build.returncode == 0, build.stdout + build.stderr
-    tarball, = glob.glob(str(base / 'alicloud_ops-logging-*.tar.gz'))
-    dest = base / 'collections'
-    (base / 'ansible.cfg').write_text('[defaults]\n')
-    install = subprocess.run([tool('ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(dest), tarball],
-                             capture_output=True, text=True, timeout=600, cwd=str(base),
-                             env=dict(os.environ, ANSIBLE_CONFIG=str(base / 'ansible.cfg')))
-    assert install.returncode == 0, install.stdout + install.stderr
-    root = dest / 'ansible_collections' / 'alicloud_ops' / 'logging'
-    assert (root / 'playbooks' / 'site.yml').is_file() and not (root / 'tests').exists()
-    return str(dest)
+    return artifact.build_and_install(tmp_path_factory.mktemp('artifact'))
 
 
 def run(installed, workdir, emu, *args):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('ANSIBLE_', 'ALIBABA_CLOUD_', 'ALICLOUD_', 'PYTHONPATH'))}
-    env.update({'ANSIBLE_CONFIG': str(workdir / 'ansible.cfg'), 'ANSIBLE_COLLECTIONS_PATH': installed,
-                'ANSIBLE_NOCOLOR': '1', 'HOME': str(workdir), 'ANSIBLE_LOCAL_TEMP': str(workdir / 'tmp'),
-                'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true', 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true',
-                'ALICLOUD_ECS_ENDPOINT': emu.url, 'ALICLOUD_SLS_ENDPOINT': emu.endpoint,
-                'ALIBABA_CLOUD_ACCESS_KEY_ID': 'emulator-access-key-id',
-                'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'emulator-access-key-secret'})
-    return subprocess.run([tool('ansible-playbook'), '-i', str(workdir / 'inventory')] + list(args),
-                          capture_output=True, text=True, timeout=900, cwd=str(workdir), env=env)
+    return artifact.run(installed, workdir, args, env={
+        'ALICLOUD_ECS_ENDPOINT': emu.url, 'ALICLOUD_SLS_ENDPOINT': emu.endpoint,
+        'ALIBABA_CLOUD_ACCESS_KEY_ID': 'emulator-access-key-id',
+        'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'emulator-access-key-secret'})
 
 
 def test_site_and_verify_from_the_tarball_alone(installed, emulator, tmp_path):
-    workdir = tmp_path / 'elsewhere'
-    (workdir / 'inventory').mkdir(parents=True)
-    (workdir / 'ansible.cfg').write_text('[defaults]\n')
+    workdir = artifact.workdir(tmp_path / 'elsewhere')
     # The controller, as the one canary host of the verify run; `nobody` for site's host plays.
     (workdir / 'inventory' / 'hosts').write_text(
         'localhost ansible_connection=local\n[canaries]\nlocalhost\n[nobody]\n')
     shutil.copy(os.path.join(REPO_ROOT, 'inventories', 'emulator', 'alicloud_ecs.yml'), str(workdir / 'inventory'))
     settings = ['-e', 'alicloud_logging_project=artifact-logs', '-e', 'alicloud_logging_logstore=syslog',
-                '-e', 'ansible_python_interpreter=' + tool('python'), '-e', 'alicloud_logging_index_delay=0',
+                '-e', 'ansible_python_interpreter=' + os.path.join(VENV_BIN, 'python'), '-e', 'alicloud_logging_index_delay=0',
                 '-e', 'alicloud_logging_verify_timeout=3', '-e', 'alicloud_logging_verify_poll_interval=1']
 
     site = run(installed, workdir, emulator, 'alicloud_ops.logging.site', '-e', 'alicloud_logging_hosts=nobody',

@@ -1,19 +1,30 @@
-"""The README's main command, as a user runs it: `make demo` (which ends with the Log search: every host's
-canary found in the logstore by playbooks/verify.yml, which first waits for the new index to take effect: the
-emulator runs with its default index delay), then four broken fleets that verify.yml must fail on, naming the
-host and the cause (agent stopped; drop-in removed; config detached from the machine group; a host outside the
-account without an AliUid file), each repaired (by hand, the last by the role's logtail_aliuids); then
-`make demo` again: idempotent and healthy. Last `make demo-clean`. Uses the container bed (Docker + local
-images), like the Molecule tests. It starts from `make demo-clean`, so a demo left running on this machine is
-replaced."""
+"""The README's main command, as a user runs it, and the collection as users install it, on the demo's container
+fleet (systemd containers registered as ECS instances in the emulator, in two regions; the Log Service project in
+cn-hangzhou).
+
+1. `make demo` with DEMO_SITE=0 starts the hosts, the emulator, the Log Service relay and the stand-in mirrors.
+2. From the built tarball alone (tests/support/artifact.py: installed into a temp dir, run from another with an
+   empty ansible.cfg and the demo's inventory files copied there), `ansible-playbook alicloud_ops.logging.site`
+   converges the fleet and `alicloud_ops.logging.verify` finds every host's canary in the logstore, after waiting
+   for the new index to take effect (the emulator runs with its default index delay). Every agent is installed
+   for the project's region: over the internal network on the cn-hangzhou hosts, over the Internet on cn-shanghai.
+3. Four broken fleets that verify.yml must fail on, naming the host and the cause (agent stopped; drop-in removed;
+   config detached from the machine group; a host outside the account without an AliUid file), each repaired (by
+   hand, the last by the role's logtail_aliuids).
+4. `make demo` again, whole (the repo's site.yml and verify.yml): idempotent (changed=0) and healthy.
+5. `make demo-clean`.
+It starts from `make demo-clean`, so a demo left running on this machine is replaced.
+"""
 import json
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
 from aliyun.log import LogClient
 
+from tests.support import artifact
 from tests.support.playbook_runner import REPO_ROOT
 from tools.alicloud_emulator import DEFAULT_ACCOUNT_ALIUID
 
@@ -24,8 +35,8 @@ PROJECT, GROUP, CONFIG = 'alicloud-ops-demo', 'alicloud-ops-logging', 'alicloud-
 DROPIN = '/etc/rsyslog.d/60-logtail.conf'
 
 
-def make(target):
-    env = dict(os.environ)
+def make(target, **env_vars):
+    env = dict(os.environ, **env_vars)
     env.pop('ANSIBLE_CONFIG', None)
     proc = subprocess.run(['make', '--no-print-directory', target], cwd=REPO_ROOT, env=env, timeout=1200,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
@@ -125,27 +136,69 @@ def check_broken_fleets():
     assert rc == 0, out[-4000:]
 
 
+def recap(output):
+    """{host: changed} from the last PLAY RECAP in ``output``."""
+    block = output.rsplit('PLAY RECAP', 1)[1]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', block, re.M)}
+
+
+def assert_canaries(output):
+    for host in HOSTS:
+        # logger -> rsyslog -> Logtail stand-in -> PutLogs -> the logstore, found by sls_log_search with the keys the
+        # syslog input gives a line.
+        assert re.search(r'%s: canary searchable after \d+\.\d s: _hostname_=%s _program_=alicloud-verify '
+                         r'_content_=alicloudverify\w+' % (host, host), output), output[-3000:]
+
+
+def converge_from_the_artifact(tmp_path):
+    """site and verify from the installed tarball, in a directory outside the repo, through the demo's inventory."""
+    installed = artifact.build_and_install(tmp_path / 'artifact')
+    workdir = artifact.workdir(tmp_path / 'elsewhere')
+    for name in ('demo.alicloud_ecs.yml', 'group_vars'):
+        source = os.path.join(REPO_ROOT, 'inventories', 'demo', name)
+        (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, str(workdir / 'inventory' / name))
+    with open(DEMO_ENV) as handle:
+        env = dict(line.rstrip('\n').split('=', 1) for line in handle if '=' in line)
+
+    site = artifact.run(installed, workdir, ['alicloud_ops.logging.site'], env=env)
+    assert site.returncode == 0, site.stdout[-6000:] + site.stderr[-2000:]
+    assert set(recap(site.stdout)) == set(HOSTS) | {'localhost'}
+    assert all(recap(site.stdout)[h] > 0 for h in HOSTS), site.stdout[-3000:]
+    # The roles came from the install, not the repo.
+    assert 'TASK [alicloud_ops.logging.logtail : Install Logtail with the official installer]' in site.stdout
+    assert REPO_ROOT not in site.stdout
+
+    verify = artifact.run(installed, workdir, ['alicloud_ops.logging.verify'], env=env)
+    assert verify.returncode == 0, verify.stdout[-6000:] + verify.stderr[-2000:]
+    assert_canaries(verify.stdout)
+
+    # Every agent ships to the project's region (cn-hangzhou): its endpoints as the installer wrote them.
+    for host, endpoint in (('alicloud-demo-web-1', 'cn-hangzhou-intranet.log.aliyuncs.com'),
+                           ('alicloud-demo-web-2', 'cn-hangzhou.log.aliyuncs.com'),
+                           ('alicloud-demo-api-1', 'cn-hangzhou-intranet.log.aliyuncs.com')):
+        config = json.loads(docker(host, 'cat', '/usr/local/ilogtail/ilogtail_config.json'))
+        assert config['data_server_list'][0] == {'cluster': 'cn-hangzhou', 'endpoint': endpoint}, host
+        assert config['config_server_address'] == 'http://logtail.' + endpoint, host
+
+
 @pytest.mark.timeout(2400)
-def test_demo_searches_every_host_and_diagnoses_broken_fleets():
+def test_demo_searches_every_host_and_diagnoses_broken_fleets(tmp_path):
     make('demo-clean')
     try:
-        rc, first = make('demo')
-        assert rc == 0, first[-6000:]
-        assert set(site_recap(first)) == set(HOSTS) | {'localhost'}
-        assert all(site_recap(first)[h] > 0 for h in HOSTS)
-        for host in HOSTS:
-            # logger -> rsyslog -> Logtail stand-in -> PutLogs -> the logstore, found by sls_log_search with the
-            # keys the syslog input gives a line.
-            assert re.search(r'^%s: canary searchable after \d+\.\d s: _hostname_=%s _program_=alicloud-verify '
-                             r'_content_=alicloudverify\w+$' % (host, host), first, re.M), first[-3000:]
-        assert "logtail config alicloud-ops-logging-syslog: syslog input, tag 'demo_syslog'" in first
+        rc, ready = make('demo', DEMO_SITE='0')
+        assert rc == 0, ready[-6000:]
+        assert 'DEMO_SITE=0: site.yml not run' in ready
+        converge_from_the_artifact(tmp_path)
 
         check_broken_fleets()
 
+        # The README's command, whole: the repo's site.yml (the same playbooks and roles) changes nothing.
         rc, second = make('demo')
         assert rc == 0, second[-6000:]
         assert site_recap(second) == dict((h, 0) for h in HOSTS + ('localhost',)), second[-3000:]
         assert len(re.findall(r'^\S+: canary searchable after', second, re.M)) == len(HOSTS), second[-3000:]
+        assert_canaries(second)
+        assert "logtail config alicloud-ops-logging-syslog: syslog input, tag 'demo_syslog'" in second
     finally:
         rc, cleaned = make('demo-clean')
     assert rc == 0, cleaned

@@ -6,15 +6,19 @@ repo); the emulator is reached through ALICLOUD_ECS_ENDPOINT / ALICLOUD_SLS_ENDP
 modules sign with the credentials the example names. The collection's own log_service playbook runs on the
 controller: the project goes to the region group_vars/all.yml names (alicloud_logging_project_region), not the role
 default, and the tutorial's two machine groups list the app servers' and the certificate manager's private IPs.
-On the hosts, alicloud_logging_region (the region the logtail role installs and ships for) is each host's own.
+On the hosts, the logtail role (run through a local connection into one temp root per host, with the stand-in
+installer from a loopback mirror) installs every agent for the project's region, the only region whose endpoints
+take the project's logs: over the internal network on the host in that region, over the Internet on the others.
 """
 import json
 import os
 import shutil
+import sys
 
 import pytest
 import yaml
 
+from tests.logtail_standin.server import MirrorServer
 from tests.support.playbook_runner import REPO_ROOT, run_playbook
 from tools.alicloud_emulator import start_emulator
 
@@ -96,16 +100,37 @@ def test_production_example_project_region_and_host_regions(emulator, tmp_path):
     for name in (app, certman):
         assert groups[name]['appliedConfigs'] == ['alicloud-ops-logging-syslog']
 
-    # The hosts: the region each one's agent is installed and ships for, through the shared role (validated).
-    hosts = run_playbook(tmp_path, [{
-        'name': 'Each host\'s shipping region', 'hosts': 'alicloud', 'gather_facts': False,
-        'roles': [{'role': 'alicloud_ops.logging.internal_common'}],
-        'tasks': [{'name': 'Region', 'ansible.builtin.debug': {'msg': '{{ alicloud_logging_region }}'}}]}],
-        inventory=inventory, envvars=env)
+    # The hosts: each agent installed by the logtail role as the example configures it, into a root of its own.
+    mirror = MirrorServer(str(tmp_path / 'mirror')).start()
+    try:
+        checksum = mirror.publish('1.8.0')
+        roots = str(tmp_path / 'hosts')
+        hosts = run_playbook(tmp_path, [{
+            'name': 'Each host\'s agent', 'hosts': 'alicloud', 'gather_facts': False,
+            'environment': {'LOGTAIL_STANDIN_ROOT': '{{ alicloud_logging_root }}'},
+            'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable,
+                     'alicloud_logging_root': roots + '/{{ inventory_hostname }}'},
+            'roles': [{'role': 'alicloud_ops.logging.logtail'}]}],
+            inventory=inventory, envvars=env,
+            extravars={'logtail_installer_url': mirror.installer_url, 'logtail_installer_checksum': checksum,
+                       'logtail_version': '1.8.0'})
+    finally:
+        mirror.stop()
     assert hosts.rc == 0, hosts.stdout
-    seen = {}
+    installs = {}
     for ev in hosts.runner.events:
         data = ev.get('event_data', {})
-        if ev.get('event') == 'runner_on_ok' and data.get('task') == 'Region':
-            seen[data['host']] = data['res']['msg']
-    assert seen == HOST_REGIONS
+        if ev.get('event') == 'runner_on_ok' and data.get('task') == 'Install Logtail with the official installer':
+            installs[data['host']] = data['res']['invocation']['module_args']
+    assert sorted(installs) == sorted(HOST_REGIONS)
+    project_region = settings['alicloud_logging_project_region']
+    for host, region in HOST_REGIONS.items():
+        # The installer's mode: <project region> where the host runs there, <project region>-internet elsewhere.
+        assert installs[host]['region'] == project_region
+        assert installs[host]['network'] == ('intranet' if region == project_region else 'internet'), host
+        with open(os.path.join(roots, host, 'usr/local/ilogtail/ilogtail_config.json')) as handle:
+            config = json.load(handle)
+        endpoint = ('cn-hangzhou-intranet.log.aliyuncs.com' if region == 'cn-hangzhou'
+                    else 'cn-hangzhou.log.aliyuncs.com')
+        assert config['data_server_list'] == [{'cluster': 'cn-hangzhou', 'endpoint': endpoint}], host
+        assert config['config_server_address'] == 'http://logtail.' + endpoint, host

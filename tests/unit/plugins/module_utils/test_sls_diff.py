@@ -61,11 +61,13 @@ def test_machine_list_exact_append_and_keep():
 
 
 def test_machines_problem_checks_ips_only_for_ip_groups():
-    assert d.machines_problem('ip', ['10.0.0.1', 'fd00::1']) is None
-    assert 'not an IP address' in d.machines_problem('ip', ['web-1'])
-    assert d.machines_problem('userdefined', ['web-1']) is None
-    assert 'non-empty' in d.machines_problem('userdefined', ['  '])
-    assert d.machines_problem('ip', None) is None
+    assert d.machines_problem('ip', ['10.0.0.1', 'fd00::1']) == ('machines', None)
+    assert d.machines_problem('ip', ['10.0.0.1', 'web-1']) == (
+        'machines[1]', "'web-1' is not an IP address (machine_type is ip)")
+    assert d.machines_problem('userdefined', ['web-1']) == ('machines', None)
+    option, problem = d.machines_problem('userdefined', ['ok', '  '])
+    assert option == 'machines[1]' and 'non-empty' in problem
+    assert d.machines_problem('ip', None) == ('machines', None)
 
 
 def _group(**over):
@@ -159,7 +161,7 @@ def test_machine_ids_refused_exactly_where_logtail_config_refuses_them():
     from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_config_merge import (
         ConfigError, render_user_defined_id)
     for raw in ['web-1', ' web-1 ', 'a\nb', 'a\rb', 'tab\tx', '', '  ', 'x\x7f']:
-        group = d.machines_problem('userdefined', [raw])
+        option, group = d.machines_problem('userdefined', [raw])
         try:
             render_user_defined_id([raw])
             agent = None
@@ -167,4 +169,4 @@ def test_machine_ids_refused_exactly_where_logtail_config_refuses_them():
             agent = str(exc)
         assert (group is None) == (agent is None), raw
         if group:
-            assert group.startswith('machines[0]: ') and agent.startswith('user_defined_ids[0]: ')
+            assert option == 'machines[0]' and agent.startswith('user_defined_ids[0]: ')

@@ -176,6 +176,7 @@ def test_sls_machine_group_refuses_ids_logtail_config_refuses(sls_emulator, tmp_
     # A line break is refused by every text option (option_checks), a tab by the machine id rule (machine_ids).
     needle = 'single-line string without control characters' if '\t' in machine else 'must be one line'
     assert group.failed and group.msg.startswith('machines[0]: ') and needle in group.msg, group.msg
+    assert group.data['invalid_options'] == ['machines[0]']
     assert mutating_calls(sls_emulator) == {}
     agent = run_module(logtail_config.main, logtail_args(tmp_path, user_defined_ids=[machine]))
     assert agent.failed and agent.msg.startswith('user_defined_ids[0]: ') and needle in agent.msg, agent.msg
