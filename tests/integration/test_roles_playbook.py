@@ -120,6 +120,9 @@ def rsyslog_config_valid(bed):
 
 
 def test_site_check_then_apply_then_idempotent_then_decommission(bed):
+    # An application log file source: the host joins the source's machine group by a user-defined id of its own.
+    bed.extravars['alicloud_logging_file_sources'] = [
+        {'name': 'nginx-access', 'paths': ['/var/log/nginx/access.log'], 'format': 'nginx'}]
     pristine = bed.snapshot()
 
     check = bed.run(SITE, check=True, diff=True)
@@ -154,7 +157,8 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
     # The seed's value: Logtail's built-in 0.1 layout takes no field list.
     assert config['streamlog_formats'] == [{'version': '0.1', 'fields': []}]
     assert 'data_server_list' in config, 'keys the installer wrote must be kept'
-    assert open(bed.path('/etc/ilogtail/user_defined_id')).read().split() == ['alicloud-ops-logging']
+    assert open(bed.path('/etc/ilogtail/user_defined_id')).read().split() == [
+        'alicloud-ops-logging', 'alicloud-ops-logging-file-nginx-access']
     assert os.path.exists(bed.path('/etc/ilogtail/users/1234567890123456'))
     dropin = open(bed.path('/etc/rsyslog.d/60-logtail.conf')).read()
     for needle in (SYS_TAG, 'fwdRule1', bed.path('/var/spool/rsyslog'), 'LinkedList', '"1g"',

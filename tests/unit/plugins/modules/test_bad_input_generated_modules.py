@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import sls_argument_spec
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
     logtail_agent, logtail_config, rsyslog_dropin, sls_index, sls_index_info, sls_log_search, sls_logstore,
-    sls_logtail_config, sls_machine_group, sls_machine_group_info, sls_project, systemd_unit)
+    sls_logtail_config, sls_logtail_config_info, sls_machine_group, sls_machine_group_info, sls_project,
+    systemd_unit)
 from tests.support.bad_input import (
     DELETE, JUNK, Sandbox, Tally, aliases_of, capture_spec, describe, examples, judge, option_cases, sandbox,
     set_path)
@@ -285,6 +286,7 @@ SLS_MODULES = {
     'sls_index_info': (sls_index_info.main, dict(project='proj-a', name='syslog'), ()),
     'sls_log_search': (sls_log_search.main, dict(project='proj-a', logstore='syslog', rows=5), ('query',)),
     'sls_machine_group_info': (sls_machine_group_info.main, dict(project='proj-a', name='hosts'), ()),
+    'sls_logtail_config_info': (sls_logtail_config_info.main, dict(project='proj-a', name_prefix='cf'), ()),
 }
 
 

@@ -11,7 +11,8 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_pla
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import (
     count_by, machine_row, search_window, silent_entries)
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
-    sls_index, sls_log_search, sls_logstore, sls_machine_group, sls_machine_group_info, sls_project)
+    sls_index, sls_log_search, sls_logstore, sls_logtail_config, sls_logtail_config_info, sls_machine_group,
+    sls_machine_group_info, sls_project)
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
@@ -167,3 +168,30 @@ def test_wrong_secret_fails_clearly_without_the_secret(store, module, args):
     result = run_module(module.main, dict(sls_auth(store, secret=wrong), **args))
     assert result.failed and 'SignatureNotMatch' in result.msg and 'access_key_secret does not belong' in result.msg
     assert wrong not in json.dumps(result.data)
+
+
+def test_logtail_config_info_lists_both_forms_every_page_by_name_start(sls_emulator):
+    assert not run(sls_project, sls_emulator, name='proj-c').failed
+    assert not run(sls_logstore, sls_emulator, project='proj-c', name='syslog').failed
+    pipeline = {'inputs': [{'Type': 'input_file', 'FilePaths': ['/var/log/a.log'], 'MaxDirSearchDepth': 0}]}
+    # 101 pipeline configs with the prefix: more than one page (100 a page).
+    for index in range(101):
+        assert not run(sls_logtail_config, sls_emulator, project='proj-c', name='file-%03d' % index,
+                       logstore='syslog', pipeline=pipeline).failed
+    assert not run(sls_logtail_config, sls_emulator, project='proj-c', name='file-legacy', logstore='syslog',
+                   tag='t').failed
+    # The prefix in the middle of a name does not match.
+    assert not run(sls_logtail_config, sls_emulator, project='proj-c', name='not-file-x', logstore='syslog',
+                   pipeline=pipeline).failed
+
+    found = run(sls_logtail_config_info, sls_emulator, check=True, project='proj-c', name_prefix='file-')
+    assert not found.failed and not found.changed
+    names = [c['name'] for c in found.data['configs']]
+    assert names == ['file-%03d' % i for i in range(101)] + ['file-legacy']
+    assert found.data['configs'][0] == {'name': 'file-000', 'form': 'pipeline'}
+    assert found.data['configs'][-1] == {'name': 'file-legacy', 'form': 'legacy'}
+    everything = run(sls_logtail_config_info, sls_emulator, project='proj-c')
+    assert len(everything.data['configs']) == 103
+
+    missing = run(sls_logtail_config_info, sls_emulator, project='no-such-proj')
+    assert missing.failed and missing.msg == 'project: project no-such-proj does not exist'
