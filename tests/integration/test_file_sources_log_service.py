@@ -10,6 +10,7 @@ from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     mutating_calls, sls_emulator, sls_emulator_server, sls_env)
 
 LOG_SERVICE = os.path.join(REPO_ROOT, 'playbooks', 'log_service.yml')
+DECOMMISSION = os.path.join(REPO_ROOT, 'playbooks', 'decommission.yml')
 PREFIX = 'alicloud-ops-logging-file'
 SITE = {'alicloud_logging_project': 'app-logs', 'alicloud_logging_logstore': 'syslog'}
 NGINX = {'name': 'nginx-access', 'paths': ['/var/log/nginx/access.log'], 'format': 'nginx', 'logstore': 'web-access',
@@ -81,6 +82,22 @@ def test_sources_become_logstores_indexes_groups_and_pipeline_configs(sls_emulat
     assert sorted(state['logstores']) == ['syslog', 'todo-app', 'web-access']
     # The syslog config is a legacy config of another name: untouched.
     assert 'alicloud-ops-logging-syslog' in state['configs']
+
+    # Teardown (the decommission playbook's Log Service part; its host play selects no host here): every listed
+    # source's config, group and logstore go; the logstore of the source no host lists any more holds logs nobody
+    # asked to delete, so the project stays, naming it, until forced; a second run changes nothing.
+    teardown = dict(SITE, alicloud_logging_remove_log_service=True, alicloud_logging_hosts='no_such_group')
+    refused = run_playbook(tmp_path, DECOMMISSION, extravars=teardown, inventory=fewer, envvars=env)
+    assert refused.rc != 0 and 'still holds logstore(s) web-access (1 in all)' in refused.stdout, refused.stdout
+    state = sls_emulator.sls_state()['projects']['app-logs']
+    assert sorted(state['logstores']) == ['web-access'] and state['pipelineconfigs'] == {}
+    assert state['machinegroups'] == {} and state['configs'] == {}
+    teardown['alicloud_logging_remove_project_force'] = True
+    removed = run_playbook(tmp_path, DECOMMISSION, extravars=teardown, inventory=fewer, envvars=env)
+    assert removed.rc == 0, removed.stdout
+    assert 'app-logs' not in sls_emulator.sls_state()['projects']
+    again = run_playbook(tmp_path, DECOMMISSION, extravars=teardown, inventory=fewer, envvars=env)
+    assert again.rc == 0 and again.changed == 0, again.stdout
 
 
 def test_ip_machine_groups_list_the_hosts_that_collect_the_source(sls_emulator, tmp_path):

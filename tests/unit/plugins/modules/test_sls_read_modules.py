@@ -194,4 +194,4 @@ def test_logtail_config_info_lists_both_forms_every_page_by_name_start(sls_emula
     assert len(everything.data['configs']) == 103
 
     missing = run(sls_logtail_config_info, sls_emulator, project='no-such-proj')
-    assert missing.failed and missing.msg == 'project: project no-such-proj does not exist'
+    assert not missing.failed and missing.data['configs'] == []
