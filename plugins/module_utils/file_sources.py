@@ -13,9 +13,9 @@ A source::
     log_format: combined              # nginx / apache: a preset name or the server's own log format string
     regex: '(\\S+) (\\S+)'             # regex: the whole event must match; one capture group per key
     keys: [a, b]                      # regex / delimiter
-    separator: ','                    # delimiter (one character, or \\t)
+    separator: ','                    # delimiter (1-4 characters, or \\t)
     quote: '"'                        # delimiter
-    multiline_start: '\\d{4}-\\d{2}-\\d{2} .*'   # an event starts at a line matching this (whole line)
+    multiline_start: '\\d{4}-\\d{2}-\\d{2} '     # an event starts at a line this matches (at the line's start)
     logstore: nginx-access
     topic: web                        # optional __topic__ of every event
     index_keys: [level, logger]       # json: the keys to index (a JSON event's keys are not known in advance)
@@ -195,10 +195,11 @@ def normalize_source(raw, option='alicloud_logging_file_sources[0]'):
         separator = raw['separator']
         if separator == '\\t':
             separator = '\t'
-        if not isinstance(separator, str) or len(separator) != 1 or separator == '\n':
-            _fail(option + '.separator', 'must be one character (or \\t), got %r' % (separator,))
+        # ProcessorParseDelimiterNative takes a separator of up to 4 characters.
+        if not isinstance(separator, str) or not 1 <= len(separator) <= 4 or '\n' in separator:
+            _fail(option + '.separator', 'must be 1-4 characters (or \\t), got %r' % (separator,))
         quote = raw.get('quote', '"')
-        if not isinstance(quote, str) or len(quote) != 1 or quote == separator:
+        if not isinstance(quote, str) or len(quote) != 1 or quote in separator:
             _fail(option + '.quote', 'must be one character other than the separator, got %r' % (quote,))
         source.update(separator=separator, quote=quote, keys=_keys(option + '.keys', raw['keys']))
     elif fmt in ('nginx', 'apache'):
@@ -257,7 +258,9 @@ def pipeline_detail(source):
     detail = {'inputs': [file_input], 'processors': processors,
               'flushers': [{'Type': 'flusher_sls', 'Logstore': source['logstore'], 'TelemetryType': 'logs'}]}
     if source.get('topic'):
-        detail['global'] = {'TopicType': 'custom', 'TopicFormat': 'customized://%s' % source['topic']}
+        # TopicType custom: the agent uses TopicFormat as the topic, as it is (LoongCollector GlobalConfig.cpp,
+        # LogFileReader.cpp: topicName = topicFormat).
+        detail['global'] = {'TopicType': 'custom', 'TopicFormat': source['topic']}
     return detail
 
 

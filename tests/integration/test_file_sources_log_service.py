@@ -61,7 +61,7 @@ def test_sources_become_logstores_indexes_groups_and_pipeline_configs(sls_emulat
     assert pipeline['processors'][0]['Type'] == 'processor_parse_regex_native'
     assert pipeline['processors'][0]['Keys'][6:8] == ['status', 'body_bytes_sent']
     assert pipeline['flushers'][0]['Logstore'] == 'web-access'
-    assert pipeline['global'] == {'TopicType': 'custom', 'TopicFormat': 'customized://web'}
+    assert pipeline['global'] == {'TopicType': 'custom', 'TopicFormat': 'web'}
     java = state['pipelineconfigs'][java_group]
     assert java['inputs'][0]['Multiline']['StartPattern'] == JAVA['multiline_start']
     assert java['inputs'][0]['FilePaths'] == ['/var/log/todo/app*.log']

@@ -49,7 +49,7 @@ def test_nginx_combined_preset_parses_status_path_and_bytes():
                                      'Regex': source['regex'], 'Keys': source['keys'],
                                      'KeepingSourceWhenParseFail': True}]
     assert detail['flushers'][0]['Logstore'] == 'web-access'
-    assert detail['global'] == {'TopicType': 'custom', 'TopicFormat': 'customized://web'}
+    assert detail['global'] == {'TopicType': 'custom', 'TopicFormat': 'web'}
     fields = dict((f['name'], f['type']) for f in fs.index_fields(source))
     assert fields['status'] == 'long' and fields['body_bytes_sent'] == 'long' and fields['request_uri'] == 'text'
     assert 'content' not in fields
@@ -127,8 +127,10 @@ def test_json_and_delimiter():
      'more than once'),
     ({'name': 'okay', 'paths': ['/x'], 'format': 'regex', 'regex': '(a)', 'keys': ['1a']}, 'keys[0]',
      'invalid field name'),
-    ({'name': 'okay', 'paths': ['/x'], 'format': 'delimiter', 'separator': ',,', 'keys': ['a']}, 'separator',
-     'one character'),
+    ({'name': 'okay', 'paths': ['/x'], 'format': 'delimiter', 'separator': '|||||', 'keys': ['a']}, 'separator',
+     '1-4 characters'),
+    ({'name': 'okay', 'paths': ['/x'], 'format': 'delimiter', 'separator': '', 'keys': ['a']}, 'separator',
+     'required with format delimiter'),
     ({'name': 'okay', 'paths': ['/x'], 'format': 'delimiter', 'separator': ',', 'quote': ',', 'keys': ['a']},
      'quote', 'other than the separator'),
     ({'name': 'okay', 'paths': ['/x'], 'regex': '(a)'}, 'regex', 'does not apply to format raw'),
@@ -168,3 +170,10 @@ def test_names_unique_and_none_is_empty():
     with pytest.raises(fs.SourceError) as err:
         fs.normalize_sources({'name': 'app1'})
     assert err.value.option == 'alicloud_logging_file_sources'
+
+
+def test_delimiter_separator_of_one_to_four_characters():
+    for separator in (',', '||', '|#|', '@@@@'):
+        source = fs.normalize_source({'name': 'csv', 'paths': ['/x'], 'format': 'delimiter', 'separator': separator,
+                                      'keys': ['a']})
+        assert fs.pipeline_detail(source)['processors'][0]['Separator'] == separator
