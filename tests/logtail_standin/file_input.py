@@ -19,7 +19,7 @@ under core/ (line numbers are that snapshot's). What the stand-in does, and wher
   shorter than the signature, or whose first sig_size bytes hash differently, is another file).
 - Where reading starts: a file that matches when the config is loaded is read from its last TailSizeKB
   (``SetFilePosBackwardToFixedPos`` 722-746: from 0 when the file is no larger, else from size - TailSizeKB*1024,
-  moved on to the next line start by ``FixLastFilePos`` 768-); a file created later is read from its beginning
+  moved on to the next line start, or the next start-pattern line, by ``FixLastFilePos`` 768-812); a file created later is read from its beginning
   (EventHandler.cpp 968-969 ``CreateLogFileReaderPtr(..., true)`` -> ``SetReadFromBeginning`` 637-640); a file
   with a checkpoint resumes at its offset (``InitReader`` 331-392).
 - Checkpoints (file_server/checkpoint/CheckPointManager.cpp): keyed by dev+inode and config name (50-68), holding
@@ -231,14 +231,24 @@ class FileReader(object):
         return None
 
 
-def fix_to_line_start(handle, offset):
-    """FixLastFilePos without a start pattern: move on past the next LF (within 128 KiB, max_fix_pos_bytes)."""
+def fix_to_line_start(handle, offset, start=None):
+    """FixLastFilePos (LogFileReader.cpp 768-812), within 128 KiB (max_fix_pos_bytes): without a start pattern
+    move on past the next LF; with one, to the beginning of the first LF-terminated line it matches; else stay."""
     if offset == 0:
         return 0
     handle.seek(offset)
-    data = handle.read(128 * 1024)
-    newline = data.find(b'\n', 0, max(len(data) - 1, 0))
-    return offset + newline + 1 if newline >= 0 else offset
+    data = handle.read(128 * 1024)[:-1]
+    if start is None:
+        newline = data.find(b'\n')
+        return offset + newline + 1 if newline >= 0 else offset
+    begin = 0
+    while True:
+        newline = data.find(b'\n', begin)
+        if newline < 0:
+            return offset
+        if start.match(data[begin:newline].decode('utf-8', 'replace')):
+            return offset + begin
+        begin = newline + 1
 
 
 class FileTailer(object):
@@ -313,7 +323,7 @@ class FileTailer(object):
             if self._first_scan:
                 size = os.fstat(handle.fileno()).st_size
                 start = 0 if size <= self.config.tail_size_kb * 1024 else size - self.config.tail_size_kb * 1024
-                offset = fix_to_line_start(handle, start)
+                offset = fix_to_line_start(handle, start, self.config.start)
                 if offset:
                     self.log('%s: file size %d KB > TailSizeKB %d when discovered, skipped %d bytes'
                              % (path, size // 1024, self.config.tail_size_kb, offset))

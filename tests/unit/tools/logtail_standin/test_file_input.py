@@ -126,6 +126,17 @@ def test_a_file_found_when_the_config_is_applied_is_read_from_its_last_tail_size
     assert events[-1]['contents']['content'].startswith('29999')
 
 
+def test_with_a_start_pattern_the_tail_starts_at_a_start_line(tmp_path):
+    log = tmp_path / 'big.log'
+    block = '2026-12-06 10:00:00 start\n' + ''.join('\tat frame %04d\n' % n for n in range(200))  # ~3 KB
+    append(log, block * 500)  # ~1.5 MB
+    tail, events = tailer(tmp_path, {'FilePaths': [str(log)], 'TailSizeKB': 1024,
+                                     'Multiline': {'StartPattern': r'\d{4}-\d{2}-\d{2} .*'}})
+    tail.poll(now=LATER)
+    assert events and all(c.startswith('2026-12-06 10:00:00 start\n') for c in contents(events))
+    assert len(contents(events)[-1].split('\n')) == 201
+
+
 def test_java_stack_traces_are_one_event_each_with_level_and_logger(tmp_path):
     log = tmp_path / 'app.log'
     tail, events = tailer(tmp_path, {'FilePaths': [str(log)], 'Multiline': {
