@@ -387,6 +387,10 @@ class FileTailer(object):
         if reader.last_force_read and data.startswith(b'\n'):
             skip = 1  # "Ignore \n if last is force read"
         body = data[skip:]
+        if not body:  # only the LF after a forced line
+            reader.offset += skip
+            reader.last_force_read = False
+            return True
         complete = self._split_complete(body)
         more = len(data) == BUFFER_SIZE
         if complete == 0:

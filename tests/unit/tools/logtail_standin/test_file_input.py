@@ -279,6 +279,11 @@ def test_a_partial_last_line_waits_for_its_lf_or_the_flush_timeout(tmp_path):
     append(log, '\nnext\n')  # the LF that ends the forced line is skipped
     tail.poll()
     assert contents(events) == ['abcdef', 'xyz', 'next']
+    append(log, 'tail')
+    tail.poll(now=LATER)
+    append(log, '\n')  # only the LF of the forced line: no empty event
+    tail.poll(now=LATER)
+    assert contents(events) == ['abcdef', 'xyz', 'next', 'tail']
 
 
 def test_file_inputs_follow_the_applied_configs_and_route_to_their_logstore(tmp_path):
