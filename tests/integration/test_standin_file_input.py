@@ -5,9 +5,8 @@ SDK's get_logs, tagged with the file path. When the config is no longer applied 
 checkpoint."""
 import json
 import sys
-import time
 
-from aliyun.log import IndexConfig, LogtailConfigGenerator  # noqa: F401
+from aliyun.log import IndexConfig
 from aliyun.log.logtail_pipeline_config_detail import LogtailPipelineConfigDetail
 
 from tests.integration.rsyslog_bed import STANDIN, Process, read_lines, wait_for

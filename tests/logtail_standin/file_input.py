@@ -19,7 +19,8 @@ under core/ (line numbers are that snapshot's). What the stand-in does, and wher
   shorter than the signature, or whose first sig_size bytes hash differently, is another file).
 - Where reading starts: a file that matches when the config is loaded is read from its last TailSizeKB
   (``SetFilePosBackwardToFixedPos`` 722-746: from 0 when the file is no larger, else from size - TailSizeKB*1024,
-  moved on to the next line start, or the next start-pattern line, by ``FixLastFilePos`` 768-812); a file created later is read from its beginning
+  moved on to the next line start, or the next start-pattern line, by ``FixLastFilePos`` 768-812); a file
+  created later is read from its beginning
   (EventHandler.cpp 968-969 ``CreateLogFileReaderPtr(..., true)`` -> ``SetReadFromBeginning`` 637-640); a file
   with a checkpoint resumes at its offset (``InitReader`` 331-392).
 - Checkpoints (file_server/checkpoint/CheckPointManager.cpp): keyed by dev+inode and config name (50-68), holding
@@ -257,7 +258,8 @@ class FileTailer(object):
     def __init__(self, config, emit, checkpoints, poll_interval=0.2, close_unused=CLOSE_UNUSED_SECS,
                  checkpoint_interval=CHECKPOINT_DUMP_SECS, log=None):
         self.config, self.emit, self.checkpoints = config, emit, checkpoints
-        self.poll_interval, self.close_unused, self.checkpoint_interval = poll_interval, close_unused, checkpoint_interval
+        self.poll_interval, self.close_unused = poll_interval, close_unused
+        self.checkpoint_interval = checkpoint_interval
         self.log = log or (lambda message: None)
         self.readers = []  # oldest first
         self._stop = threading.Event()

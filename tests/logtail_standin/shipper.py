@@ -192,7 +192,8 @@ class Shipper:
         with open(self.unshipped, 'a', encoding='utf-8') as handle:
             for record in dropped:
                 handle.write('no applied config collects %s %r%s\t%s\n'
-                             % (record['input'], record['tag'], why, record['contents'].get('_content_', record['contents'].get('content', ''))))
+                             % (record['input'], record['tag'], why,
+                                record['contents'].get('_content_', record['contents'].get('content', ''))))
         self.status['shipped'] += len(records) - len(dropped)
         self.status['unshipped'] += len(dropped)
 

@@ -134,7 +134,8 @@ def test_file_events_go_to_their_config_with_path_tags_and_topic_and_listeners_l
     for project, logstore, body in ship.client.puts:
         group = LogGroup()
         group.ParseFromString(body)
-        groups.append((project, logstore, group.Topic, sorted((t.Key, t.Value) for t in group.LogTags), len(group.Logs)))
+        tags = sorted((t.Key, t.Value) for t in group.LogTags)
+        groups.append((project, logstore, group.Topic, tags, len(group.Logs)))
     assert groups == [('p', 'applogs', 'web', [('__hostname__', 'h'), ('__path__', '/var/log/app1.log')], 1),
                       ('p', 'applogs', 'web', [('__hostname__', 'h'), ('__path__', '/var/log/app2.log')], 1)]
     assert "no applied config collects input_file 'p/other'" in open(ship.unshipped).read()
