@@ -474,6 +474,7 @@ class FileInputs(object):
         self.tailer_options = tailer_options
         self.tailers = {}  # (project, configName, detail JSON) -> FileTailer
         self._lock = threading.Lock()
+        self._closed = False
 
     def apply(self, configs):
         wanted = {}
@@ -486,6 +487,8 @@ class FileInputs(object):
             key = (config['project'], config['configName'], json.dumps(detail, sort_keys=True))
             wanted[key] = config
         with self._lock:
+            if self._closed:  # the agent is stopping: a late heartbeat starts nothing
+                return
             for key in [k for k in self.tailers if k not in wanted]:
                 self.tailers.pop(key).stop()
             for key, config in sorted(wanted.items()):
@@ -512,6 +515,7 @@ class FileInputs(object):
 
     def stop(self):
         with self._lock:
+            self._closed = True
             for tailer in self.tailers.values():
                 tailer.stop()
             self.tailers = {}
