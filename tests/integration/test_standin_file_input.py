@@ -2,9 +2,11 @@
 parsed by regex, a custom topic) created through the official SDK and applied to the fleet's machine group
 reaches the daemon through its heartbeat; the daemon tails the file and its parsed events are found with the
 SDK's get_logs, tagged with the file path. When the config is no longer applied the tailer stops and writes its
-checkpoint."""
+checkpoint. A daemon stopped (SIGTERM) and started again, with the file rotated while it was down, ships every
+line exactly once."""
 import json
 import sys
+import time
 
 from aliyun.log import IndexConfig
 from aliyun.log.logtail_pipeline_config_detail import LogtailPipelineConfigDetail
@@ -75,3 +77,51 @@ def test_an_applied_input_file_config_ships_parsed_multiline_events(sls_emulator
     [entry] = json.loads(checkpoint.read_text())['check_point'].values()
     assert (entry['config_name'], entry['offset']) == ('java-app', log.stat().st_size)
     assert not any('input_file' in line for line in read_lines(str(tmp_path / 'standin_received.rejected')))
+
+
+def start_agent(tmp_path, settings):
+    (tmp_path / 'ilogtail_config.json').write_text(json.dumps({'streamlog_open': False}))
+    return Process([sys.executable, STANDIN, '--home', str(tmp_path), '--ship-settings', settings],
+                   str(tmp_path / 'agent.out'))
+
+
+def test_a_stopped_and_restarted_agent_ships_every_line_once_across_a_rotation(sls_emulator, tmp_path):
+    client = _client(sls_emulator)
+    fleet(client)
+    app_logstore(client)
+    log = tmp_path / 'count.log'
+    client.create_logtail_pipeline_config(PROJECT, LogtailPipelineConfigDetail(
+        'counted', [{'Type': 'input_file', 'FilePaths': [str(log)]}],
+        [{'Type': 'flusher_sls', 'Logstore': STORE, 'TelemetryType': 'logs'}],
+        processors=[{'Type': 'processor_parse_regex_native', 'SourceKey': 'content', 'Regex': r'line (\d+) (\w+)',
+                     'Keys': ['message', 'level']}]))
+    client.apply_config_to_machine_group(PROJECT, 'counted', GROUP)
+    settings = write_settings(tmp_path, sls_emulator.endpoint)
+
+    def write(first, last, path=log):
+        with open(str(path), 'a') as handle:
+            handle.write(''.join('line %d counted\n' % n for n in range(first, last + 1)))
+
+    def shipped():
+        return search(client, 'level: counted', logstore=STORE)
+
+    agent = start_agent(tmp_path, settings)
+    try:
+        wait_for(lambda: (tmp_path / 'standin_spool' / 'applied_configs.json').exists(), 30, 'the first heartbeat')
+        write(1, 1500)
+        wait_for(lambda: len(shipped()) == 1500, 60, 'the first 1,500 lines')
+    finally:
+        agent.stop()
+    write(1501, 2000)  # written while the agent is down, then rotated away
+    log.rename(tmp_path / 'count.log.1')
+    write(2001, 3000)
+    agent = start_agent(tmp_path, settings)
+    try:
+        write(3001, 4000)
+        rows = wait_for(lambda: len(shipped()) >= 4000 and shipped(), 90, 'all 4,000 lines')
+        time.sleep(3)  # anything shipped twice would arrive by now
+        rows = shipped()
+    finally:
+        agent.stop()
+    numbers = sorted(int(row['message']) for row in rows)
+    assert numbers == list(range(1, 4001))
