@@ -422,8 +422,9 @@ class FileTailer(object):
         self.scan()
         now = time.monotonic() if now is None else now
         for reader in list(self.readers):
-            while self._read(reader, False):
-                pass
+            for _ in range(64):  # bounded, so a file that never stops growing does not starve the others
+                if self._stop.is_set() or not self._read(reader, False):
+                    break
             pending = os.fstat(reader.handle.fileno()).st_size > reader.offset
             if pending and now - reader.last_data >= self.config.flush_timeout:
                 self._read(reader, True)
