@@ -81,6 +81,10 @@ TAIL_SIZE_KB = 1024
 FLUSH_TIMEOUT_SECS = 60
 CLOSE_UNUSED_SECS = 60
 CHECKPOINT_DUMP_SECS = 15 * 60
+# The input_file options the stand-in implements; any other is refused rather than silently ignored.
+INPUT_KEYS = {'Type', 'FilePaths', 'MaxDirSearchDepth', 'FileEncoding', 'TailSizeKB', 'FlushTimeoutSecs',
+              'Multiline'}
+MULTILINE_KEYS = {'Mode', 'StartPattern', 'UnmatchedContentTreatment'}
 
 
 class ConfigError(ValueError):
@@ -105,6 +109,9 @@ class FileConfig(object):
         if len(inputs) != 1 or inputs[0].get('Type') != 'input_file':
             raise ConfigError('not one input_file input')
         plugin = inputs[0]
+        unknown = sorted(set(plugin) - INPUT_KEYS)
+        if unknown:  # the real input may act on them; the stand-in would silently not
+            raise ConfigError('input_file options not implemented by the stand-in: %s' % ', '.join(unknown))
         paths = plugin.get('FilePaths')
         if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
             raise ConfigError('mandatory list param FilePaths is missing, empty or not a list of strings')
@@ -127,6 +134,9 @@ class FileConfig(object):
         self.tail_size_kb = _uint(plugin, 'TailSizeKB', TAIL_SIZE_KB)
         self.flush_timeout = _uint(plugin, 'FlushTimeoutSecs', FLUSH_TIMEOUT_SECS)
         multiline = plugin.get('Multiline') or {}
+        unknown = sorted(set(multiline) - MULTILINE_KEYS - {'ContinuePattern', 'EndPattern'})
+        if unknown:
+            raise ConfigError('Multiline options not implemented by the stand-in: %s' % ', '.join(unknown))
         mode = multiline.get('Mode', 'custom')
         if mode in ('JSON', 'whole_file'):
             raise ConfigError('Multiline.Mode %s is not implemented by the stand-in' % mode)

@@ -24,7 +24,8 @@ under core/ (line numbers are that snapshot's).
   whole-line mode: the text goes to the first key (68, 170-174). Matching is boost::regex_match, the WHOLE text
   (``RegexLogLineParser`` 186-252, common/StringTools.cpp 183-190); a regex with fewer groups than keys is NOT
   refused at Init: every line fails with "parse key count not match" (229-241); extra groups are ignored (247-249).
-  The stand-in uses Python's ``re`` (Perl-like, as boost's default syntax) with fullmatch; a regex Python cannot
+  The stand-in refuses an option it does not know (the real agent ignores it: a misspelt option, e.g.
+  "CopyingRawLog", would silently do nothing). The stand-in uses Python's ``re`` (Perl-like, as boost's default syntax) with fullmatch; a regex Python cannot
   compile refuses the config.
 - delimiter (ProcessorParseDelimiterNative.cpp ``Init`` 30-175): SourceKey, Separator, Keys mandatory; a Separator
   of more than 4 characters is refused (56-65); ``\\t`` means a tab (67-69); Quote defaults to ``"`` and is used
@@ -212,6 +213,13 @@ class DelimiterParser(_Parser):
         return pairs
 
 
+COMMON_KEYS = {'Type', 'SourceKey', 'KeepingSourceWhenParseFail', 'KeepingSourceWhenParseSucceed', 'RenamedSourceKey',
+               'CopingRawLog'}
+KEYS = {'processor_parse_json_native': COMMON_KEYS,
+        'processor_parse_regex_native': COMMON_KEYS | {'Regex', 'Keys'},
+        'processor_parse_delimiter_native': COMMON_KEYS | {'Separator', 'Quote', 'Keys', 'AllowingShortenedFields',
+                                                           'OverflowedFieldsTreatment'}}
+
 _CLASSES = {'processor_parse_json_native': JsonParser, 'processor_parse_regex_native': RegexParser,
             'processor_parse_delimiter_native': DelimiterParser}
 
@@ -224,6 +232,10 @@ def make_processors(plugins):
         kind = plugin.get('Type') if isinstance(plugin, dict) else None
         if kind not in _CLASSES:
             raise ConfigError('processors[%d]: the stand-in runs only %s, got %r' % (number, ', '.join(PARSERS), kind))
+        unknown = sorted(set(plugin) - KEYS[kind])
+        if unknown:  # e.g. "CopyingRawLog": the vendor spells it CopingRawLog and would ignore this one
+            raise ConfigError('processors[%d] %s: options the stand-in does not know: %s'
+                              % (number, kind, ', '.join(unknown)))
         chain.append(_CLASSES[kind](plugin))
     return chain
 

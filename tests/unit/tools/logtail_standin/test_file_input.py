@@ -237,6 +237,8 @@ def test_delimiter_with_quotes_and_overflow():
      'more than 4 chars'),
     ({'Type': 'processor_parse_delimiter_native', 'SourceKey': 'content', 'Separator': ',', 'Quote': "''",
       'Keys': ['a']}, 'Quote is not a single char'),
+    ({'Type': 'processor_parse_json_native', 'SourceKey': 'content', 'CopyingRawLog': True},
+     'does not know: CopyingRawLog'),
 ])
 def test_processor_configs_the_real_agent_refuses(plugin, reason):
     with pytest.raises(parse_processors.ConfigError, match=reason):
@@ -248,6 +250,7 @@ def test_processor_configs_the_real_agent_refuses(plugin, reason):
     ({'FilePaths': ['/var/log/%d.log' % n for n in range(11)]}, 'more than 10'),
     ({'FilePaths': ['/var/log/a.log'], 'FileEncoding': 'latin1'}, 'FileEncoding is not valid'),
     ({'FilePaths': ['/var/log/a.log'], 'Multiline': {'StartPattern': '('}}, 'StartPattern is not a valid regex'),
+    ({'FilePaths': ['/var/log/a.log'], 'ExcludeFilePaths': ['/var/log/b.log']}, 'not implemented.*ExcludeFilePaths'),
 ])
 def test_input_configs_the_real_agent_refuses(plugin, reason):
     with pytest.raises(file_input.ConfigError, match=reason):
