@@ -20,9 +20,9 @@ under core/ (line numbers are that snapshot's). What the stand-in does, and wher
 - Where reading starts: a file that matches when the config is loaded is read from its last TailSizeKB
   (``SetFilePosBackwardToFixedPos`` 722-746: from 0 when the file is no larger, else from size - TailSizeKB*1024,
   moved on to the next line start, or the next start-pattern line, by ``FixLastFilePos`` 768-812); a file
-  created later is read from its beginning
-  (EventHandler.cpp 968-969 ``CreateLogFileReaderPtr(..., true)`` -> ``SetReadFromBeginning`` 637-640); a file
-  with a checkpoint resumes at its offset (``InitReader`` 331-392).
+  created later is read from its beginning (EventHandler.cpp ``ModifyHandler::Handle``, create event 956-969:
+  ``CreateLogFileReaderPtr(..., true)`` -> ``SetReadFromBeginning`` 637-640); a file with a checkpoint resumes at
+  its offset (``InitReader`` 331-392).
 - Checkpoints (file_server/checkpoint/CheckPointManager.cpp): keyed by dev+inode and config name (50-68), holding
   file_name, offset, dev, inode, sig_hash, sig_size, config_name (``LoadCheckPoint`` 130-280,
   ``DumpCheckPointToLocal`` 337-); written every check_point_dump_interval, 15 minutes (40, ``NeedDump`` 97-102),
