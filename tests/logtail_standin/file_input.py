@@ -12,7 +12,7 @@ under core/ (line numbers are that snapshot's). What the stand-in does, and wher
   122-). Multiline.Mode custom (default) with Multiline.StartPattern, Multiline.UnmatchedContentTreatment
   single_line (default) or discard (file_server/MultilineOptions.cpp 24-230; an invalid treatment is a warning and
   single_line is used); the stand-in refuses Mode JSON / whole_file and Continue/EndPattern (not implemented) and
-  a StartPattern Python cannot compile.
+  a StartPattern Python cannot compile (the real agent warns, ignores it and collects line by line, 100-120).
 - Which file: a reader is per dev+inode (file_server/event_handler/EventHandler.cpp ``mDevInodeReaderMap``) with
   a signature: a hash of the file's first bytes, up to 1024 (reader/LogFileReader.cpp
   ``CheckFileSignatureAndOffset`` 1307-1450, common/HashUtil.cpp ``CheckAndUpdateSignature`` 352-372: a file now
@@ -147,7 +147,9 @@ class FileConfig(object):
             try:
                 self.start = re.compile(multiline['StartPattern'])
             except re.error as exc:
-                raise ConfigError('string param Multiline.StartPattern is not a valid regex (%s)' % exc)
+                # The real agent warns and ignores it (MultilineOptions.cpp 100-120): every line is then an event.
+                raise ConfigError('string param Multiline.StartPattern is not a valid regex (%s); the real agent '
+                                  'ignores it with a warning and collects line by line' % exc)
         self.discard_unmatched = multiline.get('UnmatchedContentTreatment') == 'discard'
         try:
             self.processors = parse_processors.make_processors(detail.get('processors'))
