@@ -25,15 +25,17 @@ under core/ (line numbers are that snapshot's).
   (``RegexLogLineParser`` 186-252, common/StringTools.cpp 183-190); a regex with fewer groups than keys is NOT
   refused at Init: every line fails with "parse key count not match" (229-241); extra groups are ignored (247-249).
   The stand-in refuses an option it does not know (the real agent ignores it: a misspelt option, e.g.
-  "CopyingRawLog", would silently do nothing). The stand-in uses Python's ``re`` (Perl-like, as boost's default syntax) with fullmatch; a regex Python cannot
-  compile refuses the config.
+  "CopyingRawLog", would silently do nothing). The stand-in uses Python's ``re`` (Perl-like, as boost's default
+  syntax) with fullmatch; a regex Python cannot compile refuses the config.
 - delimiter (ProcessorParseDelimiterNative.cpp ``Init`` 30-175): SourceKey, Separator, Keys mandatory; a Separator
   of more than 4 characters is refused (56-65); ``\\t`` means a tab (67-69); Quote defaults to ``"`` and is used
   only with a one-character Separator; a Quote longer than one character is refused (72-100);
   AllowingShortenedFields default true (.h 48); OverflowedFieldsTreatment extend (default) / keep / discard (141-167):
-  extend names the extra columns ``__column<i>__`` (336-342), keep puts the rest of the line into the last key,
-  discard drops them. The stand-in implements a one-character Separator with the quote rules of a CSV reader
-  (a doubled quote inside a quoted field is one quote); a longer Separator splits without quotes.
+  extend names the extra columns ``__column<i>__`` (336-342); keep makes them one column ``__column<len(Keys)>__``
+  holding each extra column with the separator before it (",x,y"; 257-275, 392-402); discard drops them and also
+  the columns whose key is ``_`` (28, 172, 328-330). The stand-in implements a one-character Separator with the
+  quote rules of a CSV reader (a doubled quote inside a quoted field is one quote; the vendor's
+  DelimiterModeFsmParser is not checked in detail); a longer Separator splits without quotes.
 """
 
 import json
@@ -209,7 +211,10 @@ class DelimiterParser(_Parser):
         if extra and self.overflow == 'extend':
             pairs += [('__column%d__' % (len(self.keys) + n), value) for n, value in enumerate(extra)]
         elif extra and self.overflow == 'keep':
-            pairs[-1] = (self.keys[-1], self.separator.join(columns[len(self.keys) - 1:]))
+            # The extra columns become ONE column, each with the separator before it (249-275, 392-402).
+            pairs.append(('__column%d__' % len(self.keys), ''.join(self.separator + value for value in extra)))
+        if self.overflow == 'discard':
+            pairs = [(key, value) for key, value in pairs if key != '_']  # "_" names a dropped column (28, 328)
         return pairs
 
 

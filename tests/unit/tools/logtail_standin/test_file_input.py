@@ -226,6 +226,11 @@ def test_delimiter_with_quotes_and_overflow():
     assert parse_processors.run([parser], '1,"x, ""y"""') == {'a': '1', 'b': 'x, "y"'}
     assert parse_processors.run([parser], '1,2,3') == {'a': '1', 'b': '2', '__column2__': '3'}
     assert parse_processors.run([parser], '1') == {'a': '1'}  # AllowingShortenedFields defaults to true
+    [keep, discard] = parse_processors.make_processors([
+        {'Type': 'processor_parse_delimiter_native', 'SourceKey': 'content', 'Separator': ',', 'Keys': ['a', 'b'],
+         'OverflowedFieldsTreatment': treatment} for treatment in ('keep', 'discard')])
+    assert parse_processors.run([keep], '1,2,3,4') == {'a': '1', 'b': '2', '__column2__': ',3,4'}
+    assert parse_processors.run([discard], '1,2,3,4') == {'a': '1', 'b': '2'}
 
 
 @pytest.mark.parametrize('plugin, reason', [
