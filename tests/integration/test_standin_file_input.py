@@ -71,6 +71,8 @@ def test_an_applied_input_file_config_ships_parsed_multiline_events(sls_emulator
     assert (error['logger'], error['thread'], error['time']) == ('com.example.App', 'main', '2026-12-06 10:00:00,123')
     assert error['message'] == 'boom\n\tat com.example.App.run(App.java:10)\n\tat com.example.App.main(App.java:5)'
     assert error['__tag__:__path__'] == str(log)
+    assert error['__topic__'] == 'java-app'  # global TopicType custom: the TopicFormat
+    assert error['__tag__:__hostname__']
     assert error['__source__'] == '10.0.0.7'
     assert 'content' not in error
     assert [r['level'] for r in search(client, 'logger: com.example.Job', logstore=STORE)] == ['WARN']
