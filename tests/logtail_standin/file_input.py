@@ -41,7 +41,9 @@ under core/ (line numbers are that snapshot's). What the stand-in does, and wher
 - Truncation (copytruncate): checked when the size is below the offset (1411-1450): a changed signature (the new
   first bytes differ, or the file is now shorter than the signature) restarts at 0; the same signature with a
   smaller size moves the offset to the size (the vendor warns "signature is same but size decrease").
-- Reading (``ReadUTF8`` 1647-1770): at most BUFFER_SIZE, 512 KiB (97), per read; only up to the last complete
+- Reading (``ReadUTF8`` 1647-1770): at most BUFFER_SIZE, 512 KiB (97), per read (the agent's config
+  ``max_read_buffer_size`` / env ALIYUN_LOGTAIL_MAX_READ_BUFFER_SIZE changes it, 10 KiB to 1 GiB, else ignored:
+  AppConfig.cpp 1143-1144, LogFileReader.cpp ``SetReadBufferSize`` 1479-1486); only up to the last complete
   line (LF) is taken, the rest is kept (``RemoveLastIncompleteLog``); with a start pattern up to the last start
   line, so an event ends when the next start line arrives. When nothing new arrives for FlushTimeoutSecs the kept
   part is read as it is (force read) and a LF that starts the next read is skipped (1715-1721). A full 512 KiB
@@ -172,6 +174,14 @@ def _uint(plugin, key, default):
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
 
 
+def read_buffer_size(agent_config):
+    """BUFFER_SIZE for the agent's main config (a dict): its max_read_buffer_size when valid."""
+    size = agent_config.get('max_read_buffer_size')
+    if isinstance(size, int) and not isinstance(size, bool) and 10 * 1024 <= size <= 1024 * 1024 * 1024:
+        return size
+    return BUFFER_SIZE
+
+
 class Checkpoints(object):
     """The checkpoint file: {"check_point": {"<config>\\t<dev>\\t<inode>": {file_name, offset, dev, inode,
     sig_hash, sig_size, config_name, update_time}}}; one file for all configs, as the real one."""
@@ -268,10 +278,11 @@ class FileTailer(object):
     """Tails the files of one input_file config; ``emit(event)`` gets each event: {'contents', 'path', 'time'}."""
 
     def __init__(self, config, emit, checkpoints, poll_interval=0.2, close_unused=CLOSE_UNUSED_SECS,
-                 checkpoint_interval=CHECKPOINT_DUMP_SECS, log=None):
+                 checkpoint_interval=CHECKPOINT_DUMP_SECS, log=None, buffer_size=BUFFER_SIZE):
         self.config, self.emit, self.checkpoints = config, emit, checkpoints
         self.poll_interval, self.close_unused = poll_interval, close_unused
         self.checkpoint_interval = checkpoint_interval
+        self.buffer_size = buffer_size
         self.log = log or (lambda message: None)
         self.readers = []  # oldest first
         self._stop = threading.Event()
@@ -391,7 +402,7 @@ class FileTailer(object):
         if note:
             self.log('%s: %s' % (reader.path, note))
         reader.handle.seek(reader.offset)
-        data = reader.handle.read(BUFFER_SIZE)
+        data = reader.handle.read(self.buffer_size)
         if not data:
             return False
         if reader.offset + len(data) > reader.seen:
@@ -406,7 +417,7 @@ class FileTailer(object):
             reader.last_force_read = False
             return True
         complete = self._split_complete(body)
-        more = len(data) == BUFFER_SIZE
+        more = len(data) == self.buffer_size
         if complete == 0:
             if more:
                 complete = len(body)  # a line longer than the buffer: cut at 512 KiB

@@ -178,6 +178,16 @@ def file_pipelines(pipeline_dir):
     return found
 
 
+def _agent_config(args):
+    path = args.config or os.path.join(args.home, 'ilogtail_config.json')
+    try:
+        with open(path) as handle:
+            config = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
 def _log_reject(sink, reason):
     sink.reject(reason)
     sys.stderr.write('%s\n' % reason)
@@ -257,7 +267,8 @@ def main(argv=None):
     servers = _servers(args, sink, agent)
     files = file_input.FileInputs(args.checkpoint or os.path.join(args.home, 'standin_checkpoint.json'),
                                   sink.accept, lambda reason: _log_reject(sink, reason), hostname=agent[1],
-                                  checkpoint_interval=args.checkpoint_interval)
+                                  checkpoint_interval=args.checkpoint_interval,
+                                  buffer_size=file_input.read_buffer_size(_agent_config(args)))
     local = file_pipelines(args.pipelines)
     if local:
         files.apply(local)

@@ -271,6 +271,18 @@ def test_a_line_longer_than_the_read_buffer_is_cut_at_512_kib(tmp_path):
     assert [len(c) for c in contents(events)] == [512 * 1024, 88 * 1024, 512 * 1024 - 1, 5]
 
 
+def test_max_read_buffer_size_of_the_agent_config_sets_the_cut(tmp_path):
+    assert file_input.read_buffer_size({'max_read_buffer_size': 64 * 1024}) == 64 * 1024
+    assert file_input.read_buffer_size({'max_read_buffer_size': 1024}) == 512 * 1024  # below 10 KiB: ignored
+    assert file_input.read_buffer_size({}) == 512 * 1024
+    log = tmp_path / 'app.log'
+    tail, events = tailer(tmp_path, {'FilePaths': [str(log)]}, buffer_size=64 * 1024)
+    tail.poll()
+    append(log, 'c' * (100 * 1024) + '\n')
+    tail.poll()
+    assert [len(c) for c in contents(events)] == [64 * 1024, 36 * 1024]
+
+
 def test_a_partial_last_line_waits_for_its_lf_or_the_flush_timeout(tmp_path):
     log = tmp_path / 'app.log'
     tail, events = tailer(tmp_path, {'FilePaths': [str(log)], 'FlushTimeoutSecs': 60})
