@@ -30,8 +30,8 @@ under core/ (line numbers are that snapshot's). What the stand-in does, and wher
   is check_point_filename, default /tmp/logtail_check_point (app_config/AppConfig.cpp 150); the stand-in's is
   ``<home>/standin_checkpoint.json``. At load a checkpoint whose file is no longer at its path is looked for by
   dev+inode in the path's directory (EventDispatcher.cpp 595, CheckPointManager.cpp 507
-  ``SearchFilePathByDevInodeInDirectory``, depth MaxCheckpointDirSearchDepth, default 0): a file rotated while
-  the agent was down is read to its end. Lines are given to the shipper's on-disk spool before the offset moves,
+  ``SearchFilePathByDevInodeInDirectory``, depth MaxCheckpointDirSearchDepth, default 0; its signature checked,
+  590-606): a file rotated while the agent was down is read to its end, tagged with its old path. Lines are given to the shipper's on-disk spool before the offset moves,
   so a stopped (SIGTERM) and restarted stand-in ships every line once; after a crash, lines since the last dump
   are read again (at least once, as the real agent without EnableExactlyOnce).
 - Rotation: a file renamed away keeps its reader (same dev+inode, open descriptor) and is read to its end; the
@@ -322,8 +322,10 @@ class FileTailer(object):
                 if len(head) < entry['sig_size'] or signature(head[:entry['sig_size']])[0] != entry['sig_hash']:
                     handle.close()  # same inode, another file: the checkpoint is stale
                     break
-                # The reader keeps the checkpoint's path (mHostLogPath; mRealLogPath is where the file is now,
-                # LogFileReader.cpp 346): its events are tagged with the path the file had.
+                # The reader keeps the checkpoint's path; only mRealFileName becomes the found one, and a
+                # modify event on the old path/name restores it (EventDispatcher.cpp 590-606, kRotate): its
+                # events are tagged with the path the file had. A checkpoint whose file is not found is dropped
+                # (607-) - here at the next save.
                 reader = FileReader(path, handle, stat, entry['offset'])
                 reader.sig_hash, reader.sig_size = entry['sig_hash'], entry['sig_size']
                 self.readers.append(reader)
