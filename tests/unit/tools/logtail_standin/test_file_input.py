@@ -77,6 +77,21 @@ def test_checkpoint_is_written_on_stop_and_keyed_by_dev_inode_and_config(tmp_pat
     assert (entry['file_name'], entry['offset'], entry['sig_size']) == (str(log), stat.st_size, stat.st_size)
 
 
+def test_after_a_crash_lines_since_the_last_checkpoint_dump_are_read_again(tmp_path):
+    """At least once, as the real agent without EnableExactlyOnce: the checkpoint is only as new as its dump."""
+    log = tmp_path / 'app.log'
+    append(log, lines(1, 10))
+    tail, first = tailer(tmp_path, {'FilePaths': [str(log)]}, checkpoint_interval=0)
+    tail.poll()  # read, and dumped (interval 0)
+    append(log, lines(11, 20))
+    tail.checkpoint_interval = 3600
+    tail.poll()  # read, not dumped; then the agent is killed (no stop)
+    tail, second = tailer(tmp_path, {'FilePaths': [str(log)]})
+    tail.poll()
+    assert contents(first) == ['line %05d' % n for n in range(1, 21)]
+    assert contents(second) == ['line %05d' % n for n in range(11, 21)]
+
+
 def test_copytruncate_restarts_from_zero(tmp_path):
     log = tmp_path / 'app.log'
     append(log, lines(1, 100))
