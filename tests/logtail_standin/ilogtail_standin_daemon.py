@@ -14,6 +14,13 @@ The real agents cannot be downloaded on the machines this project is tested on. 
   true)}``): one message per LF-terminated line, parsed and turned into fields as the real input does. An
   input whose configuration the real agent would refuse is not started; the reason goes to the agent's log
   and the rejected file.
+- the ``input_file`` input (file_input.py, parse_processors.py) for every pipeline config applied to the
+  machine's groups whose input is ``input_file`` (learnt from the heartbeat answer through shipper.py, or found in
+  ``--pipelines DIR`` with the project ``local``): a tailer per config, started when the config is applied and
+  stopped (its checkpoints written to ``--checkpoint``, default ``<home>/standin_checkpoint.json``) when it is no
+  longer applied or the agent stops. Its events go to the shipper with the tags __path__ and __hostname__. A
+  config the real agent would refuse, or the stand-in cannot run, is not started; the reason goes to the
+  rejected file.
 
 Files: ``--record`` (default ``<home>/standin_received.log``) gets every accepted line as received; the
 rejected file (``--rejected``, default beside it with ``.rejected``) every line or connection the agent drops,
@@ -41,10 +48,11 @@ import threading
 import time
 
 try:
-    from . import agent_host, service_syslog, syslog_parse
+    from . import agent_host, file_input, service_syslog, syslog_parse
     from .streamlog import Rejected, parse_ali_log_fmt, read_lines, streamlog_input
 except ImportError:  # run as a script beside its modules (the installed stand-in)
     import agent_host
+    import file_input
     import service_syslog
     import syslog_parse
     from streamlog import Rejected, parse_ali_log_fmt, read_lines, streamlog_input
@@ -68,7 +76,8 @@ class Sink:
             self._record.write(record['raw'] + '\n')
             self._record.flush()
         if self.shipper is not None and 'contents' in record:
-            self.shipper.accept({key: record[key] for key in ('input', 'tag', 'time', 'contents')})
+            self.shipper.accept({key: record[key] for key in ('input', 'tag', 'time', 'contents', 'topic', 'tags')
+                                 if key in record})
 
     def reject(self, reason, raw=''):
         with self._lock:
@@ -156,6 +165,35 @@ def syslog_inputs(pipeline_dir):
     return found
 
 
+def file_pipelines(pipeline_dir):
+    """The pipeline configs in --pipelines whose input is input_file, as the heartbeat answer lists them."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(pipeline_dir or '', '*.json'))):
+        with open(path) as handle:
+            pipeline = json.load(handle)
+        if any(p.get('Type') == 'input_file' for p in pipeline.get('inputs', [])):
+            name = pipeline.get('configName') or os.path.splitext(os.path.basename(path))[0]
+            found.append({'project': 'local', 'configName': name, 'kind': 'pipelineconfigs',
+                          'logstore': (pipeline.get('flushers') or [{}])[0].get('Logstore'), 'detail': pipeline})
+    return found
+
+
+def _agent_config(args):
+    path = args.config or os.path.join(args.home, 'ilogtail_config.json')
+    try:
+        with open(path) as handle:
+            config = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def _log_reject(sink, reason):
+    sink.reject(reason)
+    sys.stderr.write('%s\n' % reason)
+    sys.stderr.flush()
+
+
 def _bool(text):
     if text not in ('true', 'false'):
         raise argparse.ArgumentTypeError('true or false, got %r' % text)
@@ -175,6 +213,9 @@ def _arguments(argv):
     parser.add_argument('--ship-settings', help='stand-in shipping settings (JSON; see shipper.py); default '
                         '<home>/standin_shipping.json when it exists, else nothing is shipped')
     parser.add_argument('--spool', help='spool directory (default <home>/standin_spool)')
+    parser.add_argument('--checkpoint', help='input_file checkpoint file (default <home>/standin_checkpoint.json)')
+    parser.add_argument('--checkpoint-interval', type=float, default=file_input.CHECKPOINT_DUMP_SECS,
+                        help='seconds between checkpoint dumps (the real check_point_dump_interval: 900)')
     return parser.parse_args(argv)
 
 
@@ -224,6 +265,15 @@ def main(argv=None):
         shipper = Shipper(settings, args.spool or os.path.join(args.home, 'standin_spool')).start()
     sink = Sink(record, args.rejected or os.path.splitext(record)[0] + '.rejected', shipper)
     servers = _servers(args, sink, agent)
+    files = file_input.FileInputs(args.checkpoint or os.path.join(args.home, 'standin_checkpoint.json'),
+                                  sink.accept, lambda reason: _log_reject(sink, reason), hostname=agent[1],
+                                  checkpoint_interval=args.checkpoint_interval,
+                                  buffer_size=file_input.read_buffer_size(_agent_config(args)))
+    local = file_pipelines(args.pipelines)
+    if local:
+        files.apply(local)
+    if shipper is not None:
+        shipper.add_listener(files.apply)
 
     if args.pidfile:
         with open(args.pidfile, 'w') as handle:
@@ -242,6 +292,9 @@ def main(argv=None):
     for server in servers:
         server.shutdown()
         server.server_close()
+    if shipper is not None:
+        shipper.listeners.remove(files.apply)
+    files.stop()
     if shipper is not None:
         shipper.stop()
     return 0

@@ -75,7 +75,8 @@ def _tar_add(tar, name, data, mode):
 
 
 # The daemon's modules, shipped beside it.
-MODULES = ('agent_host.py', 'service_syslog.py', 'shipper.py', 'sls_wire.py', 'streamlog.py', 'syslog_parse.py',
+MODULES = ('agent_host.py', 'file_input.py', 'parse_processors.py', 'service_syslog.py', 'shipper.py', 'sls_wire.py',
+           'streamlog.py', 'syslog_parse.py',
            'syslog_rfc3164.py')
 
 

@@ -56,6 +56,10 @@ def route(record, configs):
             if (record['input'] == 'streamlog' and detail.get('inputType') == 'syslog'
                     and (detail.get('inputDetail') or {}).get('tag') == record['tag']):
                 return config['project'], config['logstore'], (detail.get('outputDetail') or {}).get('topic', '')
+        elif record['input'] == 'input_file':
+            # file_input.py tags a file event with the project and name of the pipeline config that read it.
+            if record['tag'] == '%s/%s' % (config.get('project'), config.get('configName')):
+                return config['project'], config['logstore'], record.get('topic') or ''
         elif record['input'] == 'service_syslog':
             for plugin in detail.get('inputs') or []:
                 if plugin.get('Type') == 'service_syslog' and plugin.get('Address') == record['tag']:
@@ -96,6 +100,7 @@ class Shipper:
         self._stop = threading.Event()
         self._spool_out = open(self.spool, 'a', encoding='utf-8')
         self._configs = self._load_cached_configs()
+        self.listeners = []  # functions called with the applied configs after each heartbeat (file_input.py)
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _load_cached_configs(self):
@@ -106,6 +111,14 @@ class Shipper:
 
     def start(self):
         self._thread.start()
+        return self
+
+    def add_listener(self, listener):
+        """``listener(configs)`` now with the cached configs (the real agent starts from its config cache), and
+        after every heartbeat."""
+        self.listeners.append(listener)
+        if self._configs is not None:
+            listener(self._configs)
         return self
 
     def stop(self, timeout=10):
@@ -158,6 +171,8 @@ class Shipper:
                 json.dump(configs, handle)
             os.rename(self.configs_cache + '.tmp', self.configs_cache)
         self._configs = configs
+        for listener in self.listeners:
+            listener(configs)
 
     def _ship(self, records):
         groups, dropped = {}, []
@@ -166,15 +181,19 @@ class Shipper:
             if target is None:
                 dropped.append(record)
             else:
-                groups.setdefault(target, []).append(record)
-        for (project, logstore, topic), logs in sorted(groups.items()):
+                # File events carry LogTags (__path__, __hostname__): one LogGroup per distinct set.
+                tags = tuple(sorted((record.get('tags') or {}).items()))
+                groups.setdefault(target + (tags,), []).append(record)
+        for (project, logstore, topic, tags), logs in sorted(groups.items()):
             source = identity(self.settings)['ip']
-            self.client.put_logs(project, logstore, encode_log_group(logs, topic=topic, source=source))
+            self.client.put_logs(project, logstore, encode_log_group(logs, topic=topic, source=source,
+                                                                     tags=dict(tags)))
         why = ' (heartbeat refused: %s)' % self.status['refused'] if self.status['refused'] else ''
         with open(self.unshipped, 'a', encoding='utf-8') as handle:
             for record in dropped:
                 handle.write('no applied config collects %s %r%s\t%s\n'
-                             % (record['input'], record['tag'], why, record['contents'].get('_content_', '')))
+                             % (record['input'], record['tag'], why,
+                                record['contents'].get('_content_', record['contents'].get('content', ''))))
         self.status['shipped'] += len(records) - len(dropped)
         self.status['unshipped'] += len(dropped)
 

@@ -158,3 +158,38 @@ def test_streamlog_line_needs_a_configured_format():
     assert daemon.parse_ali_log_fmt(line, {'0.1'})['tag'] == 'sys_tag'
     with pytest.raises(daemon.Rejected, match='not in streamlog_formats'):
         daemon.parse_ali_log_fmt(line, {'0.2'})
+
+
+def test_input_file_configs_in_the_pipelines_dir_are_tailed_and_a_refused_one_is_reported(tmp_path):
+    (tmp_path / 'ilogtail_config.json').write_text('{}')
+    pipes = tmp_path / 'pipelines'
+    pipes.mkdir()
+    (tmp_path / 'logs').mkdir()  # not the agent's home: its record file is a .log too
+    log = tmp_path / 'logs' / 'app.log'
+    log.write_text('{"msg": "one"}\n')
+    (pipes / 'json.json').write_text(json.dumps({
+        'inputs': [{'Type': 'input_file', 'FilePaths': [str(tmp_path / 'logs' / '*.log')]}],
+        'processors': [{'Type': 'processor_parse_json_native', 'SourceKey': 'content'}],
+        'flushers': [{'Type': 'flusher_sls', 'Logstore': 'app'}]}))
+    (pipes / 'bad.json').write_text(json.dumps({
+        'inputs': [{'Type': 'input_file', 'FilePaths': [str(log)]}],
+        'processors': [{'Type': 'processor_parse_delimiter_native', 'SourceKey': 'content', 'Separator': ',',
+                        'Quote': '""', 'Keys': ['a']}],
+        'flushers': [{'Type': 'flusher_sls', 'Logstore': 'app'}]}))
+    agent = subprocess.Popen([sys.executable, STANDIN, '--home', str(tmp_path), '--pipelines', str(pipes)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    record = tmp_path / 'standin_received.log'
+    try:
+        with open(str(log), 'a') as handle:
+            handle.write('{"msg": "two"}\n')
+        deadline = time.time() + 20
+        while time.time() < deadline and not (record.exists() and len(record.read_text().splitlines()) == 2):
+            time.sleep(0.1)
+    finally:
+        agent.terminate()
+        agent.wait(timeout=30)
+    assert record.read_text().splitlines() == ['{"msg": "one"}', '{"msg": "two"}']
+    rejected = (tmp_path / 'standin_received.rejected').read_text()
+    assert 'pipeline bad: input_file not started: ' in rejected and 'Quote is not a single char' in rejected
+    checkpoints = json.loads((tmp_path / 'standin_checkpoint.json').read_text())['check_point']
+    assert [e['offset'] for e in checkpoints.values()] == [log.stat().st_size]  # written when the agent stopped

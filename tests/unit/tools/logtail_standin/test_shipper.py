@@ -102,3 +102,40 @@ def test_a_refused_heartbeat_is_logged_once_per_change(tmp_path, capsys):
     assert open(ship.unshipped).read() == (
         "no applied config collects streamlog 'web' (heartbeat refused: %s)\tx\n" % refused['refused'])
     assert json.load(open(ship.configs_cache)) == []
+
+
+class _Recorder(object):
+    def __init__(self, answer):
+        self.answer, self.puts = answer, []
+
+    def heartbeat(self, identity):
+        return self.answer
+
+    def put_logs(self, project, logstore, body):
+        self.puts.append((project, logstore, body))
+
+
+def test_file_events_go_to_their_config_with_path_tags_and_topic_and_listeners_learn_the_configs(tmp_path):
+    config = {'kind': 'pipelineconfigs', 'project': 'p', 'configName': 'app', 'logstore': 'applogs',
+              'detail': {'inputs': [{'Type': 'input_file', 'FilePaths': ['/var/log/app*.log']}]}}
+    ship = shipper.Shipper({'endpoint': '127.0.0.1:1', 'access_key_id': 'k', 'access_key_secret': 's',
+                            'ip': '10.0.0.7', 'aliuids_dir': str(tmp_path)}, str(tmp_path / 'spool'))
+    ship.client = _Recorder({'groups': [{}], 'configs': [config]})
+    learnt = []
+    ship.add_listener(learnt.append)
+    assert learnt == []  # nothing cached yet
+    ship._heartbeat()
+    assert learnt == [[config]]
+    record = {'input': 'input_file', 'tag': 'p/app', 'time': 5, 'contents': {'level': 'INFO'}, 'topic': 'web'}
+    ship._ship([dict(record, tags={'__path__': '/var/log/app1.log', '__hostname__': 'h'}),
+                dict(record, tags={'__path__': '/var/log/app2.log', '__hostname__': 'h'}),
+                dict(record, tag='p/other', tags={})])
+    groups = []
+    for project, logstore, body in ship.client.puts:
+        group = LogGroup()
+        group.ParseFromString(body)
+        tags = sorted((t.Key, t.Value) for t in group.LogTags)
+        groups.append((project, logstore, group.Topic, tags, len(group.Logs)))
+    assert groups == [('p', 'applogs', 'web', [('__hostname__', 'h'), ('__path__', '/var/log/app1.log')], 1),
+                      ('p', 'applogs', 'web', [('__hostname__', 'h'), ('__path__', '/var/log/app2.log')], 1)]
+    assert "no applied config collects input_file 'p/other'" in open(ship.unshipped).read()
