@@ -22,7 +22,8 @@ def logtail_flavor_facts(flavor):
     except InstallError as exc:
         raise AnsibleFilterError('logtail_flavor_facts: %s' % exc)
     return {'unit': facts['service'] + '.service', 'init_script': facts['init_script'],
-            'pid_files': list(facts['pid_files']), 'config': facts['config'], 'install_dir': facts['install_dir']}
+            'pid_files': list(facts['pid_files']), 'config': facts['config'], 'install_dir': facts['install_dir'],
+            'checkpoint': facts['checkpoint']}
 
 
 def rsyslog_dropin_filename(name, weight):

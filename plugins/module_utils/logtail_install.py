@@ -42,6 +42,9 @@ FLAVORS = {
         'init_script': '/etc/init.d/ilogtaild',
         'pid_files': ('ilogtail*.pid',),
         'config': 'ilogtail_config.json',
+        # The file checkpoints (which file, at which offset) in Logtail mode: the check_point_filename flag's
+        # default, outside the install directory (LoongCollector core/app_config/AppConfig.cpp).
+        'checkpoint': '/tmp/logtail_check_point',
     },
     'loongcollector': {
         'installer': 'loongcollector.sh',
@@ -56,6 +59,8 @@ FLAVORS = {
         # (alibaba/loongcollector docs/cn/installation/loongcollector-dir.md): unconfirmed, hence a variable.
         'pid_files': ('loongcollector*.pid', 'run/loongcollector*.pid'),
         'config': 'conf/instance_config/local/loongcollector_config.json',
+        # <data dir>/file_check_point (AppConfig.cpp GetCheckPointFileName), under the install directory.
+        'checkpoint': '/usr/local/ilogtail/data/file_check_point',
     },
 }
 APP_INFO = 'app_info.json'

@@ -43,6 +43,8 @@ def test_bake_leaves_an_enabled_stopped_agent_and_no_instance_state(bed):
     write(bed.path('/var/lib/systemd/random-seed'), 'seed')
     write(bed.path('/var/spool/rsyslog/fwdRule1.00000001'), 'a line queued on the build host\n')
     write(bed.path('/var/spool/rsyslog/other.qi'), 'not ours\n')
+    # The agent's file checkpoints from collecting on the build host: Logtail keeps them outside its install dir.
+    write(bed.path('/tmp/logtail_check_point'), '{"check_point": {}}')
 
     baked = bed.run(BAKE)
     assert baked.rc == 0, baked.stdout
@@ -59,7 +61,7 @@ def test_bake_leaves_an_enabled_stopped_agent_and_no_instance_state(bed):
     assert rsyslog_config_valid(bed)[0]
     assert os.listdir(bed.path('/var/spool/rsyslog')) == ['other.qi']
     assert open(bed.path('/etc/machine-id')).read() == ''
-    for gone in ('/var/lib/dbus/machine-id', '/var/lib/systemd/random-seed'):
+    for gone in ('/var/lib/dbus/machine-id', '/var/lib/systemd/random-seed', '/tmp/logtail_check_point'):
         assert not os.path.lexists(bed.path(gone)), gone
     # Both handlers were notified and neither ran: no restart of the agent or of rsyslog in an image.
     handlers = [name for name, res in baked.task_results('runner_on_skipped')

@@ -213,6 +213,9 @@ class Checkpoints(object):
     def _dump(self):
         if not self.path:
             return
+        directory = os.path.dirname(self.path)
+        if directory and not os.path.isdir(directory):  # /tmp of a test root, data/ of a fresh install
+            os.makedirs(directory)
         with open(self.path + '.tmp', 'w') as handle:
             json.dump({'check_point': self.entries}, handle, sort_keys=True)
         os.rename(self.path + '.tmp', self.path)

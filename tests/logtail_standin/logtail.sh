@@ -39,10 +39,16 @@ ROOT="${ROOT%/}"
 if [[ $FLAVOR == loongcollector ]]; then
     ME=loongcollector.sh SERVICE=loongcollectord BINARY=loongcollector
     CONFIG_REL=conf/instance_config/local/loongcollector_config.json PID_DIR=run/
+    # Where the agent keeps its file checkpoints: <data dir>/file_check_point (LoongCollector
+    # core/app_config/AppConfig.cpp GetCheckPointFileName, not logtail_mode).
+    CHECKPOINT=/usr/local/ilogtail/data/file_check_point
     EXTRA_UNITS=(ilogtaild)
 else
     ME=logtail.sh SERVICE=ilogtaild BINARY=ilogtail
     CONFIG_REL=ilogtail_config.json PID_DIR=
+    # logtail_mode: the flag check_point_filename, default /tmp/logtail_check_point, outside the install directory
+    # (AppConfig.cpp DEFINE_FLAG_STRING(check_point_filename) and GetCheckPointFileName).
+    CHECKPOINT=/tmp/logtail_check_point
     EXTRA_UNITS=()
 fi
 INSTALL_DIR="$ROOT/usr/local/ilogtail"
@@ -239,6 +245,7 @@ function put_agent {
     local pid_rel="${PID_DIR}${BINARY}_${package_version}.pid"
     sed -e "s#@HOME@#$INSTALL_DIR#g" -e "s#@BINARY@#$BINARY#g" -e "s#@SERVICE@#$SERVICE#g" \
         -e "s#@CONFIG@#$CONFIG_REL#g" -e "s#@PIDFILE@#$pid_rel#g" -e "s#@ROOT@#$ROOT#g" \
+        -e "s#@CHECKPOINT@#$ROOT$CHECKPOINT#g" \
         "$work/pkg/agent_init" > "$INIT_SCRIPT"
     chmod 755 "$INIT_SCRIPT"
     write_units

@@ -11,11 +11,12 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_insta
 def test_flavor_facts_as_the_roles_read_them():
     assert logtail_flavor_facts('logtail') == {
         'unit': 'ilogtaild.service', 'init_script': '/etc/init.d/ilogtaild', 'pid_files': ['ilogtail*.pid'],
-        'config': 'ilogtail_config.json', 'install_dir': '/usr/local/ilogtail'}
+        'config': 'ilogtail_config.json', 'install_dir': '/usr/local/ilogtail', 'checkpoint': '/tmp/logtail_check_point'}
     loong = logtail_flavor_facts('loongcollector')
     assert loong['unit'] == 'loongcollectord.service'
     assert loong['pid_files'] == ['loongcollector*.pid', 'run/loongcollector*.pid']
     assert loong['config'] == 'conf/instance_config/local/loongcollector_config.json'
+    assert loong['checkpoint'] == '/usr/local/ilogtail/data/file_check_point'
 
 
 def test_flavor_facts_come_from_the_modules_table():
