@@ -4,7 +4,7 @@ VENV := .venv/bin
 # Bare `make` prints the targets; it never installs anything.
 .DEFAULT_GOAL := help
 
-.PHONY: help setup bed image test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify bench-journal
+.PHONY: help setup bed image ee test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify bench-journal
 
 # This list: every target with the first line of the comment above it.
 help:
@@ -25,6 +25,10 @@ bed: setup
 # packer build -only=docker of packer/alicloud-agent.json. Packer arguments in PACKER_ARGS, e.g. PACKER_ARGS="-var bake_vars=@vars.yml".
 image: bed
 	bash packer/build.sh $(PACKER_ARGS)
+
+# The execution environment image alicloud-ops-logging-ee:<galaxy.yml version> (tools/build-ee.sh, ansible-builder).
+ee: setup
+	bash tools/build-ee.sh build $(EE_ARGS)
 
 # Every test: sanity, lint, units, pytest, Molecule and the demo (tools/test.sh; about an hour).
 # The ecosystem gates (sanity, lint, ansible-test units) while the container bed builds, then pytest on
