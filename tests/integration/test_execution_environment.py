@@ -108,9 +108,10 @@ def collection_file(project, env):
 
 def test_in_the_execution_environment_the_installed_collection_is_used_not_the_projects_checkout(tmp_path):
     """The EE's layout without a container: the collection installed where the galaxy stage installs it
-    (/usr/share/ansible/collections, here under a temp root), a project dir as ansible-runner and AWX check it
-    out (the repo's ansible.cfg, collections_path = ./collections, and its link to its own working tree), and the
-    environment the image's final stage sets (its ENV lines, with /usr/share/ansible mapped to the temp root)."""
+    (/usr/share/ansible/collections, here under a temp root), a project dir with the repo's ansible.cfg
+    (collections_path = ./collections first) and even the link to its own working tree that make setup makes in
+    a working copy (a clone has none), and the environment the image's final stage sets (its ENV lines, with
+    /usr/share/ansible mapped to the temp root). test_runner_readme.py runs site.yml in such a layout."""
     context = ee_context(tmp_path)
     with open(str(context / 'Dockerfile')) as handle:
         image_env = final_stage_env(handle.read())
