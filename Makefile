@@ -1,9 +1,18 @@
 # The two commands of the README: `make demo` (main job) and `make test` (all tests).
 SHELL := /bin/bash
 VENV := .venv/bin
+# Bare `make` prints the targets; it never installs anything.
+.DEFAULT_GOAL := help
 
-.PHONY: setup bed image test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify bench-journal
+.PHONY: help setup bed image ee test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify bench-journal
 
+# This list: every target with the first line of the comment above it.
+help:
+	@awk '/^# / { if (!doc) doc = substr($$0, 3); next } \
+	     /^[a-z][a-z-]*:/ { split($$0, t, ":"); if (doc != "") printf "  %-16s %s\n", t[1], doc; doc = ""; next } \
+	     { doc = "" }' $(MAKEFILE_LIST)
+
+# Host packages (apt-get as root: rsyslog, docker.io, packer, ...) and the venv (tools/setup-host.sh, setup-venv.sh).
 setup:
 	bash tools/setup-host.sh
 	bash tools/setup-venv.sh
@@ -12,12 +21,17 @@ setup:
 bed: setup
 	bash tools/containerbed.sh ensure
 
-# The agent image (README "Baking images"): packer build -only=docker of packer/alicloud-agent.json from the
-# bed's Debian 12 image. Packer arguments in PACKER_ARGS, e.g. PACKER_ARGS="-var bake_vars=@vars.yml".
+# The agent image (README "Baking images") with packer, from the bed's Debian 12 image.
+# packer build -only=docker of packer/alicloud-agent.json. Packer arguments in PACKER_ARGS, e.g. PACKER_ARGS="-var bake_vars=@vars.yml".
 image: bed
 	bash packer/build.sh $(PACKER_ARGS)
 
-# Everything: the ecosystem gates (sanity, lint, ansible-test units) while the container bed builds, then pytest on
+# The execution environment image alicloud-ops-logging-ee:<galaxy.yml version> (tools/build-ee.sh, ansible-builder).
+ee: setup
+	bash tools/build-ee.sh build $(EE_ARGS)
+
+# Every test: sanity, lint, units, pytest, Molecule and the demo (tools/test.sh; about an hour).
+# The ecosystem gates (sanity, lint, ansible-test units) while the container bed builds, then pytest on
 # unit, integration (real rsyslogd, playbooks, emulator, the artifact, ansible-builder), every Molecule scenario and
 # the demo (tools/test.sh; a summary line per step at the end).
 test: setup
@@ -32,11 +46,12 @@ sanity: setup
 lint: setup
 	$(VENV)/ansible-lint --profile production
 
+# pytest on tests/unit only (a few seconds).
 unit: setup
 	$(VENV)/pytest tests/unit
 
-# ansible-test units on the plugin unit tests (tests/unit/plugins) for ansible-core 2.19 on Python 3.11, offline,
-# after checking the tests/unit layout (tools/sanity/units.sh). Other releases: tools/sanity/units.sh 2.18.19
+# ansible-test units on tests/unit/plugins (ansible-core 2.19, Python 3.11, offline; tools/sanity/units.sh).
+# After checking the tests/unit layout (tools/sanity/units.sh). Other releases: tools/sanity/units.sh 2.18.19
 units: setup
 	bash tools/sanity/units.sh
 
@@ -44,26 +59,33 @@ units: setup
 demo:
 	bash tools/demo.sh
 
+# Stop the demo: its containers and the emulator (tools/demo-clean.sh).
 demo-clean:
 	bash tools/demo-clean.sh
 
+# The collection tarball, .cache/build/alicloud_ops-logging-<galaxy.yml version>.tar.gz.
 build:
 	$(VENV)/ansible-galaxy collection build --force --output-path .cache/build .
 
+# The inventory and site.yml benchmarks (bench-inventory, bench-site).
 bench: bench-inventory bench-site
 
+# Inventory plugin benchmark against the emulator (bench/inventory_bench.py).
 bench-inventory: setup
 	$(VENV)/python bench/inventory_bench.py
 
+# The emulator's own throughput (bench/emulator_bench.py).
 bench-emulator: setup
 	$(VENV)/python bench/emulator_bench.py
 
+# site.yml round trips and time per host (bench/site_bench.py).
 bench-site: setup
 	$(VENV)/python bench/site_bench.py
 
+# rsyslog's journal input under load in the container bed (bench/journal_input_bench.py).
 bench-journal: setup bed
 	$(VENV)/python bench/journal_input_bench.py
 
-# Needs the demo running (make demo).
+# Log search verification against the running demo (bench/verify_bench.py; needs make demo).
 bench-verify: setup
 	$(VENV)/python bench/verify_bench.py

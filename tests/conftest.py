@@ -2,7 +2,13 @@ import os
 import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Import plugins as ansible_collections.alicloud_ops.logging.* (the repo links itself under collections/).
+# Import plugins as ansible_collections.alicloud_ops.logging.* (the repo links itself under collections/). The link
+# is not committed (ansible.cfg says why); tools/setup-venv.sh makes it, and so does this for a checkout whose venv
+# came from elsewhere. Only in the repo (tools/ is not in the collection tree ansible-test units runs in).
+_LINK = os.path.join(REPO_ROOT, 'collections', 'ansible_collections', 'alicloud_ops', 'logging')
+if os.path.isfile(os.path.join(REPO_ROOT, 'tools', 'setup-venv.sh')) and not os.path.lexists(_LINK):
+    os.makedirs(os.path.dirname(_LINK), exist_ok=True)
+    os.symlink(os.path.join('..', '..', '..'), _LINK)
 sys.path.insert(0, os.path.join(REPO_ROOT, 'collections'))
 # Test code imports tests.* and tools.* from here. Under `ansible-test units` (tools/sanity/units.sh) this file is
 # the copy in the collection tree, so the collection root takes the repo root's place; there is no collections/

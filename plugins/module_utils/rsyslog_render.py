@@ -32,13 +32,16 @@ ALI_LOG_FMT_SEED = (
     '%protocol-version% %app-name% %procid% %msgid% %msg:::drop-last-lf%\n'
 )
 
+# The default queue.size: the smallest size the module does not warn about (LOSSLESS_SPILL_QUEUE_SIZE below),
+# and the rsyslog_forward role's default. rsyslog's own (1000) only when set explicitly.
+DEFAULT_QUEUE_SIZE = 100000
 QUEUE_DEFAULTS = {
     'type': 'LinkedList',
     'filename': 'fwdRule1',
     'spool_directory': '/var/spool/rsyslog',
     'max_disk_space': '1g',
     'save_on_shutdown': True,
-    'size': None,
+    'size': DEFAULT_QUEUE_SIZE,
     'high_watermark': None,
     'low_watermark': None,
     'checkpoint_interval': None,
@@ -112,7 +115,7 @@ SAFE_LOW_WATERMARK = 0.25
 # then drops the line (counted only in impstats' discarded.full), and that drop is what restarts the
 # spill. The risk grows with the number of spill start/stop cycles, about backlog / (high - low
 # watermark), so a bigger queue is the remedy; no timeout or watermark the drop-in can set removes it.
-LOSSLESS_SPILL_QUEUE_SIZE = 100000
+LOSSLESS_SPILL_QUEUE_SIZE = DEFAULT_QUEUE_SIZE
 
 # rsyslog parameter (lower case, as rsyslog compares them) -> the option that writes it.
 WRITTEN_BY_OPTION = dict([(param.lower(), 'forward.queue.%s' % key) for key, param in _QUEUE_PARAMS] + [

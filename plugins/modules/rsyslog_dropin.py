@@ -121,11 +121,14 @@ options:
             default: true
           size:
             description:
-              - C(queue.size), the queue's capacity in messages (rsyslog's default, 1000, when unset).
+              - C(queue.size), the queue's capacity in messages. The default is the smallest size the module does
+                not warn about, and the C(alicloud_ops.logging.rsyslog_forward) role's default; rsyslog's own
+                (1000) only when set explicitly.
               - Below 100000 on a disk-assisted queue the module warns. While such a queue spills to disk,
                 rsyslogd 8.2302 now and then drops a line (about 1 run in 10 of a 200,000-line outage at 1000,
                 none at 10000 or 100000; C(bench/zero_loss_soak.py)).
             type: int
+            default: 100000
           high_watermark:
             description:
               - C(queue.highWatermark), in messages; above it a disk-assisted queue writes to disk.

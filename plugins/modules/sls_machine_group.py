@@ -82,12 +82,14 @@ EXAMPLES = r'''
     machines: "{{ alicloud_logging_user_defined_ids }}"
     group_topic: web
 
+# role_web: the alicloud_ecs inventory's keyed group of the instances tagged role=web (its keyed_groups:
+# [{key: ecs_tags.role, prefix: role}]); private_ip: the hostvar it sets to the instance's VPC address.
 - name: Group of the inventory's private IPs, replaced exactly
   alicloud_ops.logging.sls_machine_group:
     project: web-logs
     name: web-hosts-by-ip
     machine_type: ip
-    machines: "{{ groups['web'] | map('extract', hostvars, 'private_ip_address') | list }}"
+    machines: "{{ groups['role_web'] | map('extract', hostvars, 'private_ip') | list }}"
 
 - name: Add two hosts, keep the rest
   alicloud_ops.logging.sls_machine_group:

@@ -66,7 +66,7 @@ EXAMPLES = r'''
     name: web-logs
     state: absent
     force: true
-    endpoint: cn-hangzhou.log.aliyuncs.com
+    region: cn-hangzhou
 '''
 
 RETURN = r'''

@@ -1,9 +1,11 @@
 """Execution environments: what ansible-builder finds in the built collection and puts in its build context,
 and what a controller or execution environment without the SDKs is told."""
+import json
 import os
 import re
 import subprocess
 import sys
+import tarfile
 
 import yaml
 
@@ -42,26 +44,97 @@ def test_ansible_builder_introspect_finds_the_sdks_in_the_installed_artifact(tmp
     assert found['system'] == []
 
 
-def test_execution_environment_build_context(tmp_path):
-    # The example installs the collection from `make build`'s tarball.
-    proc = run('ansible-galaxy', 'collection', 'build', '--force', '--output-path', '.cache/build', '.')
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def ee_context(tmp_path):
+    """tools/build-ee.sh create: the tarball of galaxy.yml's version, then ansible-builder's build context."""
     context = tmp_path / 'context'
-    proc = run('ansible-builder', 'create', '-f', 'execution-environment.yml', '--context', str(context))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = subprocess.run(['bash', os.path.join(REPO_ROOT, 'tools', 'build-ee.sh'), 'create', '--context',
+                           str(context)], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    return context
+
+
+def galaxy_version():
+    with open(os.path.join(REPO_ROOT, 'galaxy.yml')) as handle:
+        return yaml.safe_load(handle)['version']
+
+
+def test_execution_environment_build_context(tmp_path):
+    # The definition names no version: galaxy.yml is the one place it is written (a bump cannot break the EE).
+    with open(os.path.join(REPO_ROOT, 'execution-environment.yml')) as handle:
+        definition = '\n'.join(line.split('#')[0] for line in handle)
+    assert galaxy_version() not in definition and '*' not in definition
+    context = ee_context(tmp_path)
     with open(str(context / 'Dockerfile')) as handle:
         dockerfile = handle.read()
     with open(str(context / '_build' / 'requirements.yml')) as handle:
         galaxy = yaml.safe_load(handle)
     tarball = galaxy['collections'][0]['name']
     assert galaxy['collections'][0]['type'] == 'file'
-    # The path the galaxy stage installs from is the file ansible-builder copied into the context.
+    # The path the galaxy stage installs from is the file ansible-builder copied into the context, and it is
+    # the collection of galaxy.yml's version.
     assert tarball.startswith('/build/')
-    assert os.path.isfile(str(context / '_build' / tarball[len('/build/'):]))
+    copied = str(context / '_build' / tarball[len('/build/'):])
+    with tarfile.open(copied) as archive:
+        manifest = json.load(archive.extractfile('MANIFEST.json'))
+    assert manifest['collection_info']['version'] == galaxy_version()
     assert 'ansible-galaxy collection install' in dockerfile and 'COPY _build /build' in dockerfile
     # The SDKs reach the image through introspection of the installed collection, then assemble.
     assert re.search(r'introspect\.py introspect .*--write-pip=', dockerfile)
     assert 'ansible-core==2.19.14' in dockerfile
+
+
+def final_stage_env(dockerfile):
+    """The ENV lines of the image's last stage (the one ansible-runner and AWX run)."""
+    final = dockerfile[dockerfile.rindex('\nFROM '):]
+    env = {}
+    for line in final.splitlines():
+        if line.startswith('ENV '):
+            name, _, value = line[4:].partition('=')
+            env[name.strip()] = value.strip()
+    return env
+
+
+def collection_file(project, env):
+    """Where ansible-doc, run as a job in the project dir (its ansible.cfg read from the cwd), finds a module."""
+    clean = dict((k, v) for k, v in os.environ.items() if not k.startswith('ANSIBLE_'))
+    clean.update(env, HOME=str(project.parent / 'home'), PATH=VENV_BIN + os.pathsep + os.environ['PATH'])
+    proc = subprocess.run([os.path.join(VENV_BIN, 'ansible-doc'), '-t', 'module', '--json',
+                           'alicloud_ops.logging.sls_project'], cwd=str(project), env=clean,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return os.path.realpath(json.loads(proc.stdout)['alicloud_ops.logging.sls_project']['doc']['filename'])
+
+
+def test_in_the_execution_environment_the_installed_collection_is_used_not_the_projects_checkout(tmp_path):
+    """The EE's layout without a container: the collection installed where the galaxy stage installs it
+    (/usr/share/ansible/collections, here under a temp root), a project dir with the repo's ansible.cfg
+    (collections_path = ./collections first) and even the link to its own working tree that make setup makes in
+    a working copy (a clone has none), and the environment the image's final stage sets (its ENV lines, with
+    /usr/share/ansible mapped to the temp root). test_runner_readme.py runs site.yml in such a layout."""
+    context = ee_context(tmp_path)
+    with open(str(context / 'Dockerfile')) as handle:
+        image_env = final_stage_env(handle.read())
+    assert image_env.get('ANSIBLE_COLLECTIONS_PATH') == '/usr/share/ansible/collections'
+    root = tmp_path / 'ee'
+    installed = root / 'usr' / 'share' / 'ansible' / 'collections'
+    proc = subprocess.run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'install', '-p', str(installed),
+                           str(context / '_build' / 'collections' / 'alicloud_ops-logging.tar.gz')],
+                          cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    project = tmp_path / 'runner' / 'project'
+    link = project / 'collections' / 'ansible_collections' / 'alicloud_ops'
+    link.mkdir(parents=True)
+    os.symlink(REPO_ROOT, str(link / 'logging'))
+    with open(os.path.join(REPO_ROOT, 'ansible.cfg')) as handle:
+        (project / 'ansible.cfg').write_text(handle.read())
+    simulated = dict((name, value.replace('/usr/share/ansible', str(root / 'usr' / 'share' / 'ansible')))
+                     for name, value in image_env.items())
+    used = collection_file(project, simulated)
+    assert used.startswith(str(installed.resolve()) + os.sep), used
+    # Without the image's environment the project's ansible.cfg would pick the checkout (what the ENV fixes).
+    assert collection_file(project, {}).startswith(os.path.realpath(REPO_ROOT) + os.sep)
 
 
 def shadow_sdk(tmp_path, module):

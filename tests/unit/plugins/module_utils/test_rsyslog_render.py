@@ -52,9 +52,11 @@ def test_default_forward_renders_the_seed():
     for line in ('target="127.0.0.1"', 'port="11111"', 'protocol="tcp"', 'template="ALI_LOG_FMT"',
                  'queue.type="LinkedList"', 'queue.filename="fwdRule1"',
                  'queue.spoolDirectory="/var/spool/rsyslog"', 'queue.maxDiskSpace="1g"',
-                 'queue.saveOnShutdown="on"', 'action.resumeRetryCount="-1")'):
+                 'queue.saveOnShutdown="on"', 'queue.size="100000"', 'action.resumeRetryCount="-1")'):
         assert '\n           %s' % line in text, line
-    assert 'resumeInterval' not in text and 'queue.size' not in text
+    # The default size is one the module does not warn about (the role's default too); rsyslog's 90 % watermark.
+    assert 'resumeInterval' not in text and 'Watermark' not in text
+    assert render.queue_warnings({}) == []
     assert text.endswith('}\n')
 
 
@@ -87,13 +89,12 @@ def watermarks(queue):
 def test_small_disk_assisted_queue_gets_watermarks_with_room_for_a_batch():
     # rsyslog's defaults (size 1000, high watermark 90 %) leave 100 messages, less than one dequeue batch (128):
     # rsyslogd 8.2302 then can stall instead of spilling, so the module writes half / a quarter of the size.
-    assert watermarks({}) == (500, 250)
     assert watermarks({'size': 1000}) == (500, 250)
     assert watermarks({'size': 1000, 'low_watermark': 100}) == (500, 100)
     assert watermarks({'size': 200}) == (71, 35)
-    text = render.render_forward_action({})
+    text = render.render_forward_action({'queue': {'size': 1000}})
     assert 'queue.highWatermark="500"' in text and 'queue.lowWatermark="250"' in text
-    assert 'queue.size' not in text
+    assert 'queue.size="1000"' in text
 
 
 def test_watermarks_left_to_rsyslog_when_its_default_leaves_room():
@@ -134,7 +135,7 @@ def test_custom_format_replaces_the_seed():
     ({'queue': {'size': 0}}, 'forward.queue.size'),
     ({'queue': {'size': 100}}, 'forward.queue.size'),
     ({'queue': {'dequeue_batch_size': 0}}, 'forward.queue.dequeue_batch_size'),
-    ({'queue': {'high_watermark': 1000}}, 'forward.queue.high_watermark'),
+    ({'queue': {'size': 1000, 'high_watermark': 1000}}, 'forward.queue.high_watermark'),
     ({'queue': {'size': 1000, 'high_watermark': 900}}, 'forward.queue.high_watermark'),
     ({'queue': {'size': 2000, 'high_watermark': 1950, 'dequeue_batch_size': 64}}, 'forward.queue.high_watermark'),
     ({'queue': {'size': 1000, 'low_watermark': 500}}, 'forward.queue.low_watermark'),
@@ -179,7 +180,7 @@ def test_bad_framing_names_the_field(forward, message):
 
 @pytest.mark.parametrize('queue, warned', [
     ({'size': 1000}, True),
-    ({}, True),                                     # rsyslog's own default size, 1000
+    ({}, False),                                    # the module's default size, 100000
     ({'size': 99999}, True),
     ({'size': 100000}, False),
     ({'size': 1000, 'save_on_shutdown': False}, True),    # the loss is in the spill, restarts or not
