@@ -187,6 +187,9 @@ SLS_SETUP = {
     'sls_logtail_config': [PROJECT, SYSLOG, setup_task('sls_logstore', project='web-logs', name='nginx'), WEB_HOSTS],
     'sls_machine_group': [PROJECT],
     'sls_machine_group_info': [PROJECT, WEB_HOSTS],
+    'sls_logtail_config_info': [PROJECT, SYSLOG, setup_task(
+        'sls_logtail_config', project='web-logs', name='alicloud-ops-logging-file-nginx-access', logstore='syslog',
+        pipeline={'inputs': [{'Type': 'input_file', 'FilePaths': ['/var/log/nginx/access.log']}]})],
 }
 # The variables the examples use, as the user's inventory or play would set them.
 SLS_VARS = {
