@@ -70,6 +70,7 @@ ACTIONS = {
     'list_machines': 'ListMachines', 'get_machine_group_applied_configs': 'GetAppliedConfigs',
     'get_logtail_config': 'GetConfig', 'create_logtail_config': 'CreateConfig',
     'update_logtail_config': 'UpdateConfig', 'delete_logtail_config': 'DeleteConfig',
+    'list_logtail_config': 'ListConfig', 'list_logtail_pipeline_config': 'ListLogtailPipelineConfig',
     'get_logtail_pipeline_config': 'GetLogtailPipelineConfig',
     'create_logtail_pipeline_config': 'CreateLogtailPipelineConfig',
     'update_logtail_pipeline_config': 'UpdateLogtailPipelineConfig',

@@ -32,7 +32,7 @@ def build_fleet(emu):
     (sls_logstore, {'project': 'proj-a', 'name': 'store', 'shard_count': 300}, 'shard_count: must be between'),
     (sls_machine_group, {'project': 'proj-a', 'name': 'g'}, 'name: invalid machine group name'),
     (sls_machine_group, {'project': 'proj-a', 'name': 'grp', 'machine_type': 'ip', 'machines': ['web-1']},
-     "machines: 'web-1' is not an IP address"),
+     "machines[0]: 'web-1' is not an IP address"),
     (sls_logtail_config, {'project': 'proj-a', 'name': 'cfg', 'logstore': 'store'}, 'tag: required'),
     (sls_logtail_config, {'project': 'proj-a', 'name': 'cfg', 'logstore': 'store', 'tag': 'two words'},
      'tag: must be one word'),
