@@ -3,16 +3,19 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Keep ansible-core from crashing (a traceback instead of an error) on hostile option values.
 
-ansible-core 2.19 looks up fallbacks inside a ``type: dict`` (or list of dicts) option with
-``options`` before it checks that the value is a mapping, so ``forward: false`` or
-``forward: {queue: 5}`` ends in ``TypeError: argument of type 'bool' is not iterable``: a
-traceback, not an error naming the option. ``guarded_spec`` drops the sub-options of such a
-value (only for this run), so ansible's own type check reports "forward: dictionary
-requested" instead. Likewise an ``int`` option given ``.inf`` or ``.nan`` (YAML floats)
-raises OverflowError inside ansible's int conversion; such a value gets a checker that
+Every ansible-core release we support (2.18-2.21; 2.16 and 2.17 as well) looks up fallbacks inside a
+``type: dict`` (or list of dicts) option with ``options`` (``set_fallbacks``) before it checks that
+the value is a mapping, so ``forward: false`` or ``forward: {queue: 5}`` ends in ``TypeError:
+argument of type 'bool' is not iterable``: a traceback, not an error naming the option. Upstream:
+https://github.com/ansible/ansible/pull/81631 ("Avoid internal error when validating argspec",
+reported in https://github.com/ansible-collections/community.docker/issues/680), not merged, so the
+guard applies on every release (test_argument_guard.py checks that ansible-core alone still
+crashes). ``guarded_spec`` drops the sub-options of such a value (only for this run), so ansible's
+own type check reports "forward: dictionary requested" instead. Likewise an ``int`` option given
+``.inf`` or ``.nan`` (YAML floats) raises OverflowError inside ansible's int conversion; such a value gets a checker that
 refuses it by name. Found by the generated bad-input suite (issue 8). And a mapping or list
 given to a text option (or as an item of a list of text) is converted to its Python text by
-ansible (``check_type_str`` converts whatever it gets, in every release 2.16-2.19; so
+ansible (``check_type_str`` converts whatever it gets, in every release 2.16-2.21; so
 ``user_defined_ids: [{}]`` wrote the id ``{}``); such a value gets a checker that refuses it by
 name (issue 19; test_argument_guard.py shows ansible still converts). Runs on target Python 3.6+.
 """
