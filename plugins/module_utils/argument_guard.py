@@ -12,8 +12,8 @@ reported in https://github.com/ansible-collections/community.docker/issues/680),
 guard applies on every release (test_argument_guard.py checks that ansible-core alone still
 crashes). ``guarded_spec`` drops the sub-options of such a value (only for this run), so ansible's
 own type check reports "forward: dictionary requested" instead. Likewise an ``int`` option given
-``.inf`` or ``.nan`` (YAML floats) raises OverflowError inside ansible's int conversion; such a value gets a checker that
-refuses it by name. Found by the generated bad-input suite (issue 8). And a mapping or list
+``.inf`` or ``.nan`` (YAML floats) raises OverflowError inside ansible's int conversion; such a
+value gets a checker that refuses it by name. Found by the generated bad-input suite (issue 8). And a mapping or list
 given to a text option (or as an item of a list of text) is converted to its Python text by
 ansible (``check_type_str`` converts whatever it gets, in every release 2.16-2.21; so
 ``user_defined_ids: [{}]`` wrote the id ``{}``); such a value gets a checker that refuses it by

@@ -22,7 +22,7 @@ The hooks reach into private ansible-core internals (the templar's `_engine` and
 methods, ansible-core 2.19's template engine). `missing_internals(templar)` names the first one that is not
 there (ansible-core 2.18 has no `_engine`; a later release may rename one); populate_inventory then runs the
 constructed features through ansible-core's own path alone and says so at -vvv, as it does when using them
-raises AttributeError or ImportError (ecs_populate). tests/unit/plugins/inventory/test_constructed_equality.py
+raises AttributeError or ImportError (ecs_populate). tests/unit/plugins/inventory/test_alicloud_ecs_constructed.py
 compares the two paths, and checks the fallback, under `make units` on every supported release.
 """
 from __future__ import absolute_import, division, print_function

@@ -1,5 +1,5 @@
 """The constructed-feature configurations both equality tests run: tests/integration/test_inventory_constructed.py
-(ansible-inventory against the emulator) and tests/unit/plugins/inventory/test_constructed_equality.py (the plugin
+(ansible-inventory against the emulator) and tests/unit/plugins/inventory/test_alicloud_ecs_constructed.py (the plugin
 in-process, under `make units` on every supported ansible-core release). Each compares the plugin's fast path
 with ansible-core's own (FAST_CONSTRUCTED = False)."""
 

@@ -14,7 +14,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_construct
     NOT_PLAIN, PlainKeyedGroups, fast_templar, missing_internals, plain_path_value, pure_expression_names)
 
 # The hooks exist for ansible-core 2.19's template engine; on a release without it populate_inventory does not use
-# them (tests/unit/plugins/inventory/test_constructed_equality.py checks that fallback on every release).
+# them (tests/unit/plugins/inventory/test_alicloud_ecs_constructed.py checks that fallback on every release).
 needs_engine = pytest.mark.skipif(trust_as_template is None or missing_internals(Templar(loader=None)) is not None,
                                   reason='this ansible-core has no template engine for fast_templar to hook')
 

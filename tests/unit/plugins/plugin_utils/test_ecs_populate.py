@@ -38,7 +38,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_populate 
 
 GROUPS = ['alicloud', 'cn_hangzhou', 'cn_hangzhou_h']
 # The one-update store needs ansible-core 2.19's validate_variable_name and tagged strings; 2.18 has neither, and
-# the plugin takes ansible-core's own path there (tests/unit/plugins/inventory/test_constructed_equality.py).
+# the plugin takes ansible-core's own path there (tests/unit/plugins/inventory/test_alicloud_ecs_constructed.py).
 needs_tagging = pytest.mark.skipif(trust_as_template is None, reason='ansible-core before 2.19: no data tagging')
 
 
