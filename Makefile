@@ -23,7 +23,8 @@ image: bed
 test: setup
 	bash tools/test.sh
 
-# ansible-test sanity on the built collection for ansible-core 2.16-2.19, offline (tools/sanity/run.sh).
+# ansible-test sanity on the built collection for ansible-core 2.18-2.21, offline (tools/sanity/run.sh), each on a
+# controller Python it supports (tools/sanity/pythons.sh).
 # One version or one test: tools/sanity/run.sh 2.19.14 -- --test validate-modules
 sanity: setup
 	bash tools/sanity/run.sh
@@ -35,8 +36,9 @@ lint: setup
 unit: setup
 	$(VENV)/pytest tests/unit
 
-# ansible-test units on the plugin unit tests (tests/unit/plugins) for ansible-core 2.19 on Python 3.11, offline,
-# after checking the tests/unit layout (tools/sanity/units.sh). Other releases: tools/sanity/units.sh 2.18.19
+# ansible-test units on the plugin unit tests (tests/unit/plugins), offline, after checking the tests/unit layout
+# (tools/sanity/units.sh): the whole suite on ansible-core 2.21, the ansible-core-dependent tests on 2.18-2.20, side
+# by side. The whole suite on another release: tools/sanity/units.sh 2.18.19
 units: setup
 	bash tools/sanity/units.sh
 
