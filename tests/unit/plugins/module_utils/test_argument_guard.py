@@ -93,3 +93,12 @@ def test_ansible_alone_still_turns_mappings_and_nan_into_text():
     # Why plain_text exists: if this starts failing, ansible-core refuses such values itself and the guard can go.
     from ansible.module_utils.common.validation import check_type_str
     assert check_type_str({}) == '{}' and check_type_str(['x']) == "['x']" and check_type_str(float('nan')) == 'nan'
+
+
+def test_a_nul_in_top_level_text_is_refused_by_name_before_ansible_logs_the_invocation():
+    # On target Python 3.12+ syslog.syslog refuses a NUL, and ansible failed with "Failed to log to syslog",
+    # naming no option; sub-options are logged by their repr (escaped), so only top-level text needs the checker.
+    spec = guarded_spec(SPEC, {'plain': 'a\x00b'})
+    assert callable(spec['plain']['type']) and spec['forward'] == SPEC['forward']
+    result = run_module(rsyslog_dropin.main, {'name': 'fwd\x00', 'content': 'x'})
+    assert result.failed and "argument 'name'" in result.msg and 'NUL' in result.msg, result.msg
