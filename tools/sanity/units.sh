@@ -19,8 +19,8 @@
 # The tree is the built artifact plus the plugin tests and the test code they import
 # (tools/sanity/collection_tree.sh ... units), in .cache/units/ansible_collections/alicloud_ops/logging.
 # `--venv` has ansible-test make its own virtual environment and install its unit-test requirements and
-# tests/unit/requirements.txt from PyPI; the pip bootstrap comes from tools/sanity/setup.sh, as for sanity. Both
-# stay in .cache/units/home-X.Y between runs, so a second run needs no network.
+# tests/unit/requirements.txt from PyPI (the first run); the pip bootstrap comes from tools/sanity/setup.sh, as for
+# sanity. Each release's environment and HOME stay in .cache/units/run-X.Y between runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -31,7 +31,7 @@ versions=$UNITS_CORE_VERSIONS
 full=${UNITS_FULL:-${versions##* }}
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then versions=$1; full=${UNITS_FULL:-$1}; shift; fi
 [ "${1:-}" != "--" ] || shift
-UNITS_INTERNALS=${UNITS_INTERNALS:-tests/unit/plugins/inventory tests/unit/plugins/plugin_utils/test_ecs_constructed.py \
+UNITS_INTERNALS=${UNITS_INTERNALS:-tests/unit/plugins/inventory/ tests/unit/plugins/plugin_utils/test_ecs_constructed.py \
 tests/unit/plugins/plugin_utils/test_ecs_populate.py tests/unit/plugins/module_utils/test_argument_guard.py}
 
 # A test in the wrong directory would run in the wrong ansible-test context, or not at all: stop here instead.
@@ -47,7 +47,7 @@ for core in $versions; do
 done
 
 run_one() {  # run_one CORE ARGS...: the release's units in its own tree and HOME; writes units-CORE.result
-  local core=$1 minor top pyver scope start log passed result targets=()
+  local core=$1 minor top tree pyver scope start log passed result targets=()
   shift
   minor=$(echo "$core" | cut -d. -f1,2)
   top=.cache/units/run-$minor
@@ -58,14 +58,21 @@ run_one() {  # run_one CORE ARGS...: the release's units in its own tree and HOM
     scope="ansible-core-dependent tests"
     read -r -a targets <<<"$UNITS_INTERNALS"
   fi
+  tree=$top/ansible_collections/alicloud_ops/logging
+  # The tree is new each run; ansible-test's --venv environment (tests/output/.tmp/delegation, its unit-test
+  # requirements and tests/unit/requirements.txt installed) is kept from the last run at the same path, where
+  # ansible-test reuses it (its marker.txt) and pip finds everything already installed.
+  rm -rf "$top/delegation"
+  if [ -d "$tree/tests/output/.tmp/delegation" ]; then mv "$tree/tests/output/.tmp/delegation" "$top/delegation"; fi
   rm -rf "$top/ansible_collections" && mkdir -p "$top/ansible_collections/alicloud_ops" "$top/home/.ansible/test"
-  cp -a "$dest" "$top/ansible_collections/alicloud_ops/logging"
+  cp -a "$dest" "$tree"
+  if [ -d "$top/delegation" ]; then mkdir -p "$tree/tests/output/.tmp" && mv "$top/delegation" "$tree/tests/output/.tmp/"; fi
   cp -a .cache/sanity/home/.ansible/test/cache "$top/home/.ansible/test/"
   start=$(date +%s)
   echo "units: ansible-core $core, Python $pyver, $scope"
   # Modules and module_utils tests run in their own pytest session, apart from the controller ones (ansible-test's
   # contexts): each prints its own "N passed" line, summed below.
-  if (cd "$top/ansible_collections/alicloud_ops/logging" && PATH="$root/$pythons:$PATH" HOME="$root/$top/home" \
+  if (cd "$tree" && PATH="$root/$pythons:$PATH" HOME="$root/$top/home" \
       "$root/.cache/sanity/core-$minor/bin/ansible-test" units --color no --venv --python "$pyver" \
       --num-workers "${UNITS_WORKERS:-2}" "${targets[@]}" "$@") >"$log" 2>&1; then
     result=ok
