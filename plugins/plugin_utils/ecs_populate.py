@@ -377,6 +377,12 @@ def _remove_added(inventory, hosts_before, groups_before):
         group = inventory.groups[name]
         # Hosts drop the group and the ancestors it gave them; then parents kept from before let go of it.
         inventory.remove_group(group)
+        if name in inventory.groups:
+            # ansible-core 2.18's remove_group looks the Group up among the names (2.19 takes group.name): the hosts
+            # let go of it, the inventory keeps it. Drop it as 2.19 does.
+            del inventory.groups[name]
+            if hasattr(inventory, '_groups_dict_cache'):
+                inventory._groups_dict_cache = {}
         for parent in group.parent_groups:
             if group in parent.child_groups:
                 parent.child_groups.remove(group)

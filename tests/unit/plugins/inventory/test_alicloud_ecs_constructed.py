@@ -12,6 +12,7 @@ may rename one), or using one raises AttributeError or ImportError, the plugin f
 path and says so at -vvv: checked here with the internal taken away.
 """
 import copy
+import re
 
 import pytest
 import yaml
@@ -93,13 +94,19 @@ def typed(value):
     return type(value).__name__, value
 
 
+def _name(group):
+    # ansible-core 2.18 templates `ecs_tags.items` (plain_paths) to the method's repr, its address included, and
+    # names the group after it; the address differs between any two runs, whichever path.
+    return re.sub(r'_0x[0-9a-f]+_', '_0xADDRESS_', str(group.name))
+
+
 def snapshot(inventory):
-    hosts = dict((str(name), (sorted(str(g.name) for g in host.groups), typed(dict(host.vars))))
+    hosts = dict((str(name), (sorted(_name(g) for g in host.groups), typed(dict(host.vars))))
                  for name, host in inventory.hosts.items())
-    groups = dict((str(name), (sorted(str(h.name) for h in group.hosts),
-                               sorted(str(c.name) for c in group.child_groups),
-                               sorted(str(p.name) for p in group.parent_groups), typed(dict(group.vars))))
-                  for name, group in inventory.groups.items())
+    groups = dict((_name(group), (sorted(str(h.name) for h in group.hosts),
+                                  sorted(_name(c) for c in group.child_groups),
+                                  sorted(_name(p) for p in group.parent_groups), typed(dict(group.vars))))
+                  for group in inventory.groups.values())
     return hosts, groups
 
 
@@ -118,14 +125,21 @@ def test_fast_constructed_equals_ansible_core(name):
 
 @pytest.mark.parametrize('name', sorted(FAILING_CASES))
 def test_strict_failures_are_ansible_cores(name):
-    messages = []
+    # Failures under strict: true on 2.19 and later; ansible-core 2.18 takes a non-boolean conditional as its truth
+    # value, and then both paths must give the same inventory instead.
+    outcomes = []
     for fast in (False, True):
         plugin = new_plugin(FAILING_CASES[name], fast)
-        with pytest.raises(Exception) as raised:
+        try:
             populate_inventory(plugin, iter([records()]), record=True)
-        messages.append((type(raised.value), str(raised.value)))
-        assert not plugin.inventory.hosts
-    assert messages[1] == messages[0]
+        except Exception as exc:
+            outcomes.append(('raised', type(exc), str(exc)))
+            assert not plugin.inventory.hosts
+        else:
+            outcomes.append(('populated', snapshot(plugin.inventory)))
+    assert outcomes[1] == outcomes[0]
+    if name == 'missing_key_strict':  # a missing key under strict fails on every release
+        assert outcomes[0][0] == 'raised', outcomes[0]
 
 
 CASE = CASES['expressions_and_filters']
@@ -140,7 +154,9 @@ def test_a_missing_internal_means_ansible_cores_own_path_said_at_vvv(monkeypatch
     got, plugin = populate(CASE)
     assert got == expected and hooked == []
     said = [text for text in plugin.display.vvvs if FALLBACK in text]
-    assert len(said) == 1 and '_renamed' in said[0], plugin.display.vvvs
+    # 'TemplateEngine._renamed'; on ansible-core 2.18, which has no engine at all, 'Templar._engine'.
+    missing = ecs_constructed.missing_internals(plugin.templar)
+    assert len(said) == 1 and missing in said[0] and missing.endswith(('._renamed', '._engine')), plugin.display.vvvs
     assert plugin.read_plain_paths is False and plugin.plain_keyed_groups is None
 
 
