@@ -5,7 +5,8 @@
 #   tools/sanity/units.sh                          every version in UNITS_CORE_VERSIONS
 #   tools/sanity/units.sh 2.19.14 -- -k sls        one version (the whole suite), extra ansible-test arguments after --
 #
-# What runs where (the time budget of `make test`: the full suite takes ~100 s a release on this 2-core machine):
+# What runs where (the time budget of `make test`: the whole suite is minutes a release on this shared 2-core
+# machine, the ansible-core-dependent tests a fraction of that; README "Compatibility" has the measured figures):
 # - the newest release in the list (UNITS_FULL, default the last) runs the whole suite;
 # - every other release runs UNITS_INTERNALS: the tests of the code that depends on ansible-core's behaviour or
 #   private internals, where releases differ - the inventory plugin's constructed fast path against ansible-core's
