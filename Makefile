@@ -37,7 +37,8 @@ ee: setup
 test: setup
 	bash tools/test.sh
 
-# ansible-test sanity on the built collection for ansible-core 2.16-2.19, offline (tools/sanity/run.sh).
+# ansible-test sanity on the built collection for ansible-core 2.18-2.21, offline (tools/sanity/run.sh).
+# Each release runs on a controller Python it supports (tools/sanity/pythons.sh).
 # One version or one test: tools/sanity/run.sh 2.19.14 -- --test validate-modules
 sanity: setup
 	bash tools/sanity/run.sh
@@ -46,12 +47,13 @@ sanity: setup
 lint: setup
 	$(VENV)/ansible-lint --profile production
 
-# pytest on tests/unit only (a few seconds).
+# pytest on tests/unit only (about three minutes on two cores).
 unit: setup
 	$(VENV)/pytest tests/unit
 
-# ansible-test units on tests/unit/plugins (ansible-core 2.19, Python 3.11, offline; tools/sanity/units.sh).
-# After checking the tests/unit layout (tools/sanity/units.sh). Other releases: tools/sanity/units.sh 2.18.19
+# ansible-test units on tests/unit/plugins, offline: the whole suite on 2.21, core-dependent tests on 2.18-2.20.
+# After checking the tests/unit layout (tools/sanity/units.sh); the releases run side by side. The whole suite on
+# another release: tools/sanity/units.sh 2.18.19
 units: setup
 	bash tools/sanity/units.sh
 

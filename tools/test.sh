@@ -6,7 +6,8 @@
 #   2. the ecosystem gates, one after the other: ansible-test sanity (tools/sanity/run.sh), ansible-lint's
 #      production profile, ansible-test units (tools/sanity/units.sh);
 #   3. once the bed is ready, pytest on everything else (tests/, but tests/unit/plugins: ansible-test units ran
-#      those on the same ansible-core and Python; `make unit` runs them under plain pytest too).
+#      those, all on the newest supported ansible-core and the ansible-core-dependent ones on every other;
+#      `make unit` runs them under plain pytest too).
 # A failing gate does not stop the others: the run ends with one line per step and fails if any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -3,18 +3,26 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Keep ansible-core from crashing (a traceback instead of an error) on hostile option values.
 
-ansible-core 2.19 looks up fallbacks inside a ``type: dict`` (or list of dicts) option with
-``options`` before it checks that the value is a mapping, so ``forward: false`` or
-``forward: {queue: 5}`` ends in ``TypeError: argument of type 'bool' is not iterable``: a
-traceback, not an error naming the option. ``guarded_spec`` drops the sub-options of such a
-value (only for this run), so ansible's own type check reports "forward: dictionary
-requested" instead. Likewise an ``int`` option given ``.inf`` or ``.nan`` (YAML floats)
-raises OverflowError inside ansible's int conversion; such a value gets a checker that
-refuses it by name. Found by the generated bad-input suite (issue 8). And a mapping or list
+Every ansible-core release we support (2.18-2.21; 2.16 and 2.17 as well) looks up fallbacks inside a
+``type: dict`` (or list of dicts) option with ``options`` (``set_fallbacks``) before it checks that
+the value is a mapping, so ``forward: false`` or ``forward: {queue: 5}`` ends in ``TypeError:
+argument of type 'bool' is not iterable``: a traceback, not an error naming the option. Upstream:
+https://github.com/ansible/ansible/pull/81631 ("Avoid internal error when validating argspec",
+reported in https://github.com/ansible-collections/community.docker/issues/680), not merged, so the
+guard applies on every release (test_argument_guard.py checks that ansible-core alone still
+crashes). ``guarded_spec`` drops the sub-options of such a value (only for this run), so ansible's
+own type check reports "forward: dictionary requested" instead. Likewise an ``int`` option given
+``.inf`` or ``.nan`` (YAML floats) raises OverflowError inside ansible's int conversion; such a
+value gets a checker that refuses it by name. Found by the generated bad-input suite (issue 8). And a mapping or list
 given to a text option (or as an item of a list of text) is converted to its Python text by
-ansible (``check_type_str`` converts whatever it gets, in every release 2.16-2.19; so
+ansible (``check_type_str`` converts whatever it gets, in every release 2.16-2.21; so
 ``user_defined_ids: [{}]`` wrote the id ``{}``); such a value gets a checker that refuses it by
-name (issue 19; test_argument_guard.py shows ansible still converts). Runs on target Python 3.6+.
+name (issue 19; test_argument_guard.py shows ansible still converts). And on a target running Python 3.12 or
+later (every controller of ansible-core 2.20+, Debian 13's Python 3.13), ansible logs a module's invocation to
+syslog after validating its arguments and before the module runs, and ``syslog.syslog`` refuses a NUL character
+there: a top-level text option holding one (``root: "/tmp/x\\x00y"``) failed with ansible's "Failed to log to
+syslog (embedded null character)", naming no option. Such a value gets a checker that refuses it by name during
+validation, before that log. Runs on target Python 3.6+.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -52,6 +60,8 @@ def plain_text(value):
         raise ValueError('%r is not a finite number, and not text either' % (value,))
     if isinstance(value, (dict, list, tuple)):
         raise ValueError('expected text, got a %s' % ('mapping' if isinstance(value, dict) else 'list'))
+    if _has_nul(value):
+        raise ValueError('contains a NUL character, which no path, name or log line can hold')
     return check_type_str(value)
 
 
@@ -67,6 +77,10 @@ def _not_text(value):
     return isinstance(value, (dict, list, tuple)) or _non_finite(value)
 
 
+def _has_nul(value):
+    return isinstance(value, str) and '\x00' in value
+
+
 def _non_finite(value):
     return isinstance(value, float) and not math.isfinite(value)
 
@@ -78,7 +92,7 @@ def _given(params, name, option):
     return False, None
 
 
-def guarded_spec(argument_spec, params=None):
+def guarded_spec(argument_spec, params=None, top=True):
     """``argument_spec`` with the sub-options of every non-mapping value removed (a copy when needed)."""
     if params is None:
         params = _load_params()
@@ -92,7 +106,8 @@ def guarded_spec(argument_spec, params=None):
         if option.get('type') == 'int' and _non_finite(value):
             guarded[name] = dict(option, type=finite_int)
             continue
-        if option.get('type', 'str') in _TEXT_TYPES and _not_text(value):
+        # A NUL only in top-level text: ansible logs sub-options and lists by their repr, which escapes it.
+        if option.get('type', 'str') in _TEXT_TYPES and (_not_text(value) or (top and _has_nul(value))):
             guarded[name] = dict(option, type=_TEXT_TYPES[option.get('type', 'str')])
             continue
         if option.get('type') == 'list' and _non_finite(value):
@@ -113,7 +128,7 @@ def guarded_spec(argument_spec, params=None):
             continue
         sub = option['options']
         for mapping in mappings:
-            sub = guarded_spec(sub, mapping)
+            sub = guarded_spec(sub, mapping, top=False)
         if sub is not option['options']:
             guarded[name] = dict(option, options=sub)
     return guarded

@@ -17,6 +17,13 @@ only the two costs under them change:
   Jinja, which then raises or answers exactly as it always did;
 - `PlainKeyedGroups`: a keyed group on such a path names its group once per distinct value, not per host
   (the plugin hands every other entry to ansible-core's _add_host_to_keyed_groups, one entry at a time).
+
+The hooks reach into private ansible-core internals (the templar's `_engine` and its compile and evaluate
+methods, ansible-core 2.19's template engine). `missing_internals(templar)` names the first one that is not
+there (ansible-core 2.18 has no `_engine`; a later release may rename one); populate_inventory then runs the
+constructed features through ansible-core's own path alone and says so at -vvv, as it does when using them
+raises AttributeError or ImportError (ecs_populate). tests/unit/plugins/inventory/test_alicloud_ecs_constructed.py
+compares the two paths, and checks the fallback, under `make units` on every supported release.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -204,6 +211,22 @@ def _freeze(value):
 _MISSING = ('missing',)
 
 
+# What fast_templar hooks into and reads: the templar's engine, its methods, and the engine's variables.
+ENGINE_INTERNALS = ('_compile_expression', '_compile_template', 'evaluate_expression', 'evaluate_conditional',
+                    'available_variables')
+
+
+def missing_internals(templar):
+    """None when the ansible-core internals fast_templar needs are there; else the first missing one, named."""
+    engine = getattr(templar, '_engine', None)
+    if engine is None:
+        return '%s._engine' % type(templar).__name__
+    for name in ENGINE_INTERNALS:
+        if not hasattr(engine, name):
+            return '%s.%s' % (type(engine).__name__, name)
+    return None
+
+
 class fast_templar(object):
     """Context manager: while active, the plugin's templar compiles each expression once and evaluates a pure
     expression once per distinct set of input values.
@@ -214,8 +237,8 @@ class fast_templar(object):
       per host as before;
     - evaluate_expression / evaluate_conditional outcomes are kept per expression object (its trust tags
       included) and the plain values of the variables it reads: an immutable result, or the error it
-      raised, which is raised again for the same inputs. Without the hooks (another ansible-core),
-      evaluation is merely slower.
+      raised, which is raised again for the same inputs.
+    Callers check missing_internals(templar) first: with an internal missing, the plugin does not use this.
     """
 
     _COMPILE_HOOKS = ('_compile_expression', '_compile_template')

@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import itertools
 import json
 
 from ansible.inventory.host import Host
@@ -31,7 +32,7 @@ except ImportError:  # ansible-core before 2.19: each var goes through Host.set_
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_constructed import (
-    PlainKeyedGroups, fast_templar, pure_expression_names)
+    PlainKeyedGroups, fast_templar, missing_internals, pure_expression_names)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import InventoryOptionError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import (
     ALL_GROUP, HostPlanner, decorate_hostvars)
@@ -164,7 +165,7 @@ def _magic_var_names():
         return None
 
 
-def _hostvars_suffice(plugin, compose, groups, keyed_groups):
+def _hostvars_suffice(plugin, compose, groups, keyed_groups, fast=True):
     """Whether the groups and keyed_groups expressions give the same results on a new host's plugin hostvars
     as on ansible-core's variables, its hostvars merged with the host's vars (Host.get_vars).
 
@@ -172,7 +173,7 @@ def _hostvars_suffice(plugin, compose, groups, keyed_groups):
     inventory_file / inventory_dir and the magic vars, and leaves every other name's value as it is in the
     hostvars. So when every expression is pure and reads none of those names, merging changes nothing they
     read, and the per-host merge can be skipped."""
-    if not getattr(plugin, 'FAST_CONSTRUCTED', True) or _option(plugin, 'use_extra_vars'):
+    if not fast or not getattr(plugin, 'FAST_CONSTRUCTED', True) or _option(plugin, 'use_extra_vars'):
         return False
     magic = _magic_var_names()
     if magic is None:
@@ -194,17 +195,17 @@ class _Builder(object):
     """Adds planned hosts batch by batch and runs the constructed features; with `record`, keeps what they
     derived (finish() returns it)."""
 
-    def __init__(self, plugin, options, record):
+    def __init__(self, plugin, options, record, fast=True):
         self.plugin, self.inventory, self.options, self.record = plugin, plugin.inventory, options, record
         compose, groups, keyed_groups = options[2:5]
         self.constructed = bool(compose or groups or keyed_groups)
-        self.merge_per_entry = (not getattr(plugin, 'FAST_CONSTRUCTED', True)
-                                or _reads_group_names(groups, keyed_groups))
+        self.merge_per_entry = not fast or _reads_group_names(groups, keyed_groups)
         # Without group_names read, the merge is once per host; with this, not at all for hosts added in one update.
         self.hostvars_suffice = not self.merge_per_entry and _hostvars_suffice(plugin, compose, groups, keyed_groups)
         self.groups_before = set(self.inventory.groups)
-        # FAST_CONSTRUCTED False (the equality test's reference): every var through Host.set_variable.
-        self.var_names = VarNames() if getattr(plugin, 'FAST_CONSTRUCTED', True) else None
+        # Not fast (FAST_CONSTRUCTED False, the equality test's reference, or the fallback): every var through
+        # Host.set_variable.
+        self.var_names = VarNames() if fast else None
         self.hosts = []
         _ensure_groups(self.inventory, [ALL_GROUP])
 
@@ -276,12 +277,47 @@ def populate_inventory(plugin, batches, stored=None, record=True):
     will be cached). `stored` is the derived data of an earlier run from the cache: replayed when its
     fingerprint matches. If anything fails, the hosts and groups added so far are removed again: a source
     that fails leaves nothing behind.
+
+    The fast path (FAST_CONSTRUCTED) hooks into ansible-core internals (ecs_constructed). When one is missing
+    (missing_internals), or using them raises AttributeError or ImportError, the hosts go through ansible-core's
+    own path instead (the batches read so far are not read again) and -vvv says so.
     """
+    fast = getattr(plugin, 'FAST_CONSTRUCTED', True)
+    missing = missing_internals(plugin.templar) if fast else None
+    if missing is not None:
+        _fall_back(plugin, 'it has no %s' % missing)
+        fast = False
+    if not fast:
+        return _populate(plugin, batches, stored, record, fast=False)
+    read = []
+
+    def remembered():
+        for batch in batches:
+            read.append(batch)
+            yield batch
+    try:
+        try:
+            return _populate(plugin, remembered(), stored, record, fast=True)
+        except (AttributeError, ImportError) as exc:
+            # _populate took back what it added; ansible-core's own path raises again whatever is not the hooks'.
+            _fall_back(plugin, 'using its internals raised %s: %s' % (type(exc).__name__, exc))
+        return _populate(plugin, itertools.chain(read, batches), stored, record, fast=False)
+    except BaseException:
+        # _populate closed only the wrapper: stop reading regions here too.
+        getattr(batches, 'close', lambda: None)()
+        raise
+
+
+def _fall_back(plugin, why):
+    plugin.display.vvv("alicloud_ecs: constructed features (compose, groups, keyed_groups) go through ansible-core's "
+                       "own path, without the fast path: ansible-core %s: %s" % (ansible_version, why))
+
+
+def _populate(plugin, batches, stored, record, fast):
     compose, groups = plugin.get_option('compose'), plugin.get_option('groups')
     keyed_groups = plugin.get_option('keyed_groups')
     options = (plugin.get_option('hostvars_prefix'), plugin.get_option('hostvars_suffix'), compose, groups,
                keyed_groups, plugin.get_option('strict'))
-    fast = getattr(plugin, 'FAST_CONSTRUCTED', True)
     fingerprint = derived_fingerprint(plugin, compose, groups, keyed_groups) if fast else None
     # With use_extra_vars, ansible-core evaluates against hostvars plus extra vars: leave that to it.
     plugin.read_plain_paths = fast and not _option(plugin, 'use_extra_vars')
@@ -305,7 +341,7 @@ def populate_inventory(plugin, batches, stored=None, record=True):
                     exclude_filters=plugin.get_option('exclude_filters'), sanitize=plugin._sanitize_group_name)
             except InventoryOptionError as exc:
                 raise InventoryPlanError(str(exc))
-            builder = _Builder(plugin, options, record=record and fingerprint is not None)
+            builder = _Builder(plugin, options, record=record and fingerprint is not None, fast=fast)
             notes = []
             for batch in batches:
                 index = dict((id(r), i) for i, r in enumerate(batch, len(records))) if builder.record else None
@@ -341,6 +377,12 @@ def _remove_added(inventory, hosts_before, groups_before):
         group = inventory.groups[name]
         # Hosts drop the group and the ancestors it gave them; then parents kept from before let go of it.
         inventory.remove_group(group)
+        if name in inventory.groups:
+            # ansible-core 2.18's remove_group looks the Group up among the names (2.19 takes group.name): the hosts
+            # let go of it, the inventory keeps it. Drop it as 2.19 does.
+            del inventory.groups[name]
+            if hasattr(inventory, '_groups_dict_cache'):
+                inventory._groups_dict_cache = {}
         for parent in group.parent_groups:
             if group in parent.child_groups:
                 parent.child_groups.remove(group)

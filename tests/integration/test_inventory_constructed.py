@@ -20,67 +20,11 @@ import pytest
 import yaml
 
 from tests.integration.test_inventory_emulator import FIXTURE, clean_env
+from tests.support.constructed_cases import CASES, EXTRA_INSTANCES, FAILING_CASES
 from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_emulator  # noqa: F401 (fixture)
 from tests.support.playbook_runner import REPO_ROOT, VENV_BIN
 
 PLUGIN_SOURCE = os.path.join(REPO_ROOT, 'plugins', 'inventory', 'alicloud_ecs.py')
-
-EXTRA_INSTANCES = [
-    {'InstanceId': 'i-bare', 'InstanceName': 'bare-1', 'RegionId': 'cn-shanghai', 'ZoneId': 'cn-shanghai-b',
-     'Status': 'Running', 'OSName': 'Debian 12.5 64 bit',
-     'VpcAttributes': {'VpcId': 'vpc-sh', 'PrivateIpAddress': {'IpAddress': ['10.1.1.31']}}},
-    {'InstanceId': 'i-team', 'InstanceName': 'API-1', 'RegionId': 'cn-hangzhou', 'ZoneId': 'cn-hangzhou-h',
-     'Status': 'Running', 'OSName': 'Debian 12.5 64 bit',
-     'VpcAttributes': {'VpcId': 'vpc-hz', 'PrivateIpAddress': {'IpAddress': ['10.0.1.41']}},
-     'Tags': {'env': 'PROD', 'role': 'api', 'team': 'search', 'owner': ''}},
-]
-
-CASES = {
-    'plain_paths': {'keyed_groups': [
-        {'key': 'ecs_tags.env', 'prefix': 'env'}, {'key': 'zone_id'}, {'key': 'region_id', 'prefix': ''},
-        {'key': 'instance_type', 'prefix': 'type', 'separator': '-'}, {'key': 'ecs_tags.items', 'prefix': 'm'}]},
-    'missing_key_not_strict': {'strict': False, 'keyed_groups': [{'key': 'ecs_tags.team', 'prefix': 'team'}]},
-    'default_value': {'keyed_groups': [
-        {'key': 'ecs_tags.owner', 'prefix': 'owner', 'default_value': 'nobody'},
-        {'key': 'ecs_tags.team', 'prefix': 'team', 'default_value': 'unowned'},
-        {'key': 'eip', 'prefix': 'eip', 'default_value': 'none'}]},
-    'trailing_separator_false': {'keyed_groups': [
-        {'key': 'ecs_tags', 'prefix': 'tag', 'trailing_separator': False},
-        {'key': 'ecs_tags', 'prefix': 'kv'}]},
-    'parent_group': {'keyed_groups': [
-        {'key': 'ecs_tags.role', 'prefix': 'role', 'parent_group': 'roles'},
-        {'key': 'ecs_tags.env', 'parent_group': 'envs', 'prefix': 'env'},
-        {'key': 'zone_id', 'parent_group': '{{ region_id }}_zones'}]},
-    'expressions_and_filters': {
-        'keyed_groups': [
-            {'key': 'ecs_tags.env | lower', 'prefix': 'e'}, {'key': "instance_name.split('-')[0]", 'prefix': 'n'},
-            {'key': 'security_group_ids', 'prefix': 'sg'}, {'key': "ecs_tags.role ~ '_' ~ zone_id", 'prefix': 'rz'},
-            {'key': "ecs_tags.get('team', '')", 'prefix': 't', 'default_value': 'x'}],
-        'groups': {'web': "ecs_tags.role == 'web'", 'has_public': "public_ip != ''",
-                   'debian': "os_name is search('Debian')", 'Odd-Name': "ecs_tags.env is defined"},
-        'compose': {'ansible_host': 'public_ip or eip or private_ip', 'env_upper': "ecs_tags.env | default('none') | upper",
-                    'literal': "'constant'", 'tag_copy': 'ecs_tags', 'zone': 'zone_id', 'templ': "'{{ zone_id }}'"}},
-    'keyed_on_compose_and_group_names': {
-        'compose': {'role_copy': 'ecs_tags.role'},
-        'keyed_groups': [{'key': 'role_copy', 'prefix': 'rc'}, {'key': 'ecs_tags.env', 'prefix': 'env'},
-                         {'key': "group_names | join('+')", 'prefix': 'gn'}, {'key': 'inventory_hostname', 'prefix': 'h'}]},
-    # No group_names: the variables are merged once per host, or not at all when nothing reads what the merge adds.
-    'keyed_on_compose_and_magic_vars': {
-        'compose': {'role_copy': 'ecs_tags.role'},
-        'keyed_groups': [{'key': 'role_copy', 'prefix': 'rc'}, {'key': 'inventory_hostname_short', 'prefix': 'hs'}],
-        'groups': {'has_file': 'inventory_file is defined', 'hz': "region_id == 'cn-hangzhou'"}},
-    'hostvars_prefix_inventory': {'hostvars_prefix': 'inventory_', 'keyed_groups': [
-        {'key': 'inventory_hostname', 'prefix': 'h'}, {'key': 'inventory_zone_id', 'prefix': 'z'}]},
-    'leading_separator_false': {'leading_separator': False, 'keyed_groups': [{'key': 'ecs_tags.env'}, {'key': 'zone_id'}]},
-    'strict_all_present': {'strict': True, 'keyed_groups': [{'key': 'zone_id', 'prefix': 'z'}],
-                           'groups': {'hz': "region_id == 'cn-hangzhou'"}},
-    'hostvars_prefix': {'hostvars_prefix': 'ecs_', 'keyed_groups': [{'key': 'ecs_ecs_tags.env', 'prefix': 'env'}],
-                        'compose': {'ansible_host': 'ecs_private_ip'}},
-}
-FAILING_CASES = {
-    'missing_key_strict': {'strict': True, 'keyed_groups': [{'key': 'ecs_tags.team', 'prefix': 'team'}]},
-    'non_bool_conditional_strict': {'strict': True, 'groups': {'named': 'instance_name'}},
-}
 
 
 def reference_plugin(plugin_dir):
