@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup bed image test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify bench-journal
+.PHONY: setup bed image test unit units sanity lint demo demo-clean build docs bench bench-inventory bench-site bench-emulator bench-verify bench-journal
 
 setup:
 	bash tools/setup-host.sh
@@ -49,6 +49,10 @@ demo-clean:
 
 build:
 	$(VENV)/ansible-galaxy collection build --force --output-path .cache/build .
+
+# The docs site (antsibull-docs + Sphinx, offline) from the built collection: .cache/docs/site/build/html.
+docs: setup
+	bash tools/build-docs.sh .cache/docs
 
 bench: bench-inventory bench-site
 
