@@ -12,7 +12,7 @@ setup:
 bed: setup
 	bash tools/containerbed.sh ensure
 
-# The agent image (README "Baking images"): packer build -only=docker of packer/alicloud-agent.json from the
+# The agent image (docs/docsite/rst/guide_bake_images.rst): packer build -only=docker of packer/alicloud-agent.json from the
 # bed's Debian 12 image. Packer arguments in PACKER_ARGS, e.g. PACKER_ARGS="-var bake_vars=@vars.yml".
 image: bed
 	bash packer/build.sh $(PACKER_ARGS)
