@@ -4,7 +4,7 @@ VENV := .venv/bin
 # Bare `make` prints the targets; it never installs anything.
 .DEFAULT_GOAL := help
 
-.PHONY: help setup bed image ee test unit units sanity lint demo demo-clean build bench bench-inventory bench-site bench-emulator bench-verify bench-journal
+.PHONY: help setup bed image ee test unit units sanity lint demo demo-clean build docs bench bench-inventory bench-site bench-emulator bench-verify bench-journal
 
 # This list: every target with the first line of the comment above it.
 help:
@@ -21,7 +21,7 @@ setup:
 bed: setup
 	bash tools/containerbed.sh ensure
 
-# The agent image (README "Baking images") with packer, from the bed's Debian 12 image.
+# The agent image (docs/docsite/rst/guide_bake_images.rst) with packer, from the bed's Debian 12 image.
 # packer build -only=docker of packer/alicloud-agent.json. Packer arguments in PACKER_ARGS, e.g. PACKER_ARGS="-var bake_vars=@vars.yml".
 image: bed
 	bash packer/build.sh $(PACKER_ARGS)
@@ -68,6 +68,10 @@ demo-clean:
 # The collection tarball, .cache/build/alicloud_ops-logging-<galaxy.yml version>.tar.gz.
 build:
 	$(VENV)/ansible-galaxy collection build --force --output-path .cache/build .
+
+# The docs site (antsibull-docs + Sphinx, offline) from the built collection: .cache/docs/site/build/html.
+docs: setup
+	bash tools/build-docs.sh .cache/docs
 
 # The inventory and site.yml benchmarks (bench-inventory, bench-site).
 bench: bench-inventory bench-site

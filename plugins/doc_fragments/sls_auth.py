@@ -109,7 +109,7 @@ options:
     description: STS endpoint for O(role_arn) (default C(sts.aliyuncs.com)).
     type: str
 notes:
-  - "Credentials: the collection's one chain, of the alicloud_ecs inventory and the sls_* modules (README, Credentials).
+  - "Credentials: the collection's one chain, of the alicloud_ecs inventory and the sls_* modules (docs/docsite/rst/guide_credentials.rst).
     First match wins: the AccessKey options (access_key_id and access_key_secret, or their aliases access_key and
     secret_key, with security_token), O(profile) or O(ecs_role_name); the environment (E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET),
     E(ALIBABA_CLOUD_SECURITY_TOKEN), then E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY),

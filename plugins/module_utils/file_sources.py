@@ -21,7 +21,7 @@ A source::
     index_keys: [level, logger]       # json: the keys to index (a JSON event's keys are not known in advance)
 
 The pipeline config's shape (inputs input_file with FilePaths, MaxDirSearchDepth and Multiline; the native parse
-processors with SourceKey ``content``; flusher_sls with Logstore) is LoongCollector's (README "Application log
+processors with SourceKey ``content``; flusher_sls with Logstore) is LoongCollector's (docs guide "Application log
 files", with the sources each name comes from).
 """
 

@@ -21,7 +21,7 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import
 
 NETWORKS = ('intranet', 'internet', 'acceleration', 'auto')
 
-# What differs between the two agents the vendor ships. Sources are in the README section
+# What differs between the two agents the vendor ships. Sources are in docs/docsite/rst/guide_hosts.rst,
 # "Which agent, which input"; the facts marked unconfirmed there are module options too.
 #   installer / url: file name and OSS location of the installer script
 #   binary: the agent program in the install dir (an install without app_info.json still has it)
@@ -38,7 +38,7 @@ FLAVORS = {
         'service': 'ilogtaild',
         # Read by the logtail role and the verify role through the logtail_flavor_facts filter:
         # the init script, PID file globs relative to the install directory (versioned names), and the main
-        # config relative to it (README, "Which agent, which input").
+        # config relative to it (docs/docsite/rst/guide_hosts.rst, "Which agent, which input").
         'init_script': '/etc/init.d/ilogtaild',
         'pid_files': ('ilogtail*.pid',),
         'config': 'ilogtail_config.json',

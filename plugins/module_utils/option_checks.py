@@ -106,8 +106,7 @@ def data_problems(field, value, multiline=False, secret=False, depth=0):
         for index, item in enumerate(value):
             problems.extend(data_problems('%s[%d]' % (field, index), item, multiline, secret, depth + 1))
         return problems
-    problem = (text_problem(value, multiline, secret) or number_problem(value)
-               or int_problem(value, INT64_MIN, INT64_MAX))
+    problem = text_problem(value, multiline, secret) or number_problem(value) or int_problem(value, INT64_MIN, INT64_MAX)
     return [(field, problem)] if problem else []
 
 

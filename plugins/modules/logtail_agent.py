@@ -48,7 +48,7 @@ options:
         C(loongcollectord), version key C(loongcollector_version)).
       - The LoongCollector bucket path and its commercial install dir C(/usr/local/ilogtail) are from Alibaba
         Cloud's install page and were not confirmed from public sources here; O(installer_url) and
-        O(install_dir) override them. See the README section "Which agent, which input".
+        O(install_dir) override them. See the collection's guide guide_hosts, "Which agent, which input".
     type: str
     choices: [logtail, loongcollector]
     default: logtail

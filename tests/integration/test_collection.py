@@ -165,3 +165,75 @@ def test_every_module_uses_the_attributes_fragment_and_lists_the_commands_it_cal
             assert 'C(%s)' % command in requirements, '%s calls %s; list it under requirements' % (module, command)
     assert commands_looked_up('systemd_unit') >= {'systemctl', 'systemd-analyze'}
     assert 'rsyslogd' in commands_looked_up('rsyslog_dropin')
+
+
+# The collection as the ecosystem takes it (issue 21): Galaxy's importer, antsibull-docs' linter and docs site.
+@pytest.fixture(scope='module')
+def artifact(tmp_path_factory):
+    return build_artifact(tmp_path_factory.mktemp('artifact'))
+
+
+@pytest.fixture(scope='module')
+def installed_collection(artifact, tmp_path_factory):
+    """The artifact unpacked where ansible finds it: (collections root, collection dir)."""
+    root = tmp_path_factory.mktemp('collections')
+    dest = root / 'ansible_collections' / 'alicloud_ops' / 'logging'
+    dest.mkdir(parents=True)
+    with tarfile.open(artifact) as tar:
+        tar.extractall(str(dest))
+    return str(root), str(dest)
+
+
+def tool_env(**extra):
+    """The venv's tools first on PATH, and none of the repo's ansible.cfg or collections path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith('ANSIBLE_')}
+    env.update(PATH=VENV_BIN + os.pathsep + os.environ.get('PATH', ''), ANSIBLE_NOCOLOR='1', **extra)
+    return env
+
+
+# galaxy-importer's flake8 also reads the filters' sidecar docs (plugins/filter/<name>.yml, which ansible-doc
+# reports as the filters' files) as Python: a syntax error per file, the importer's limitation, not the content's.
+IMPORTER_KNOWN_WARNINGS = re.compile(r'^WARNING: plugins/filter/\w+\.yml:\d+:\d+: E999 SyntaxError: ')
+
+
+def test_galaxy_importer_accepts_the_artifact(artifact, tmp_path):
+    proc = subprocess.run([os.path.join(VENV_BIN, 'python'), '-m', 'galaxy_importer.main', artifact],
+                          cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                          timeout=600, env=tool_env(GALAXY_IMPORTER_CONFIG=os.path.join(
+                              REPO_ROOT, 'tests', 'integration', 'galaxy-importer.cfg')))
+    print(proc.stdout[-3000:])
+    assert proc.returncode == 0, proc.stdout[-5000:]
+    assert 'Importer processing completed successfully' in proc.stdout
+    lines = proc.stdout.splitlines()
+    assert not [l for l in lines if l.startswith('ERROR')], proc.stdout[-5000:]
+    warnings = [l for l in lines if l.startswith('WARNING') and not IMPORTER_KNOWN_WARNINGS.match(l)]
+    assert not warnings, '\n'.join(warnings)
+    # Every role was loaded with its README (the importer stops at the first role without one).
+    for role in ROLES:
+        assert 'Loading role %s' % role in proc.stdout, role
+
+
+def test_antsibull_docs_lint_is_clean(installed_collection):
+    root, collection = installed_collection
+    proc = subprocess.run([os.path.join(VENV_BIN, 'antsibull-docs'), 'lint-collection-docs', '--plugin-docs',
+                           '--check-extra-docs-refs', '.'], cwd=collection, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=600,
+                          env=tool_env(ANSIBLE_COLLECTIONS_PATH=root))
+    assert proc.returncode == 0, proc.stdout
+    assert not proc.stdout.strip(), proc.stdout
+
+
+def test_docs_site_builds_with_module_and_role_pages(tmp_path):
+    proc = subprocess.run(['bash', os.path.join(REPO_ROOT, 'tools', 'build-docs.sh'), str(tmp_path)], cwd=REPO_ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600,
+                          env=tool_env())
+    assert proc.returncode == 0, proc.stdout[-5000:]
+    html = os.path.join(str(tmp_path), 'site', 'build', 'html', 'collections', 'alicloud_ops', 'logging')
+    pages = set(os.listdir(html))
+    for module in MODULES:
+        assert '%s_module.html' % module in pages, module
+    for role in ROLES:
+        assert '%s_role.html' % role in pages, role
+    assert 'alicloud_ecs_inventory.html' in pages
+    guides = {os.path.splitext(p)[0] for p in os.listdir(os.path.join(html, 'docsite'))}
+    assert {'guide_inventory', 'guide_log_service', 'guide_bake_images', 'guide_credentials', 'guide_emulator'} <= guides

@@ -1,4 +1,5 @@
-"""The README's ansible-runner commands, run as written (extracted from README.md, so they cannot drift).
+"""The documented ansible-runner commands, run as written: extracted from
+docs/docsite/rst/guide_execution_environments.rst, so they cannot drift.
 
 The block makes the private data directory (env/ with the CLI config holding the profile the production example
 names, project/ a clone of this repo) and runs site.yml with -i inventories/production in the execution
@@ -17,6 +18,7 @@ from the inventory's keyed groups), an emulator-only run of the unchanged comman
 import json
 import os
 import re
+import textwrap
 import subprocess
 import sys
 
@@ -86,13 +88,16 @@ sys.exit(subprocess.call([host_path(a) for a in command], cwd=host_path(workdir 
 '''
 
 
+GUIDE = os.path.join(REPO_ROOT, 'docs', 'docsite', 'rst', 'guide_execution_environments.rst')
+
+
 def readme_block():
-    """The bash block that follows the README's **ansible-runner.** paragraph."""
-    with open(os.path.join(REPO_ROOT, 'README.md')) as handle:
+    """The bash block that follows the execution environments guide's **ansible-runner.** paragraph."""
+    with open(GUIDE) as handle:
         text = handle.read()
     start = text.index('**ansible-runner.**')
-    match = re.search(r'```bash\n(.*?)```', text[start:], re.S)
-    block = match.group(1)
+    match = re.search(r'\.\. code:: bash\n\n((?:   .*\n|\n)+)', text[start:])
+    block = textwrap.dedent(match.group(1))
     assert 'ansible-runner run' in block
     return block
 

@@ -1,7 +1,7 @@
 # Sourced by tools/sanity/setup.sh, run.sh and units.sh: the supported ansible-core releases and which Python on
 # this machine runs each as its controller.
 #
-# CORE_VERSIONS: the releases we support and test (README "Ecosystem gates", meta/runtime.yml requires_ansible):
+# CORE_VERSIONS: the releases we support and test (tests/README.md "Ecosystem gates", meta/runtime.yml requires_ansible):
 # the latest patch release of every ansible-core still maintained, or ended within the last month, on 2026-12-06.
 # 2.16 and 2.17 are past end of life; 2.18 ended in November 2026.
 CORE_VERSIONS="2.18.19 2.19.14 2.20.10 2.21.5"

@@ -1,4 +1,4 @@
-"""Check that the unit tests sit where the README's layout rule puts them; exit 1 naming each misplaced file.
+"""Check that the unit tests sit where tests/README.md's layout rule puts them; exit 1 naming each misplaced file.
 
     python tools/sanity/unit_layout.py [REPO_ROOT]
 
@@ -10,7 +10,7 @@ import os
 import sys
 
 RULE = """\
-Layout (README, Tests):
+Layout (tests/README.md, "Where a unit test lives"):
   tests/unit/plugins/X/test_Y.py or test_Y_<aspect>.py   tests plugins/X/Y.py
   tests/unit/plugins/X/test_<topic>_X.py                 tests several plugins of plugins/X/ (e.g. test_sls_modules.py)
   tests/unit/plugins/test_plugin_<topic>.py              tests every plugin type at once

@@ -8,7 +8,7 @@ same role or playbook defines it (role vars/defaults, set_fact, register, vars:,
 option of some role's meta/argument_specs.yml, and every shared alicloud_logging_* name one of the internal role's,
 so a wrong type or a missing value is refused before a task runs, naming the variable.
 
-Collection content outside plugins/ has no row in the README's unit-test layout; this test reads roles/ and
+Collection content outside plugins/ has no row in tests/README.md's unit-test layout; this test reads roles/ and
 playbooks/, which the built artifact holds too, so it runs under ansible-test units as well.
 """
 import glob
