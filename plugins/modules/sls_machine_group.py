@@ -159,8 +159,9 @@ def main():
         external_name=dict(type='str'),
     ))
     params = module.params
-    module.fail_on_problems(name_problems(params, project='project', name='machine_group')
-                            + [machines_problem(params['machine_type'], params['machines'])])
+    problems = name_problems(params, project='project', name='machine_group')
+    problems.append(machines_problem(params['machine_type'], params['machines']))
+    module.fail_on_problems(problems)
     with module.sls_errors():
         ensure_group(module, module.client())
 
