@@ -43,10 +43,15 @@ def make(target, **env_vars):
     return proc.returncode, proc.stdout
 
 
+def recap(output):
+    """{host: changed} from the last PLAY RECAP in ``output``."""
+    block = output.rsplit('PLAY RECAP', 1)[1]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', block, re.M)}
+
+
 def site_recap(output):
     """{host: changed} from the site.yml run (the recap before the demo's Log search step)."""
-    block = output.split('==> Log search', 1)[0].rsplit('PLAY RECAP', 1)[1]
-    return {m.group(1): int(m.group(2)) for m in re.finditer(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', block, re.M)}
+    return recap(output.split('==> Log search', 1)[0])
 
 
 def demo_env():
@@ -134,12 +139,6 @@ def check_broken_fleets():
 
     rc, out = verify(timeout=60)
     assert rc == 0, out[-4000:]
-
-
-def recap(output):
-    """{host: changed} from the last PLAY RECAP in ``output``."""
-    block = output.rsplit('PLAY RECAP', 1)[1]
-    return {m.group(1): int(m.group(2)) for m in re.finditer(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', block, re.M)}
 
 
 def assert_canaries(output):

@@ -209,10 +209,15 @@ def inventory_source(tmp_path, emu):
     return str(path)
 
 
+def reset_sls(emu):
+    """The emulator's Log Service side emptied (its emulator-only reset endpoint)."""
+    with urlopen(Request(emu.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
+        pass
+
+
 @pytest.mark.parametrize('module', SLS_MODULES)
 def test_sls_module_examples_run_against_the_emulator(tmp_path, emulator, module):
-    with urlopen(Request(emulator.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
-        pass
+    reset_sls(emulator)
     tasks = examples(module)
     plays = [play('setup', SLS_SETUP[module])] if SLS_SETUP[module] else []
     # The emulator's index covers new lines at once (index_delay=0); sls_index_info is told so, as a user would

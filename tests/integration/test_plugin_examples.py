@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.integration.test_module_examples import (
-    FQCN, INDEX, KEY_ID, KEY_SECRET, PROJECT, SYSLOG, assert_clean, play, run, setup_task)
+    FQCN, INDEX, KEY_ID, KEY_SECRET, PROJECT, SYSLOG, assert_clean, play, reset_sls, run, setup_task)
 from tests.support.playbook_runner import REPO_ROOT, VENV_BIN, ansible_env
 from tools.alicloud_emulator import start_emulator
 
@@ -61,12 +61,6 @@ def plugin_examples(kind, name):
     raise AssertionError('%s %s has no EXAMPLES' % (kind, name))
 
 
-def reset(emu):
-    from urllib.request import Request, urlopen
-    with urlopen(Request(emu.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
-        pass
-
-
 def static_inventory(tmp_path, groups):
     path = tmp_path / 'hosts.yml'
     path.write_text(yaml.safe_dump({'all': {'children': groups}}))
@@ -99,7 +93,7 @@ def test_every_filter_and_lookup_has_a_case():
 
 @pytest.mark.parametrize('name', FILTERS)
 def test_filter_examples(tmp_path, emulator, name):
-    reset(emulator)
+    reset_sls(emulator)
     tasks = filter_examples(name)
     plays = [play('setup', [PROJECT, SYSLOG, INDEX])] if name == 'canary_query' else []
     plays.append(play('examples', tasks, FILTER_VARS if name == 'canary_report' else None))
@@ -118,7 +112,7 @@ def test_filter_examples(tmp_path, emulator, name):
 
 
 def test_machine_groups_lookup_example(tmp_path, emulator):
-    reset(emulator)
+    reset_sls(emulator)
     tasks = yaml.safe_load(plugin_examples('lookup', 'machine_groups'))
     inventory = static_inventory(tmp_path, {
         'web': {'hosts': {'web-1': {'private_ip': '10.0.1.11'}, 'web-2': {'private_ip': '10.1.1.12'}}},
@@ -133,7 +127,7 @@ def test_machine_groups_lookup_example(tmp_path, emulator):
 
 
 def test_file_sources_lookup_example(tmp_path, emulator):
-    reset(emulator)
+    reset_sls(emulator)
     tasks = yaml.safe_load(plugin_examples('lookup', 'file_sources'))
     nginx = {'name': 'nginx-access', 'paths': ['/var/log/nginx/access.log'], 'format': 'nginx'}
     inventory = static_inventory(tmp_path, {

@@ -3,8 +3,8 @@
 in-process, under `make units` on every supported ansible-core release). Each compares the plugin's fast path
 with ansible-core's own (FAST_CONSTRUCTED = False)."""
 
-# The running instances of tests/integration/test_inventory_emulator.py's FIXTURE (i-old is stopped, so the API
-# query leaves it out), for the unit test, which has no emulator.
+# The running instances: tests/integration/test_inventory_emulator.py's FIXTURE serves them (and a stopped one the
+# API query leaves out) from the emulator; the unit test, which has no emulator, takes them as they are.
 RUNNING_INSTANCES = [
     {'InstanceId': 'i-web1', 'InstanceName': 'web-1', 'HostName': 'web1', 'RegionId': 'cn-hangzhou',
      'ZoneId': 'cn-hangzhou-h', 'InstanceType': 'ecs.g7.large', 'OSName': 'Alibaba Cloud Linux 3.2104 LTS 64 bit',
