@@ -8,9 +8,25 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LINK = os.path.join(REPO_ROOT, 'collections', 'ansible_collections', 'alicloud_ops', 'logging')
 if os.path.isfile(os.path.join(REPO_ROOT, 'tools', 'setup-venv.sh')) and not os.path.lexists(_LINK):
     os.makedirs(os.path.dirname(_LINK), exist_ok=True)
-    os.symlink(os.path.join('..', '..', '..'), _LINK)
+    try:
+        os.symlink(os.path.join('..', '..', '..'), _LINK)
+    except FileExistsError:  # another pytest-xdist worker made it first
+        pass
 sys.path.insert(0, os.path.join(REPO_ROOT, 'collections'))
 # Test code imports tests.* and tools.* from here. Under `ansible-test units` (tools/sanity/units.sh) this file is
 # the copy in the collection tree, so the collection root takes the repo root's place; there is no collections/
 # entry and the collection loader finds the plugins instead.
 sys.path.insert(0, REPO_ROOT)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Scheduling under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`): a test module runs whole on one
+    worker (its module-scoped fixtures, emulators and beds are built once), and every test marked `docker` runs on
+    ONE worker, one after the other: the Molecule scenarios, the demo and the image bake each start systemd
+    containers and dockerd images and must not overlap (container names, the bed's images, two cores)."""
+    if not config.pluginmanager.hasplugin('xdist'):
+        return
+    import pytest
+    for item in items:
+        group = 'docker' if item.get_closest_marker('docker') else item.nodeid.split('::', 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -7,7 +7,8 @@
 #      production profile, ansible-test units (tools/sanity/units.sh);
 #   3. once the bed is ready, pytest on everything else (tests/, but tests/unit/plugins: ansible-test units ran
 #      those, all on the newest supported ansible-core and the ansible-core-dependent ones on every other;
-#      `make unit` runs them under plain pytest too).
+#      `make unit` runs them under plain pytest too), on PYTEST_WORKERS (2) pytest-xdist workers: each test module
+#      whole on one worker, and every Docker test on one worker, one after the other (tests/conftest.py).
 # A failing gate does not stop the others: the run ends with one line per step and fails if any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +52,7 @@ record bed $bed_rc "$(cat "$bed_time" 2>/dev/null || echo 0)" ' (beside the gate
 if [ $bed_rc != 0 ]; then
   echo "test: the container bed failed; the Docker tests cannot run" >&2
 else
-  step pytest "$VENV/pytest" tests --ignore=tests/unit/plugins --durations=30
+  step pytest "$VENV/pytest" tests --ignore=tests/unit/plugins --durations=30 -n "${PYTEST_WORKERS:-2}" --dist loadgroup
 fi
 
 echo "=== test: summary"
