@@ -68,7 +68,10 @@ def file_sources(inventory):
 
 
 def pick(source, rows):
-    """The event to show: the newest, or for a multi-line source the newest that spans lines."""
+    """The event to show: the newest, or for a multi-line source the newest that spans lines; of a format the agent
+    parses, the newest it parsed (a line it could not parse stays whole in content)."""
+    if source.get('format', 'raw') not in ('raw', 'json'):
+        rows = [row for row in rows if 'content' not in row]
     if source.get('multiline_start'):
         rows = [row for row in rows if any('\n' in value for value in row.values() if isinstance(value, str))]
     return rows[0] if rows else None
