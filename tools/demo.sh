@@ -2,7 +2,9 @@
 # The one-command demo (`make demo`): three Debian containers running systemd, registered as ECS
 # instances in the project's ECS API emulator, found by the real alicloud_ecs inventory plugin and
 # set up by the real site.yml; it ends with the Log search: per host, a canary line that went
-# logger -> rsyslog -> Logtail (stand-in) -> the Log Service logstore, found by playbooks/verify.yml. Run it again: nothing changes (changed=0), and faster.
+# logger -> rsyslog -> Logtail (stand-in) -> the Log Service logstore, found by playbooks/verify.yml, then the
+# newest event of each application log file source the web hosts collect (tools/demo_search.py, through the SDK).
+# Run it again: nothing changes (changed=0), and faster.
 # tools/demo-clean.sh (`make demo-clean`) removes everything it started. DEMO_SITE=0 stops before
 # site.yml (bench/site_bench.py uses that to time the first run itself).
 #
@@ -40,6 +42,26 @@ for h in "${HOSTS[@]}"; do
 done
 sort -u -o "$STATE/containers" "$STATE/containers"
 echo "running: $(tr '\n' ' ' <"$STATE/containers")"
+
+step "Sample application logs on the web hosts (DEMO ONLY: tools/demo_sample_logs.py)"
+# The file sources of inventories/demo/group_vars/role_web.yml need files to collect: a systemd unit in each web
+# container appends nginx access lines, a Java log with stack traces and JSON events. Restarted only when changed.
+SAMPLE_DIR=/usr/local/lib/alicloud-demo SAMPLE_UNIT=alicloud-demo-sample-logs.service
+for h in "${HOSTS[@]}"; do
+  read -r name _ _ role _ <<<"$h"
+  [ "$role" = web ] || continue
+  docker exec -i "$name" sh -c "mkdir -p $SAMPLE_DIR && cat >$SAMPLE_DIR/sample_logs.py.new" <tools/demo_sample_logs.py
+  docker exec "$name" sh -c "
+    if cmp -s $SAMPLE_DIR/sample_logs.py.new $SAMPLE_DIR/sample_logs.py && systemctl is-active -q $SAMPLE_UNIT; then
+      rm $SAMPLE_DIR/sample_logs.py.new; echo '$name: $SAMPLE_UNIT running'; exit 0
+    fi
+    mv $SAMPLE_DIR/sample_logs.py.new $SAMPLE_DIR/sample_logs.py
+    printf '%s\\n' '[Unit]' 'Description=DEMO ONLY: sample nginx, Java and JSON logs for the file sources' \\
+      '[Service]' 'ExecStart=/usr/bin/python3 $SAMPLE_DIR/sample_logs.py 5' 'Restart=always' \\
+      '[Install]' 'WantedBy=multi-user.target' >/etc/systemd/system/$SAMPLE_UNIT
+    systemctl daemon-reload && systemctl enable -q $SAMPLE_UNIT && systemctl restart $SAMPLE_UNIT
+    echo '$name: $SAMPLE_UNIT (re)started'"
+done
 
 step "ECS API emulator with the hosts as instances in two regions"
 write_fixture() {
@@ -135,6 +157,12 @@ ansible-playbook playbooks/verify.yml -i inventories/demo/ >"$STATE/verify.log" 
   || { cat "$STATE/verify.log"; echo "verify.yml failed" >&2; exit 1; }
 sed -n 's/^ *"\(.*: canary .*\)",\{0,1\}$/\1/p' "$STATE/verify.log"
 
+step "Log search: each application log file source's logstore, through the official SDK (tools/demo_search.py)"
+# The web hosts' file sources (inventories/demo/group_vars/role_web.yml): the newest event of each, with the fields
+# the agent parsed out of the line (nginx status, request_uri, body_bytes_sent; the Java level and logger with the
+# stack trace in message; the JSON keys).
+"$VENV/python" -m tools.demo_search --inventory inventories/demo/ || { echo "a file source found nothing" >&2; exit 1; }
+
 step "Log Service side, as the emulator holds it after site.yml"
 curl -fsS "$endpoint/_emulator/sls/state" | "$VENV/python" -c '
 import json, sys
@@ -146,6 +174,11 @@ for name, project in sorted(json.load(sys.stdin).get("projects", {}).items()):
     for config, detail in sorted(project.get("configs", {}).items()):
         print("  logtail config %s: %s input, tag %r -> logstore %s" % (config, detail.get("inputType"),
               detail.get("inputDetail", {}).get("tag"), detail.get("outputDetail", {}).get("logstoreName")))
+    for config, detail in sorted(project.get("pipelineconfigs", {}).items()):
+        print("  pipeline config %s: %s -> logstore %s" % (config, ", ".join(
+              [p.get("Type") + (" " + ",".join(p.get("FilePaths", [])) if p.get("FilePaths") else "")
+               for p in detail.get("inputs", []) + detail.get("processors", [])]),
+              ", ".join(f.get("Logstore", "?") for f in detail.get("flushers", []))))
 '
 
 step "Done in $(( $(date +%s) - started )) s (site.yml: ${site_secs} s, changed=$changed)"
