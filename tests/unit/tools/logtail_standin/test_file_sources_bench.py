@@ -47,14 +47,15 @@ def test_audit_counts_lost_duplicated_unparsed_and_unexpected_events():
     got = bench.audit(rows, 'multiline', 'message', {'steady': 4, 'burst': 2})
     assert got['steady'] == {'found': 3, 'lost': 1, 'duplicated': 2, 'unparsed': 0}
     assert got['burst'] == {'found': 2, 'lost': 0, 'duplicated': 0, 'unparsed': 2}
-    results = {'sources': {'multiline': {'audit': got, 'expected': {'bulk': 5},
-                                         'bulk': {'inproc_events': 4}}}}
+    results = {'sources': {'multiline': {'audit': got, 'expected': {'bulk': 5}, 'bulk': {
+        'inproc_events': 4, 'e2e_complete': False, 'e2e_deadline_s': 120}}}}
     assert bench.failures(results) == [
         'multiline steady: 1 lost', 'multiline steady: 2 duplicated', 'multiline burst: 2 unparsed',
+        'multiline: not every bulk event arrived within 120 s',
         'multiline: the in-process reader emitted 4 of 5 events']
     clean = {'found': 2, 'lost': 0, 'duplicated': 0, 'unparsed': 0}
-    assert bench.failures({'sources': {'raw': {'audit': {'burst': clean}, 'expected': {'bulk': 3},
-                                               'bulk': {'inproc_events': 3}}}}) == []
+    assert bench.failures({'sources': {'raw': {'audit': {'burst': clean}, 'expected': {'bulk': 3}, 'bulk': {
+        'inproc_events': 3, 'e2e_complete': True, 'e2e_deadline_s': 120}}}}) == []
 
 
 def test_delay_figures_use_the_nearest_rank_percentile():
@@ -83,6 +84,6 @@ def test_a_tiny_run_finds_every_event_once(tmp_path):
         for stats in got['delay'].values():
             assert 0 < stats['min'] <= stats['median'] <= stats['p95'] <= stats['max'] < 30, fmt
         bulk = got['bulk']
-        assert (bulk['lines'], bulk['inproc_events'], bulk['e2e_events']) == (400, bulk['events'], bulk['events'])
+        assert (bulk['lines'], bulk['inproc_events'], bulk['e2e_complete']) == (400, bulk['events'], True)
         assert bulk['e2e_lines_per_s'] == pytest.approx(400 / bulk['e2e_s'])
         assert '%-10s %-7s %7d' % (fmt, 'burst', 7) in proc.stdout
