@@ -205,7 +205,11 @@ class Bench(object):
                               write_settings(home, self.endpoint)], str(home / 'agent.out'))
 
     def agent_failed(self):
-        return '' if self.agent.alive() else '\n'.join(read_lines(str(Path(self.root) / 'agent' / 'agent.out'))[-20:])
+        """'' while the stand-in runs, else its exit status and the end of its output."""
+        if self.agent.alive():
+            return ''
+        return 'the stand-in exited with status %s:\n%s' % (self.agent.proc.returncode, '\n'.join(
+            read_lines(str(Path(self.root) / 'agent' / 'agent.out'))[-20:]))
 
 
 def write_file(path, text):
@@ -376,7 +380,7 @@ def print_report(args, results):
 
 
 def failures(results):
-    bad = []
+    bad = [results['agent_failed']] if results.get('agent_failed') else []
     for fmt, result in results['sources'].items():
         for phase, counts in result['audit'].items():
             for what in ('lost', 'duplicated', 'unparsed'):
@@ -427,6 +431,7 @@ def run(args, root):
             window = (int(bench.started) - 1, int(time.time()) + 3600)
             results['sources'][fmt]['audit'] = audit(bench.rows(source['logstore'], '*', window), fmt, key, expected)
         results['load_after'] = os.getloadavg()[0]
+        results['agent_failed'] = bench.agent_failed()
         return results
     finally:
         bench.stop()

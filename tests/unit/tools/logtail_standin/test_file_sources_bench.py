@@ -53,6 +53,8 @@ def test_audit_counts_lost_duplicated_unparsed_and_unexpected_events():
         'multiline steady: 1 lost', 'multiline steady: 2 duplicated', 'multiline burst: 2 unparsed',
         'multiline: not every bulk event arrived within 120 s',
         'multiline: the in-process reader emitted 4 of 5 events']
+    results['agent_failed'] = 'the stand-in exited with status 2:\npanic'
+    assert bench.failures(results)[0] == 'the stand-in exited with status 2:\npanic'
     clean = {'found': 2, 'lost': 0, 'duplicated': 0, 'unparsed': 0}
     assert bench.failures({'sources': {'raw': {'audit': {'burst': clean}, 'expected': {'bulk': 3}, 'bulk': {
         'inproc_events': 3, 'e2e_complete': True, 'e2e_deadline_s': 120}}}}) == []
