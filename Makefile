@@ -4,7 +4,7 @@ VENV := .venv/bin
 # Bare `make` prints the targets; it never installs anything.
 .DEFAULT_GOAL := help
 
-.PHONY: help setup bed image ee test unit units sanity lint demo demo-clean build docs bench bench-inventory bench-site bench-emulator bench-verify bench-journal
+.PHONY: help setup bed image ee test unit units sanity lint demo demo-clean build docs bench bench-inventory bench-site bench-emulator bench-verify bench-journal bench-files
 
 # This list: every target with the first line of the comment above it.
 help:
@@ -91,6 +91,10 @@ bench-site: setup
 # rsyslog's journal input under load in the container bed (bench/journal_input_bench.py).
 bench-journal: setup bed
 	$(VENV)/python bench/journal_input_bench.py
+
+# File sources on the Logtail stand-in: per-source delay and lines per second (bench/file_sources_bench.py).
+bench-files: setup
+	$(VENV)/python bench/file_sources_bench.py
 
 # Log search verification against the running demo (bench/verify_bench.py; needs make demo).
 bench-verify: setup
