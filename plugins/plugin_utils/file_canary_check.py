@@ -22,6 +22,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_source_canary import (
     CanaryError, canary_line, canary_target)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_sources import (
@@ -94,10 +96,12 @@ def file_canary_searches(hosts):
 
 
 def _holds(log, canary):
-    """The log is this canary's: its parsed field (or, unparsed, any value) holds it."""
+    """The log is this canary's: its parsed field (or, unparsed, any value) holds it as a whole token (a host's
+    ...f1 is not its ...f10)."""
+    token = re.compile(r'(?<![A-Za-z0-9])%s(?![A-Za-z0-9])' % re.escape(canary['canary']))
     if canary['field'] is not None:
-        return canary['canary'] in str(log.get(canary['field'], ''))
-    return any(canary['canary'] in str(value) for key, value in log.items() if not key.startswith('__'))
+        return token.search(str(log.get(canary['field'], ''))) is not None
+    return any(token.search(str(value)) for key, value in log.items() if not key.startswith('__'))
 
 
 def _match(logs, canary):

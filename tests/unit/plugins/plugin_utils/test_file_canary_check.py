@@ -94,6 +94,19 @@ def test_a_log_that_only_mentions_the_canary_elsewhere_is_not_it():
     assert report['groups'] == [PREFIX + '-app-json']
 
 
+def test_a_canary_is_a_whole_token_not_the_start_of_another():
+    # A host's eleventh source's canary (...f10) is no log of its second (...f1).
+    plans = file_canaries([dict(JSON, name='app-%02d' % n, logstore='shared') for n in range(11)], 'c1', PREFIX)
+    host = written(plans)
+    report = file_canary_report({'web-1': host}, {'shared': {'logs': [{'alicloud_verify': 'c1f10'}]}}, 110)
+    assert list(report['found']) == ['web-1 app-10'] and report['pending'] == {'shared': 10}
+    unparsed = {'web-1': written(file_canaries([dict(JAVA, verify_line=None, multiline_start=None)], 'c1', PREFIX))}
+    assert file_canary_report(unparsed, {'todo-app': {'logs': [{'content': 'alicloud-verify c1f00'}]}}, 110)[
+        'missing']
+    assert file_canary_report(unparsed, {'todo-app': {'logs': [{'content': 'alicloud-verify c1f0'}]}}, 110)[
+        'found'] == {'web-1 todo-app': 10.0}
+
+
 @pytest.mark.parametrize('facts, group, search, expected', [
     ({}, dict(GROUP, applied_configs=[]), {},
      'config %s-nginx-access is not applied to machine group %s-nginx-access: no agent collects source nginx-access'
