@@ -122,6 +122,13 @@ def test_verify_finds_each_sources_canary_by_its_parsed_field_and_names_the_miss
         [event] = search(client, 'logger: alicloud.verify', project=PROJECT, logstore='todo-app')
         assert event['message'] == java.rsplit(' - ', 1)[1] and event['level'] == 'INFO'
 
+        # Check mode writes the canaries too, as the syslog canary does (the check is the lines), and changes nothing.
+        checked = run_playbook(tmp_path, VERIFY, check=True, extravars=dict(site, alicloud_logging_verify_timeout=30),
+                               inventory=inventory, envvars=env)
+        assert checked.rc == 0 and checked.changed == 0, checked.stdout
+        assert 'All 3 file source canaries (host source) are searchable' in checked.stdout
+        assert len(app_json.read_text().splitlines()) == 3 and len(probe.read_text().splitlines()) == 2
+
         # The app host's agent stops; the nginx config leaves its machine group: both named, with the cause.
         app.stop()
         client.remove_config_to_machine_group(PROJECT, PREFIX + '-nginx-access', PREFIX + '-nginx-access')
