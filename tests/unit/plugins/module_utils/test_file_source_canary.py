@@ -166,7 +166,7 @@ def test_no_probe_name_for_a_glob_nothing_plain_matches():
 
 
 def test_the_probe_is_preferred_else_the_literal_files_in_order():
-    assert canary_target({'paths': ['/a/app.log', '/a/app-*.log']}) == {'probe': '/a/app-alicloud-verify.log',
-                                                                       'files': ['/a/app.log']}
-    assert canary_target({'paths': ['/a/one.log', '/b/two.log']}) == {'probe': None,
-                                                                     'files': ['/a/one.log', '/b/two.log']}
+    assert canary_target({'paths': ['/a/app.log', '/a/app-*.log']}) == {
+        'probe': '/a/app-alicloud-verify.log', 'files': ['/a/app.log']}
+    assert canary_target({'paths': ['/a/one.log', '/b/two.log']}) == {
+        'probe': None, 'files': ['/a/one.log', '/b/two.log']}

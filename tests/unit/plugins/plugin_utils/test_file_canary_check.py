@@ -25,8 +25,8 @@ def written(plans, rc=0, stdout=None):
 
 def test_a_plan_per_source_with_its_own_token_query_target_and_flush_wait():
     nginx, app_json, java = file_canaries([NGINX, JSON, JAVA], 'alicloudverify7x2', PREFIX, now=0)
-    assert [p['canary'] for p in (nginx, app_json, java)] == ['alicloudverify7x2f0', 'alicloudverify7x2f1',
-                                                               'alicloudverify7x2f2']
+    assert [p['canary'] for p in (nginx, app_json, java)] == [
+        'alicloudverify7x2f0', 'alicloudverify7x2f1', 'alicloudverify7x2f2']
     # An indexed parsed field is searched as a phrase of its value...
     assert nginx['query'] == 'request_uri: "/alicloud-verify/alicloudverify7x2f0"'
     assert (nginx['config_name'], nginx['logstore'], nginx['files'], nginx['probe']) == (
