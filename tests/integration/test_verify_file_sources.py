@@ -138,7 +138,7 @@ def test_verify_finds_each_sources_canary_by_its_parsed_field_and_names_the_miss
         web.stop()
         app.stop()
     assert failed.rc != 0, failed.stdout
-    assert 'Canary lines of 2 file source(s) never arrived' in failed.stdout, failed.stdout
+    assert 'Canary lines never arrived for 2 host and file source pair(s)' in failed.stdout, failed.stdout
     assert ("'web-1 nginx-access': 'config %s-nginx-access is not applied to machine group %s-nginx-access"
             % (PREFIX, PREFIX)) in failed.stdout
     # The host says its agent's unit is not active (the stand-in runs outside systemd, so it never is here).
