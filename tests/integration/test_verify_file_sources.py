@@ -4,7 +4,8 @@ in the emulator (logstores, indexes, a machine group and a pipeline config per s
 and verify.yml appends one canary line per source (json, nginx, a multi-line Java regex with verify_line and a
 1 s flush_timeout, whose file name is a glob: a probe file) and finds each by its parsed field, one search per
 logstore. Then one source's agent is stopped and another's config is removed from its machine group: verify fails
-naming each host and source with the diagnosis.
+naming each host and source with the diagnosis. The role's append script is checked on its own too: probe file,
+first existing literal file, never creating an application's file, the inode kept.
 
 The syslog canary's own way (logger -> rsyslog -> agent) is tested elsewhere; here `logger` on PATH is a stand-in
 that sends its line with PutLogs, as the agent would, so the syslog check passes and the file sources are what
@@ -12,7 +13,10 @@ is judged."""
 import json
 import os
 import stat
+import subprocess
 import sys
+
+import yaml
 
 from tests.integration.rsyslog_bed import STANDIN, Process, read_lines
 from tests.integration.standin_fleet import search, write_settings
@@ -144,3 +148,37 @@ def test_verify_finds_each_sources_canary_by_its_parsed_field_and_names_the_miss
     # The host says its agent's unit is not active (the stand-in runs outside systemd, so it never is here).
     assert "'app-1 todo-app': 'agent down: ilogtaild.service is not running on the host" in failed.stdout
     assert 'web-1: source app-json canary searchable' in failed.stdout
+
+
+def append(script, line, probe, *files):
+    return subprocess.run(['sh', '-c', script, 'sh', line, probe] + list(files), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True)
+
+
+def test_the_append_script_appends_to_the_probe_or_the_first_existing_file_and_never_creates_an_apps_file(tmp_path):
+    with open(os.path.join(REPO_ROOT, 'roles', 'verify', 'vars', 'main.yml')) as handle:
+        script = yaml.safe_load(handle)['__verify_append_script']
+    # A probe file: created in a directory that exists, appended to after that.
+    probe = tmp_path / 'appalicloud-verify.log'
+    assert append(script, 'one', str(probe)).stdout == str(probe) + '\n'
+    inode = probe.stat().st_ino
+    done = append(script, 'two', str(probe), str(tmp_path / 'ignored.log'))
+    assert (done.returncode, probe.read_text(), probe.stat().st_ino) == (0, 'one\ntwo\n', inode)
+    gone = append(script, 'x', str(tmp_path / 'no-such-dir' / 'p.log'))
+    assert gone.returncode == 3
+    assert gone.stdout == 'directory %s of the probe file %s does not exist\n' % (
+        tmp_path / 'no-such-dir', tmp_path / 'no-such-dir' / 'p.log')
+    # Literal files: the first that exists gets the line, as an append; a missing one is never created.
+    missing, present = tmp_path / 'missing.log', tmp_path / 'app.log'
+    present.write_text('app line\n')
+    inode = present.stat().st_ino
+    done = append(script, 'canary', '', str(missing), str(present))
+    assert (done.returncode, done.stdout) == (0, str(present) + '\n')
+    assert present.read_text() == 'app line\ncanary\n' and present.stat().st_ino == inode
+    assert not missing.exists()
+    none = append(script, 'canary', '', str(missing))
+    assert none.returncode == 3 and not missing.exists()
+    assert none.stdout == "none of %s exists (verify appends to an application's log file, never creates one)\n" % missing
+    # A file that refuses the write (/proc/version refuses even root): the shell's own words, so the report says why.
+    refused = append(script, 'canary', '', '/proc/version')
+    assert refused.returncode == 3 and refused.stdout.startswith('sh: ') and 'printf' in refused.stdout
