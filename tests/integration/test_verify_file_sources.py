@@ -99,6 +99,7 @@ def test_verify_finds_each_sources_canary_by_its_parsed_field_and_names_the_miss
     app = start_agent(tmp_path / 'agent-app', sls_emulator.endpoint, '10.0.0.8', ['todo-app'])
     try:
         inode = app_json.stat().st_ino
+        sls_emulator.reset_stats()
         passed = run_playbook(tmp_path, VERIFY, extravars=dict(site, alicloud_logging_verify_timeout=30),
                               inventory=inventory, envvars=env)
         assert passed.rc == 0, passed.stdout + ''.join(read_lines(str(tmp_path / 'agent-app' / 'agent.out')))
@@ -108,6 +109,16 @@ def test_verify_finds_each_sources_canary_by_its_parsed_field_and_names_the_miss
                      'app-1: source todo-app canary searchable in todo-app after'):
             assert line in passed.stdout, passed.stdout
         assert 'All 3 file source canaries (host source) are searchable' in passed.stdout
+        # ONE search per poll for the syslog canaries and one per logstore per poll for the sources': the file
+        # search task has one item per logstore, and every GetLogs call is a poll of a search task (or the SDK's
+        # get_log asking again after an Incomplete answer, which the emulator gives each new query window once:
+        # aliyun/log/logclient.py DEFAULT_QUERY_RETRY_COUNT).
+        results = dict(passed.task_results())
+        files = results["Search each file source's logstore for its canaries (one GetLogs call per logstore per poll)"]
+        assert sorted(item['item']['key'] for item in files['results']) == ['app-json', 'todo-app', 'web-access']
+        attempts = results['Search for every canary at once (one GetLogs call per poll)']['attempts'] + sum(
+            item['attempts'] for item in files['results'])
+        assert attempts <= sls_emulator.stats()['calls']['GetLogs'] <= 2 * attempts
 
         # Appended, not rewritten: the inode and the application's line stay; the line is the format's.
         assert app_json.stat().st_ino == inode
