@@ -1,15 +1,29 @@
 # -*- coding: utf-8 -*-
 # Copyright: alicloud_ops.logging contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters behind playbooks/verify.yml: the one query for every canary, and the report."""
+"""Filters behind playbooks/verify.yml: the one query for every canary, and the report; for the file sources, each
+host's canary plans, one search per logstore, and their report."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_sources import SourceError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.canary_check import canary_query, canary_report
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.file_canary_check import (
+    file_canaries, file_canary_report, file_canary_searches)
+
+
+def file_canaries_filter(sources, canary, prefix):
+    try:
+        return file_canaries(sources, canary, prefix)
+    except SourceError as err:
+        raise AnsibleFilterError('file_canaries: %s' % err)
 
 
 class FilterModule(object):
     def filters(self):
-        return {'canary_query': canary_query, 'canary_report': canary_report}
+        return {'canary_query': canary_query, 'canary_report': canary_report, 'file_canaries': file_canaries_filter,
+                'file_canary_searches': file_canary_searches, 'file_canary_report': file_canary_report}

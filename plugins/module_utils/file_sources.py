@@ -19,6 +19,8 @@ A source::
     logstore: nginx-access
     topic: web                        # optional __topic__ of every event
     index_keys: [level, logger]       # json: the keys to index (a JSON event's keys are not known in advance)
+    flush_timeout: 5                  # seconds before the agent sends a last event no next line ended (60)
+    verify_line: '{canary} INFO ...'  # the verify canary's line, {canary} where it goes (file_source_canary.py)
 
 The pipeline config's shape (inputs input_file with FilePaths, MaxDirSearchDepth and Multiline; the native parse
 processors with SourceKey ``content``; flusher_sls with Logstore) is LoongCollector's (docs guide "Application log
@@ -33,11 +35,12 @@ import posixpath
 import re
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_source_canary import CanaryError, canary_line
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
 
 FORMATS = ('raw', 'json', 'regex', 'delimiter', 'nginx', 'apache')
 SOURCE_KEYS = ('name', 'paths', 'format', 'log_format', 'regex', 'keys', 'separator', 'quote', 'multiline_start',
-               'logstore', 'topic', 'index_keys')
+               'logstore', 'topic', 'index_keys', 'flush_timeout', 'verify_line')
 # The field a line is read into by input_file, and what every native parse processor reads by default.
 CONTENT_KEY = 'content'
 # Presets: the servers' own predefined formats (nginx's http_log_module `combined`; Apache's httpd.conf
@@ -63,6 +66,8 @@ REQUEST_KEYS = ('request_method', 'request_uri', 'http_protocol')
 # Web server fields that are numbers, indexed as such so that `status >= 500` or `body_bytes_sent > 1000000` work.
 NUMERIC_SERVER_FIELDS = {'status': 'long', 'body_bytes_sent': 'long', 'bytes_sent': 'long',
                          'request_length': 'long', 'request_time': 'double', 'request_time_us': 'long'}
+# input_file's FlushTimeoutSecs when unset (LoongCollector file_server/reader/FileReaderOptions.cpp 33).
+FLUSH_TIMEOUT_SECS = 60
 KEY_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_]{0,127}$')
 
 
@@ -209,6 +214,19 @@ def normalize_source(raw, option='alicloud_logging_file_sources[0]'):
         source['regex'], source['keys'] = _server_format(fmt, log_format, option + '.log_format')
     elif fmt == 'json':
         source['keys'] = _keys(option + '.index_keys', raw['index_keys']) if raw.get('index_keys') else []
+    flush = raw.get('flush_timeout')
+    if flush is not None:
+        # input_file's FlushTimeoutSecs is a uint (FileReaderOptions.cpp 33, 122-); 0 would send every partial
+        # line at once.
+        if isinstance(flush, bool) or not isinstance(flush, int) or not 1 <= flush <= 3600:
+            _fail(option + '.flush_timeout', 'must be whole seconds from 1 to 3600, got %r' % (flush,))
+        source['flush_timeout'] = flush
+    if raw.get('verify_line') is not None:
+        source['verify_line'] = raw['verify_line']
+        try:
+            canary_line(source, 'alicloudverify0x0')
+        except CanaryError as err:
+            _fail(option + '.verify_line', str(err))
     return source
 
 
@@ -238,6 +256,8 @@ def pipeline_detail(source):
     """The LoongCollector pipeline config that collects ``source``: the CreateLogtailPipelineConfig body but its
     configName (sls_logtail_config's ``pipeline`` option)."""
     file_input = {'Type': 'input_file', 'FilePaths': list(source['paths']), 'MaxDirSearchDepth': 0}
+    if source.get('flush_timeout'):
+        file_input['FlushTimeoutSecs'] = source['flush_timeout']
     if source.get('multiline_start'):
         # An event starts at a line the pattern matches; lines before the first start line stay single events.
         file_input['Multiline'] = {'Mode': 'custom', 'StartPattern': source['multiline_start'],

@@ -50,8 +50,9 @@ def _no_heartbeat(host, group):
     return text
 
 
-def diagnose(host, group, config_name, search=None):
-    """Why a host's canary never arrived: the search's own state first, then the group's side, then the host's."""
+def diagnose_path(host, group, config_name, search=None, collects='syslog'):
+    """Why a line never arrived, as far as the search, the machine group and the agent tell; None when they
+    are all fine (the cause is then on the line's own way to the agent)."""
     search = search or {}
     if not _true(search.get('complete', True)):
         return ('not found YET: Log Service still answered Incomplete (the search was gathering), which is no '
@@ -62,14 +63,22 @@ def diagnose(host, group, config_name, search=None):
                 'received before that (raise alicloud_logging_index_delay, or reindex)'
                 % (float(host['written']), float(searchable_from)))
     if group is not None and config_name and config_name not in (group.get('applied_configs') or []):
-        return ('config %s is not applied to machine group %s: no agent collects syslog for the logstore'
-                % (config_name, group.get('name')))
+        return ('config %s is not applied to machine group %s: no agent collects %s for the logstore'
+                % (config_name, group.get('name'), collects))
     if not _true(host.get('agent_active', True)):
         # The host's word beats a heartbeat that is only a little old.
         return 'agent down: %s is not running on the host (no heartbeat from %s)' % (host.get('agent'), host.get('ip'))
     machine = _heartbeat_of(host, (group or {}).get('machines') or [])
     if machine is None or not _true(machine.get('alive')):
         return _no_heartbeat(host, group)
+    return None
+
+
+def diagnose(host, group, config_name, search=None):
+    """Why a host's canary never arrived: the search's own state first, then the group's side, then the host's."""
+    cause = diagnose_path(host, group, config_name, search)
+    if cause:
+        return cause
     if not _true(host.get('dropin_present', True)):
         return 'heartbeat but no line: the rsyslog drop-in %s is missing' % host.get('dropin')
     return 'heartbeat but no line: rsyslog is not forwarding to the agent (drop-in %s present)' % host.get('dropin')
