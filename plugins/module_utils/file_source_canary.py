@@ -6,7 +6,8 @@ canary in a field, the field and value to find it by, and the file to append it 
 a glob collects). Pure; imports nothing of file_sources.py, which calls ``canary_line`` to check ``verify_line``.
 
 A source here is what ``file_sources.normalize_source`` returns. The line, by format (or the source's
-``verify_line`` with ``{canary}`` in it, for any format):
+``verify_line`` with ``{canary}`` in it, and ``{time:<strftime format>}`` for the write time in UTC, for any
+format):
 
     json               {"alicloud_verify": "<canary>"}            field alicloud_verify = <canary>
     nginx / apache     an access line of the source's own format   field request_uri = /alicloud-verify/<canary>
@@ -32,6 +33,8 @@ import time
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
 
 PLACEHOLDER = '{canary}'
+# verify_line's other placeholder: the write time (UTC) in a strftime format, e.g. {time:%Y-%m-%d %H:%M:%S}.
+TIME_PLACEHOLDER = re.compile(r'\{time:([^{}]+)\}')
 VERIFY_KEY = 'alicloud_verify'
 VERIFY_URI = '/alicloud-verify/'
 RAW_PREFIX = 'alicloud-verify '
@@ -96,7 +99,8 @@ def canary_line(source, canary, now=None):
     if template is not None:
         if not isinstance(template, str) or template.count(PLACEHOLDER) != 1 or '\n' in template:
             raise CanaryError('must be one line with %s in it once, got %r' % (PLACEHOLDER, template))
-        line = template.replace(PLACEHOLDER, canary)
+        line = TIME_PLACEHOLDER.sub(lambda m: time.strftime(m.group(1), time.gmtime(now)),
+                                    template.replace(PLACEHOLDER, canary))
     elif source['format'] == 'json':
         line = json.dumps({VERIFY_KEY: canary})
     elif source['format'] in ('nginx', 'apache'):

@@ -81,6 +81,10 @@ FILTER_VARS = {
 }
 FILTER_VALUES = {
     'file_source_id': 'alicloud-ops-logging-file-nginx-access',
+    'file_canaries': 'request_uri: "/alicloud-verify/alicloudverify1x0f0"',
+    'file_canary_searches': '(request_uri: "/alicloud-verify/alicloudverify1x0f0")',
+    'file_canary_report': ('web-1: source nginx-access canary searchable in nginx-access after 2.0 s: '
+                           'request_uri=/alicloud-verify/alicloudverify1x0f0'),
     'logtail_flavor_facts': 'loongcollectord.service',
     'rsyslog_dropin_filename': '/etc/rsyslog.d/60-logtail.conf',
 }

@@ -57,6 +57,18 @@ def test_the_access_line_carries_the_time_and_numbers_the_index_types_as_numbers
     assert (fields['status'], fields['body_bytes_sent'], fields['request_method']) == ('200', '0', 'GET')
 
 
+def test_verify_line_takes_the_write_time_in_utc_in_its_own_format():
+    source = fs.normalize_source(dict(JAVA, verify_line='{time:%Y-%m-%d %H:%M:%S},000 INFO [v] a.B - {canary}'))
+    canary = canary_line(source, CANARY, now=1765015200.9)  # 2025-12-06 10:00:00.9 UTC
+    assert canary['line'] == '2025-12-06 10:00:00,000 INFO [v] a.B - ' + CANARY
+    assert standin_fields(source, canary['line'])['time'] == '2025-12-06 10:00:00,000'
+    # Two time placeholders, each its own format; {time} without a format is text, and then starts no event.
+    source = fs.normalize_source(dict(JAVA, verify_line='{time:%Y-%m-%d} {time:%H:%M:%S},000 INFO [v] a.B - {canary}'))
+    assert canary_line(source, CANARY, now=1765015200)['line'].startswith('2025-12-06 10:00:00,000 INFO')
+    with pytest.raises(CanaryError, match='does not start an event'):
+        canary_line(dict(source, verify_line='{time} INFO [v] a.B - {canary}'), CANARY, now=1765015200)
+
+
 def test_a_regex_source_without_verify_line_is_found_by_full_text():
     source = fs.normalize_source(dict(JAVA, multiline_start=None))
     canary = canary_line(source, CANARY)
