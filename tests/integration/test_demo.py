@@ -323,6 +323,11 @@ def test_demo_searches_every_host_and_diagnoses_broken_fleets(tmp_path):
         assert site_recap(second) == dict((h, 0) for h in HOSTS + ('localhost',)), second[-3000:]
         assert len(re.findall(r'^\S+: canary searchable after', second, re.M)) == len(HOSTS), second[-3000:]
         assert_canaries(second)
+        # verify.yml's canary per file source on the web hosts, found by its parsed field; none on the api host.
+        found = set(re.findall(r'([\w.-]+): source (\S+) canary searchable in (\S+) after [\d.]+ s: (\w+)=', second))
+        assert found == {(host, source, source, field) for host in HOSTS[:2] for source, field in (
+            ('nginx-access', 'request_uri'), ('todo-app', 'message'), ('todo-events', 'alicloud_verify'))}, \
+            second[-3000:]
         assert "logtail config alicloud-ops-logging-syslog: syslog input, tag 'demo_syslog'" in second
         # The demo ends with each file source's newest event, parsed (tools/demo_search.py through the SDK).
         assert re.search(r'^nginx-access: logstore nginx-access, \d+ events .*\n .* body_bytes_sent=\d+ .*'
