@@ -150,12 +150,13 @@ site_rc=${PIPESTATUS[0]}
 site_secs=$(( $(date +%s) - site_started ))
 changed=$(sed -n 's/.* changed=\([0-9]*\).*/\1/p' "$STATE/site.log" | awk '{s += $1} END {print s + 0}')
 
-step "Log search: each host's canary line, as Log Service returns it (playbooks/verify.yml)"
+step "Log search: each host's canary line, and each file source's, as Log Service returns it (playbooks/verify.yml)"
 # Every host logs one canary with logger; rsyslog forwards it to the agent, the agent ships it to the
-# logstore, and the controller finds all of them with one search per poll (sls_log_search).
+# logstore, and the controller finds all of them with one search per poll (sls_log_search). Each web host also
+# appends a canary to each file source's log; it is found in the source's logstore by its parsed field.
 ansible-playbook playbooks/verify.yml -i inventories/demo/ >"$STATE/verify.log" 2>&1 \
   || { cat "$STATE/verify.log"; echo "verify.yml failed" >&2; exit 1; }
-sed -n 's/^ *"\(.*: canary .*\)",\{0,1\}$/\1/p' "$STATE/verify.log"
+sed -n 's/^ *"\(.*: \(source [^ ]* \)\{0,1\}canary .*\)",\{0,1\}$/\1/p' "$STATE/verify.log"
 
 step "Log search: each application log file source's logstore, through the official SDK (tools/demo_search.py)"
 # The web hosts' file sources (inventories/demo/group_vars/role_web.yml): the newest event of each, with the fields
