@@ -1,6 +1,8 @@
 import os
 import sys
 
+import pytest
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Import plugins as ansible_collections.alicloud_ops.logging.* (the repo links itself under collections/). The link
 # is not committed (ansible.cfg says why); tools/setup-venv.sh makes it, and so does this for a checkout whose venv
@@ -19,6 +21,7 @@ sys.path.insert(0, os.path.join(REPO_ROOT, 'collections'))
 sys.path.insert(0, REPO_ROOT)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the marks into the node ids
 def pytest_collection_modifyitems(config, items):
     """Scheduling under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`): a test module runs whole on one
     worker (its module-scoped fixtures, emulators and beds are built once), and every test marked `docker` runs on
@@ -26,7 +29,6 @@ def pytest_collection_modifyitems(config, items):
     containers and dockerd images and must not overlap (container names, the bed's images, two cores)."""
     if not config.pluginmanager.hasplugin('xdist'):
         return
-    import pytest
     for item in items:
         group = 'docker' if item.get_closest_marker('docker') else item.nodeid.split('::', 1)[0]
         item.add_marker(pytest.mark.xdist_group(group))
