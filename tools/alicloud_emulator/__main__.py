@@ -3,7 +3,8 @@ import argparse
 import signal
 import sys
 
-from . import DEFAULT_ACCESS_KEYS, DEFAULT_ACCOUNT_ALIUID, READY_LINE, RunningEmulator, create_server
+from . import (DEFAULT_ACCESS_KEYS, DEFAULT_ACCOUNT_ALIUID, DEFAULT_ALARM_MIN_INTERVAL, READY_LINE, RunningEmulator,
+               create_server, start_background, stop_background)
 from .sls_logs import DEFAULT_INDEX_DELAY
 from .dataset import FixtureError
 
@@ -48,6 +49,9 @@ def parse_args(argv):
                         help='Log Service: the first N GetLogs calls of a search answer Incomplete (default 1; 0: off)')
     parser.add_argument('--account-aliuid', default=DEFAULT_ACCOUNT_ALIUID,
                         help='the AliUid of the account the emulator is (default %(default)s)')
+    parser.add_argument('--alarm-min-interval', type=int, default=DEFAULT_ALARM_MIN_INTERVAL, metavar='SECONDS',
+                        help='shortest alert schedule / metric rule period accepted (EMULATOR ONLY; the services '
+                             'take 60 s; tests and the alarm demo lower it)')
     parser.add_argument('--verbose', action='store_true', help='log every request on stderr')
     args = parser.parse_args(argv)
     if len(args.access_key_id) != len(args.access_key_secret):
@@ -69,7 +73,7 @@ def main(argv=None):
             forbidden_regions=[r.strip() for r in args.forbidden_regions.split(',') if r.strip()],
             fixture=args.fixture, sts_token=args.sts_token, host=args.host, port=args.port, verbose=args.verbose,
             index_delay=args.index_delay, incomplete_first=args.incomplete_first,
-            account_aliuid=args.account_aliuid)
+            account_aliuid=args.account_aliuid, alarm_min_interval=args.alarm_min_interval)
     except (FixtureError, ValueError, OSError) as err:
         sys.stderr.write('alicloud-emulator: %s\n' % err)
         return 2
@@ -84,11 +88,13 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, _terminate)
     sys.stdout.write(READY_LINE % emulator.url + '\n')
     sys.stdout.flush()
+    start_background(server.state)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
+        stop_background(server.state)
         server.server_close()
     return 0
 

@@ -107,6 +107,8 @@ class EmulatorState(object):
         self.faults = faults
         self.latency = max(0.0, latency_ms / 1000.0)
         self.stats = Stats()
+        # Seconds: the shortest alert schedule / metric rule period (create_server's alarm_min_interval).
+        self.alarm_min_interval = 60
         # REST products (Log Service) that sign and route their own way: objects with accepts(headers),
         # handle(state, method, path, query, headers, body) -> (status, body, headers), introspect(method, path).
         self.rest_services = []
