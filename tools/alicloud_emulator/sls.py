@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from .errors import new_request_id
 from .sls_dataplane import (
     DATA_ROUTES, HEARTBEAT_PATH, QUERY_TYPES, RAW_BODY_ACTIONS, DataPlaneHandlers, RawRequest, Reply)
+from .sls_alerts import ACCOUNT_ACTIONS, ALERT_ROUTES, JOB_ACTIONS, AlertHandlers, AlertStore
 from .sls_signing import SlsAuthenticator, SlsError
 from .sls_store import SlsStore
 
@@ -49,7 +50,7 @@ ROUTES = [
     ('GET', r'/pipelineconfigs/' + _NAME, 'GetLogtailPipelineConfig', '_get_pipeline'),
     ('PUT', r'/pipelineconfigs/' + _NAME, 'UpdateLogtailPipelineConfig', '_update_pipeline'),
     ('DELETE', r'/pipelineconfigs/' + _NAME, 'DeleteLogtailPipelineConfig', '_delete_pipeline'),
-] + DATA_ROUTES
+] + DATA_ROUTES + ALERT_ROUTES
 ROUTES = [(m, re.compile('^' + p + '$'), a, h) for m, p, a, h in ROUTES]
 
 
@@ -70,7 +71,7 @@ def _paged(items, query, key):
     return {'count': len(page), 'total': len(items), key: page}
 
 
-class SlsService(DataPlaneHandlers):
+class SlsService(DataPlaneHandlers, AlertHandlers):
     product = 'Sls'
 
     def __init__(self, access_keys, sts_token=None, sts_key_ids=(), region='cn-hangzhou', account_aliuid='',
@@ -82,6 +83,8 @@ class SlsService(DataPlaneHandlers):
         self.account_aliuid, self.instance_ids = account_aliuid, frozenset(instance_ids)
         self.data_options = data_options
         self._init_data_plane()
+        self.alerts = AlertStore(self.store.project, lambda: self.data.clock())
+        self.alarm_min_interval = 60
 
     @staticmethod
     def accepts(headers):
@@ -102,6 +105,8 @@ class SlsService(DataPlaneHandlers):
             with self.store.lock:
                 self.store.projects.clear()
                 self._init_data_plane()
+                self.alerts.rules.clear()
+                self.alerts.records.clear()
             return 200, b'{"reset":true}'
         return None
 
@@ -110,6 +115,7 @@ class SlsService(DataPlaneHandlers):
         request_id = new_request_id()
         resource = unquote(path or '/')
         project = project_from_host((headers.get('host') or [''])[0])
+        self.alarm_min_interval = getattr(state, 'alarm_min_interval', 60)
         route, args = self._route(method, resource, query)
         action = route[2] if route else 'Unknown'
         if action == 'GetProject' and not project:
@@ -132,6 +138,8 @@ class SlsService(DataPlaneHandlers):
             if route[0] == method and match:
                 if route[2] == 'GetLogStore' and query.get('type') in QUERY_TYPES:
                     route = (method, route[1]) + QUERY_TYPES[query['type']]
+                if route[2] == 'UpdateAlert' and query.get('action') in JOB_ACTIONS:
+                    route = (method, route[1]) + JOB_ACTIONS[query['action']]
                 return route, match.groups()
         return None, ()
 
@@ -158,7 +166,7 @@ class SlsService(DataPlaneHandlers):
                 with self.store.lock:
                     names = sorted(self.store.projects)
                     result = _paged([self.store.projects[n]['meta'] for n in names], query, 'projects')
-            elif not project:
+            elif not project and route[2] not in ACCOUNT_ACTIONS:
                 raise SlsError(400, 'ProjectNotExist', 'The Project does not exist : (no project in Host)')
             elif route[2] in RAW_BODY_ACTIONS:
                 with self.store.lock:
@@ -195,6 +203,7 @@ class SlsService(DataPlaneHandlers):
     def _delete_project(self, project, body, query):
         self.store.delete_project(project)
         self.data.drop(project)
+        self.alerts.drop_project(project)
 
     def _list_logstores(self, project, body, query):
         return _paged(sorted(self.store.project(project)['logstores']), query, 'logstores')

@@ -1,0 +1,155 @@
+"""SLS alert rules and alert resource records through the unchanged aliyun-log-python-sdk against the emulator,
+then a real evaluation that posts to a webhook receiver on 127.0.0.1 (tools/alicloud_emulator/ALERTS.md)."""
+import copy
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from aliyun.log import LogClient, LogException
+from aliyun.log.resource_params import ResourceRecord
+
+from tools.alicloud_emulator import start_emulator
+
+KEY_ID, SECRET = 'alert-key', 'alert-secret'
+PROJECT = 'alert-proj'
+
+
+class FakeClock(object):
+    def __init__(self, now=1800000000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def emu():
+    clock = FakeClock()
+    emulator = start_emulator(access_keys={KEY_ID: SECRET}, instances=1, regions=1, index_delay=0,
+                              incomplete_first=0, clock=clock, alarm_min_interval=60)
+    emulator.clock = clock
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+@pytest.fixture
+def client(emu):
+    cli = LogClient(emu.endpoint, KEY_ID, SECRET)
+    cli._isRowIp = True
+    cli.create_project(PROJECT, 'alerts')
+    cli.create_logstore(PROJECT, 'syslog', ttl=7, shard_count=1)
+    return cli
+
+
+def alert(name='host-silent', interval='1m', **conf):
+    configuration = {
+        'version': '2.0', 'type': 'default',
+        'queryList': [{'storeType': 'log', 'store': 'syslog', 'query': '* | select count(*) as cnt',
+                       'timeSpanType': 'Relative', 'start': '-5m', 'end': 'now'}],
+        'groupConfiguration': {'type': 'no_group', 'fields': []},
+        'severityConfigurations': [{'severity': 8, 'evalCondition': {'condition': 'cnt > 0',
+                                                                     'countCondition': ''}}],
+        'labels': [{'key': 'team', 'value': 'ops'}],
+        'annotations': [{'key': 'title', 'value': 'count is ${cnt}'}],
+        'threshold': 1, 'sendResolved': True, 'noDataFire': False,
+        'policyConfiguration': {'alertPolicyId': 'sls.builtin.dynamic', 'actionPolicyId': 'ops-policy',
+                                'repeatInterval': '1h'},
+    }
+    configuration.update(conf)
+    return {'name': name, 'displayName': 'Host silent', 'type': 'Alert', 'description': 'd',
+            'schedule': {'type': 'FixedRate', 'interval': interval, 'runImmediately': False},
+            'configuration': configuration}
+
+
+def code_of(call):
+    with pytest.raises(LogException) as err:
+        call()
+    return err.value.get_error_code(), err.value.get_error_message()
+
+
+def test_alert_crud_through_the_sdk(client):
+    client.create_alert(PROJECT, alert())
+    got = client.get_alert(PROJECT, 'host-silent').get_body()
+    assert got['status'] == 'ENABLED'
+    assert got['configuration']['severityConfigurations'][0]['evalCondition']['condition'] == 'cnt > 0'
+    assert isinstance(got['createTime'], int) and got['createTime'] == got['lastModifiedTime'] == 1800000000
+    assert code_of(lambda: client.create_alert(PROJECT, alert()))[0] == 'JobAlreadyExist'
+
+    changed = alert(threshold=3)
+    client.update_alert(PROJECT, changed)
+    assert client.get_alert(PROJECT, 'host-silent').get_body()['configuration']['threshold'] == 3
+
+    client.disable_alert(PROJECT, 'host-silent')
+    assert client.get_alert(PROJECT, 'host-silent').get_body()['status'] == 'DISABLED'
+    client.update_alert(PROJECT, changed)   # an update without status keeps it
+    assert client.get_alert(PROJECT, 'host-silent').get_body()['status'] == 'DISABLED'
+    client.enable_alert(PROJECT, 'host-silent')
+    assert client.get_alert(PROJECT, 'host-silent').get_body()['status'] == 'ENABLED'
+
+    client.create_alert(PROJECT, alert('error-burst'))
+    listed = client.list_alert(PROJECT, offset=0, size=1)
+    assert listed.get_total() == 2 and listed.get_count() == 1
+    assert [a['name'] for a in client.list_alert(PROJECT).get_alerts()] == ['error-burst', 'host-silent']
+
+    client.delete_alert(PROJECT, 'host-silent')
+    assert code_of(lambda: client.get_alert(PROJECT, 'host-silent'))[0] == 'JobNotExist'
+    assert code_of(lambda: client.delete_alert(PROJECT, 'host-silent'))[0] == 'JobNotExist'
+    assert code_of(lambda: client.enable_alert(PROJECT, 'host-silent'))[0] == 'JobNotExist'
+
+
+@pytest.mark.parametrize('body, needle', [
+    (alert(interval='59s'), 'schedule.interval'),
+    (alert(interval='soon'), 'schedule.interval'),
+    (dict(alert(), displayName=''), 'displayName'),
+    (alert(threshold=0), 'threshold'),
+    (alert(severityConfigurations=[{'severity': 7, 'evalCondition': {}}]), 'severity'),
+    (alert(severityConfigurations=[{'severity': 8, 'evalCondition': {'condition': 'cnt >'}}]), 'condition'),
+    (alert(groupConfiguration={'type': 'custom', 'fields': []}), 'fields'),
+    (alert(policyConfiguration={}), 'actionPolicyId'),
+])
+def test_invalid_alerts_are_refused_naming_the_field(client, body, needle):
+    code, message = code_of(lambda: client.create_alert(PROJECT, body))
+    assert code == 'ParameterInvalid' and needle in message
+    assert client.list_alert(PROJECT).get_total() == 0
+
+
+def test_sixty_seconds_is_the_shortest_interval(client):
+    client.create_alert(PROJECT, alert(interval='60s'))
+    assert client.get_alert(PROJECT, 'host-silent').get_body()['schedule']['interval'] == '60s'
+
+
+def webhook_record(url, record_id='ops-hook', kind='custom'):
+    return ResourceRecord(record_id, 'Ops hook', {'id': record_id, 'name': 'Ops hook', 'type': kind, 'url': url,
+                                                  'method': 'POST', 'headers': [{'key': 'X-Team', 'value': 'ops'}]})
+
+
+def policy_record(webhook_id='ops-hook', policy_id='ops-policy'):
+    return ResourceRecord(policy_id, 'Ops policy', {
+        'action_policy_id': policy_id, 'action_policy_name': 'Ops policy', 'labels': {}, 'is_default': False,
+        'primary_policy_script': 'fire(type="webhook", webhook_id="%s", period="any")' % webhook_id,
+        'secondary_policy_script': ''})
+
+
+def test_resource_records_through_the_sdk(client):
+    client.create_resource_record('sls.alert.action_webhook', webhook_record('http://127.0.0.1:1/hook'))
+    client.create_resource_record('sls.alert.action_policy', policy_record())
+    got = client.get_resource_record('sls.alert.action_webhook', 'ops-hook').get_record()
+    assert got.get_tag() == 'Ops hook' and got.get_value()['url'] == 'http://127.0.0.1:1/hook'
+    with pytest.raises(LogException):
+        client.create_resource_record('sls.alert.action_webhook', webhook_record('http://x/'))
+    client.update_resource_record('sls.alert.action_webhook', webhook_record('http://127.0.0.1:2/hook'))
+    assert client.get_resource_record('sls.alert.action_webhook', 'ops-hook').get_record().get_value()['url'] \
+        == 'http://127.0.0.1:2/hook'
+    client.upsert_resource_record('sls.alert.action_webhook', [webhook_record('http://h/', 'b-hook')])
+    listed = client.list_resource_records('sls.alert.action_webhook')
+    assert listed.get_total() == 2 and [r.get_record_id() for r in listed.get_records()] == ['b-hook', 'ops-hook']
+    client.delete_resource_record('sls.alert.action_webhook', ['b-hook'])
+    assert client.list_resource_records('sls.alert.action_webhook').get_total() == 1
+    code, _ = code_of(lambda: client.get_resource_record('sls.alert.action_webhook', 'b-hook'))
+    assert code == 'RecordNotExist'
+    code, message = code_of(lambda: client.create_resource_record(
+        'sls.alert.action_webhook', webhook_record('ftp://nope', 'c-hook')))
+    assert code == 'ParameterInvalid' and 'url' in message
