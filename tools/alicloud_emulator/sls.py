@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from .errors import new_request_id
 from .sls_dataplane import (
     DATA_ROUTES, HEARTBEAT_PATH, QUERY_TYPES, RAW_BODY_ACTIONS, DataPlaneHandlers, RawRequest, Reply)
+from .sls_alert_scheduler import AlertScheduler
 from .sls_alerts import ACCOUNT_ACTIONS, ALERT_ROUTES, JOB_ACTIONS, AlertHandlers, AlertStore
 from .sls_signing import SlsAuthenticator, SlsError
 from .sls_store import SlsStore
@@ -85,6 +86,15 @@ class SlsService(DataPlaneHandlers, AlertHandlers):
         self._init_data_plane()
         self.alerts = AlertStore(self.store.project, lambda: self.data.clock())
         self.alarm_min_interval = 60
+        self.scheduler = AlertScheduler(self)
+
+    def start_background(self, state):
+        """The alert scheduler thread: tick(LogData clock) every second (ALERTS.md)."""
+        self.alarm_min_interval = getattr(state, 'alarm_min_interval', 60)
+        self.scheduler.start()
+
+    def stop_background(self):
+        self.scheduler.stop()
 
     @staticmethod
     def accepts(headers):
@@ -101,12 +111,16 @@ class SlsService(DataPlaneHandlers, AlertHandlers):
         if path == '/_emulator/sls/state' and method == 'GET':
             with self.store.lock:
                 return 200, json.dumps(self.snapshot(), sort_keys=True).encode('utf-8')
+        if path == '/_emulator/sls/alerts' and method == 'GET':
+            with self.store.lock:
+                return 200, json.dumps(self.scheduler.snapshot(), sort_keys=True).encode('utf-8')
         if path == '/_emulator/sls/reset' and method == 'POST':
             with self.store.lock:
                 self.store.projects.clear()
                 self._init_data_plane()
                 self.alerts.rules.clear()
                 self.alerts.records.clear()
+                self.scheduler.reset()
             return 200, b'{"reset":true}'
         return None
 

@@ -396,4 +396,7 @@ class AlertHandlers(object):
         self.alerts.update_record(resource, record_id, body)
 
     def alert_changed(self, project, name):
-        """Hook for the scheduler (a changed rule starts a new schedule and state)."""
+        """A changed rule starts a new schedule and state."""
+        scheduler = getattr(self, 'scheduler', None)
+        if scheduler is not None:
+            scheduler.forget(project, name)
