@@ -1,12 +1,13 @@
 """SLS alert rules and alert resource records through the unchanged aliyun-log-python-sdk against the emulator,
 then a real evaluation that posts to a webhook receiver on 127.0.0.1 (tools/alicloud_emulator/ALERTS.md)."""
-import copy
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.request import Request, urlopen
 
 import pytest
-from aliyun.log import LogClient, LogException
+from aliyun.log import IndexConfig, LogClient, LogException, LogItem, PutLogsRequest
 from aliyun.log.resource_params import ResourceRecord
 
 from tools.alicloud_emulator import start_emulator
@@ -153,3 +154,106 @@ def test_resource_records_through_the_sdk(client):
     code, message = code_of(lambda: client.create_resource_record(
         'sls.alert.action_webhook', webhook_record('ftp://nope', 'c-hook')))
     assert code == 'ParameterInvalid' and 'url' in message
+
+
+class Receiver(object):
+    """A small webhook receiver on 127.0.0.1 recording every POST."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):   # noqa: N802
+                body = self.rfile.read(int(self.headers['Content-Length']))
+                received.append({'headers': dict(self.headers), 'body': json.loads(body.decode('utf-8'))})
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d/alert' % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    rec = Receiver()
+    yield rec
+    rec.close()
+
+
+INDEX = {'line': {'token': [' '], 'caseSensitive': False},
+         'keys': {'host': {'type': 'text', 'token': [' '], 'doc_value': True},
+                  'level': {'type': 'text', 'token': [' '], 'doc_value': True}}}
+
+
+def put(client, when, *lines):
+    items = [LogItem(timestamp=int(when), contents=[('host', host), ('level', level), ('content', 'x')])
+             for host, level in lines]
+    client.put_logs(PutLogsRequest(PROJECT, 'syslog', 'syslog', '', items))
+
+
+def setup_receiving(client, url):
+    client.create_resource_record('sls.alert.action_webhook', webhook_record(url))
+    client.create_resource_record('sls.alert.action_policy', policy_record())
+    config = IndexConfig()
+    config.from_json(INDEX)
+    client.create_index(PROJECT, 'syslog', config)
+
+
+def alerts_state(emu):
+    with urlopen(Request(emu.url + '/_emulator/sls/alerts'), timeout=10) as resp:
+        return json.loads(resp.read().decode('utf-8'))
+
+
+def test_search_alert_fires_per_host_and_resolves(emu, client, receiver):
+    """A plain search rule (rows are logs): countCondition per host group, posted to the receiver."""
+    setup_receiving(client, receiver.url)
+    body = alert('error-burst', groupConfiguration={'type': 'custom', 'fields': ['host']},
+                 severityConfigurations=[{'severity': 8, 'evalCondition': {'condition': '',
+                                                                          'countCondition': '__count__ >= 2'}}],
+                 annotations=[{'key': 'title', 'value': 'errors on ${host}'}])
+    body['configuration']['queryList'][0]['query'] = 'level: error'
+    client.create_alert(PROJECT, body)
+    clock, sched = emu.clock, emu.sls.scheduler
+    t0 = clock.now
+    sched.tick(t0)
+    put(client, t0 + 10, ('web-1', 'error'), ('web-1', 'error'), ('web-2', 'error'), ('web-2', 'info'))
+    clock.now = t0 + 60
+    sched.tick(clock.now)
+    assert [(r['body']['status'], r['body']['labels']['host']) for r in receiver.received] == \
+        [('firing', 'web-1')]
+    hook = receiver.received[0]
+    assert hook['body']['annotations']['title'] == 'errors on web-1'
+    assert hook['body']['project'] == PROJECT and hook['body']['severity'] == 8
+    assert len(hook['body']['fire_results']) == 2
+    assert hook['headers']['Content-Type'] == 'application/json;charset=utf-8'
+    state = alerts_state(emu)
+    assert state['rules']['%s/error-burst' % PROJECT]['groups']['host=web-1']['status'] == 'firing'
+    assert state['notifications'][0]['http_status'] == 200 and state['notifications'][0]['url'] == receiver.url
+    # the errors leave the 5-minute window [t0+360-300, t0+360): the group resolves (sendResolved)
+    clock.now = t0 + 360
+    sched.tick(clock.now)
+    assert [(r['body']['status'], r['body']['labels']['host']) for r in receiver.received] == \
+        [('firing', 'web-1'), ('resolved', 'web-1')]
+
+
+def test_background_thread_evaluates_with_the_logdata_clock(emu, client, receiver):
+    setup_receiving(client, receiver.url)
+    body = alert('any-log', groupConfiguration={'type': 'no_group'},
+                 severityConfigurations=[{'severity': 4, 'evalCondition': {}}])
+    body['configuration']['queryList'][0]['query'] = '*'
+    client.create_alert(PROJECT, body)
+    put(client, emu.clock.now - 5, ('web-1', 'info'))
+    time.sleep(1.5)                       # the thread saw the rule at the fake "now"
+    emu.clock.now += 60
+    deadline = time.time() + 10
+    while not receiver.received and time.time() < deadline:
+        time.sleep(0.2)
+    assert [r['body']['severity'] for r in receiver.received] == [4]
