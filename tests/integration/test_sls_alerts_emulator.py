@@ -215,9 +215,9 @@ def alerts_state(emu):
 def test_search_alert_fires_per_host_and_resolves(emu, client, receiver):
     """A plain search rule (rows are logs): countCondition per host group, posted to the receiver."""
     setup_receiving(client, receiver.url)
+    burst = {'severity': 8, 'evalCondition': {'condition': '', 'countCondition': '__count__ >= 2'}}
     body = alert('error-burst', groupConfiguration={'type': 'custom', 'fields': ['host']},
-                 severityConfigurations=[{'severity': 8, 'evalCondition': {'condition': '',
-                                                                          'countCondition': '__count__ >= 2'}}],
+                 severityConfigurations=[burst],
                  annotations=[{'key': 'title', 'value': 'errors on ${host}'}])
     body['configuration']['queryList'][0]['query'] = 'level: error'
     client.create_alert(PROJECT, body)
