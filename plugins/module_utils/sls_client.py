@@ -27,10 +27,11 @@ try:
     from aliyun.log.logtail_config_detail import LogtailConfigGenerator
     from aliyun.log.logtail_pipeline_config_detail import LogtailPipelineConfigDetail
     from aliyun.log.machine_group_detail import MachineGroupDetail
+    from aliyun.log.resource_params import ResourceRecord
     from aliyun.log.util import Util
     SLS_SDK_IMPORT_ERROR = None
 except ImportError:
-    IndexConfig = LogClient = LogException = Util = MachineGroupDetail = None
+    IndexConfig = LogClient = LogException = Util = MachineGroupDetail = ResourceRecord = None
     LogtailConfigGenerator = LogtailPipelineConfigDetail = None
     SLS_SDK_IMPORT_ERROR = traceback.format_exc()
 # pylint: enable=unused-import
@@ -79,6 +80,10 @@ ACTIONS = {
     'apply_config_to_machine_group': 'ApplyConfigToMachineGroup',
     'remove_config_to_machine_group': 'RemoveConfigFromMachineGroup',
     'get_log': 'GetLogs',
+    'get_alert': 'GetAlert', 'create_alert': 'CreateAlert', 'update_alert': 'UpdateAlert',
+    'delete_alert': 'DeleteAlert', 'enable_alert': 'EnableAlert', 'disable_alert': 'DisableAlert',
+    'get_resource_record': 'GetResourceRecord', 'create_resource_record': 'CreateResourceRecord',
+    'update_resource_record': 'UpdateResourceRecord', 'delete_resource_record': 'DeleteResourceRecord',
 }
 
 

@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure planning for the sls_alert module: the module's options -> a Log Service alert 2.0 body, the service's
+answer -> the same option-shaped view, and the plan (what changed, which calls to make). No SDK, no I/O.
+
+Vendor facts (tools/alicloud_emulator/ALERTS.md section 1, tags as there): the body is
+``{name, displayName, description, type: Alert, schedule, configuration}`` [G1][D1]; configuration version 2.0 with
+``queryList``, ``groupConfiguration``, ``severityConfigurations`` (2 report .. 10 critical), ``labels`` and
+``annotations`` as lists of {key, value}, ``threshold``, ``noDataFire``/``noDataSeverity``, ``sendResolved``,
+``policyConfiguration {alertPolicyId, actionPolicyId, repeatInterval}`` [G1][TF1][D4]; GET answers ``status``
+ENABLED/DISABLED and enable/disable flip it [G2][D3]; the server adds createTime, lastModifiedTime, scheduleId,
+lastModifiedBy, which a client drops before sending the rule back [P1].
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import re
+
+SEVERITIES = {'report': 2, 'low': 4, 'medium': 6, 'high': 8, 'critical': 10}
+SEVERITY_NAMES = dict((v, k) for k, v in SEVERITIES.items())
+# Keys the service adds to a rule; dropped before a rule is sent back [P1] (status is set through enable/disable).
+SERVER_KEYS = ('createTime', 'lastModifiedTime', 'scheduleId', 'lastModifiedBy', 'status', 'state')
+# Rule id: the emulator's (stricter) reading of the unconfirmed charset [D2]: lower case, digits, - and _.
+NAME_RE = re.compile(r'^[a-z0-9][a-z0-9_-]{0,126}[a-z0-9]$')
+DURATION_RE = re.compile(r'^[1-9][0-9]*[smhd]$')
+RELATIVE_RE = re.compile(r'^-[1-9][0-9]*[smhd]$')
+CRON_FIELDS = 5
+# The options the view holds, in the order changes are reported.
+VIEW_KEYS = ('display_name', 'description', 'enabled', 'queries', 'schedule', 'group_by', 'conditions', 'threshold',
+             'no_data_fire', 'no_data_severity', 'send_resolved', 'labels', 'annotations', 'action_policy',
+             'alert_policy', 'repeat_interval')
+
+
+def _duration_problem(value, example):
+    if value is not None and not DURATION_RE.match(str(value)):
+        return 'must be a duration like %s (a number and s, m, h or d), got %r' % (example, value)
+    return None
+
+
+def alert_problems(params):
+    """[(option, problem)] for options the service would refuse or that cannot mean anything; empty when fine."""
+    problems = []
+    if not NAME_RE.match(params['name'] or ''):
+        problems.append(('name', 'must be 2-128 lower-case letters, digits, - or _, starting and ending with a '
+                                 'letter or digit, got %r' % params['name']))
+    display = params.get('display_name')
+    if display is not None and not 1 <= len(display) <= 64:
+        problems.append(('display_name', 'must be 1-64 characters'))
+    if params['state'] == 'absent':
+        return problems
+    for option in ('queries', 'conditions', 'action_policy'):
+        if not params.get(option):
+            problems.append((option, 'required with state=present'))
+    for i, query in enumerate(params.get('queries') or []):
+        where = 'queries[%d]' % i
+        for key in ('logstore', 'query'):
+            if not (query.get(key) or '').strip():
+                problems.append(('%s.%s' % (where, key), 'required'))
+        if not RELATIVE_RE.match(query.get('start') or ''):
+            problems.append((where + '.start', 'must be a relative time like -15m, got %r' % query.get('start')))
+        if query.get('end') not in ('now', 'absolute'):
+            problems.append((where + '.end', 'must be now (or absolute), got %r' % query.get('end')))
+    if len(params.get('queries') or []) > 1:
+        problems.append(('queries', 'one query per rule (joins of several queries are not supported)'))
+    schedule = params.get('schedule') or {}
+    if schedule.get('type') == 'Cron':
+        if len((schedule.get('cron_expression') or '').split()) != CRON_FIELDS:
+            problems.append(('schedule.cron_expression', 'type Cron needs five cron fields, got %r'
+                             % schedule.get('cron_expression')))
+    else:
+        problems.append(('schedule.interval', _duration_problem(schedule.get('interval'), '1m')))
+    for i, cond in enumerate(params.get('conditions') or []):
+        for key in ('condition', 'count_condition'):
+            if cond.get(key) is not None and len(cond[key]) > 128:
+                problems.append(('conditions[%d].%s' % (i, key), 'at most 128 characters'))
+    if params.get('threshold') is not None and params['threshold'] < 1:
+        problems.append(('threshold', 'must be at least 1, got %d' % params['threshold']))
+    if params.get('no_data_severity') and not params.get('no_data_fire'):
+        problems.append(('no_data_severity', 'only means something with no_data_fire=true'))
+    problems.append(('repeat_interval', _duration_problem(params.get('repeat_interval'), '1h')))
+    for option in ('labels', 'annotations'):
+        for key, value in (params.get(option) or {}).items():
+            if not isinstance(value, str):
+                problems.append(('%s.%s' % (option, key), 'must be a string, got %r' % (value,)))
+    return [p for p in problems if p[1]]
+
+
+def desired_view(params):
+    """The rule the options describe, in the view's shape (None for what the options leave as it is)."""
+    schedule = params['schedule'] or {}
+    kind = schedule.get('type') or 'FixedRate'
+    return {
+        'name': params['name'],
+        'display_name': params['display_name'] or params['name'],
+        'description': params['description'],
+        'enabled': params['enabled'],
+        'queries': [{'logstore': q['logstore'], 'query': q['query'], 'start': q['start'], 'end': q['end'],
+                     'time_span_type': q['time_span_type']} for q in params['queries']],
+        'schedule': {'type': kind, 'interval': schedule.get('interval') if kind == 'FixedRate' else None,
+                     'cron_expression': schedule.get('cron_expression') if kind == 'Cron' else None,
+                     'run_immediately': bool(schedule.get('run_immediately'))},
+        'group_by': list(params['group_by'] or []),
+        'conditions': [{'severity': c['severity'], 'condition': c.get('condition') or '',
+                        'count_condition': c.get('count_condition') or ''} for c in params['conditions']],
+        'threshold': params['threshold'],
+        'no_data_fire': params['no_data_fire'],
+        'no_data_severity': params['no_data_severity'] if params['no_data_fire'] else None,
+        'send_resolved': params['send_resolved'],
+        'labels': dict(params['labels'] or {}),
+        'annotations': dict(params['annotations'] or {}),
+        'action_policy': params['action_policy'],
+        'alert_policy': params['alert_policy'],
+        'repeat_interval': params['repeat_interval'],
+    }
+
+
+def _pairs(mapping):
+    return [{'key': k, 'value': mapping[k]} for k in sorted(mapping)]
+
+
+def _unpairs(pairs):
+    return dict((p.get('key'), p.get('value', '')) for p in pairs or [] if isinstance(p, dict))
+
+
+def view(body, project=None):
+    """The service's rule (GET /jobs/{name}) as the module's option-shaped view; None for None."""
+    if body is None:
+        return None
+    conf = body.get('configuration') or {}
+    schedule = body.get('schedule') or {}
+    kind = schedule.get('type')
+    group = conf.get('groupConfiguration') or {}
+    policy = conf.get('policyConfiguration') or {}
+    status = body.get('status') or body.get('state') or 'ENABLED'
+    no_data_fire = bool(conf.get('noDataFire'))
+    return {
+        'name': body.get('name'),
+        'display_name': body.get('displayName'),
+        'description': body.get('description') or '',
+        'enabled': str(status).upper() == 'ENABLED',
+        'queries': [{'logstore': q.get('store') or q.get('logStore'), 'query': q.get('query'),
+                     'start': q.get('start'), 'end': q.get('end') or 'now',
+                     'time_span_type': q.get('timeSpanType') or 'Relative'} for q in conf.get('queryList') or []],
+        'schedule': {'type': kind, 'interval': schedule.get('interval') if kind == 'FixedRate' else None,
+                     'cron_expression': schedule.get('cronExpression') if kind == 'Cron' else None,
+                     'run_immediately': bool(schedule.get('runImmediately'))},
+        'group_by': list(group.get('fields') or []) if group.get('type') == 'custom' else [],
+        'conditions': [{'severity': SEVERITY_NAMES.get(s.get('severity'), str(s.get('severity'))),
+                        'condition': (s.get('evalCondition') or {}).get('condition') or '',
+                        'count_condition': (s.get('evalCondition') or {}).get('countCondition') or ''}
+                       for s in conf.get('severityConfigurations') or []],
+        'threshold': conf.get('threshold', 1),
+        'no_data_fire': no_data_fire,
+        'no_data_severity': SEVERITY_NAMES.get(conf.get('noDataSeverity')) if no_data_fire else None,
+        'send_resolved': bool(conf.get('sendResolved')),
+        'labels': _unpairs(conf.get('labels')),
+        'annotations': _unpairs(conf.get('annotations')),
+        'action_policy': policy.get('actionPolicyId'),
+        'alert_policy': policy.get('alertPolicyId'),
+        'repeat_interval': policy.get('repeatInterval'),
+    }
+
+
+def plan_alert(current, desired):
+    """(after view, changes, actions). current None: the rule does not exist. changes: ['created'] or the options
+    that differ; actions: the calls to make, in order, among 'create', 'update', 'enable', 'disable'. A desired
+    value of None keeps the current one."""
+    if current is None:
+        after = dict(desired, description=desired['description'] or '')
+        return after, ['created'], ['create']
+    after = dict(current)
+    after.update((k, v) for k, v in desired.items() if v is not None or k == 'no_data_severity')
+    changes = [k for k in VIEW_KEYS if after.get(k) != current.get(k)]
+    actions = []
+    if [k for k in changes if k != 'enabled']:
+        actions.append('update')
+    if 'enabled' in changes:
+        actions.append('enable' if after['enabled'] else 'disable')
+    return after, changes, actions
+
+
+def alert_body(project, after, current_body=None):
+    """The rule to send (POST /jobs or PUT /jobs/{name}) for the after view. current_body: the service's rule,
+    whose keys the module does not manage (muteUntil, tags, extra sinks...) are kept; the server's own keys are
+    dropped [P1]. On creation the body carries status; on update enable/disable set it."""
+    body = copy.deepcopy(current_body or {})
+    for key in SERVER_KEYS:
+        body.pop(key, None)
+    conf = body.setdefault('configuration', {})
+    schedule = {'type': after['schedule']['type'], 'runImmediately': after['schedule']['run_immediately']}
+    if schedule['type'] == 'Cron':
+        schedule['cronExpression'] = after['schedule']['cron_expression']
+    else:
+        schedule['interval'] = after['schedule']['interval']
+    body.update(name=after['name'], displayName=after['display_name'], description=after['description'] or '',
+                type='Alert', schedule=schedule)
+    if current_body is None:
+        body['status'] = 'Enabled' if after['enabled'] else 'Disabled'
+        conf.update(type='default', dashboard='internal-alert-analysis')    # as the docs' example [D5]
+    conf.update(
+        version='2.0',
+        queryList=[{'storeType': 'log', 'project': project, 'store': q['logstore'], 'query': q['query'],
+                    'timeSpanType': q['time_span_type'], 'start': q['start'], 'end': q['end'],
+                    'powerSqlMode': 'auto'} for q in after['queries']],
+        groupConfiguration=({'type': 'custom', 'fields': list(after['group_by'])} if after['group_by']
+                            else {'type': 'no_group', 'fields': []}),
+        severityConfigurations=[{'severity': SEVERITIES[c['severity']],
+                                 'evalCondition': {'condition': c['condition'],
+                                                   'countCondition': c['count_condition']}}
+                                for c in after['conditions']],
+        threshold=after['threshold'], noDataFire=after['no_data_fire'], sendResolved=after['send_resolved'],
+        labels=_pairs(after['labels']), annotations=_pairs(after['annotations']),
+        policyConfiguration={'alertPolicyId': after['alert_policy'], 'actionPolicyId': after['action_policy'],
+                             'repeatInterval': after['repeat_interval'], 'useDefault': False})
+    if after['no_data_fire'] and after['no_data_severity']:
+        conf['noDataSeverity'] = SEVERITIES[after['no_data_severity']]
+    else:
+        conf.pop('noDataSeverity', None)
+    return body

@@ -1,0 +1,200 @@
+"""sls_alert and sls_alert_action through the emulator's /jobs and resource-record APIs (the SDK's calls, the module
+harness of tests/support): create, idempotent second run, check mode, diff, one field updated, disable, absent,
+bad input naming the option, and the webhook URL never in what a module returns."""
+import json
+
+import pytest
+from aliyun.log import LogClient
+
+from ansible_collections.alicloud_ops.logging.plugins.modules import sls_alert, sls_alert_action, sls_logstore, \
+    sls_project
+from tests.support.module_harness import run_module
+from tests.support.sls_emulator import (  # noqa: F401 - fixtures
+    SLS_KEY_ID, SLS_KEY_SECRET, mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
+
+PROJECT = 'alarm-proj'
+URL = 'https://oapi.dingtalk.example/robot/send?access_token=tok-abcdef0123456789'
+QUERY = '* | select _hostname_ as host, count(*) as errors group by host'
+
+
+def run(module, emu, check=False, **args):
+    return run_module(module.main, dict(sls_auth(emu), **args), check_mode=check, diff=True)
+
+
+def rule_args(**over):
+    args = dict(project=PROJECT, name='error-burst', display_name='Error burst',
+                queries=[{'logstore': 'syslog', 'query': QUERY, 'start': '-5m'}], group_by=['host'],
+                conditions=[{'severity': 'high', 'condition': 'errors >= 20'}],
+                annotations={'title': 'Errors on ${host}'}, send_resolved=True, action_policy='ops-oncall')
+    args.update(over)
+    return args
+
+
+def raw_client(emu):
+    client = LogClient(emu.endpoint, SLS_KEY_ID, SLS_KEY_SECRET)
+    client._isRowIp = True         # the emulator listens on 127.0.0.1:port (SlsModule does the same)
+    return client
+
+
+@pytest.fixture
+def project(sls_emulator):
+    assert not run(sls_project, sls_emulator, name=PROJECT).failed
+    assert not run(sls_logstore, sls_emulator, project=PROJECT, name='syslog').failed
+    sls_emulator.reset_stats()
+    return sls_emulator
+
+
+def test_alert_create_is_idempotent_and_matches_the_service(project):
+    first = run(sls_alert, project, **rule_args())
+    assert not first.failed, first.msg
+    assert first.changed and first.data['changes'] == ['created'] and first.data['diff']['before'] == {}
+    body = raw_client(project).get_alert(PROJECT, 'error-burst').get_body()
+    conf = body['configuration']
+    assert body['status'] == 'ENABLED' and body['displayName'] == 'Error burst'
+    assert body['schedule'] == {'type': 'FixedRate', 'interval': '1m', 'runImmediately': False}
+    assert conf['groupConfiguration'] == {'type': 'custom', 'fields': ['host']}
+    assert conf['severityConfigurations'] == [{'severity': 8, 'evalCondition': {'condition': 'errors >= 20',
+                                                                               'countCondition': ''}}]
+    assert conf['queryList'][0]['store'] == 'syslog' and conf['queryList'][0]['start'] == '-5m'
+    assert conf['policyConfiguration']['actionPolicyId'] == 'ops-oncall'
+    assert conf['policyConfiguration']['repeatInterval'] == '1h' and conf['sendResolved'] is True
+    assert conf['annotations'] == [{'key': 'title', 'value': 'Errors on ${host}'}]
+    assert first.data['alert']['conditions'][0]['severity'] == 'high'
+    project.reset_stats()
+    second = run(sls_alert, project, **rule_args())
+    assert not second.failed and not second.changed and second.data['changes'] == []
+    assert mutating_calls(project) == {}
+    assert second.data['diff']['before'] == second.data['diff']['after'] == first.data['alert']
+
+
+def test_alert_check_mode_changes_nothing(project):
+    check = run(sls_alert, project, check=True, **rule_args())
+    assert check.changed and check.data['changes'] == ['created']
+    assert check.data['alert']['threshold'] == 1
+    assert mutating_calls(project) == {}
+    assert raw_client(project).list_alert(PROJECT).get_total() == 0
+    assert not run(sls_alert, project, **rule_args()).failed
+    check = run(sls_alert, project, check=True, **rule_args(threshold=3))
+    assert check.changed and check.data['changes'] == ['threshold']
+    assert raw_client(project).get_alert(PROJECT, 'error-burst').get_body()['configuration']['threshold'] == 1
+
+
+def test_alert_update_one_field_then_disable_then_absent(project):
+    assert not run(sls_alert, project, **rule_args()).failed
+    raw_client(project).update_alert(PROJECT, dict(raw_client(project).get_alert(PROJECT, 'error-burst').get_body(),
+                                                   muteUntil=1900000000))
+    updated = run(sls_alert, project, **rule_args(conditions=[{'severity': 'critical', 'condition': 'errors >= 50'}]))
+    assert updated.changed and updated.data['changes'] == ['conditions']
+    diff = updated.data['diff']
+    assert diff['before']['conditions'][0]['condition'] == 'errors >= 20'
+    assert diff['after']['conditions'] == [{'severity': 'critical', 'condition': 'errors >= 50', 'count_condition': ''}]
+    body = raw_client(project).get_alert(PROJECT, 'error-burst').get_body()
+    assert body['configuration']['severityConfigurations'][0]['severity'] == 10
+    assert body['muteUntil'] == 1900000000            # what the module has no option for is kept
+    project.reset_stats()
+    disabled = run(sls_alert, project, **rule_args(enabled=False,
+                                                  conditions=[{'severity': 'critical', 'condition': 'errors >= 50'}]))
+    assert disabled.changed and disabled.data['changes'] == ['enabled'] and disabled.data['alert']['enabled'] is False
+    assert raw_client(project).get_alert(PROJECT, 'error-burst').get_body()['status'] == 'DISABLED'
+    calls = project.stats()['calls']
+    assert mutating_calls(project) == {} and calls.get('DisableAlert') == 1, calls     # no PUT of the whole rule
+    again = run(sls_alert, project, **rule_args(enabled=False,
+                                               conditions=[{'severity': 'critical', 'condition': 'errors >= 50'}]))
+    assert not again.changed
+    gone = run(sls_alert, project, project=PROJECT, name='error-burst', state='absent')
+    assert gone.changed and gone.data['changes'] == ['deleted'] and gone.data['diff']['after'] == {}
+    assert raw_client(project).list_alert(PROJECT).get_total() == 0
+    assert not run(sls_alert, project, project=PROJECT, name='error-burst', state='absent').changed
+
+
+@pytest.mark.parametrize('over,field', [
+    ({'name': 'Error_Burst'}, 'name: must be 2-128 lower-case'),
+    ({'queries': []}, 'queries: required with state=present'),
+    ({'queries': [{'logstore': 'syslog', 'query': QUERY, 'start': '5m'}]}, 'queries[0].start: must be a relative'),
+    ({'schedule': {'interval': 'often'}}, 'schedule.interval: must be a duration'),
+    ({'schedule': {'type': 'Cron'}}, 'schedule.cron_expression: type Cron needs five cron fields'),
+    ({'threshold': 0}, 'threshold: must be at least 1'),
+    ({'repeat_interval': '1 hour'}, 'repeat_interval: must be a duration'),
+    ({'display_name': 'x' * 65}, 'display_name: must be 1-64 characters'),
+    ({'no_data_severity': 'low'}, 'no_data_severity: only means something with no_data_fire=true'),
+])
+def test_alert_bad_input_names_the_option_and_calls_nothing(project, over, field):
+    result = run(sls_alert, project, **rule_args(**over))
+    assert result.failed and field in result.msg, result.msg
+    assert project.stats()['calls'] == {}
+
+
+def test_alert_service_refusal_names_the_field(project):
+    result = run(sls_alert, project, **rule_args(schedule={'interval': '30s'}))
+    assert result.failed and 'schedule.interval' in result.msg and 'CreateAlert' in result.msg
+
+
+def test_alert_in_a_missing_project_names_the_module_that_creates_it(sls_emulator):
+    result = run(sls_alert, sls_emulator, **rule_args(project='no-such-proj'))
+    assert result.failed and 'sls_project' in result.msg and result.data['invalid_options'] == ['project']
+
+
+def action(emu, check=False, **over):
+    args = dict(name='ops-oncall', display_name='Ops on-call', webhook_url=URL, webhook_type='dingtalk',
+                webhook_headers={'X-Team': 'ops'})
+    args.update(over)
+    return run(sls_alert_action, emu, check=check, **args)
+
+
+def assert_no_url(result):
+    assert URL not in json.dumps(result.data) and 'tok-abcdef' not in json.dumps(result.data)
+
+
+def test_action_records_create_idempotent_update_absent(sls_emulator):
+    check = action(sls_emulator, check=True)
+    assert check.changed and mutating_calls(sls_emulator) == {}
+    first = action(sls_emulator)
+    assert not first.failed, first.msg
+    assert first.changed and first.data['changes'] == ['created']
+    assert_no_url(first)
+    client = raw_client(sls_emulator)
+    hook = client.get_resource_record('sls.alert.action_webhook', 'ops-oncall-webhook').get_record()
+    assert hook.get_value() == {'id': 'ops-oncall-webhook', 'name': 'Ops on-call', 'type': 'dingtalk', 'url': URL,
+                                'method': 'POST', 'headers': [{'key': 'X-Team', 'value': 'ops'}]}
+    policy = client.get_resource_record('sls.alert.action_policy', 'ops-oncall').get_record()
+    assert policy.get_tag() == 'Ops on-call'
+    assert 'webhook_id="ops-oncall-webhook"' in policy.get_value()['primary_policy_script']
+    sls_emulator.reset_stats()
+    second = action(sls_emulator)
+    assert not second.changed and mutating_calls(sls_emulator) == {}
+    new_url = URL.replace('tok-abcdef', 'tok-zyxwvu')
+    moved = action(sls_emulator, webhook_url=new_url)
+    assert moved.changed and moved.data['changes'] == ['webhook_url']
+    assert moved.data['diff']['before']['webhook_url'] != moved.data['diff']['after']['webhook_url']
+    assert moved.data['diff']['after']['webhook_url'].startswith('sha256:')
+    assert new_url not in json.dumps(moved.data) and 'tok-zyxwvu' not in json.dumps(moved.data)
+    assert client.get_resource_record('sls.alert.action_webhook', 'ops-oncall-webhook').get_record() \
+        .get_value()['url'] == new_url
+    gone = run(sls_alert_action, sls_emulator, name='ops-oncall', state='absent')
+    assert gone.changed and gone.data['changes'] == ['deleted']
+    assert_no_url(gone)
+    assert client.list_resource_records('sls.alert.action_webhook').get_total() == 0
+    assert client.list_resource_records('sls.alert.action_policy').get_total() == 0
+    assert not run(sls_alert_action, sls_emulator, name='ops-oncall', state='absent').changed
+
+
+@pytest.mark.parametrize('over,field', [
+    ({'webhook_url': 'ftp://tok-abcdef0123456789'}, 'webhook_url: must be an http:// or https:// URL'),
+    ({'webhook_url': None}, 'webhook_url: required with state=present'),
+    ({'name': '-bad'}, 'name: must be 2-120'),
+])
+def test_action_bad_input_names_the_option(sls_emulator, over, field):
+    result = action(sls_emulator, **over)
+    assert result.failed and field in result.msg, result.msg
+    assert 'tok-abcdef' not in result.msg
+    assert sls_emulator.stats()['calls'] == {}
+
+
+def test_alert_fires_through_the_action_pair(project):
+    """The two modules' records are what the emulator's scheduler follows: rule -> policy -> webhook."""
+    assert not action(project, webhook_url='http://127.0.0.1:9/hook', webhook_type='custom').failed
+    assert not run(sls_alert, project, **rule_args()).failed
+    hook = raw_client(project).get_resource_record('sls.alert.action_webhook', 'ops-oncall-webhook').get_record()
+    assert hook.get_value()['url'] == 'http://127.0.0.1:9/hook'
+    body = raw_client(project).get_alert(PROJECT, 'error-burst').get_body()
+    assert body['configuration']['policyConfiguration']['actionPolicyId'] == 'ops-oncall'
