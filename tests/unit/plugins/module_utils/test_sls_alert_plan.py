@@ -1,0 +1,150 @@
+"""sls_alert's pure planning: options -> alert 2.0 body, the service's rule -> view, and the plan."""
+import copy
+
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_alert_plan as p
+
+
+def params(**over):
+    out = dict(project='proj', name='host-silent', display_name=None, description=None, state='present',
+               enabled=True, queries=[{'logstore': 'syslog', 'query': '* | select count(*) as c', 'start': '-15m',
+                                       'end': 'now', 'time_span_type': 'Relative'}],
+               schedule={'type': 'FixedRate', 'interval': '1m', 'cron_expression': None, 'run_immediately': False},
+               group_by=[], conditions=[{'severity': 'high', 'condition': 'c > 0', 'count_condition': None}],
+               threshold=1, no_data_fire=False, no_data_severity=None, send_resolved=False, labels={},
+               annotations={}, action_policy='ops', alert_policy='sls.builtin.dynamic', repeat_interval='1h')
+    out.update(over)
+    return out
+
+
+def served(body):
+    """What GET /jobs/{name} answers for a body the module created: the body plus the server's keys."""
+    out = copy.deepcopy(body)
+    out['status'] = out.pop('status', 'Enabled').upper()
+    out.update(createTime=1800000000, lastModifiedTime=1800000000)
+    return out
+
+
+def test_body_maps_every_option():
+    after, changes, actions = p.plan_alert(None, p.desired_view(params(
+        group_by=['host'], labels={'team': 'ops'}, annotations={'title': 'Silent ${host}', 'a': 'b'},
+        conditions=[{'severity': 'critical', 'condition': 'silent_s > 600', 'count_condition': None},
+                    {'severity': 'low', 'condition': None, 'count_condition': '__count__ > 1'}],
+        no_data_fire=True, no_data_severity='report', threshold=3, send_resolved=True)))
+    assert changes == ['created'] and actions == ['create']
+    body = p.alert_body('proj', after)
+    assert body['name'] == 'host-silent' and body['displayName'] == 'host-silent' and body['type'] == 'Alert'
+    assert body['status'] == 'Enabled' and body['description'] == ''
+    assert body['schedule'] == {'type': 'FixedRate', 'interval': '1m', 'runImmediately': False}
+    conf = body['configuration']
+    assert conf['version'] == '2.0' and conf['type'] == 'default'
+    assert conf['queryList'] == [{'storeType': 'log', 'project': 'proj', 'store': 'syslog',
+                                  'query': '* | select count(*) as c', 'timeSpanType': 'Relative', 'start': '-15m',
+                                  'end': 'now', 'powerSqlMode': 'auto'}]
+    assert conf['groupConfiguration'] == {'type': 'custom', 'fields': ['host']}
+    assert [s['severity'] for s in conf['severityConfigurations']] == [10, 4]
+    assert conf['severityConfigurations'][1]['evalCondition'] == {'condition': '', 'countCondition': '__count__ > 1'}
+    assert conf['labels'] == [{'key': 'team', 'value': 'ops'}]
+    assert conf['annotations'] == [{'key': 'a', 'value': 'b'}, {'key': 'title', 'value': 'Silent ${host}'}]
+    assert conf['threshold'] == 3 and conf['noDataFire'] is True and conf['noDataSeverity'] == 2
+    assert conf['sendResolved'] is True
+    assert conf['policyConfiguration'] == {'alertPolicyId': 'sls.builtin.dynamic', 'actionPolicyId': 'ops',
+                                           'repeatInterval': '1h', 'useDefault': False}
+
+
+@pytest.mark.parametrize('name,value', [('report', 2), ('low', 4), ('medium', 6), ('high', 8), ('critical', 10)])
+def test_severity_numbers(name, value):
+    after, _, _ = p.plan_alert(None, p.desired_view(params(
+        conditions=[{'severity': name, 'condition': 'c > 0', 'count_condition': None}])))
+    assert p.alert_body('proj', after)['configuration']['severityConfigurations'][0]['severity'] == value
+    assert p.view(served(p.alert_body('proj', after)))['conditions'][0]['severity'] == name
+
+
+def test_round_trip_through_the_service_is_no_change():
+    desired = p.desired_view(params(group_by=['host'], labels={'x': 'y'}, enabled=False,
+                                    schedule={'type': 'Cron', 'interval': '1m', 'cron_expression': '*/5 * * * *',
+                                              'run_immediately': True}))
+    after, _, _ = p.plan_alert(None, desired)
+    body = p.alert_body('proj', after)
+    assert body['schedule'] == {'type': 'Cron', 'cronExpression': '*/5 * * * *', 'runImmediately': True}
+    current = p.view(served(body))
+    assert current['enabled'] is False
+    assert p.plan_alert(current, desired)[1:] == ([], [])
+
+
+def test_one_field_is_one_update_and_enabled_is_enable_or_disable():
+    current = p.view(served(p.alert_body('proj', p.plan_alert(None, p.desired_view(params()))[0])))
+    assert p.plan_alert(current, p.desired_view(params(threshold=2)))[1:] == (['threshold'], ['update'])
+    assert p.plan_alert(current, p.desired_view(params(enabled=False)))[1:] == (['enabled'], ['disable'])
+    both = p.plan_alert(current, p.desired_view(params(enabled=False, annotations={'t': 'x'})))
+    assert both[1:] == (['enabled', 'annotations'], ['update', 'disable'])
+    disabled = dict(current, enabled=False)
+    assert p.plan_alert(disabled, p.desired_view(params()))[1:] == (['enabled'], ['enable'])
+
+
+def test_unset_description_keeps_the_current_one():
+    current = dict(p.view(served(p.alert_body('proj', p.plan_alert(None, p.desired_view(params()))[0]))),
+                   description='kept')
+    after, changes, _ = p.plan_alert(current, p.desired_view(params()))
+    assert after['description'] == 'kept' and changes == []
+    assert p.plan_alert(current, p.desired_view(params(description='new')))[1] == ['description']
+
+
+def test_update_keeps_unmanaged_keys_and_drops_the_servers():
+    after, _, _ = p.plan_alert(None, p.desired_view(params()))
+    raw = served(p.alert_body('proj', after))
+    raw['muteUntil'] = 1900000000
+    raw['scheduleId'] = 'sched-1'
+    raw['configuration']['tags'] = ['a']
+    raw['configuration']['noDataSeverity'] = 6
+    body = p.alert_body('proj', dict(after, threshold=4), raw)
+    assert body['muteUntil'] == 1900000000 and body['configuration']['tags'] == ['a']
+    for key in ('createTime', 'lastModifiedTime', 'scheduleId', 'status'):
+        assert key not in body
+    assert body['configuration']['threshold'] == 4 and 'noDataSeverity' not in body['configuration']
+    assert raw['configuration']['threshold'] == 1            # the service's copy is not changed
+
+
+def test_view_reads_legacy_and_default_fields():
+    got = p.view({'name': 'r', 'displayName': 'R', 'state': 'Disabled', 'schedule': {'type': 'FixedRate',
+                                                                                     'interval': '5m'},
+                  'configuration': {'queryList': [{'logStore': 'app', 'query': 'q', 'start': '-1h'}],
+                                    'severityConfigurations': [{'severity': 7}]}})
+    assert got['enabled'] is False and got['queries'][0]['logstore'] == 'app'
+    assert got['queries'][0]['end'] == 'now' and got['queries'][0]['time_span_type'] == 'Relative'
+    assert got['group_by'] == [] and got['threshold'] == 1 and got['conditions'][0]['severity'] == '7'
+    assert p.view(None) is None
+
+
+@pytest.mark.parametrize('over,option', [
+    ({'name': 'Host'}, 'name'), ({'name': 'a'}, 'name'), ({'name': 'a' * 129}, 'name'), ({'name': 'ab-'}, 'name'),
+    ({'display_name': ''}, 'display_name'), ({'display_name': 'x' * 65}, 'display_name'),
+    ({'queries': None}, 'queries'), ({'conditions': []}, 'conditions'), ({'action_policy': None}, 'action_policy'),
+    ({'queries': [{'logstore': '', 'query': 'q', 'start': '-1m', 'end': 'now'}]}, 'queries[0].logstore'),
+    ({'queries': [{'logstore': 's', 'query': ' ', 'start': '-1m', 'end': 'now'}]}, 'queries[0].query'),
+    ({'queries': [{'logstore': 's', 'query': 'q', 'start': '-0m', 'end': 'now'}]}, 'queries[0].start'),
+    ({'queries': [{'logstore': 's', 'query': 'q', 'start': '-1m', 'end': 'later'}]}, 'queries[0].end'),
+    ({'queries': [{'logstore': 's', 'query': 'q', 'start': '-1m', 'end': 'now'}] * 2}, 'queries'),
+    ({'schedule': {'type': 'FixedRate', 'interval': '0m'}}, 'schedule.interval'),
+    ({'schedule': {'type': 'Cron', 'cron_expression': '* * * *'}}, 'schedule.cron_expression'),
+    ({'conditions': [{'severity': 'low', 'condition': 'x' * 129}]}, 'conditions[0].condition'),
+    ({'threshold': 0}, 'threshold'), ({'repeat_interval': '5'}, 'repeat_interval'),
+    ({'no_data_severity': 'low'}, 'no_data_severity'), ({'labels': {'n': 1}}, 'labels.n'),
+])
+def test_problems_name_the_option(over, option):
+    assert [o for o, _ in p.alert_problems(params(**over))] == [option]
+
+
+@pytest.mark.parametrize('over', [
+    {'name': 'ab'}, {'name': 'a' * 128}, {'display_name': 'x' * 64}, {'threshold': 1},
+    {'conditions': [{'severity': 'low', 'condition': 'x' * 128}]},
+    {'schedule': {'type': 'Cron', 'cron_expression': '0 * * * *'}}, {'repeat_interval': '30s'},
+    {'no_data_fire': True, 'no_data_severity': 'low'},
+])
+def test_boundaries_accepted(over):
+    assert p.alert_problems(params(**over)) == []
+
+
+def test_absent_needs_only_the_name():
+    assert p.alert_problems(params(state='absent', queries=None, conditions=None, action_policy=None)) == []
