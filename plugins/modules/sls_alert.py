@@ -20,7 +20,7 @@ description:
     M(alicloud_ops.logging.sls_alert_action)).
   - The whole rule is declared; what the module has no option for (such as C(muteUntil)) is kept as the service
     has it.
-version_added: 0.2.0
+version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   project:

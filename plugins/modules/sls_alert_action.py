@@ -19,7 +19,7 @@ description:
   - The webhook URL is never shown - not in the result, not in the diff - DingTalk and Slack URLs carry the
     channel's token; a short SHA-256 fingerprint of it says whether it changed.
   - Records are account-level, so the module takes no project.
-version_added: 0.2.0
+version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   name:

@@ -187,6 +187,10 @@ SLS_SETUP = {
     'sls_logtail_config': [PROJECT, SYSLOG, setup_task('sls_logstore', project='web-logs', name='nginx'), WEB_HOSTS],
     'sls_machine_group': [PROJECT],
     'sls_machine_group_info': [PROJECT, WEB_HOSTS],
+    # The rule's action policy made as a user would, with sls_alert_action (account-level: no project).
+    'sls_alert': [PROJECT, SYSLOG, INDEX, setup_task('sls_alert_action', name='ops-oncall',
+                                                     webhook_url='https://hooks.example.com/alerts')],
+    'sls_alert_action': [],
     'sls_logtail_config_info': [PROJECT, SYSLOG, setup_task(
         'sls_logtail_config', project='web-logs', name='alicloud-ops-logging-file-nginx-access', logstore='syslog',
         pipeline={'inputs': [{'Type': 'input_file', 'FilePaths': ['/var/log/nginx/access.log']}]})],
