@@ -35,6 +35,97 @@ VIEW_KEYS = ('display_name', 'description', 'enabled', 'queries', 'schedule', 'g
              'alert_policy', 'repeat_interval')
 
 
+# The evaluate-expression language of a condition [D7]: result columns (letters, digits, _; other names in
+# [brackets]), numbers (a negative one in parentheses), "double" or 'single' quoted strings, + - * / %,
+# > >= < <= == !=, && || !, parentheses; true, false, $ and . are reserved; 1-128 characters.
+_TOKEN_RE = re.compile(r'\s*(?:(?P<num>[0-9]+(?:\.[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*|\[[^\]]+\])'
+                       r'|(?P<str>"[^"]*"|\'[^\']*\')|(?P<op>>=|<=|==|!=|&&|\|\||[<>+*/%!()-]))')
+_BINARY = ('>=', '<=', '==', '!=', '&&', '||', '<', '>', '+', '-', '*', '/', '%')
+
+
+def _tokens(text):
+    pos, out = 0, []
+    text = text.rstrip()
+    while pos < len(text):
+        match = _TOKEN_RE.match(text, pos)
+        if not match or match.end() == pos:
+            raise ValueError('unexpected character %r at %d' % (text[pos:].lstrip()[:1], pos))
+        kind = match.lastgroup
+        value = match.group(kind)
+        if kind == 'name' and value in ('true', 'false'):
+            raise ValueError('%s is a reserved word' % value)
+        out.append((kind, value))
+        pos = match.end()
+    return out
+
+
+def expression_problem(text):
+    """Why ``text`` is not an evaluate expression [D7] (a message), or None when it is one (or empty)."""
+    if text is None or text == '':
+        return None
+    if len(text) > 128:
+        return 'at most 128 characters'
+    try:
+        tokens = _tokens(text)
+        if not tokens:
+            raise ValueError('blank')
+        pos = _operand(tokens, 0)
+        while pos < len(tokens):
+            if tokens[pos] not in [('op', o) for o in _BINARY]:
+                raise ValueError('unexpected %r' % tokens[pos][1])
+            pos = _operand(tokens, pos + 1)
+    except ValueError as err:
+        return 'not an evaluate expression (%s): %r' % (err, text)
+    return None
+
+
+def _operand(tokens, pos):
+    """Index after one operand starting at pos: ! operand, (expression), (-number), a column, number or string."""
+    if pos >= len(tokens):
+        raise ValueError('incomplete expression')
+    kind, value = tokens[pos]
+    if (kind, value) == ('op', '!'):
+        return _operand(tokens, pos + 1)
+    if (kind, value) == ('op', '('):
+        if tokens[pos + 1:pos + 2] == [('op', '-')] and tokens[pos + 2:pos + 3] and tokens[pos + 2][0] == 'num':
+            pos += 3
+        else:
+            pos = _operand(tokens, pos + 1)
+            while pos < len(tokens) and tokens[pos] != ('op', ')'):
+                if tokens[pos] not in [('op', o) for o in _BINARY]:
+                    raise ValueError('unexpected %r' % tokens[pos][1])
+                pos = _operand(tokens, pos + 1)
+        if tokens[pos:pos + 1] != [('op', ')')]:
+            raise ValueError('unbalanced parentheses')
+        return pos + 1
+    if kind == 'op':
+        raise ValueError('a negative number must be in parentheses' if value == '-' else 'unexpected %r' % value)
+    return pos + 1
+
+
+# Body fields named in the service's ParameterInvalid messages -> the option that sets them.
+_SERVICE_FIELDS = [
+    (re.compile(r'severityConfigurations\[(\d+)\]\.evalCondition\.condition'), 'conditions[%s].condition'),
+    (re.compile(r'severityConfigurations\[(\d+)\]\.evalCondition\.countCondition'), 'conditions[%s].count_condition'),
+    (re.compile(r'queryList\[(\d+)\]\.(start|end|query)'), 'queries[%s].%s'),
+    (re.compile(r'schedule\.interval'), 'schedule.interval'),
+    (re.compile(r'schedule\.cronExpression|cron'), 'schedule.cron_expression'),
+    (re.compile(r'repeatInterval'), 'repeat_interval'),
+    (re.compile(r'noDataSeverity'), 'no_data_severity'),
+    (re.compile(r'threshold'), 'threshold'),
+    (re.compile(r'displayName'), 'display_name'),
+]
+
+
+def service_option(message):
+    """The option behind a body field the service's error message names, or None."""
+    for pattern, option in _SERVICE_FIELDS:
+        match = pattern.search(message or '')
+        if match:
+            return option % match.groups() if match.groups() else option
+    return None
+
+
 def _duration_problem(value, example):
     if value is not None and not DURATION_RE.match(str(value)):
         return 'must be a duration like %s (a number and s, m, h or d), got %r' % (example, value)
@@ -75,8 +166,7 @@ def alert_problems(params):
         problems.append(('schedule.interval', _duration_problem(schedule.get('interval'), '1m')))
     for i, cond in enumerate(params.get('conditions') or []):
         for key in ('condition', 'count_condition'):
-            if cond.get(key) is not None and len(cond[key]) > 128:
-                problems.append(('conditions[%d].%s' % (i, key), 'at most 128 characters'))
+            problems.append(('conditions[%d].%s' % (i, key), expression_problem(cond.get(key))))
     if params.get('threshold') is not None and params['threshold'] < 1:
         problems.append(('threshold', 'must be at least 1, got %d' % params['threshold']))
     if params.get('no_data_severity') and not params.get('no_data_fire'):

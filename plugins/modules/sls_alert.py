@@ -241,7 +241,7 @@ changes:
 '''
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_alert_plan import (
-    SEVERITIES, alert_body, alert_problems, desired_view, plan_alert, view)
+    SEVERITIES, alert_body, alert_problems, desired_view, plan_alert, service_option, view)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
@@ -258,6 +258,15 @@ def read_alert(module, client, project, name):
         return module.absent_on(err, ('JobNotExist',), project_parent(project))
 
 
+def blame_option(err):
+    """The service's refusal of a body field (ParameterInvalid naming it) as an error naming the option."""
+    option = service_option(str(err)) if err.code == 'ParameterInvalid' and not err.option else None
+    if option is None:
+        return err
+    return SlsApiError('%s: %s' % (option, err), option=option, code=err.code, request_id=err.request_id,
+                       http_status=err.http_status)
+
+
 def ensure_alert(module, client):
     params = module.params
     project, name = params['project'], params['name']
@@ -267,12 +276,15 @@ def ensure_alert(module, client):
     after, changes, actions = plan_alert(current, desired_view(params))
     if actions and not module.check_mode:
         for action in actions:
-            if action == 'create':
-                client.create_alert(project, alert_body(project, after))
-            elif action == 'update':
-                client.update_alert(project, alert_body(project, after, raw))
-            else:
-                getattr(client, action + '_alert')(project, name)
+            try:
+                if action == 'create':
+                    client.create_alert(project, alert_body(project, after))
+                elif action == 'update':
+                    client.update_alert(project, alert_body(project, after, raw))
+                else:
+                    getattr(client, action + '_alert')(project, name)
+            except SlsApiError as err:
+                raise blame_option(err)
         after = view(read_alert(module, client, project, name))
     module.exit_resource('alert', changes, after, current or {}, after)
 

@@ -126,7 +126,8 @@ def test_alert_bad_input_names_the_option_and_calls_nothing(project, over, field
 
 def test_alert_service_refusal_names_the_field(project):
     result = run(sls_alert, project, **rule_args(schedule={'interval': '30s'}))
-    assert result.failed and 'schedule.interval' in result.msg and 'CreateAlert' in result.msg
+    assert result.failed and result.msg.startswith('schedule.interval: CreateAlert failed: ParameterInvalid')
+    assert result.data['invalid_options'] == ['schedule.interval']
 
 
 def test_alert_in_a_missing_project_names_the_module_that_creates_it(sls_emulator):

@@ -148,3 +148,34 @@ def test_boundaries_accepted(over):
 
 def test_absent_needs_only_the_name():
     assert p.alert_problems(params(state='absent', queries=None, conditions=None, action_policy=None)) == []
+
+
+@pytest.mark.parametrize('text', [
+    'c > 0', 'errors >= 20', '__count__ > 10', '[5xx%] > 20', 'a > (-1)', '!(a > 1) && b == "x"',
+    "host != 'web-1'", '(a + b) * 2 % 3 <= c / 4 || d', '', None, 'x' * 128,
+])
+def test_expressions_accepted(text):
+    assert p.expression_problem(text) is None
+
+
+@pytest.mark.parametrize('text,why', [
+    (' ', 'blank'), ('tab\tx', "unexpected 'x'"), ('-1 < a', 'negative number must be in parentheses'),
+    ('a > -1', 'negative number must be in parentheses'), ('a >', 'incomplete'), ('(a > 1', 'unbalanced'),
+    ('a > 1)', "unexpected ')'"), ('true', 'reserved'), ('a.b > 1', "unexpected character '.'"),
+    ('$x', "unexpected character '$'"), ('x' * 129, 'at most 128'), ('a b', "unexpected 'b'"),
+])
+def test_expressions_refused_say_why(text, why):
+    assert why in p.expression_problem(text)
+
+
+@pytest.mark.parametrize('message,option', [
+    ('configuration.severityConfigurations[2].evalCondition.condition is not a valid expression',
+     'conditions[2].condition'),
+    ('configuration.severityConfigurations[0].evalCondition.countCondition is not', 'conditions[0].count_condition'),
+    ('configuration.queryList[0].start must be a relative time', 'queries[0].start'),
+    ('schedule.interval must be at least 60s', 'schedule.interval'),
+    ('configuration.policyConfiguration.repeatInterval must be', 'repeat_interval'),
+    ('JobAlreadyExist', None),
+])
+def test_service_fields_map_to_options(message, option):
+    assert p.service_option(message) == option

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import sls_argument_spec
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
-    logtail_agent, logtail_config, rsyslog_dropin, sls_index, sls_index_info, sls_log_search, sls_logstore,
+    logtail_agent, logtail_config, rsyslog_dropin, sls_alert, sls_alert_action, sls_index, sls_index_info, sls_log_search, sls_logstore,
     sls_logtail_config, sls_logtail_config_info, sls_machine_group, sls_machine_group_info, sls_project,
     systemd_unit)
 from tests.support.bad_input import (
@@ -287,6 +287,12 @@ SLS_MODULES = {
     'sls_log_search': (sls_log_search.main, dict(project='proj-a', logstore='syslog', rows=5), ('query',)),
     'sls_machine_group_info': (sls_machine_group_info.main, dict(project='proj-a', name='hosts'), ()),
     'sls_logtail_config_info': (sls_logtail_config_info.main, dict(project='proj-a', name_prefix='cf'), ()),
+    'sls_alert': (sls_alert.main, dict(project='proj-a', name='errors', queries=[
+        {'logstore': 'syslog', 'query': '* | select count(*) as c'}], conditions=[{'severity': 'high',
+                                                                                 'condition': 'c > 0'}],
+        action_policy='ops', annotations={'title': 'Errors'}), ()),
+    'sls_alert_action': (sls_alert_action.main, dict(name='ops', webhook_url='https://hooks.example.com/x',
+                                                     webhook_headers={'X-Team': 'ops'}), ()),
 }
 
 
