@@ -247,6 +247,8 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff impo
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
     SLSModule, project_parent, resource_options)
 
+# Text that may span lines: a query written as a YAML block, free text, annotation values (desc).
+MULTILINE = ('queries.query', 'description', 'annotations')
 SEVERITY_CHOICES = sorted(SEVERITIES, key=SEVERITIES.get, reverse=True)
 
 
@@ -316,7 +318,7 @@ def main():
         action_policy=dict(type='str'),
         alert_policy=dict(type='str', default='sls.builtin.dynamic'),
         repeat_interval=dict(type='str', default='1h'),
-    ))
+    ), multiline=MULTILINE)
     module.fail_on_problems(name_problems(module.params, project='project') + alert_problems(module.params))
     with module.sls_errors():
         ensure_alert(module, module.client())

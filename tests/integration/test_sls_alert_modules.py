@@ -124,6 +124,16 @@ def test_alert_bad_input_names_the_option_and_calls_nothing(project, over, field
     assert project.stats()['calls'] == {}
 
 
+def test_alert_query_and_annotations_may_span_lines(project):
+    query = '* | select _hostname_ as host,\n  count(*) as errors\ngroup by host'
+    result = run(sls_alert, project, **rule_args(queries=[{'logstore': 'syslog', 'query': query}],
+                                                 annotations={'desc': 'line one\nline two'}))
+    assert not result.failed, result.msg
+    conf = raw_client(project).get_alert(PROJECT, 'error-burst').get_body()['configuration']
+    assert conf['queryList'][0]['query'] == query and conf['annotations'][0]['value'] == 'line one\nline two'
+    assert run(sls_alert, project, **rule_args(display_name='two\nlines')).msg.startswith('display_name')
+
+
 def test_alert_service_refusal_names_the_field(project):
     result = run(sls_alert, project, **rule_args(schedule={'interval': '30s'}))
     assert result.failed and result.msg.startswith('schedule.interval: CreateAlert failed: ParameterInvalid')

@@ -290,7 +290,7 @@ SLS_MODULES = {
     'sls_alert': (sls_alert.main, dict(project='proj-a', name='errors', queries=[
         {'logstore': 'syslog', 'query': '* | select count(*) as c'}], conditions=[{'severity': 'high',
                                                                                  'condition': 'c > 0'}],
-        action_policy='ops', annotations={'title': 'Errors'}), ()),
+        action_policy='ops', annotations={'title': 'Errors'}), sls_alert.MULTILINE),
     'sls_alert_action': (sls_alert_action.main, dict(name='ops', webhook_url='https://hooks.example.com/x',
                                                      webhook_headers={'X-Team': 'ops'}), ()),
 }
