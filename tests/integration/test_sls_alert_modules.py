@@ -2,15 +2,19 @@
 harness of tests/support): create, idempotent second run, check mode, diff, one field updated, disable, absent,
 bad input naming the option, and the webhook URL never in what a module returns."""
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from aliyun.log import LogClient
+from aliyun.log import LogClient, LogItem, PutLogsRequest
 
-from ansible_collections.alicloud_ops.logging.plugins.modules import sls_alert, sls_alert_action, sls_logstore, \
-    sls_project
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import METADATA_DISABLED_ENV
+from ansible_collections.alicloud_ops.logging.plugins.modules import (
+    sls_alert, sls_alert_action, sls_index, sls_logstore, sls_project)
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     SLS_KEY_ID, SLS_KEY_SECRET, mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
+from tools.alicloud_emulator import start_emulator
 
 PROJECT = 'alarm-proj'
 URL = 'https://oapi.dingtalk.example/robot/send?access_token=tok-abcdef0123456789'
@@ -53,8 +57,8 @@ def test_alert_create_is_idempotent_and_matches_the_service(project):
     assert body['status'] == 'ENABLED' and body['displayName'] == 'Error burst'
     assert body['schedule'] == {'type': 'FixedRate', 'interval': '1m', 'runImmediately': False}
     assert conf['groupConfiguration'] == {'type': 'custom', 'fields': ['host']}
-    assert conf['severityConfigurations'] == [{'severity': 8, 'evalCondition': {'condition': 'errors >= 20',
-                                                                               'countCondition': ''}}]
+    assert conf['severityConfigurations'] == [
+        {'severity': 8, 'evalCondition': {'condition': 'errors >= 20', 'countCondition': ''}}]
     assert conf['queryList'][0]['store'] == 'syslog' and conf['queryList'][0]['start'] == '-5m'
     assert conf['policyConfiguration']['actionPolicyId'] == 'ops-oncall'
     assert conf['policyConfiguration']['repeatInterval'] == '1h' and conf['sendResolved'] is True
@@ -92,14 +96,13 @@ def test_alert_update_one_field_then_disable_then_absent(project):
     assert body['configuration']['severityConfigurations'][0]['severity'] == 10
     assert body['muteUntil'] == 1900000000            # what the module has no option for is kept
     project.reset_stats()
-    disabled = run(sls_alert, project, **rule_args(enabled=False,
-                                                  conditions=[{'severity': 'critical', 'condition': 'errors >= 50'}]))
+    critical = [{'severity': 'critical', 'condition': 'errors >= 50'}]
+    disabled = run(sls_alert, project, **rule_args(enabled=False, conditions=critical))
     assert disabled.changed and disabled.data['changes'] == ['enabled'] and disabled.data['alert']['enabled'] is False
     assert raw_client(project).get_alert(PROJECT, 'error-burst').get_body()['status'] == 'DISABLED'
     calls = project.stats()['calls']
     assert mutating_calls(project) == {} and calls.get('DisableAlert') == 1, calls     # no PUT of the whole rule
-    again = run(sls_alert, project, **rule_args(enabled=False,
-                                               conditions=[{'severity': 'critical', 'condition': 'errors >= 50'}]))
+    again = run(sls_alert, project, **rule_args(enabled=False, conditions=critical))
     assert not again.changed
     gone = run(sls_alert, project, project=PROJECT, name='error-burst', state='absent')
     assert gone.changed and gone.data['changes'] == ['deleted'] and gone.data['diff']['after'] == {}
@@ -201,11 +204,84 @@ def test_action_bad_input_names_the_option(sls_emulator, over, field):
     assert sls_emulator.stats()['calls'] == {}
 
 
-def test_alert_fires_through_the_action_pair(project):
-    """The two modules' records are what the emulator's scheduler follows: rule -> policy -> webhook."""
-    assert not action(project, webhook_url='http://127.0.0.1:9/hook', webhook_type='custom').failed
-    assert not run(sls_alert, project, **rule_args()).failed
-    hook = raw_client(project).get_resource_record('sls.alert.action_webhook', 'ops-oncall-webhook').get_record()
-    assert hook.get_value()['url'] == 'http://127.0.0.1:9/hook'
-    body = raw_client(project).get_alert(PROJECT, 'error-burst').get_body()
-    assert body['configuration']['policyConfiguration']['actionPolicyId'] == 'ops-oncall'
+class Receiver(object):
+    """A webhook receiver on 127.0.0.1 that records every POST (headers, JSON body)."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):   # noqa: N802
+                body = self.rfile.read(int(self.headers['Content-Length']))
+                received.append({'headers': dict(self.headers), 'body': json.loads(body.decode('utf-8'))})
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d/alert?token=tok-receiver' % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FakeClock(object):
+    def __init__(self, now=1800000000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clocked(monkeypatch, tmp_path):
+    """An emulator on a fake clock (the scheduler is ticked by hand) and a receiver."""
+    monkeypatch.setenv('HOME', str(tmp_path))
+    monkeypatch.setenv(METADATA_DISABLED_ENV, 'true')
+    clock = FakeClock()
+    emu = start_emulator(access_keys={SLS_KEY_ID: SLS_KEY_SECRET}, instances=1, regions=1, index_delay=0,
+                         incomplete_first=0, clock=clock, alarm_min_interval=60)
+    emu.clock = clock
+    receiver = Receiver()
+    try:
+        yield emu, receiver
+    finally:
+        receiver.close()
+        emu.stop()
+
+
+def test_module_made_rule_fires_through_the_module_made_action(clocked):
+    """The two modules' records are what the emulator's scheduler follows: rule -> action policy -> webhook,
+    with the module's headers; the notification per host, then resolved (send_resolved)."""
+    emu, receiver = clocked
+    assert not run(sls_project, emu, name=PROJECT).failed
+    assert not run(sls_logstore, emu, project=PROJECT, name='syslog').failed
+    assert not run(sls_index, emu, project=PROJECT, logstore='syslog').failed
+    made = action(emu, webhook_url=receiver.url, webhook_type='custom')
+    assert not made.failed and 'tok-receiver' not in json.dumps(made.data)
+    rule = run(sls_alert, emu, **rule_args(
+        queries=[{'logstore': 'syslog', 'query': '_severity_: 3', 'start': '-5m'}], group_by=['_hostname_'],
+        conditions=[{'severity': 'critical', 'count_condition': '__count__ >= 2'}],
+        annotations={'title': 'Errors on ${_hostname_}'}))
+    assert not rule.failed, rule.msg
+    client, t0 = raw_client(emu), emu.clock.now
+    emu.sls.scheduler.tick(t0)
+    items = [LogItem(timestamp=int(t0 + 10), contents=[('_hostname_', host), ('_severity_', '3'),
+                                                       ('_content_', 'disk error')])
+             for host in ('web-1', 'web-1', 'web-2')]
+    client.put_logs(PutLogsRequest(PROJECT, 'syslog', 'syslog', '', items))
+    emu.clock.now = t0 + 60
+    emu.sls.scheduler.tick(emu.clock.now)
+    assert [(r['body']['status'], r['body']['labels'].get('_hostname_')) for r in receiver.received] == \
+        [('firing', 'web-1')]
+    hook = receiver.received[0]
+    assert hook['body']['severity'] == 10 and hook['body']['alert_name'] == 'Error burst'
+    assert hook['body']['annotations']['title'] == 'Errors on web-1'
+    assert hook['headers']['X-Team'] == 'ops'
+    emu.clock.now = t0 + 360
+    emu.sls.scheduler.tick(emu.clock.now)
+    assert [r['body']['status'] for r in receiver.received] == ['firing', 'resolved']
