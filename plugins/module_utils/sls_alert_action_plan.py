@@ -11,7 +11,8 @@ value}]}``) and ``sls.alert.action_policy`` (id = value.action_policy_id, tag = 
 The script's ``fire(type="webhook", webhook_id="...")`` arguments naming a webhook integration are unconfirmed by
 public sources; they are what the collection's emulator reads.
 
-The webhook URL carries tokens (DingTalk, Slack): views show it as a short SHA-256 fingerprint only.
+The webhook URL carries tokens (DingTalk, Slack) and a header may authenticate: views show the URL and the header
+values as short SHA-256 fingerprints only.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -93,7 +94,8 @@ def view(name, hook, policy):
         'webhook_type': hook.get('type'),
         'webhook_url': fingerprint(hook.get('url')),
         'webhook_method': hook.get('method'),
-        'webhook_headers': dict((h.get('key'), h.get('value', '')) for h in hook.get('headers') or []),
+        # Header values may authenticate the request (Authorization, a token): fingerprints only, like the URL.
+        'webhook_headers': dict((h.get('key'), fingerprint(h.get('value', ''))) for h in hook.get('headers') or []),
         'script': policy.get('primary_policy_script'),
     }
 

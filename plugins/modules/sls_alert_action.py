@@ -49,7 +49,9 @@ options:
     choices: [POST, PUT, GET]
     default: POST
   webhook_headers:
-    description: Extra HTTP headers of the notification (exactly these).
+    description:
+      - Extra HTTP headers of the notification (exactly these).
+      - Their values may authenticate the request, so results and diffs show each as a fingerprint.
     type: dict
     default: {}
 extends_documentation_fragment:
@@ -91,7 +93,7 @@ action:
   type: dict
   sample: {"name": "ops-oncall", "display_name": "Ops on-call", "webhook_id": "ops-oncall-webhook",
            "webhook_type": "custom", "webhook_url": "sha256:1f2e3d4c5b6a", "webhook_method": "POST",
-           "webhook_headers": {"X-Team": "ops"},
+           "webhook_headers": {"X-Team": "sha256:a92c36e66a25"},
            "script": "fire(type=\"webhook\", webhook_id=\"ops-oncall-webhook\", period=\"any\")"}
 changes:
   description: What changed (or would change in check mode); V(created) or V(deleted) for the pair.

@@ -150,13 +150,14 @@ def test_alert_in_a_missing_project_names_the_module_that_creates_it(sls_emulato
 
 def action(emu, check=False, **over):
     args = dict(name='ops-oncall', display_name='Ops on-call', webhook_url=URL, webhook_type='dingtalk',
-                webhook_headers={'X-Team': 'ops'})
+                webhook_headers={'X-Team': 'ops', 'Authorization': 'Bearer hdr-secret-42'})
     args.update(over)
     return run(sls_alert_action, emu, check=check, **args)
 
 
 def assert_no_url(result):
-    assert URL not in json.dumps(result.data) and 'tok-abcdef' not in json.dumps(result.data)
+    shown = json.dumps(result.data)
+    assert URL not in shown and 'tok-abcdef' not in shown and 'hdr-secret-42' not in shown
 
 
 def test_action_records_create_idempotent_update_absent(sls_emulator):
@@ -169,7 +170,8 @@ def test_action_records_create_idempotent_update_absent(sls_emulator):
     client = raw_client(sls_emulator)
     hook = client.get_resource_record('sls.alert.action_webhook', 'ops-oncall-webhook').get_record()
     assert hook.get_value() == {'id': 'ops-oncall-webhook', 'name': 'Ops on-call', 'type': 'dingtalk', 'url': URL,
-                                'method': 'POST', 'headers': [{'key': 'X-Team', 'value': 'ops'}]}
+                                'method': 'POST', 'headers': [{'key': 'Authorization', 'value': 'Bearer hdr-secret-42'},
+                                                              {'key': 'X-Team', 'value': 'ops'}]}
     policy = client.get_resource_record('sls.alert.action_policy', 'ops-oncall').get_record()
     assert policy.get_tag() == 'Ops on-call'
     assert 'webhook_id="ops-oncall-webhook"' in policy.get_value()['primary_policy_script']

@@ -30,7 +30,7 @@ def test_view_never_holds_the_url():
     assert URL not in json.dumps(shown) and 'secret-token' not in json.dumps(shown)
     assert shown['webhook_url'] == p.fingerprint(URL) and len(shown['webhook_url']) == len('sha256:') + 12
     assert p.fingerprint(URL) != p.fingerprint(URL + 'x') and p.fingerprint('') == ''
-    assert shown['webhook_headers'] == {'X-A': '1', 'X-B': '2'}
+    assert shown['webhook_headers'] == {'X-A': p.fingerprint('1'), 'X-B': p.fingerprint('2')}
     assert p.view('ops', None, None) is None
 
 
@@ -44,6 +44,14 @@ def test_create_puts_the_webhook_first():
 def test_same_records_plan_nothing():
     hook, policy = p.desired_records(params())
     assert p.plan_action('ops', dict(hook), dict(policy), hook, policy) == ([], [])
+
+
+def test_header_value_change_is_seen_but_not_shown():
+    hook, policy = p.desired_records(params(webhook_headers={'Authorization': 'Bearer s3cr3t'}))
+    new_hook, new_policy = p.desired_records(params(webhook_headers={'Authorization': 'Bearer n3w'}))
+    changes, steps = p.plan_action('ops', hook, policy, new_hook, new_policy)
+    assert changes == ['webhook_headers'] and len(steps) == 1
+    assert 's3cr3t' not in json.dumps(p.view('ops', hook, policy))
 
 
 def test_url_change_updates_only_the_webhook_and_says_webhook_url():
