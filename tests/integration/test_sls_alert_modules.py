@@ -4,9 +4,12 @@ bad input naming the option, and the webhook URL never in what a module returns.
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from unittest import mock
 
 import pytest
 from aliyun.log import LogClient, LogItem, PutLogsRequest
+
+from ansible.module_utils import basic
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import METADATA_DISABLED_ENV
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
@@ -146,6 +149,16 @@ def test_alert_service_refusal_names_the_field(project):
 def test_alert_in_a_missing_project_names_the_module_that_creates_it(sls_emulator):
     result = run(sls_alert, sls_emulator, **rule_args(project='no-such-proj'))
     assert result.failed and 'sls_project' in result.msg and result.data['invalid_options'] == ['project']
+
+
+def test_alert_absent_in_a_missing_project_is_no_change_and_check_mode_warns(sls_emulator):
+    gone = run(sls_alert, sls_emulator, project='no-such-proj', name='error-burst', state='absent')
+    assert not gone.failed and not gone.changed
+    with mock.patch.object(basic.AnsibleModule, 'warn') as warn:
+        checked = run(sls_alert, sls_emulator, check=True, **rule_args(project='no-such-proj'))
+    assert not checked.failed and checked.changed and checked.data['changes'] == ['created']
+    assert any('sls_project' in call.args[0] for call in warn.call_args_list)
+    assert mutating_calls(sls_emulator) == {}
 
 
 def action(emu, check=False, **over):
