@@ -51,7 +51,9 @@ options:
   webhook_headers:
     description:
       - Extra HTTP headers of the notification (exactly these).
-      - Their values may authenticate the request, so results and diffs show each as a fingerprint.
+      - Their values may authenticate the request (C(Authorization)), so they are handled as secrets - masked
+        wherever Ansible prints them (C(no_log)) and shown as fingerprints in results and diffs. A value that also
+        occurs in other output (a short word) is masked there too.
     type: dict
     default: {}
 extends_documentation_fragment:
@@ -78,7 +80,7 @@ EXAMPLES = r'''
     display_name: Ops on-call
     webhook_url: https://hooks.example.com/alerts
     webhook_headers:
-      X-Team: ops
+      X-Team: sre-team
 
 - name: Remove the policy and its webhook
   alicloud_ops.logging.sls_alert_action:
@@ -93,7 +95,7 @@ action:
   type: dict
   sample: {"name": "ops-oncall", "display_name": "Ops on-call", "webhook_id": "ops-oncall-webhook",
            "webhook_type": "custom", "webhook_url": "sha256:1f2e3d4c5b6a", "webhook_method": "POST",
-           "webhook_headers": {"X-Team": "sha256:a92c36e66a25"},
+           "webhook_headers": {"X-Team": "sha256:f830fac60563"},
            "script": "fire(type=\"webhook\", webhook_id=\"ops-oncall-webhook\", period=\"any\")"}
 changes:
   description: What changed (or would change in check mode); V(created) or V(deleted) for the pair.
@@ -152,7 +154,7 @@ def main():
         webhook_url=dict(type='str', no_log=True),
         webhook_type=dict(type='str', default='custom', choices=['custom', 'dingtalk', 'slack']),
         webhook_method=dict(type='str', default='POST', choices=['POST', 'PUT', 'GET']),
-        webhook_headers=dict(type='dict', default={}),
+        webhook_headers=dict(type='dict', default={}, no_log=True),
     ))
     module.fail_on_problems(action_problems(module.params))
     with module.sls_errors():

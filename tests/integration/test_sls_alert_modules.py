@@ -8,15 +8,16 @@ from unittest import mock
 
 import pytest
 from aliyun.log import LogClient, LogItem, PutLogsRequest
-
 from ansible.module_utils import basic
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import METADATA_DISABLED_ENV
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
     sls_alert, sls_alert_action, sls_index, sls_logstore, sls_project)
+from tests.integration.test_sls_emulator import changed_tasks, module_play, task
 from tests.support.module_harness import run_module
+from tests.support.playbook_runner import run_playbook
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
-    SLS_KEY_ID, SLS_KEY_SECRET, mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
+    SLS_KEY_ID, SLS_KEY_SECRET, mutating_calls, sls_auth, sls_emulator, sls_emulator_server, sls_env)
 from tools.alicloud_emulator import start_emulator
 
 PROJECT = 'alarm-proj'
@@ -163,7 +164,7 @@ def test_alert_absent_in_a_missing_project_is_no_change_and_check_mode_warns(sls
 
 def action(emu, check=False, **over):
     args = dict(name='ops-oncall', display_name='Ops on-call', webhook_url=URL, webhook_type='dingtalk',
-                webhook_headers={'X-Team': 'ops', 'Authorization': 'Bearer hdr-secret-42'})
+                webhook_headers={'X-Team': 'sre-team', 'Authorization': 'Bearer hdr-secret-42'})
     args.update(over)
     return run(sls_alert_action, emu, check=check, **args)
 
@@ -184,7 +185,7 @@ def test_action_records_create_idempotent_update_absent(sls_emulator):
     hook = client.get_resource_record('sls.alert.action_webhook', 'ops-oncall-webhook').get_record()
     assert hook.get_value() == {'id': 'ops-oncall-webhook', 'name': 'Ops on-call', 'type': 'dingtalk', 'url': URL,
                                 'method': 'POST', 'headers': [{'key': 'Authorization', 'value': 'Bearer hdr-secret-42'},
-                                                              {'key': 'X-Team', 'value': 'ops'}]}
+                                                              {'key': 'X-Team', 'value': 'sre-team'}]}
     policy = client.get_resource_record('sls.alert.action_policy', 'ops-oncall').get_record()
     assert policy.get_tag() == 'Ops on-call'
     assert 'webhook_id="ops-oncall-webhook"' in policy.get_value()['primary_policy_script']
@@ -296,7 +297,30 @@ def test_module_made_rule_fires_through_the_module_made_action(clocked):
     hook = receiver.received[0]
     assert hook['body']['severity'] == 10 and hook['body']['alert_name'] == 'Error burst'
     assert hook['body']['annotations']['title'] == 'Errors on web-1'
-    assert hook['headers']['X-Team'] == 'ops'
+    assert hook['headers']['X-Team'] == 'sre-team'
     emu.clock.now = t0 + 360
     emu.sls.scheduler.tick(emu.clock.now)
     assert [r['body']['status'] for r in receiver.received] == ['firing', 'resolved']
+
+
+def test_playbook_with_diff_and_vvv_never_prints_the_webhook_url(sls_emulator, tmp_path):
+    """The two modules in a real playbook (ansible-runner): created, then changed=0; with --diff and -vvv the
+    URL and the header secret appear nowhere in the output (no_log on webhook_url, fingerprints in the diff)."""
+    hook = dict(name='ops-oncall', webhook_url=URL, webhook_headers={'Authorization': 'Bearer hdr-secret-42'})
+    tasks = [task('sls_project', name=PROJECT), task('sls_logstore', project=PROJECT, name='syslog'),
+             task('sls_alert_action', **hook), task('sls_alert', **rule_args())]
+    env = sls_env(sls_emulator)
+    first = run_playbook(tmp_path, module_play(tasks), diff=True, envvars=env, cmdline='-vvv')
+    assert first.rc == 0 and first.failed == 0, first.stdout[-3000:]
+    assert changed_tasks(first) == ['sls_project %s' % PROJECT, 'sls_logstore syslog',
+                                    'sls_alert_action ops-oncall', 'sls_alert error-burst']
+    second = run_playbook(tmp_path, module_play(tasks), diff=True, envvars=env, cmdline='-vvv')
+    assert second.rc == 0 and second.changed == 0, changed_tasks(second)
+    moved = [task('sls_alert_action', **dict(hook, webhook_url=URL + '-2'))]
+    third = run_playbook(tmp_path, module_play(moved), diff=True, envvars=env, cmdline='-vvv')
+    assert third.rc == 0 and changed_tasks(third) == ['sls_alert_action ops-oncall']
+    assert 'webhook_url' in third.stdout and 'sha256:' in third.stdout
+    for run_ in (first, second, third):
+        events = json.dumps([ev.get('event_data') for ev in run_.runner.events], default=str)
+        for secret in ('tok-abcdef0123456789', 'hdr-secret-42', SLS_KEY_SECRET):
+            assert secret not in run_.stdout and secret not in events, secret

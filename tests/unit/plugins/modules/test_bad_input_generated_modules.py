@@ -292,7 +292,7 @@ SLS_MODULES = {
                                                                                  'condition': 'c > 0'}],
         action_policy='ops', annotations={'title': 'Errors'}), sls_alert.MULTILINE),
     'sls_alert_action': (sls_alert_action.main, dict(name='ops', webhook_url='https://hooks.example.com/x',
-                                                     webhook_headers={'X-Team': 'ops'}), ()),
+                                                     webhook_headers={'X-Team': 'sre-team'}), ()),
 }
 
 
