@@ -263,7 +263,8 @@ def plan_alert(current, desired):
         after = dict(desired, description=desired['description'] or '')
         return after, ['created'], ['create']
     after = dict(current)
-    after.update((k, v) for k, v in desired.items() if v is not None or k == 'no_data_severity')
+    # None keeps the current value: description, and no_data_severity (a service may fill in its default).
+    after.update((k, v) for k, v in desired.items() if v is not None)
     changes = [k for k in VIEW_KEYS if after.get(k) != current.get(k)]
     actions = []
     if [k for k in changes if k != 'enabled']:

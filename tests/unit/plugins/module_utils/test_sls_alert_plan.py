@@ -91,6 +91,18 @@ def test_unset_description_keeps_the_current_one():
     assert p.plan_alert(current, p.desired_view(params(description='new')))[1] == ['description']
 
 
+def test_no_data_severity_filled_in_by_the_service_is_no_change():
+    desired = p.desired_view(params(no_data_fire=True))
+    raw = served(p.alert_body('proj', p.plan_alert(None, desired)[0]))
+    assert 'noDataSeverity' not in raw['configuration']
+    raw['configuration']['noDataSeverity'] = 6
+    assert p.plan_alert(p.view(raw), desired)[1:] == ([], [])
+    changes = p.plan_alert(p.view(raw), p.desired_view(params(no_data_fire=True, no_data_severity='high')))[1]
+    assert changes == ['no_data_severity']
+    off = p.plan_alert(p.view(raw), p.desired_view(params()))
+    assert off[1] == ['no_data_fire'] and 'noDataSeverity' not in p.alert_body('proj', off[0], raw)['configuration']
+
+
 def test_update_keeps_unmanaged_keys_and_drops_the_servers():
     after, _, _ = p.plan_alert(None, p.desired_view(params()))
     raw = served(p.alert_body('proj', after))
