@@ -287,7 +287,11 @@ def ensure_alert(module, client):
                     getattr(client, action + '_alert')(project, name)
             except SlsApiError as err:
                 raise blame_option(err)
-        after = view(read_alert(module, client, project, name))
+        wanted, after = after['enabled'], view(read_alert(module, client, project, name))
+        if after and after['enabled'] != wanted:
+            # The docs disagree on the status a new rule gets whatever the body says [D1]: set it explicitly.
+            getattr(client, ('enable' if wanted else 'disable') + '_alert')(project, name)
+            after = view(read_alert(module, client, project, name))
     module.exit_resource('alert', changes, after, current or {}, after)
 
 

@@ -87,6 +87,20 @@ def test_alert_check_mode_changes_nothing(project):
     assert raw_client(project).get_alert(PROJECT, 'error-burst').get_body()['configuration']['threshold'] == 1
 
 
+def test_alert_created_disabled_is_disabled_even_when_the_service_ignores_status(project, monkeypatch):
+    created = run(sls_alert, project, **rule_args(enabled=False))
+    assert created.changed and created.data['alert']['enabled'] is False
+    assert raw_client(project).get_alert(PROJECT, 'error-burst').get_body()['status'] == 'DISABLED'
+    assert 'DisableAlert' not in project.stats()['calls']            # the body's status was enough here
+    # A service that creates every rule enabled (the docs' other reading): the module disables it.
+    real = sls_alert.alert_body
+    monkeypatch.setattr(sls_alert, 'alert_body', lambda *a: dict(real(*a), status='Enabled'))
+    assert not run(sls_alert, project, project=PROJECT, name='error-burst', state='absent').failed
+    again = run(sls_alert, project, **rule_args(enabled=False))
+    assert again.data['alert']['enabled'] is False and project.stats()['calls'].get('DisableAlert') == 1
+    assert not run(sls_alert, project, **rule_args(enabled=False)).changed
+
+
 def test_alert_update_one_field_then_disable_then_absent(project):
     assert not run(sls_alert, project, **rule_args()).failed
     raw_client(project).update_alert(PROJECT, dict(raw_client(project).get_alert(PROJECT, 'error-burst').get_body(),
