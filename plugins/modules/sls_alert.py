@@ -69,7 +69,8 @@ options:
         type: str
         default: now
       time_span_type:
-        description: V(Relative) windows end at the run time; V(Truncated) cut it down to the unit of O(queries[].start).
+        description: V(Relative) windows end at the run time; V(Truncated) cut it down to the unit of
+          O(queries[].start).
         type: str
         choices: [Relative, Truncated]
         default: Relative
@@ -140,7 +141,8 @@ options:
     type: dict
     default: {}
   annotations:
-    description: Annotations such as C(title) and C(desc) (exactly these); values may name a result column as C(${field}).
+    description: Annotations such as C(title) and C(desc) (exactly these); values may name a result column as
+      C(${field}).
     type: dict
     default: {}
   action_policy:

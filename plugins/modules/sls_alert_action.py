@@ -23,7 +23,8 @@ version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   name:
-    description: Action policy id (2-120 letters, digits, C(-) and C(_)); the webhook integration's id is C(<name>-webhook).
+    description: Action policy id (2-120 letters, digits, C(-) and C(_)); the webhook integration's id is
+      C(<name>-webhook).
     type: str
     required: true
     aliases: [action_policy]
