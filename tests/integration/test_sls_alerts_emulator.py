@@ -257,3 +257,18 @@ def test_background_thread_evaluates_with_the_logdata_clock(emu, client, receive
     while not receiver.received and time.time() < deadline:
         time.sleep(0.2)
     assert [r['body']['severity'] for r in receiver.received] == [4]
+
+
+def test_project_delete_and_reset_drop_rules_and_records(emu, client, receiver):
+    setup_receiving(client, receiver.url)
+    client.create_alert(PROJECT, alert())
+    client.delete_logstore(PROJECT, 'syslog')
+    client.delete_project(PROJECT)
+    client.create_project(PROJECT, 'again')
+    assert client.list_alert(PROJECT).get_total() == 0
+    assert client.list_resource_records('sls.alert.action_webhook').get_total() == 1   # account level: kept
+    client.create_alert(PROJECT, alert())
+    with urlopen(Request(emu.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
+        pass
+    assert alerts_state(emu) == {'rules': {}, 'evaluations': [], 'notifications': []}
+    assert client.list_resource_records('sls.alert.action_webhook').get_total() == 0
