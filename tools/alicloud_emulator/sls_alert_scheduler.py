@@ -152,8 +152,9 @@ class AlertScheduler(object):
         while not self._stop.wait(1):
             try:
                 self.tick(self.service.data.clock())
-            except Exception:   # pylint: disable=broad-except - the scheduler must outlive one bad rule
-                pass
+            except Exception as err:   # pylint: disable=broad-except - the scheduler must outlive one bad rule
+                with self._record_lock:
+                    self.evaluations.append({'time': time.time(), 'status': 'internal-error', 'error': repr(err)})
 
     def forget(self, project, name):
         """A rule changed (create, update, enable, disable, delete): new schedule, new state. Caller holds the lock."""
