@@ -11,6 +11,7 @@ from aliyun.log import IndexConfig, LogClient, LogException, LogItem, PutLogsReq
 from aliyun.log.resource_params import ResourceRecord
 
 from tools.alicloud_emulator import start_emulator
+from tools.alicloud_emulator.sls_logs import LogData
 
 KEY_ID, SECRET = 'alert-key', 'alert-secret'
 PROJECT = 'alert-proj'
@@ -257,3 +258,67 @@ def test_background_thread_evaluates_with_the_logdata_clock(emu, client, receive
     while not receiver.received and time.time() < deadline:
         time.sleep(0.2)
     assert [r['body']['severity'] for r in receiver.received] == [4]
+
+
+def test_project_delete_and_reset_drop_rules_and_records(emu, client, receiver):
+    setup_receiving(client, receiver.url)
+    client.create_alert(PROJECT, alert())
+    client.delete_logstore(PROJECT, 'syslog')
+    client.delete_project(PROJECT)
+    client.create_project(PROJECT, 'again')
+    assert client.list_alert(PROJECT).get_total() == 0
+    assert client.list_resource_records('sls.alert.action_webhook').get_total() == 1   # account level: kept
+    client.create_alert(PROJECT, alert())
+    with urlopen(Request(emu.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
+        pass
+    assert alerts_state(emu) == {'rules': {}, 'evaluations': [], 'notifications': []}
+    assert client.list_resource_records('sls.alert.action_webhook').get_total() == 0
+
+
+HOST_SILENT = ('* | select _hostname_ as host, max(__time__) as last_seen, '
+               'cast(to_unixtime(now()) - max(__time__) as bigint) as silent_s group by host')
+
+
+@pytest.mark.skipif(not hasattr(LogData, 'execute'), reason='the SQL subset (LogData.execute) is not merged yet')
+def test_host_silent_sql_rule_fires_for_the_quiet_host_and_resolves(emu, client, receiver):
+    """SPEC section F's host_silent query through LogData.execute: one notification naming the silent host."""
+    client.create_resource_record('sls.alert.action_webhook', webhook_record(receiver.url))
+    client.create_resource_record('sls.alert.action_policy', policy_record())
+    config = IndexConfig()
+    config.from_json({'line': {'token': [' ']},
+                      'keys': {'_hostname_': {'type': 'text', 'token': [' '], 'doc_value': True}}})
+    client.create_index(PROJECT, 'syslog', config)
+    body = alert('host-silent', groupConfiguration={'type': 'custom', 'fields': ['host']},
+                 severityConfigurations=[{'severity': 8, 'evalCondition': {'condition': 'silent_s > 120'}}],
+                 annotations=[{'key': 'title', 'value': '${host} is silent'},
+                              {'key': 'desc', 'value': 'no log from ${host} for ${silent_s}s'}])
+    body['configuration']['queryList'][0].update(query=HOST_SILENT, start='-10m')
+    client.create_alert(PROJECT, body)
+    clock, sched = emu.clock, emu.sls.scheduler
+    t0 = clock.now
+
+    def log(when, host):
+        client.put_logs(PutLogsRequest(PROJECT, 'syslog', '', '', [
+            LogItem(timestamp=int(when), contents=[('_hostname_', host), ('content', 'beat')])]))
+
+    def at(when):
+        clock.now = when
+        sched.tick(when)
+        return [(r['body']['status'], r['body']['labels']['host'], r['body']['annotations']['desc'])
+                for r in receiver.received]
+
+    log(t0 - 30, 'web-1')
+    log(t0 - 30, 'web-2')
+    sched.tick(t0)
+    assert at(t0 + 60) == []                       # both silent 90 s: not above 120
+    log(t0 + 61, 'web-1')
+    fired = [('firing', 'web-2', 'no log from web-2 for 150s')]
+    assert at(t0 + 120) == fired                   # web-1 59 s, web-2 150 s
+    assert receiver.received[0]['body']['annotations']['title'] == 'web-2 is silent'
+    log(t0 + 121, 'web-1')
+    assert at(t0 + 180) == fired                   # still firing: no repeat
+    log(t0 + 181, 'web-1')
+    log(t0 + 190, 'web-2')
+    assert at(t0 + 240) == fired + [('resolved', 'web-2', 'no log from web-2 for 50s')]
+    groups = alerts_state(emu)['rules']['%s/host-silent' % PROJECT]['groups']
+    assert {k: v['status'] for k, v in groups.items()} == {'host=web-1': 'inactive', 'host=web-2': 'inactive'}

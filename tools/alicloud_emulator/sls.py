@@ -15,7 +15,8 @@ from .errors import new_request_id
 from .sls_dataplane import (
     DATA_ROUTES, HEARTBEAT_PATH, QUERY_TYPES, RAW_BODY_ACTIONS, DataPlaneHandlers, RawRequest, Reply)
 from .sls_alert_scheduler import AlertScheduler
-from .sls_alerts import ACCOUNT_ACTIONS, ALERT_ROUTES, JOB_ACTIONS, AlertHandlers, AlertStore
+from .sls_alert_api import ACCOUNT_ACTIONS, ALERT_ROUTES, JOB_ACTIONS, AlertHandlers
+from .sls_alerts import AlertStore
 from .sls_signing import SlsAuthenticator, SlsError
 from .sls_store import SlsStore
 

@@ -152,8 +152,9 @@ class AlertScheduler(object):
         while not self._stop.wait(1):
             try:
                 self.tick(self.service.data.clock())
-            except Exception:   # pylint: disable=broad-except - the scheduler must outlive one bad rule
-                pass
+            except Exception as err:   # pylint: disable=broad-except - the scheduler must outlive one bad rule
+                with self._record_lock:
+                    self.evaluations.append({'time': time.time(), 'status': 'internal-error', 'error': repr(err)})
 
     def forget(self, project, name):
         """A rule changed (create, update, enable, disable, delete): new schedule, new state. Caller holds the lock."""
@@ -216,7 +217,8 @@ class AlertScheduler(object):
         events = []
         for key in set(results) | set(state['groups']):
             severity, matched = results.get(key, (None, []))
-            events.extend(self._advance(project, rule, state, key, severity, matched, now, (start, end)))
+            row = (matched or groups.get(key) or [{}])[0]
+            events.extend(self._advance(project, rule, state, key, (severity, matched, row), now, (start, end)))
             if key not in results and state['groups'][key]['status'] == 'inactive':
                 del state['groups'][key]
         record.update(status='ok', rows=len(rows),
@@ -226,9 +228,11 @@ class AlertScheduler(object):
             self.evaluations.append(record)
         return events
 
-    def _advance(self, project, rule, state, key, severity, matched, now, span):
+    def _advance(self, project, rule, state, key, outcome, now, span):
         """One group's state machine: inactive -> pending (threshold not yet met [D7][D11]) -> firing ->
-        resolved (sendResolved [D10]). A group missing from this run's result counts as not met (inferred)."""
+        resolved (sendResolved [D10]). A group missing from this run's result counts as not met (inferred).
+        outcome: (severity or None, matching rows, the row annotations are rendered from)."""
+        severity, matched, row = outcome
         conf = rule['configuration']
         group = state['groups'].setdefault(key, {'status': 'inactive', 'consecutive': 0, 'fire_time': 0,
                                                  'notified': None, 'severity': None})
@@ -246,18 +250,19 @@ class AlertScheduler(object):
             if group['notified'] is not None and (repeat is None or now - group['notified'] < repeat):
                 return []
             group['notified'] = now
-            return self._events(project, rule, key, group, 'firing', matched, now, span)
+            return self._events(project, rule, key, group, ('firing', matched, row), now, span)
         was_firing = group['status'] == 'firing'
         group.update(status='inactive', consecutive=0)
         if not was_firing or not conf.get('sendResolved'):
             return []
-        return self._events(project, rule, key, group, 'resolved', [], now, span)
+        return self._events(project, rule, key, group, ('resolved', [], row), now, span)
 
-    def _events(self, project, rule, key, group, status, matched, now, span):
+    def _events(self, project, rule, key, group, what, now, span):
+        """what: (status, matching rows, row for annotations: the group's first matching row, else its first)."""
+        status, matched, first = what
         conf = rule['configuration']
         if now < (conf.get('muteUntil') or 0):
             return []                                             # muteUntil [G1]
-        first = matched[0] if matched else {}
         instance = hashlib.md5(('%s/%s/%s/%s' % (project, rule['name'], group_label(key), group['fire_time']))
                                .encode('utf-8')).hexdigest()[:16]
         query = conf['queryList'][0]

@@ -140,6 +140,7 @@ def test_groups_fire_once_resolve_and_severity_order(receiver):
     assert bodies(receiver)[2:] == [('resolved', 'web1', 10)]
     resolved = receiver.received[2]['body']
     assert resolved['resolve_time'] == T0 + 180 and resolved['fire_time'] == T0 + 60
+    assert resolved['annotations']['desc'] == 'no log from web1 for 10s' and resolved['fire_results'] == []
     notes = sched.snapshot()['notifications']
     assert [n['http_status'] for n in notes] == [200, 200, 200]
 
