@@ -33,7 +33,7 @@ def tokenize(sql):
             raise query_error("line 1:%d: syntax error at %r" % (col, sql[col - 1]))
         kind = match.lastgroup
         value = match.group(kind)
-        column = match.start(kind) + 1
+        column = match.start(kind) + (0 if kind in ('str', 'qid') else 1)  # quoted: the opening quote
         if kind == 'str':
             value = value.replace("''", "'")
         elif kind == 'qid':
