@@ -5,7 +5,7 @@ import time
 import pytest
 from aliyun.log import GetLogsRequest, IndexConfig, LogException, LogItem, PutLogsRequest
 
-from tests.support.sls_emulator import sls_emulator, sls_emulator_server  # noqa: F401
+from tests.support.sls_emulator import sls_emulator, sls_emulator_server  # noqa: F401 pylint: disable=unused-import
 from tests.integration.test_sls_emulator import _client
 
 PROJECT, STORE = 'proj-sql', 'syslog'
@@ -17,7 +17,7 @@ INDEX = {'line': {'token': [' ', ',', ':']},
 
 
 @pytest.fixture
-def store(sls_emulator):
+def store(sls_emulator):  # noqa: F811
     client = _client(sls_emulator)
     client.create_project(PROJECT, 'sql')
     client.create_logstore(PROJECT, STORE, ttl=7)
@@ -28,8 +28,8 @@ def store(sls_emulator):
 
 
 def _put(client, lines, when):
-    items = [LogItem(timestamp=when + n, contents=[('_hostname_', host), ('_severity_', str(severity)),
-                                                    ('_program_', 'app')])
+    items = [LogItem(timestamp=when + n,
+                     contents=[('_hostname_', host), ('_severity_', str(severity)), ('_program_', 'app')])
              for n, (host, severity) in enumerate(lines)]
     client.put_logs(PutLogsRequest(PROJECT, STORE, '', '', items, logtags=[('__hostname__', 'tagged')]))
 

@@ -13,38 +13,14 @@
   the project's time zone: unconfirmed, the emulator has none). now() is the LogData clock.
 """
 import functools
-import math
 import re
-import time
 
 from .sls_query import query_error
+from .sls_sql_values import ARITY, SCALARS, Ts, binary, cast, compare, compare_keys, text
 
 DEFAULT_LIMIT = 100
 AGGREGATES = ('count', 'sum', 'avg', 'min', 'max', 'approx_distinct', 'arbitrary')
 INDEX_TYPES = {'long': int, 'double': float}
-
-
-class Ts(float):
-    """A timestamp (epoch seconds)."""
-
-
-def _arity(name, args, low, high=None):
-    if not low <= len(args) <= (low if high is None else high):
-        raise query_error("Unexpected parameters for function %s: %d given" % (name, len(args)))
-
-
-SCALARS = {
-    'to_unixtime': lambda a: None if a[0] is None else float(a[0]),
-    'from_unixtime': lambda a: None if a[0] is None else Ts(a[0]),
-    'lower': lambda a: None if a[0] is None else str(a[0]).lower(),
-    'upper': lambda a: None if a[0] is None else str(a[0]).upper(),
-    'length': lambda a: None if a[0] is None else len(str(a[0])),
-    'abs': lambda a: None if a[0] is None else abs(a[0]),
-    'floor': lambda a: None if a[0] is None else int(math.floor(a[0])),
-    'round': lambda a: None if a[0] is None else _round(a[0]),
-    'coalesce': lambda a: next((v for v in a if v is not None), None),
-}
-ARITY = {'now': (0, 0), 'coalesce': (1, 99)}
 
 
 def shape(node):
@@ -65,23 +41,6 @@ def _children(node):
         elif isinstance(part, list):
             for item in part:
                 yield item
-
-
-def _round(value):
-    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
-
-
-def text(value):
-    """A result value as the service sends it: a string, null as "null"."""
-    if value is None:
-        return 'null'
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    if isinstance(value, Ts):
-        return time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(value)) + '.%03d' % int(round(value % 1 * 1000) % 1000)
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
 
 
 class Statement(object):
@@ -202,7 +161,7 @@ def run(stmt, logs, index, now):
         order = [values[k[1]] if k[0] == 'item' else evaluator.value(k, ctx) for k, _ in plan.order]
         out.append((order, values))
     if plan.order:
-        out.sort(key=functools.cmp_to_key(lambda a, b: _compare_keys(a[0], b[0], plan.order)))
+        out.sort(key=functools.cmp_to_key(lambda a, b: compare_keys(a[0], b[0], plan.order)))
     limit = DEFAULT_LIMIT if stmt['limit'] is None else stmt['limit']
     names = [alias or (node[1] if node[0] == 'col' else '_col%d' % n) for n, (node, alias) in enumerate(stmt['items'])]
     return [dict(zip(names, [text(v) for v in values])) for _, values in out[stmt['offset']:stmt['offset'] + limit]]
@@ -210,28 +169,6 @@ def run(stmt, logs, index, now):
 
 def _hashable(value):
     return ('v', type(value).__name__ == 'Ts', value)
-
-
-def _compare_keys(a, b, order):
-    for x, y, (_, desc) in zip(a, b, order):
-        if x is None or y is None:  # nulls last, either direction (Presto)
-            if x is None and y is None:
-                continue
-            return 1 if x is None else -1
-        diff = _cmp(x, y)
-        if diff:
-            return -diff if desc else diff
-    return 0
-
-
-def _cmp(a, b):
-    if isinstance(a, str) != isinstance(b, str):
-        raise query_error("Cannot apply operator: %s vs %s" % (_type(a), _type(b)))
-    return (a > b) - (a < b)
-
-
-def _type(value):
-    return 'varchar' if isinstance(value, str) else 'double' if isinstance(value, float) else 'bigint'
 
 
 class _Group(object):
@@ -275,7 +212,7 @@ class _Eval(object):
             args = [self.value(a, ctx) for a in node[2]]
             return Ts(self.now) if node[1] == 'now' else SCALARS[node[1]](args)
         if kind == 'cast':
-            return _cast(self.value(node[1], ctx), node[2])
+            return cast(self.value(node[1], ctx), node[2])
         if kind == 'neg':
             v = self.value(node[1], ctx)
             return None if v is None else -v
@@ -290,11 +227,11 @@ class _Eval(object):
         if kind == 'isnull':
             return (self.value(node[1], ctx) is None) != node[2]
         if kind == 'bin':
-            return _binary(node[1], self.value(node[2], ctx), self.value(node[3], ctx))
+            return binary(node[1], self.value(node[2], ctx), self.value(node[3], ctx))
         v = self.value(node[1], ctx)
         if kind == 'in':
             items = [self.value(i, ctx) for i in node[2]]
-            return None if v is None else any(i is not None and _cmp(v, i) == 0 for i in items) != node[3]
+            return None if v is None else any(i is not None and compare(v, i) == 0 for i in items) != node[3]
         if kind == 'like':
             pattern = self.value(node[2], ctx)
             if v is None or pattern is None:
@@ -305,7 +242,7 @@ class _Eval(object):
             low, high = self.value(node[2], ctx), self.value(node[3], ctx)
             if None in (v, low, high):
                 return None
-            return (_cmp(v, low) >= 0 and _cmp(v, high) <= 0) != node[4]
+            return (compare(v, low) >= 0 and compare(v, high) <= 0) != node[4]
         raise query_error('unsupported expression %r' % (kind,))
 
     def aggregate(self, node, logs):
@@ -328,42 +265,5 @@ class _Eval(object):
             return float(sum(values)) / len(values)
         if name == 'arbitrary':
             return values[0]
-        pick = functools.reduce(lambda a, b: a if (_cmp(a, b) <= 0) == (name == 'min') else b, values)
+        pick = functools.reduce(lambda a, b: a if (compare(a, b) <= 0) == (name == 'min') else b, values)
         return pick
-
-
-def _binary(op, a, b):
-    if a is None or b is None:
-        return None
-    if op in ('=', '<>', '<', '<=', '>', '>='):
-        diff = _cmp(a, b)
-        return {'=': diff == 0, '<>': diff != 0, '<': diff < 0, '<=': diff <= 0, '>': diff > 0, '>=': diff >= 0}[op]
-    if isinstance(a, str) or isinstance(b, str):
-        raise query_error("Cannot apply operator: %s %s %s" % (_type(a), op, _type(b)))
-    if op == '+':
-        return a + b
-    if op == '-':
-        return a - b
-    if op == '*':
-        return a * b
-    if b == 0:
-        raise query_error('Division by zero')
-    if isinstance(a, int) and isinstance(b, int) and not isinstance(a, Ts) and not isinstance(b, Ts):
-        quotient = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)  # truncates toward zero (Presto)
-        return quotient if op == '/' else a - quotient * b
-    return float(a) / b if op == '/' else math.fmod(a, b)
-
-
-def _cast(value, type_):
-    if value is None:
-        return None
-    try:
-        if type_ == 'bigint':
-            return _round(value) if isinstance(value, float) else int(value)
-        if type_ == 'double':
-            return float(value)
-        if type_ == 'boolean':
-            return value if isinstance(value, bool) else str(value).lower() == 'true'
-    except ValueError:
-        raise query_error("Cannot cast '%s' to %s" % (value, type_.upper()))
-    return text(value)

@@ -78,8 +78,8 @@ def test_aggregates_and_empty_windows():
 
 def test_search_part_filters_before_sql_and_where_clause():
     assert sql('sev: 6 | select count(*) as c') == [{'c': '1'}]
-    assert sql("* | select __time__ where host in ('b', 'c') and not sev = 6") == [{'__time__': '9003'},
-                                                                                     {'__time__': '9005'}]
+    rows = sql("* | select __time__ where host in ('b', 'c') and not sev = 6")
+    assert rows == [{'__time__': '9003'}, {'__time__': '9005'}]
     assert sql("* | select count(*) as c where host like 'b%' or sev between 2 and 2") == [{'c': '3'}]
     assert sql('* | select count(*) as c where ms is null') == [{'c': '3'}]
     assert sql('* | select count(*) as c where sev >= 3 and sev <> 6') == [{'c': '4'}]
