@@ -1,11 +1,12 @@
 """The analytic half of a Log Service query (what follows `|`): a small SQL subset parsed into tuples.
 
 Subset: SELECT items with aliases (`expr [AS] name`), optional `FROM log`, WHERE, GROUP BY (expressions, select
-aliases, 1-based ordinals), HAVING, ORDER BY ... ASC|DESC, LIMIT n / LIMIT offset, n; expressions: 'strings',
-numbers, NULL/TRUE/FALSE, names and "double-quoted names" ("__tag__:__hostname__"), function calls (with
-DISTINCT or *), CAST(x AS type), current_timestamp, + - * / %, = <> != < <= > >=, [NOT] IN (...), [NOT] LIKE,
-IS [NOT] NULL, [NOT] BETWEEN, AND / OR / NOT. Statements are case-insensitive [D1]. Syntax errors name the
-position as the service's do: "line 1:COL: ..." [D2].
+aliases, 1-based ordinals), HAVING, ORDER BY ... ASC|DESC, LIMIT n / LIMIT offset, n (bounds of [D4]); expressions:
+'strings', numbers, NULL/TRUE/FALSE, names and "double-quoted names" ("__tag__:__hostname__"), function calls (with
+DISTINCT or *), CAST(x AS type), current_timestamp, + - * / %, = <> != < <= > >=, [NOT] IN (...), [NOT] LIKE, IS
+[NOT] NULL, [NOT] BETWEEN, AND / OR / NOT. Statements are case-insensitive [D1]. Syntax errors name the position as
+the service's do: "line 1:COL: ..." [D2] (COL counts within the SQL text: whether the service counts from the start
+of the whole query is unconfirmed). Sources [D1]-[D4]: SLS.md.
 Nodes: ('lit', v) ('col', name) ('call', name, args, distinct) ('star',) ('cast', x, type) ('neg', x)
 ('bin', op, l, r) ('and'|'or', l, r) ('not', x) ('in', x, items, negated) ('like', x, pattern, negated)
 ('isnull', x, negated) ('between', x, low, high, negated).
@@ -94,12 +95,23 @@ class _Parser(object):
                 if not self.accept('op', ','):
                     break
         if self.accept('kw', 'limit'):
-            first = int(self.expect('num')[1])
+            column = self.tokens[self.pos][2]
+            first = self.count()
             if self.accept('op', ','):
-                stmt['offset'], first = first, int(self.expect('num')[1])
+                stmt['offset'], first = first, self.count()
+            # LIMIT x: x in [0, 1000000]; LIMIT y, x: x in [0, 10000], x + y at most 1000000 [D4]
+            if first > (10000 if self.tokens[self.pos - 2][1] == ',' else 1000000) or first + stmt['offset'] > 1000000:
+                raise query_error('line 1:%d: LIMIT out of range: at most 1000000 rows (LIMIT x), 10000 rows after an '
+                                  'offset (LIMIT y, x), offset plus rows at most 1000000' % column)
             stmt['limit'] = first
         self.expect('end')
         return stmt
+
+    def count(self):
+        tok = self.expect('num')
+        if '.' in tok[1]:
+            raise query_error("line 1:%d: LIMIT takes a whole number: %s" % (tok[2], tok[1]))
+        return int(tok[1])
 
     def select_item(self):
         if self.accept('op', '*'):

@@ -110,6 +110,9 @@ def test_default_limit_is_100_rows():
     assert len(sql('* | select host group by host', many)) == 100
     assert len(sql('* | select host group by host limit 101', many)) == 101
     assert len(sql('* | select __time__', many)) == 100
+    assert len(sql('* | select __time__ limit 1000000', many)) == 150      # the upper bounds are accepted
+    assert len(sql('* | select __time__ limit 140, 10000', many)) == 10
+    assert len(sql('* | select __time__ limit 990000, 10000', many)) == 0
 
 
 def test_plain_search_rows_and_has_sql_false():
@@ -138,6 +141,10 @@ def test_plain_search_rows_and_has_sql_false():
     ('* | select sev / 0', 'Division by zero'),
     ("* | select count(*) where host > 1", 'Cannot apply operator'),
     ('* |  ', 'an analytic statement must follow |'),
+    ('* | select host limit 1000001', 'LIMIT out of range'),
+    ('* | select host limit 1, 10001', 'LIMIT out of range'),
+    ('* | select host limit 990001, 10000', 'LIMIT out of range'),
+    ('* | select host limit 1.5', 'LIMIT takes a whole number'),
 ])
 def test_errors(query, message):
     assert message in error(query)
