@@ -7,7 +7,7 @@ DISTINCT or *), CAST(x AS type), current_timestamp, + - * / %, = <> != < <= > >=
 [NOT] NULL, [NOT] BETWEEN, AND / OR / NOT. Statements are case-insensitive [D1]. Syntax errors name the position as
 the service's do: "line 1:COL: ..." [D2] (COL counts within the SQL text: whether the service counts from the start
 of the whole query is unconfirmed). Sources [D1]-[D4]: SLS.md.
-Nodes: ('lit', v) ('col', name) ('call', name, args, distinct) ('star',) ('cast', x, type) ('neg', x)
+Nodes: ('lit', v) ('col', name, column) ('call', name, args, distinct, column) ('star',) ('cast', x, type) ('neg', x)
 ('bin', op, l, r) ('and'|'or', l, r) ('not', x) ('in', x, items, negated) ('like', x, pattern, negated)
 ('isnull', x, negated) ('between', x, low, high, negated).
 """
