@@ -62,6 +62,7 @@ class LogData(object):
         self.clock = clock
         self.stores = {}
         self.recent_searches = {}
+        self.last_rows = None
         self.progress_calls = OrderedDict()
 
     def of(self, project, logstore):
@@ -120,7 +121,11 @@ class LogData(object):
         stmt = parse_sql(analytic) if analytic is not None else None
         found, scanned = self.search(project, logstore, query, start, end, topic)
         if stmt is None:
-            return [result_row(log, append_meta) for log in found], scanned, False
+            # Paging asks the same search again and gets the same `found` list (recent_searches): build its rows once.
+            cached = self.last_rows
+            if cached is None or cached[0] is not found or cached[1] != append_meta:
+                self.last_rows = cached = (found, append_meta, [result_row(log, append_meta) for log in found])
+            return list(cached[2]), scanned, False  # the row dicts are shared: read-only
         return run_sql(stmt, found, self.of(project, logstore)['index'], self.clock()), scanned, True
 
     @staticmethod
