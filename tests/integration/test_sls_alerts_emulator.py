@@ -11,7 +11,6 @@ from aliyun.log import IndexConfig, LogClient, LogException, LogItem, PutLogsReq
 from aliyun.log.resource_params import ResourceRecord
 
 from tools.alicloud_emulator import start_emulator
-from tools.alicloud_emulator.sls_logs import LogData
 
 KEY_ID, SECRET = 'alert-key', 'alert-secret'
 PROJECT = 'alert-proj'
@@ -279,7 +278,6 @@ HOST_SILENT = ('* | select _hostname_ as host, max(__time__) as last_seen, '
                'cast(to_unixtime(now()) - max(__time__) as bigint) as silent_s group by host')
 
 
-@pytest.mark.skipif(not hasattr(LogData, 'execute'), reason='the SQL subset (LogData.execute) is not merged yet')
 def test_host_silent_sql_rule_fires_for_the_quiet_host_and_resolves(emu, client, receiver):
     """SPEC section F's host_silent query through LogData.execute: one notification naming the silent host."""
     client.create_resource_record('sls.alert.action_webhook', webhook_record(receiver.url))
