@@ -10,7 +10,8 @@ import json
 
 import lz4.block
 
-from .sls_logs import MAX_LINES, LogData, result_row
+from .sls_logs import MAX_LINES, LogData
+from .sls_query import split_query
 from .sls_machines import Machines
 from .sls_putlogs import check_content_type, decode_log_group
 from .sls_signing import SlsError
@@ -90,7 +91,9 @@ class DataPlaneHandlers(object):
         self.data.put(project, logstore, group, request.header('x-forwarded-for', '127.0.0.1'))
 
     def _search(self, project, logstore, params):
-        """-> (rows, logs scanned, progress). An Incomplete answer carries no rows, as the service's does."""
+        """-> (rows, logs scanned, progress, has_sql). An Incomplete answer carries no rows, as the service's does.
+        With SQL after `|`, the SQL's LIMIT (default 100) bounds the rows and `line`, `offset` and `reverse` do not
+        apply (the service's reading of them with SQL is unconfirmed; the SDK's get_log sends its defaults)."""
         meta = self.store.logstore(project, logstore)
         start, end = _int_param(params, 'from', None), _int_param(params, 'to', None)
         if end < start:
@@ -98,18 +101,20 @@ class DataPlaneHandlers(object):
         line = _int_param(params, 'line', MAX_LINES, 0, MAX_LINES)
         offset = _int_param(params, 'offset', 0, 0)
         query, topic = params.get('query') or '', params.get('topic') or None
-        found, scanned = self.data.search(project, logstore, query, start, end, topic)
+        rows, scanned, has_sql = self.data.execute(project, logstore, query, start, end, topic,
+                                                   bool(meta.get('appendMeta')))
         # offset, line and reverse page through one search; they do not make another.
         progress = self.data.progress((project, logstore, query, start, end, topic))
         if progress != 'Complete':
-            return [], 0, progress
-        if _flag(params.get('reverse')):
-            found = found[::-1]
-        rows = [result_row(log, meta.get('appendMeta')) for log in found[offset:offset + line]]
-        return rows, scanned, progress
+            return [], 0, progress, has_sql
+        if not has_sql:
+            if _flag(params.get('reverse')):
+                rows = rows[::-1]
+            rows = rows[offset:offset + line]
+        return rows, scanned, progress, has_sql
 
     def _get_logs_v1(self, project, body, query, logstore):
-        rows, scanned, progress = self._search(project, logstore, query)
+        rows, scanned, progress, _ = self._search(project, logstore, query)
         return Reply(json.dumps(rows).encode('utf-8'),
                      {'x-log-progress': progress, 'x-log-count': str(len(rows)),
                       'x-log-processed-rows': str(scanned), 'x-log-elapsed-millisecond': '1'})
@@ -119,11 +124,15 @@ class DataPlaneHandlers(object):
             params = json.loads(request.body.decode('utf-8'))
         except ValueError:
             raise SlsError(400, 'PostBodyInvalid', 'the GetLogs body is not valid JSON')
-        rows, scanned, progress = self._search(project, logstore, params)
-        keys = sorted({k for row in rows for k in row if not k.startswith('__')})
+        rows, scanned, progress, has_sql = self._search(project, logstore, params)
+        search, analytic = split_query(params.get('query') or '')
+        if has_sql:  # the SQL's columns, in select order
+            keys = list(rows[0]) if rows else []
+        else:
+            keys = sorted({k for row in rows for k in row if not k.startswith('__')})
         doc = {'meta': {'progress': progress, 'count': len(rows), 'processedRows': scanned,
-                        'elapsedMillisecond': 1, 'hasSQL': False, 'whereQuery': params.get('query') or '',
-                        'aggQuery': '', 'keys': keys, 'terms': [], 'mode': 0, 'isAccurate': True},
+                        'elapsedMillisecond': 1, 'hasSQL': has_sql, 'whereQuery': search.strip(),
+                        'aggQuery': analytic or '', 'keys': keys, 'terms': [], 'mode': 0, 'isAccurate': True},
                'data': rows}
         raw = json.dumps(doc).encode('utf-8')
         if 'lz4' in (request.header('accept-encoding') or ''):

@@ -5,15 +5,19 @@ after it is written (the API reference's "about one minute") and covers only log
 searched with the index version in effect when it arrived; a log that arrived while none was in effect is never
 found (it still counts in the state's logCount). Searches run the sls_query subset over a [from, to) window of log
 times. The first `incomplete_first` GetLogs calls for one (project, logstore, query, from, to, topic) are
-Incomplete, as the service answers while it still gathers. Callers hold SlsStore.lock; errors are SlsError.
+Incomplete, as the service answers while it still gathers. `execute` runs a whole query, `search | SQL` included
+(sls_sql_parse, sls_sql_eval), and answers the rows GetLogs returns. Callers hold SlsStore.lock; errors are
+SlsError.
 """
 import bisect
 import time
 from collections import OrderedDict
 
 from .sls_putlogs import logs_from_group
-from .sls_query import check_against_index, matches, parse_query
+from .sls_query import check_against_index, matches, parse_query, split_query
 from .sls_signing import SlsError
+from .sls_sql_eval import run as run_sql
+from .sls_sql_parse import parse_sql
 
 MAX_LINES = 100           # GetLogs `line` upper bound on the real service
 MAX_HISTOGRAM_BUCKETS = 60
@@ -58,6 +62,7 @@ class LogData(object):
         self.clock = clock
         self.stores = {}
         self.recent_searches = {}
+        self.last_rows = None
         self.progress_calls = OrderedDict()
 
     def of(self, project, logstore):
@@ -87,7 +92,7 @@ class LogData(object):
         data = self.of(project, logstore)
         if data['index'] is None:
             raise SlsError(400, 'IndexConfigNotExist', 'logstore without index config')
-        tree = parse_query(query)
+        tree = parse_query(split_query(query)[0])
         check_against_index(tree, data['index'])
         # Paging through a result asks the same search again with another offset; until a log arrives or the
         # index changes the answer is the same, so keep the last few (the real service caches results too).
@@ -106,6 +111,22 @@ class LogData(object):
                 self.recent_searches.pop(next(iter(self.recent_searches)))
             self.recent_searches[key] = (found, len(window))
         return self.recent_searches[key]
+
+    def execute(self, project, logstore, query, start, end, topic=None, append_meta=False):
+        """-> (rows, logs scanned, has_sql). rows: what GetLogs answers in `data`: for a plain search every match
+        as result_row (oldest first; the caller pages with offset/line/reverse); for `search | SQL` the SQL's rows
+        (values as strings, at most LIMIT or 100). The SQL is parsed before the search so that its syntax errors
+        come first; now() is this LogData's clock."""
+        _, analytic = split_query(query)
+        stmt = parse_sql(analytic) if analytic is not None else None
+        found, scanned = self.search(project, logstore, query, start, end, topic)
+        if stmt is None:
+            # Paging asks the same search again and gets the same `found` list (recent_searches): build its rows once.
+            cached = self.last_rows
+            if cached is None or cached[0] is not found or cached[1] != append_meta:
+                self.last_rows = cached = (found, append_meta, [result_row(log, append_meta) for log in found])
+            return list(cached[2]), scanned, False  # the row dicts are shared: read-only
+        return run_sql(stmt, found, self.of(project, logstore)['index'], self.clock()), scanned, True
 
     @staticmethod
     def histogram(found, start, end):

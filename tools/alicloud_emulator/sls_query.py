@@ -5,7 +5,8 @@ field is present), `AND` / `OR` / `NOT` (any case; juxtaposition is AND, as on t
 `a AND NOT b`), parentheses, and `*` alone (every log). Words are matched on tokens: a value is split on the
 index's token characters and compared case-insensitively unless the index says caseSensitive, so `disk` finds
 "disk full" but not "diskfull". A query naming a key without a field index, a full-text word without a full-text
-(line) index, or analytic SQL after `|` is an error, as it is (or, for SQL, would be unsupported) on the service.
+(line) index is an error, as it is on the service. `split_query` separates the analytic SQL after `|` (run by
+sls_sql_parse / sls_sql_eval); `parse_query` takes the search part only.
 """
 import functools
 import re
@@ -94,12 +95,20 @@ class _Parser(object):
         return ('text', text, kind == 'quoted')
 
 
-def parse_query(query):
-    """Search text -> tree of ('all',) ('text', word, quoted) ('field', key, value, quoted) ('and'|'or', l, r)
-    ('not', x). Empty or `*` -> ('all',)."""
+def split_query(query):
+    """'search | sql' -> (search, sql or None). An empty statement after `|` is a syntax error."""
     search, bar, analytic = (query or '').partition('|')
-    if bar and analytic.strip():
-        raise query_error('analytic statements after | are not supported by the emulator: %r' % analytic.strip())
+    if bar and not analytic.strip():
+        raise query_error('query syntax error: an analytic statement must follow |')
+    return search, (analytic.strip() if bar else None)
+
+
+def parse_query(query):
+    """Search text (without `| sql`: see split_query) -> tree of ('all',) ('text', word, quoted) ('field', key,
+    value, quoted) ('and'|'or', l, r) ('not', x). Empty or `*` -> ('all',)."""
+    search, analytic = split_query(query)
+    if analytic is not None:
+        raise query_error('parse_query takes the search part only; run %r through LogData.execute' % analytic)
     tokens = tokenize(search)
     if not tokens:
         return ('all',)
