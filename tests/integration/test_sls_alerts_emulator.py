@@ -320,3 +320,17 @@ def test_host_silent_sql_rule_fires_for_the_quiet_host_and_resolves(emu, client,
     assert at(t0 + 240) == fired + [('resolved', 'web-2', 'no log from web-2 for 50s')]
     groups = alerts_state(emu)['rules']['%s/host-silent' % PROJECT]['groups']
     assert {k: v['status'] for k, v in groups.items()} == {'host=web-1': 'inactive', 'host=web-2': 'inactive'}
+
+
+def test_sql_error_is_an_error_evaluation_and_no_notification(emu, client, receiver):
+    setup_receiving(client, receiver.url)
+    body = alert('bad-column')
+    body['configuration']['queryList'][0]['query'] = '* | select count(*) as cnt, max(content) as c'
+    client.create_alert(PROJECT, body)
+    put(client, emu.clock.now - 5, ('web-1', 'error'))
+    emu.sls.scheduler.tick(emu.clock.now)
+    emu.clock.now += 60
+    emu.sls.scheduler.tick(emu.clock.now)
+    last = alerts_state(emu)['rules']['%s/bad-column' % PROJECT]['last_evaluation']
+    assert last['status'] == 'error' and 'content' in last['error']
+    assert receiver.received == []
