@@ -78,8 +78,8 @@ def test_crud_through_sdk(emu, algorithm):
     c.create_monitor_group_instances(m.CreateMonitorGroupInstancesRequest(group_id=gid.group_id, instances=[inst]))
     rows = c.describe_monitor_group_instances(m.DescribeMonitorGroupInstancesRequest(group_id=gid.group_id)).body
     assert [r.instance_id for r in rows.resources.resource] == ['i-a']
-    crit = m.PutGroupMetricRuleRequestEscalationsCritical(statistics='Maximum', comparison_operator='GreaterThanThreshold',
-                                                          threshold='80', times=1)
+    crit = m.PutGroupMetricRuleRequestEscalationsCritical(
+        statistics='Maximum', comparison_operator='GreaterThanThreshold', threshold='80', times=1)
     put = c.put_group_metric_rule(m.PutGroupMetricRuleRequest(
         rule_id='cpu-' + suffix, rule_name='cpu high', group_id=str(gid.group_id), namespace='acs_ecs_dashboard',
         metric_name='cpu_total', contact_groups=group, period='60', escalations=m.PutGroupMetricRuleRequestEscalations(
@@ -94,7 +94,8 @@ def test_crud_through_sdk(emu, algorithm):
     assert c.describe_metric_rule_list(m.DescribeMetricRuleListRequest(
         rule_ids='cpu-' + suffix)).body.alarms.alarm[0].enable_state is False
     assert c.delete_metric_rules(m.DeleteMetricRulesRequest(id=['cpu-' + suffix])).body.success
-    assert c.describe_metric_rule_list(m.DescribeMetricRuleListRequest(rule_ids='cpu-' + suffix)).body.alarms.alarm == []
+    gone = c.describe_metric_rule_list(m.DescribeMetricRuleListRequest(rule_ids='cpu-' + suffix)).body
+    assert gone.alarms.alarm == [] and gone.total == '0'
     assert c.delete_monitor_group(m.DeleteMonitorGroupRequest(group_id=gid.group_id)).body.success
 
 
@@ -102,8 +103,9 @@ def test_refusal_is_http_200_success_false(emu):
     body = client(emu).put_resource_metric_rule(m.PutResourceMetricRuleRequest(
         rule_id='short', rule_name='short', namespace='acs_ecs_dashboard', metric_name='cpu_total',
         contact_groups='oncall-v3', period='5', resources='[{"instanceId":"i-a"}]',
-        escalations=m.PutResourceMetricRuleRequestEscalations(critical=m.PutResourceMetricRuleRequestEscalationsCritical(
-            statistics='Average', comparison_operator='GreaterThanThreshold', threshold='1', times=1)))).body
+        escalations=m.PutResourceMetricRuleRequestEscalations(
+            critical=m.PutResourceMetricRuleRequestEscalationsCritical(
+                statistics='Average', comparison_operator='GreaterThanThreshold', threshold='1', times=1)))).body
     assert (body.success, body.code) == (False, '400') and 'Period' in body.message
 
 
@@ -116,7 +118,8 @@ def test_bad_secret_is_refused(emu):
 def test_push_evaluate_callback_and_state(emu, receiver):
     url, received = receiver
     c = client(emu)
-    c.put_contact(m.PutContactRequest(contact_name='e', describe='e', channels=m.PutContactRequestChannels(mail='e@x')))
+    channels = m.PutContactRequestChannels(mail='e@x')
+    c.put_contact(m.PutContactRequest(contact_name='e', describe='e', channels=channels))
     c.put_contact_group(m.PutContactGroupRequest(contact_group_name='eval', contact_names=['e']))
     body = c.put_resource_metric_rule(m.PutResourceMetricRuleRequest(
         rule_id='mem', rule_name='memory high', namespace='acs_ecs_dashboard', metric_name='memory_usedutilization',
@@ -131,8 +134,8 @@ def test_push_evaluate_callback_and_state(emu, receiver):
     assert [s['status'] for s in emu.state.services['2019-01-01'].tick(now)] == ['ALERT']
     http(emu, 'POST', '/_emulator/cms/metrics', {'points': [dict(point, value=84.9, timestamp=now + 9)]})
     assert [s['status'] for s in emu.state.services['2019-01-01'].tick(now + 10)] == ['OK']
-    assert [(r['alertState'], r['ruleId'], r['curValue']) for r in received] == [('ALERT', 'mem', '85'),
-                                                                                ('OK', 'mem', '84.9')]
+    assert [(r['alertState'], r['ruleId'], r['curValue']) for r in received] == \
+        [('ALERT', 'mem', '85'), ('OK', 'mem', '84.9')]
     state = http(emu, 'GET', '/_emulator/cms/state')
     assert state['rules']['mem']['AlertState'] == 'OK'
     assert [(n['status'], n['http_status']) for n in state['notifications'] if n['rule'] == 'mem'] == \

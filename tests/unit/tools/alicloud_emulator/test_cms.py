@@ -106,6 +106,44 @@ def test_period_at_min_interval_is_accepted():
     assert call(svc, 'DescribeMetricRuleList', RuleIds='r1')['Alarms']['Alarm'][0]['Period'] == '60'
 
 
+@pytest.mark.parametrize('silence,ok', [(3599, False), (3600, True)])
+def test_silence_time_minimum(silence, ok):
+    svc = setup()
+    body = call(svc, 'PutResourceMetricRule', RuleId='r', RuleName='r', Namespace='n', MetricName='m',
+                ContactGroups='oncall', Resources='[{"instanceId":"i-1"}]', SilenceTime=silence,
+                **{'Escalations.Info.Statistics': 'Average', 'Escalations.Info.Threshold': '1',
+                   'Escalations.Info.ComparisonOperator': 'EqualToThreshold', 'Escalations.Info.Times': 1})
+    assert body['Success'] is ok and (ok or 'SilenceTime' in body['Message'])
+
+
+def test_alarm_repeats_only_after_silence_time():
+    clock = Clock()
+    svc = setup(clock)
+    rule(svc, times=1, SilenceTime=3600)
+    t = clock.now
+    statuses = []
+    for step in range(1, 62):
+        push(svc, t + 60 * step, 95)
+        statuses.extend((step, s['status']) for s in svc.tick(t + 60 * step))
+    assert statuses == [(1, 'ALERT'), (61, 'ALERT')]
+
+
+def test_level_change_notifies_and_most_severe_wins():
+    clock = Clock()
+    svc = setup(clock)
+    rule(svc, times=1, threshold=90, **{'Escalations.Warn.Statistics': 'Average', 'Escalations.Warn.Threshold': 70,
+                                        'Escalations.Warn.ComparisonOperator': 'GreaterThanThreshold',
+                                        'Escalations.Warn.Times': 1})
+    t = clock.now
+    push(svc, t + 60, 80)
+    first = svc.tick(t + 60)
+    push(svc, t + 120, 95)
+    second = svc.tick(t + 120)
+    assert [(s['level'], s['body']['triggerLevel']) for s in first + second] == [('Warn', 'WARN'),
+                                                                                 ('Critical', 'CRITICAL')]
+    assert json.loads(second[0]['body']['expression'])[0]['expression'] == '$Average>90'
+
+
 def test_escalation_level_must_be_complete():
     svc = setup()
     body = call(svc, 'PutResourceMetricRule', RuleId='r', RuleName='r', Namespace='n', MetricName='m',
@@ -160,7 +198,7 @@ def test_times_consecutive_then_one_alert_then_ok(receiver):
     assert received[0]['type'].startswith('application/x-www-form-urlencoded')
     assert form['alertName'] == 'r1-name' and form['curValue'] == '95' and form['metricName'] == 'cpu_total'
     assert form['dimensions'] == '{userId=42, instanceId=i-1}' and form['userId'] == '42'
-    assert json.loads(form['expression']) == [{'expression': '$Average>90', 'level': 4, 'times': 2}]
+    assert json.loads(form['expression']) == [{'expression': '$Average>90', 'level': 2, 'times': 2}]
     assert form['namespace'] == 'acs_ecs_dashboard' and form['metricProject'] == 'acs_ecs'
     assert form['timestamp'] == str(int(t + 120))
 
