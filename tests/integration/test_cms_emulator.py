@@ -140,3 +140,25 @@ def test_push_evaluate_callback_and_state(emu, receiver):
     assert state['rules']['mem']['AlertState'] == 'OK'
     assert [(n['status'], n['http_status']) for n in state['notifications'] if n['rule'] == 'mem'] == \
         [('ALERT', 200), ('OK', 200)]
+
+
+def test_background_thread_evaluates_on_its_own(receiver):
+    url, received = receiver
+    with start_emulator(access_keys={KEY_ID: SECRET}, instances=0, alarm_min_interval=1) as running:
+        c = client(running)
+        c.put_contact(m.PutContactRequest(contact_name='b', describe='b',
+                                          channels=m.PutContactRequestChannels(mail='b@x')))
+        c.put_contact_group(m.PutContactGroupRequest(contact_group_name='bg', contact_names=['b']))
+        body = c.put_resource_metric_rule(m.PutResourceMetricRuleRequest(
+            rule_id='bg', rule_name='bg', namespace='acs_ecs_dashboard', metric_name='cpu_total',
+            contact_groups='bg', period='2', resources='[{"instanceId":"i-b"}]', webhook=url,
+            escalations=m.PutResourceMetricRuleRequestEscalations(
+                info=m.PutResourceMetricRuleRequestEscalationsInfo(
+                    statistics='Minimum', comparison_operator='LessThanThreshold', threshold='10', times=1)))).body
+        assert body.success, body.message
+        deadline = time.time() + 10
+        while not received and time.time() < deadline:  # an agent reporting twice a second
+            http(running, 'POST', '/_emulator/cms/metrics', {'points': [
+                {'metric': 'cpu_total', 'instanceId': 'i-b', 'value': 3}]})
+            time.sleep(0.5)
+    assert [(r['alertState'], r['instanceName']) for r in received] == [('ALERT', 'i-b')]

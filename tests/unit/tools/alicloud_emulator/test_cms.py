@@ -294,3 +294,39 @@ def test_state_snapshot_lists_rules_and_notifications():
     snap = json.loads(svc.introspect('GET', '/_emulator/cms/state', b'')[1])
     assert snap['rules']['r1']['AlertState'] == 'ALARM' and snap['contact_groups']['oncall']['Contacts'] == ['ops']
     assert snap['notifications'][0]['status'] == 'ALERT' and snap['notifications'][0]['error'] == 'no Webhook'
+
+
+def test_instance_removed_from_group_is_no_longer_evaluated():
+    clock = Clock()
+    svc = setup(clock)
+    gid = call(svc, 'CreateMonitorGroup', GroupName='web', ContactGroups='oncall')['GroupId']
+    call(svc, 'CreateMonitorGroupInstances', GroupId=gid, **{'Instances.1.InstanceId': 'i-9',
+         'Instances.1.InstanceName': 'web-9', 'Instances.1.RegionId': 'cn-hangzhou', 'Instances.1.Category': 'ecs'})
+    rule(svc, times=1, GroupId=gid, Category='ecs')
+    t = clock.now
+    push(svc, t + 60, 95, instance='i-9')
+    assert len(svc.tick(t + 60)) == 1 and svc.store.rules['r1']['AlertState'] == 'ALARM'
+    call(svc, 'DeleteMonitorGroupInstances', GroupId=gid, Category='ecs', InstanceIdList='i-9')
+    push(svc, t + 120, 95, instance='i-9')
+    assert svc.tick(t + 120) == [] and svc.store.rules['r1']['AlertState'] == 'OK'
+    assert svc.store.rules['r1']['_resources'] == {}
+
+
+def test_metrics_endpoint_validates_points():
+    svc = setup()
+    status, body = svc.introspect('POST', '/_emulator/cms/metrics', b'{"points": [{"metric": "cpu_total"}]}')
+    assert status == 400 and b'instanceId' in body
+    status, body = svc.introspect('POST', '/_emulator/cms/metrics',
+                                  b'{"points": [{"metric": "m", "instanceId": "i-1", "value": 1}]}')
+    assert (status, json.loads(body)) == (200, {'accepted': 1})
+    assert svc.store.points == {('acs_ecs_dashboard', 'm', 'i-1'): [(1000000.0, 1.0)]}  # timestamp: the clock
+    assert svc.introspect('GET', '/_emulator/sls/state', b'') is None
+
+
+def test_failed_delivery_is_recorded_after_three_attempts():
+    clock = Clock()
+    svc = setup(clock)
+    rule(svc, times=1, webhook='http://127.0.0.1:9/closed')
+    push(svc, clock.now + 60, 95)
+    sent = svc.tick(clock.now + 60)
+    assert (sent[0]['attempts'], sent[0]['http_status']) == (3, None) and sent[0]['error']
