@@ -218,6 +218,10 @@ def _escalations(params):
 
 
 def _put_rule(service, params, group=None):
+    """Upsert a rule. ContactGroups is required on a resource rule; a group rule without it takes the group's
+    (Terraform's group rule example sets none [D28])."""
+    if group is None:
+        required(params, 'ContactGroups')
     rule_id = required(params, 'RuleId')
     store = service.store
     old = store.rules.get(rule_id)
@@ -238,7 +242,8 @@ def _put_rule(service, params, group=None):
     rule = {
         'RuleId': rule_id, 'RuleName': required(params, 'RuleName'), 'Namespace': required(params, 'Namespace'),
         'MetricName': required(params, 'MetricName'),
-        'ContactGroups': ','.join(_contact_groups(service, required(params, 'ContactGroups'))),
+        'ContactGroups': ','.join(_contact_groups(service, params.get('ContactGroups')) if params.get('ContactGroups')
+                                  or group is None else group['ContactGroups']),
         'Resources': resources if group is None else json.dumps([{'groupId': group['GroupId']}]),
         'Escalations': _escalations(params), 'Period': str(period), 'Interval': params.get('Interval', ''),
         'SilenceTime': integer(params, 'SilenceTime', 86400, MIN_SILENCE_TIME),

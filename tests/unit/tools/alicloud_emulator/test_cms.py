@@ -330,3 +330,15 @@ def test_failed_delivery_is_recorded_after_three_attempts():
     push(svc, clock.now + 60, 95)
     sent = svc.tick(clock.now + 60)
     assert (sent[0]['attempts'], sent[0]['http_status']) == (3, None) and sent[0]['error']
+
+
+def test_group_rule_takes_the_groups_contact_groups_when_omitted():
+    svc = setup()
+    gid = call(svc, 'CreateMonitorGroup', GroupName='web', ContactGroups='oncall')['GroupId']
+    rule(svc, GroupId=gid, ContactGroups='')
+    assert call(svc, 'DescribeMetricRuleList')['Alarms']['Alarm'][0]['ContactGroups'] == 'oncall'
+    info = {'Escalations.Info.Statistics': 'Average', 'Escalations.Info.Threshold': '1',
+            'Escalations.Info.ComparisonOperator': 'EqualToThreshold', 'Escalations.Info.Times': 1}
+    body = call(svc, 'PutResourceMetricRule', RuleId='r', RuleName='r', Namespace='n', MetricName='m',
+                Resources='[{"instanceId":"i-1"}]', **info)
+    assert body['Success'] is False and 'ContactGroups' in body['Message']
