@@ -136,6 +136,7 @@ def test_push_evaluate_callback_and_state(emu, receiver):
     assert [s['status'] for s in emu.state.services['2019-01-01'].tick(now + 10)] == ['OK']
     assert [(r['alertState'], r['ruleId'], r['curValue']) for r in received] == \
         [('ALERT', 'mem', '85'), ('OK', 'mem', '84.9')]
+    assert http(emu, 'POST', '/_emulator/cms/tick', {}) == {'sent': 0}  # the clock's now: nothing due
     state = http(emu, 'GET', '/_emulator/cms/state')
     assert state['rules']['mem']['AlertState'] == 'OK'
     assert [(n['status'], n['http_status']) for n in state['notifications'] if n['rule'] == 'mem'] == \
