@@ -10,6 +10,7 @@ import json
 import threading
 from urllib.request import Request, urlopen
 
+from .cms import CmsService
 from .dataset import build_dataset
 from .ecs import EcsService
 from .server import EmulatorHTTPServer, build_state
@@ -100,6 +101,7 @@ def create_server(access_keys=None, instances=None, regions=None, seed=0, latenc
     state = build_state(access_keys or DEFAULT_ACCESS_KEYS, [ecs], sts_token, latency_ms, throttle_rate,
                         error_rate, seed)
     state.alarm_min_interval = int(alarm_min_interval)
+    state.services[CmsService.version] = CmsService(state, clock=clock, account_aliuid=str(account_aliuid))
     data_options = {'index_delay': index_delay, 'incomplete_first': incomplete_first}
     if clock is not None:
         data_options['clock'] = clock

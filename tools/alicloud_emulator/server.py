@@ -142,7 +142,7 @@ class EmulatorState(object):
             result = self._dispatch(call, service)
         except ApiError as err:
             product = service.product if service is not None else 'Ecs'
-            return err.status, err.body(call.request_id, HOST_ID, product)
+            return err.status, err.body(call.request_id, getattr(service, 'host_id', HOST_ID), product)
         except Exception:  # an emulator bug must still answer, as the real gateway's InternalError does
             traceback.print_exc()
             err = ApiError(500, 'InternalError', 'The request processing has failed due to some unknown error.')
@@ -244,8 +244,8 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             return self._send(200, b'{"reset":true}')
         if path == '/_emulator/health':
             return self._send(200, b'{"ok":true}')
-        for service in state.rest_services:
-            answer = service.introspect(self.command, path, body)
+        for service in list(state.rest_services) + list(state.services.values()):
+            answer = service.introspect(self.command, path, body) if hasattr(service, 'introspect') else None
             if answer is not None:
                 return self._send(*answer)
         return self._send(404, b'{"Code":"NotFound","Message":"unknown emulator endpoint"}')
