@@ -60,6 +60,7 @@ options:
     default: present
 extends_documentation_fragment:
   - alicloud_ops.logging.cms_auth
+  - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
   - alicloud_ops.logging.attributes
 attributes:

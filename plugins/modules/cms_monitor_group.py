@@ -169,11 +169,9 @@ def ensure(module, client):
         elif 'contact_groups' in changes:
             client.call('ModifyMonitorGroup', GroupId=group_id, GroupName=name,
                         ContactGroups=','.join(after['contact_groups']))
-        stale = [i for i in to_remove if i['instance_id'] not in set(a['instance_id'] for a in to_add)]
-        replaced = [i for i in to_remove if i not in stale]
         if to_remove:
             client.call('DeleteMonitorGroupInstances', GroupId=int(group_id), Category='ecs',
-                        InstanceIdList=','.join(i['instance_id'] for i in stale + replaced))
+                        InstanceIdList=','.join(i['instance_id'] for i in to_remove))
         if to_add:
             client.call('CreateMonitorGroupInstances', **instances_fields(group_id, to_add))
         after = read(module, client, name)
