@@ -41,7 +41,7 @@ def state(emu):
 
 
 def task(module, **args):
-    return {'name': '%s %s' % (module, args.get('name', args.get('rule_id', ''))),
+    return {'name': '%s %s' % (module, args.get('rule_id', args.get('name', ''))),
             'alicloud_ops.logging.%s' % module: args}
 
 
