@@ -57,6 +57,12 @@ def results(result):
     return [res for _, res in result.task_results()]
 
 
+def failure(result):
+    failed = [res for _, res in result.task_results('runner_on_failed')]
+    assert len(failed) == 1, result.stdout
+    return failed[0]
+
+
 def contacts(prefix, email='ops@example.com', ding=DING):
     return task('cms_contact_group', name=prefix + '-oncall', description='on call',
                 contacts=[{'name': prefix + '-mail', 'email': email},
@@ -163,9 +169,10 @@ def test_create_rerun_check_update_absent(emu_server, env, tmp_path):
 def test_bad_values_name_the_option(emu_server, env, tmp_path, bad, option):
     result = run_playbook(tmp_path, play([contacts('b'), group('b'), rule('b', **bad)]), envvars=env)
     assert result.rc != 0
-    failed = results(result)[-1]
-    assert failed.get('failed') and option in failed['msg'], failed
+    failed = failure(result)
+    assert option in failed['msg'], failed
     assert_no_secret(result)
+    assert option in failed.get('invalid_options', [option.split('.')[0]]) or option == 'operator'
     assert 'b-cpu' not in state(emu_server)['rules']
 
 
@@ -174,6 +181,6 @@ def test_success_false_fails_with_code_and_message(emu_server, env, tmp_path):
     result = run_playbook(tmp_path, play([task('cms_monitor_group', name='c-web', contact_groups=['c-nobody'])]),
                           envvars=env)
     assert result.rc != 0
-    failed = results(result)[-1]
+    failed = failure(result)
     assert failed['error_code'] == '404' and 'c-nobody' in failed['msg'] and 'CreateMonitorGroup' in failed['msg']
     assert not [g for g in state(emu_server)['groups'].values() if g['GroupName'] == 'c-web']
