@@ -70,8 +70,8 @@ def contact_problems(contacts):
             problems.append(('contacts', '%s: name %s appears twice' % (where, contact['name'])))
         seen.add(contact['name'])
         if contact.get('email') and '@' not in contact['email']:
-            problems.append(('contacts', '%s (%s): email %r is not an address' % (where, contact['name'],
-                                                                               contact['email'])))
+            problems.append(('contacts', '%s (%s): email %r is not an address'
+                             % (where, contact['name'], contact['email'])))
         hook = contact.get('dingtalk_webhook')
         if hook and not hook.startswith(('http://', 'https://')):
             problems.append(('contacts', '%s (%s): dingtalk_webhook must be an http(s) URL' % (where, contact['name'])))
