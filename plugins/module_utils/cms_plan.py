@@ -181,7 +181,7 @@ def rule_view(doc):
 
 def desired_rule(params, group_id, contact_groups):
     escalations = {}
-    for level, _ in LEVELS:
+    for level, dummy in LEVELS:
         item = (params.get('escalations') or {}).get(level)
         if item:
             escalations[level] = {'statistics': item['statistics'], 'operator': item['operator'],
@@ -198,9 +198,9 @@ def desired_rule(params, group_id, contact_groups):
 def rule_problems(params):
     problems = []
     escalations = params.get('escalations') or {}
-    if not any(escalations.get(level) for level, _ in LEVELS):
+    if not any(escalations.get(level) for level, dummy in LEVELS):
         problems.append(('escalations', 'set at least one of critical, warn, info'))
-    for level, _ in LEVELS:
+    for level, dummy in LEVELS:
         item = escalations.get(level)
         if item and item.get('times') is not None and item['times'] < 1:
             problems.append(('escalations', '%s.times must be at least 1, got %d' % (level, item['times'])))
