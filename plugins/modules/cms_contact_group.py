@@ -16,7 +16,7 @@ description:
     O(name) holds exactly those contacts; or that the group does not exist.
   - A CloudMonitor contact's only webhook is a DingTalk robot URL (O(contacts[].dingtalk_webhook)); a generic
     callback URL belongs to a metric rule (M(alicloud_ops.logging.cms_metric_rule), O(alicloud_ops.logging.cms_metric_rule#module:webhook_url)).
-version_added: 0.2.0
+version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   name:

@@ -16,7 +16,7 @@ description:
     (PutGroupMetricRule), with the given escalations, and is enabled or disabled; or that it does not exist.
   - A rule fires when the metric's statistic over O(period) meets the level's condition O(escalations.critical.times)
     periods in a row, then notifies the contact groups and calls O(webhook_url).
-version_added: 0.2.0
+version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   rule_id:

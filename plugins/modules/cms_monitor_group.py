@@ -16,7 +16,7 @@ description:
     exactly O(instances), adding and removing instances as needed; or that it does not exist.
   - Groups are found by exact name; CloudMonitor allows two groups of one name, which fails the task naming O(name).
   - Usually one group per inventory group, its instances from the inventory's hostvars.
-version_added: 0.2.0
+version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
   name:
