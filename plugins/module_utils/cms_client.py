@@ -16,6 +16,8 @@ __metaclass__ = type
 import re
 import traceback
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import AlicloudOpsError
+
 try:
     from alibabacloud_cms20190101 import models as cms_models
     from alibabacloud_cms20190101.client import Client as CmsSdkClient
@@ -27,18 +29,26 @@ except ImportError:  # pragma: no cover - the module reports the missing SDK
     CMS_SDK_IMPORT_ERROR = traceback.format_exc()
 
 
-class CmsApiError(Exception):
+# Gateway codes (the same for every Alibaba Cloud RPC API) -> the option to fix.
+AUTH_OPTIONS = {'SignatureDoesNotMatch': 'access_key_secret', 'IncompleteSignature': 'access_key_secret',
+                'InvalidAccessKeyId.NotFound': 'access_key_id', 'InvalidAccessKeyId': 'access_key_id',
+                'InvalidSecurityToken.Expired': 'security_token', 'InvalidSecurityToken.Malformed': 'security_token'}
+
+
+class CmsApiError(AlicloudOpsError):
     """A refused or failed CloudMonitor call: code, message, request id, HTTP status (or kind 'transport')."""
 
     def __init__(self, action, code, message, request_id=None, http_status=None, kind=None, option=None):
-        super(CmsApiError, self).__init__('%s failed: %s (%s)' % (action, message, code))
+        text = '%s failed: %s (%s)' % (action, message, code)
+        if request_id:
+            text += ', request id %s' % request_id
+        super(CmsApiError, self).__init__(text, option)
         self.action = action
         self.code = code
         self.message = message
         self.request_id = request_id
         self.http_status = http_status
         self.kind = kind
-        self.option = option
 
 
 def _snake(action):
@@ -94,8 +104,9 @@ class CmsClient(object):
                 data = getattr(exc, 'data', None) or {}
                 raise CmsApiError(action, str(code), getattr(exc, 'message', None) or str(exc),
                                   data.get('RequestId') if isinstance(data, dict) else None,
-                                  getattr(exc, 'statusCode', None))
-            raise CmsApiError(action, 'RequestFailed', '%s: %s' % (type(exc).__name__, exc), kind='transport')
+                                  getattr(exc, 'statusCode', None), option=AUTH_OPTIONS.get(str(code)))
+            raise CmsApiError(action, 'RequestFailed', '%s: %s' % (type(exc).__name__, exc), kind='transport',
+                              option='endpoint')
         body = response.body.to_map() if response.body is not None else {}
         error = body_error(action, body)
         if error:

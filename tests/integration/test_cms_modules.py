@@ -184,3 +184,18 @@ def test_success_false_fails_with_code_and_message(emu_server, env, tmp_path):
     failed = failure(result)
     assert failed['error_code'] == '404' and 'c-nobody' in failed['msg'] and 'CreateMonitorGroup' in failed['msg']
     assert not [g for g in state(emu_server)['groups'].values() if g['GroupName'] == 'c-web']
+
+
+def test_wrong_secret_names_the_option_and_never_shows_it(emu_server, env, tmp_path):
+    wrong = dict(env, ALIBABA_CLOUD_ACCESS_KEY_SECRET='wrong-secret-never-print')
+    result = run_playbook(tmp_path, play([task('cms_contact_group', name='d-oncall')]), envvars=wrong)
+    failed = failure(result)
+    assert failed['invalid_options'] == ['access_key_secret'] and failed['error_code'] == 'SignatureDoesNotMatch'
+    assert 'wrong-secret-never-print' not in result.stdout
+
+
+def test_endpoint_that_does_not_answer_names_endpoint(env, tmp_path):
+    result = run_playbook(tmp_path, play([task('cms_contact_group', name='e-oncall', request_timeout=2)]),
+                          envvars=dict(env, ALICLOUD_CMS_ENDPOINT='http://127.0.0.1:9'))
+    failed = failure(result)
+    assert failed['invalid_options'] == ['endpoint'] and failed['failure_kind'] == 'transport'
