@@ -19,11 +19,14 @@ import sys
 # pip distribution name -> (minimum version, the module whose import proves it is installed)
 SDKS = {
     'alibabacloud-credentials': ('1.0.12', 'alibabacloud_credentials'),
+    'alibabacloud-cms20190101': ('4.0.10', 'alibabacloud_cms20190101'),
     'alibabacloud-ecs20140526': ('7.11.8', 'alibabacloud_ecs20140526'),
     'aliyun-log-python-sdk': ('0.9.52', 'aliyun.log'),
 }
 
 INVENTORY_SDKS = ('alibabacloud-ecs20140526', 'alibabacloud-credentials')
+# The cms_* modules (CloudMonitor): the SDK and the credential chain it signs with.
+CMS_SDKS = ('alibabacloud-cms20190101', 'alibabacloud-credentials')
 
 
 def install_command(packages, python=None):

@@ -29,7 +29,8 @@ def run(*argv):
 
 def test_every_expected_module_exists():
     assert set(MODULES) >= {'rsyslog_dropin', 'logtail_agent', 'logtail_config', 'systemd_unit', 'sls_project',
-                            'sls_logstore', 'sls_machine_group', 'sls_logtail_config'}
+                            'sls_logstore', 'sls_machine_group', 'sls_logtail_config', 'cms_contact_group',
+                            'cms_monitor_group', 'cms_metric_rule'}
 
 
 def test_module_docs_declare_full_check_and_diff_support():

@@ -12,7 +12,7 @@ import yaml
 from tests.integration.test_collection import build_artifact, run
 from tests.support.playbook_runner import REPO_ROOT, VENV_BIN, ansible_env
 
-SDKS = ('alibabacloud-credentials', 'alibabacloud-ecs20140526', 'aliyun-log-python-sdk')
+SDKS = ('alibabacloud-cms20190101', 'alibabacloud-credentials', 'alibabacloud-ecs20140526', 'aliyun-log-python-sdk')
 
 
 def read_requirements():

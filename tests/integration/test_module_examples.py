@@ -32,7 +32,10 @@ KEY_ID = 'LTAI5tExamplesKey'
 KEY_SECRET = 'examples-secret-never-print'
 FQCN = 'alicloud_ops.logging.%s'
 SLS_MODULES = [m for m in MODULES if m.startswith('sls_')]
-HOST_MODULES = [m for m in MODULES if not m.startswith('sls_')]
+HOST_MODULES = [m for m in MODULES if not m.startswith(('sls_', 'cms_'))]
+# CloudMonitor modules: against the emulator's CloudMonitor (ALICLOUD_CMS_ENDPOINT), each example's setup in its
+# own EXAMPLES (the contact group and application group a rule needs come first).
+CMS_MODULES = [m for m in MODULES if m.startswith('cms_')]
 
 
 def examples(module):
@@ -143,7 +146,7 @@ def example_results(results, module, real=True):
 
 
 def test_every_module_has_a_case():
-    assert MODULES and set(MODULES) == set(SLS_SETUP) | set(HOST_CASES)
+    assert MODULES and set(MODULES) == set(SLS_SETUP) | set(HOST_CASES) | set(CMS_MODULES)
 
 
 # --- Log Service examples, against the emulator -----------------------------------------------------------------
@@ -217,6 +220,19 @@ def reset_sls(emu):
     """The emulator's Log Service side emptied (its emulator-only reset endpoint)."""
     with urlopen(Request(emu.url + '/_emulator/sls/reset', data=b'', method='POST'), timeout=10):
         pass
+
+
+@pytest.mark.parametrize('module', CMS_MODULES)
+def test_cms_module_examples_run_against_the_emulator(tmp_path, emulator, module):
+    plays = [play('examples', interleaved(examples(module)))]
+    env = {'ALIBABA_CLOUD_ACCESS_KEY_ID': KEY_ID, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': KEY_SECRET,
+           'ALICLOUD_CMS_ENDPOINT': emulator.url}
+    results, output = run(tmp_path, plays, env)
+    assert_clean(results, output, secret=KEY_SECRET)
+    found = example_results(results, module)
+    for name, (check, real) in found.items():
+        assert check['changed'] == real['changed'], name      # check mode predicts the real run
+        assert 'access_token=' not in output and 'hooks.example.com/cms' not in output
 
 
 @pytest.mark.parametrize('module', SLS_MODULES)

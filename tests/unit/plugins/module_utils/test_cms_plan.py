@@ -1,0 +1,188 @@
+"""The CloudMonitor modules' pure planning (plugins/module_utils/cms_plan.py) and client checks (cms_client.py)."""
+import pytest
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import cms_client, cms_plan
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_module import connection_problems
+
+HOOK = 'https://hooks.example.com/x?token=abc'
+
+
+def rule_params(**extra):
+    params = dict(rule_id='r1', name=None, monitor_group='web', namespace='acs_ecs_dashboard', metric='cpu_total',
+                  escalations={'critical': {'statistics': 'Average', 'operator': '>=', 'threshold': 90.0, 'times': 3},
+                               'warn': None, 'info': None},
+                  period=60, silence_time=86400, webhook_url=HOOK, send_ok=True, no_data_policy='OK',
+                  contact_groups=None, enabled=True)
+    params.update(extra)
+    return params
+
+
+def alarm(**extra):
+    doc = {'RuleId': 'r1', 'RuleName': 'r1', 'GroupName': 'web', 'GroupId': '7', 'Namespace': 'acs_ecs_dashboard',
+           'MetricName': 'cpu_total', 'Period': '60', 'SilenceTime': 86400, 'Webhook': HOOK, 'SendOK': True,
+           'NoDataPolicy': 'OK', 'ContactGroups': 'b,a', 'EnableState': True,
+           'Escalations': {'Critical': {'Statistics': 'Average', 'ComparisonOperator': 'GreaterThanOrEqualToThreshold',
+                                        'Threshold': '90', 'Times': 3, 'PreCondition': ''},
+                           'Warn': {'ComparisonOperator': None}, 'Info': {}}}
+    doc.update(extra)
+    return doc
+
+
+def test_rule_as_the_service_has_it_equals_the_options():
+    current = cms_plan.rule_view(alarm())
+    wanted = cms_plan.desired_rule(rule_params(), 7, ['a', 'b'])
+    assert cms_plan.changed_fields(current, wanted) == []
+    assert current['escalations'] == {'critical': {'statistics': 'Average', 'operator': '>=', 'threshold': 90,
+                                                   'times': 3}}
+    assert current['webhook_url'].startswith('<hidden sha256:') and 'token' not in current['webhook_url']
+
+
+@pytest.mark.parametrize('change, field', [
+    (dict(period=120), 'period'), (dict(silence_time=3600), 'silence_time'), (dict(enabled=False), 'enabled'),
+    (dict(webhook_url=HOOK + 'x'), 'webhook_url'), (dict(webhook_url=None), 'webhook_url'),
+    (dict(no_data_policy='INSUFFICIENT_DATA'), 'no_data_policy'), (dict(metric='CPUUtilization'), 'metric'),
+    (dict(name='other'), 'name'), (dict(monitor_group='db'), 'monitor_group'),
+    (dict(escalations={'critical': {'statistics': 'Average', 'operator': '>=', 'threshold': 90.5, 'times': 3}}),
+     'escalations'),
+    (dict(escalations={'critical': {'statistics': 'Average', 'operator': '>', 'threshold': 90, 'times': 3}}),
+     'escalations'),
+    (dict(escalations={'critical': {'statistics': 'Average', 'operator': '>=', 'threshold': 90, 'times': 2}}),
+     'escalations'),
+])
+def test_each_option_change_is_seen(change, field):
+    wanted = cms_plan.desired_rule(rule_params(**change), 7, ['a', 'b'])
+    assert cms_plan.changed_fields(cms_plan.rule_view(alarm()), wanted) == [field]
+
+
+def test_contact_group_change_is_seen():
+    wanted = cms_plan.desired_rule(rule_params(), 7, ['a'])
+    assert cms_plan.changed_fields(cms_plan.rule_view(alarm()), wanted) == ['contact_groups']
+
+
+def test_rule_fields_map_operators_and_levels():
+    fields = cms_plan.rule_fields(rule_params(escalations={
+        'critical': {'statistics': 'Maximum', 'operator': '!=', 'threshold': 1.5, 'times': 1},
+        'info': {'statistics': 'Minimum', 'operator': '<', 'threshold': 10.0, 'times': 2}}), 7, ['a', 'b'])
+    assert fields['Escalations'] == {
+        'Critical': {'Statistics': 'Maximum', 'ComparisonOperator': 'NotEqualToThreshold', 'Threshold': '1.5',
+                     'Times': 1},
+        'Info': {'Statistics': 'Minimum', 'ComparisonOperator': 'LessThanThreshold', 'Threshold': '10', 'Times': 2}}
+    assert fields['GroupId'] == '7' and fields['ContactGroups'] == 'a,b' and fields['Period'] == '60'
+    assert fields['Webhook'] == HOOK and fields['NoDataPolicy'] == 'OK'
+    assert set(cms_plan.OPERATORS.values()) == {
+        'GreaterThanThreshold', 'GreaterThanOrEqualToThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold',
+        'EqualToThreshold', 'NotEqualToThreshold'}
+
+
+@pytest.mark.parametrize('change, option', [
+    (dict(period=59), 'period'), (dict(silence_time=299), 'silence_time'),
+    (dict(webhook_url='hooks.example.com'), 'webhook_url'), (dict(escalations={}), 'escalations'),
+    (dict(escalations={'warn': {'statistics': 'Average', 'operator': '>', 'threshold': 1, 'times': 0}}),
+     'escalations'),
+])
+def test_rule_problems_name_the_option(change, option):
+    assert [p[0] for p in cms_plan.rule_problems(rule_params(**change))] == [option]
+
+
+def test_rule_boundaries_accepted():
+    assert cms_plan.rule_problems(rule_params(period=60, silence_time=300)) == []
+
+
+def test_plan_instances_exact_list():
+    current = [{'instance_id': 'i-1', 'instance_name': 'a', 'region_id': 'r'},
+               {'instance_id': 'i-2', 'instance_name': 'b', 'region_id': 'r'}]
+    desired = cms_plan.desired_instances([{'instance_id': 'i-3', 'instance_name': None, 'region_id': 'r'},
+                                          {'instance_id': 'i-1', 'instance_name': 'a', 'region_id': 'r'}])
+    to_add, to_remove = cms_plan.plan_instances(current, desired)
+    assert to_add == [{'instance_id': 'i-3', 'instance_name': 'i-3', 'region_id': 'r'}]
+    assert to_remove == [current[1]]
+    renamed = [dict(current[0], instance_name='z'), current[1]]
+    assert cms_plan.plan_instances(current, renamed) == ([renamed[0]], [current[0]])
+    assert cms_plan.plan_instances(current, list(current)) == ([], [])
+
+
+def test_duplicate_instances_and_contacts_refused():
+    assert cms_plan.instance_problems([{'instance_id': 'i-1'}, {'instance_id': 'i-1'}])[0][0] == 'instances'
+    problems = cms_plan.contact_problems([{'name': 'a', 'email': 'x@y'}, {'name': 'a', 'email': 'bad'}])
+    assert [p[0] for p in problems] == ['contacts', 'contacts'] and 'twice' in problems[0][1]
+    assert cms_plan.contact_problems([{'name': 'a', 'dingtalk_webhook': 'oapi.dingtalk.com'}])[0][0] == 'contacts'
+
+
+def test_put_contact_keeps_unset_channels_and_hides_the_webhook():
+    doc = {'Name': 'a', 'Desc': 'a', 'Channels': {'Mail': 'old@x', 'DingWebHook': HOOK}}
+    fields = cms_plan.put_contact_fields({'name': 'a', 'email': 'new@x', 'dingtalk_webhook': None}, doc)
+    assert fields == {'ContactName': 'a', 'Describe': 'a', 'Channels': {'Mail': 'new@x', 'DingWebHook': HOOK}}
+    view = cms_plan.contact_view(doc)
+    assert HOOK not in str(view) and view['email'] == 'old@x'
+    wanted = cms_plan.desired_contact({'name': 'a', 'email': None, 'dingtalk_webhook': HOOK})
+    assert cms_plan.changed_fields(view, wanted) == []
+    assert cms_plan.changed_fields(view, cms_plan.desired_contact({'name': 'a', 'dingtalk_webhook': HOOK + '1'})) \
+        == ['dingtalk_webhook']
+
+
+def test_group_views():
+    group = cms_plan.contact_group_view({'Name': 'g', 'Describe': 'd', 'Contacts': {'Contact': ['b', 'a']}})
+    assert group == {'name': 'g', 'description': 'd', 'contacts': ['a', 'b']}
+    wanted = cms_plan.desired_contact_group('g', None, [{'name': 'a'}, {'name': 'b'}])
+    assert cms_plan.changed_fields(group, wanted) == []
+    view = cms_plan.monitor_group_view({'GroupName': 'w', 'GroupId': 5, 'ContactGroups': {'ContactGroup': [
+        {'Name': 'y'}, {'Name': 'x'}]}}, [])
+    assert view == {'name': 'w', 'group_id': '5', 'contact_groups': ['x', 'y'], 'instances': []}
+
+
+# cms_client: the SDK raises only on HTTP >= 400, so every 200 body is checked.
+@pytest.mark.parametrize('body, code', [
+    ({'Success': False, 'Code': '400', 'Message': 'bad Period'}, '400'),
+    ({'Success': False, 'Code': 404, 'Message': 'no group'}, '404'),
+    ({'Success': True, 'Code': '500', 'Message': 'odd'}, '500'),
+    ({'Success': 'false', 'Message': 'x'}, 'Failed'),
+])
+def test_body_error_on_success_false_or_code(body, code):
+    err = cms_client.body_error('PutGroupMetricRule', dict(body, RequestId='RID'))
+    assert err.code == code and err.request_id == 'RID' and body['Message'] in str(err)
+    assert 'PutGroupMetricRule' in str(err)
+
+
+@pytest.mark.parametrize('body', [{'Success': True, 'Code': '200'}, {'Success': True, 'Code': 200}, {'Total': 1}])
+def test_body_ok(body):
+    assert cms_client.body_error('X', body) is None
+
+
+class FakeBody(object):
+    def __init__(self, body):
+        self.body = body
+
+    def to_map(self):
+        return self.body
+
+
+class FakeSdk(object):
+    def __init__(self, bodies):
+        self.bodies = list(bodies)
+        self.requests = []
+
+    def describe_contact_list_with_options(self, request, runtime):
+        self.requests.append(request.to_map())
+        return type('R', (), {'body': FakeBody(self.bodies.pop(0))})()
+
+
+def test_client_raises_on_success_false_and_pages():
+    sdk = FakeSdk([{'Success': False, 'Code': '403', 'Message': 'denied', 'RequestId': 'R'}])
+    with pytest.raises(cms_client.CmsApiError) as caught:
+        cms_client.CmsClient(sdk).call('DescribeContactList', ContactName='a')
+    assert caught.value.code == '403' and sdk.requests == [{'ContactName': 'a'}]
+    pages = [{'Success': True, 'Total': 3, 'Contacts': {'Contact': [{'Name': 'a'}, {'Name': 'b'}]}},
+             {'Success': True, 'Total': 3, 'Contacts': {'Contact': [{'Name': 'c'}]}}]
+    sdk = FakeSdk(pages)
+    items = cms_client.CmsClient(sdk).pages('DescribeContactList', ('Contacts', 'Contact'), size=2)
+    assert [i['Name'] for i in items] == ['a', 'b', 'c'] and [r['PageNumber'] for r in sdk.requests] == [1, 2]
+
+
+def test_endpoints():
+    assert cms_client.split_endpoint('http://127.0.0.1:8080/') == ('127.0.0.1:8080', 'http')
+    assert cms_client.split_endpoint('metrics.cn-hangzhou.aliyuncs.com') == ('metrics.cn-hangzhou.aliyuncs.com',
+                                                                            'https')
+    assert connection_problems({'endpoint': None, 'region': None, 'request_timeout': 30})[0][0] == 'endpoint'
+    assert connection_problems({'endpoint': 'ftp://x', 'region': None, 'request_timeout': 30})[0][0] == 'endpoint'
+    assert connection_problems({'endpoint': None, 'region': 'cn-hangzhou', 'request_timeout': 0}) == [
+        ('request_timeout', 'must be at least 1 second')]
