@@ -4,7 +4,7 @@ VENV := .venv/bin
 # Bare `make` prints the targets; it never installs anything.
 .DEFAULT_GOAL := help
 
-.PHONY: help setup bed image ee test unit units sanity lint demo demo-clean build docs bench bench-inventory bench-site bench-emulator bench-verify bench-journal bench-files
+.PHONY: help setup bed image ee test unit units sanity lint demo demo-alarm demo-clean build docs bench bench-inventory bench-site bench-emulator bench-verify bench-journal bench-files bench-alarm
 
 # This list: every target with the first line of the comment above it.
 help:
@@ -61,6 +61,10 @@ units: setup
 demo:
 	bash tools/demo.sh
 
+# After make demo: the alarms on the fleet; a host goes silent and the webhook is notified (tools/demo_alarm.py).
+demo-alarm: setup
+	$(VENV)/python tools/demo_alarm.py
+
 # Stop the demo: its containers and the emulator (tools/demo-clean.sh).
 demo-clean:
 	bash tools/demo-clean.sh
@@ -95,6 +99,10 @@ bench-journal: setup bed
 # File sources on the Logtail stand-in: per-source delay and lines per second (bench/file_sources_bench.py).
 bench-files: setup
 	$(VENV)/python bench/file_sources_bench.py
+
+# Silent host to notification, against the alarm's window (bench/alarm_bench.py; needs make demo).
+bench-alarm: setup
+	$(VENV)/python bench/alarm_bench.py
 
 # Log search verification against the running demo (bench/verify_bench.py; needs make demo).
 bench-verify: setup
