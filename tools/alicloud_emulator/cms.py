@@ -17,76 +17,16 @@ import json
 import threading
 import time
 
+from . import cms_actions
 from .cms_eval import Evaluator
+from .cms_params import NO_DATA_POLICIES, OPERATORS, STATISTICS, Refused
 from .cms_store import ALARM, INSUFFICIENT_DATA, LEVELS, OK, CmsStore
 
 VERSION = '2019-01-01'
-OPERATORS = ('GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanOrEqualToThreshold',
-             'LessThanThreshold', 'NotEqualToThreshold', 'EqualToThreshold')
-STATISTICS = ('Average', 'Maximum', 'Minimum')
-NO_DATA_POLICIES = ('KEEP_LAST_STATE', 'INSUFFICIENT_DATA', 'OK')
 # Actions whose response model types Code as int [C1]; every other action answers Code as a string.
 INT_CODE_ACTIONS = {'CreateMonitorGroup', 'CreateMonitorGroupInstances', 'DescribeMonitorGroups',
                     'DescribeMonitorGroupInstances', 'DeleteMonitorGroup', 'DeleteMonitorGroupInstances',
                     'DescribeMetricRuleList'}
-
-
-class Refused(Exception):
-    def __init__(self, message, code='400'):
-        Exception.__init__(self, message)
-        self.code = code
-        self.message = message
-
-
-def _required(params, name):
-    value = params.get(name)
-    if value is None or value == '':
-        raise Refused('The parameter %s is required.' % name)
-    return value
-
-
-def _int(params, name, default=None, low=None):
-    value = params.get(name)
-    if value is None or value == '':
-        if default is None:
-            raise Refused('The parameter %s is required.' % name)
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise Refused('The parameter %s must be an integer, got %r.' % (name, value))
-    if low is not None and number < low:
-        raise Refused('The parameter %s must be at least %d, got %d.' % (name, low, number))
-    return number
-
-
-def _bool(value, default):
-    if value is None or value == '':
-        return default
-    return str(value).lower() == 'true'
-
-
-def _numbered(params, prefix, fields=None):
-    """`prefix.N` values (fields None) or `prefix.N.field` dicts, ordered by N [T1]."""
-    found = {}
-    for key, value in params.items():
-        if not key.startswith(prefix + '.'):
-            continue
-        parts = key[len(prefix) + 1:].split('.', 1)
-        if not parts[0].isdigit():
-            continue
-        index = int(parts[0])
-        if fields is None and len(parts) == 1:
-            found[index] = value
-        elif fields is not None and len(parts) == 2:
-            found.setdefault(index, {})[parts[1]] = value
-    return [found[i] for i in sorted(found)]
-
-
-def _page(items, params, page_name='PageNumber', default_size=30):
-    number = _int(params, page_name, 1, 1)
-    size = _int(params, 'PageSize', default_size, 1)
-    return items[(number - 1) * size:number * size], number, size
 
 
 class CmsService(object):
@@ -115,7 +55,6 @@ class CmsService(object):
         return getattr(self.state, 'alarm_min_interval', 60)
 
     def _wrap(self, name):
-        from . import cms_actions
         method = getattr(cms_actions, _snake(name))
         int_code = name in INT_CODE_ACTIONS
 

@@ -6,10 +6,14 @@ API reference [D23]; CMS.md lists what is inferred or unconfirmed.
 """
 import json
 
-from .cms import NO_DATA_POLICIES, OPERATORS, STATISTICS, Refused, _bool, _int, _numbered, _page, _required
+from .cms_params import (NO_DATA_POLICIES, OPERATORS, STATISTICS, Refused, boolean, integer, numbered, paged,
+                         required)
 from .cms_store import LEVELS, OK
 
 CHANNELS = ('Mail', 'SMS', 'AliIM', 'DingWebHook')
+# SilenceTime: default 86400, minimum 3600 per the API reference [D23] and ROS GroupMetricRule; Terraform validates
+# 300-86400 [TF5]. The stricter 3600 is enforced.
+MIN_SILENCE_TIME = 3600
 
 
 def _ms(service):
@@ -27,8 +31,8 @@ def _contact_groups(service, value):
 
 # Contacts and contact groups.
 def put_contact(service, params):
-    name = _required(params, 'ContactName')
-    describe = _required(params, 'Describe')
+    name = required(params, 'ContactName')
+    describe = required(params, 'Describe')
     channels = {c: params['Channels.' + c] for c in CHANNELS if params.get('Channels.' + c)}
     if not channels:
         raise Refused('The contact %s needs at least one channel (Channels.Mail, .SMS, .AliIM, .DingWebHook).' % name)
@@ -52,12 +56,12 @@ def describe_contact_list(service, params):
     store = service.store
     contacts = [c for n, c in sorted(store.contacts.items())
                 if not params.get('ContactName') or n == params['ContactName']]
-    page, _, _ = _page(contacts, params, default_size=100)
+    page, _, _ = paged(contacts, params, default_size=100)
     return {'Total': len(contacts), 'Contacts': {'Contact': [_contact_doc(store, c) for c in page]}}
 
 
 def delete_contact(service, params):
-    name = _required(params, 'ContactName')
+    name = required(params, 'ContactName')
     if service.store.contacts.pop(name, None) is None:
         raise Refused('The contact %s does not exist.' % name, '404')
     for group in service.store.contact_groups.values():
@@ -66,8 +70,8 @@ def delete_contact(service, params):
 
 
 def put_contact_group(service, params):
-    name = _required(params, 'ContactGroupName')
-    members = _numbered(params, 'ContactNames')
+    name = required(params, 'ContactGroupName')
+    members = numbered(params, 'ContactNames')
     for member in members:
         if member not in service.store.contacts:
             raise Refused('The contact %s does not exist.' % member, '404')
@@ -75,13 +79,13 @@ def put_contact_group(service, params):
     old = service.store.contact_groups.get(name)
     service.store.contact_groups[name] = {
         'Name': name, 'Describe': params.get('Describe', old['Describe'] if old else ''), 'Contacts': members,
-        'EnableSubscribed': _bool(params.get('EnableSubscribed'), old['EnableSubscribed'] if old else False),
+        'EnableSubscribed': boolean(params.get('EnableSubscribed'), old['EnableSubscribed'] if old else False),
         'EnabledWeeklyReport': False, 'CreateTime': old['CreateTime'] if old else now, 'UpdateTime': now}
 
 
 def describe_contact_group_list(service, params):
     groups = [g for _, g in sorted(service.store.contact_groups.items())]
-    page, number, size = _page(groups, params, default_size=100)
+    page, number, size = paged(groups, params, default_size=100)
     docs = []
     for group in page:
         doc = dict(group)
@@ -92,14 +96,14 @@ def describe_contact_group_list(service, params):
 
 
 def delete_contact_group(service, params):
-    name = _required(params, 'ContactGroupName')
+    name = required(params, 'ContactGroupName')
     if service.store.contact_groups.pop(name, None) is None:
         raise Refused('The contact group %s does not exist.' % name, '404')
 
 
 # Application (monitor) groups and their instances.
 def _group(service, params):
-    group_id = _int(params, 'GroupId')
+    group_id = integer(params, 'GroupId')
     group = service.store.groups.get(group_id)
     if group is None:
         raise Refused('The group %s does not exist.' % group_id, '404')
@@ -107,7 +111,7 @@ def _group(service, params):
 
 
 def create_monitor_group(service, params):
-    name = _required(params, 'GroupName')
+    name = required(params, 'GroupName')
     contact_groups = _contact_groups(service, params.get('ContactGroups'))
     store = service.store
     group_id = store.new_group_id()
@@ -127,10 +131,10 @@ def describe_monitor_groups(service, params):
             groups = [g for g in groups if params[key] in g['GroupName']]
     if params.get('InstanceId'):
         groups = [g for g in groups if params['InstanceId'] in g['instances']]
-    page, number, size = _page(groups, params)
+    page, number, size = paged(groups, params)
     docs = [{'GroupId': g['GroupId'], 'GroupName': g['GroupName'], 'Type': g['Type'], 'GmtCreate': g['GmtCreate'],
-             'GmtModified': g['GmtModified'], 'ContactGroups': {'ContactGroup': [{'Name': n}
-                                                                                for n in g['ContactGroups']]},
+             'GmtModified': g['GmtModified'],
+             'ContactGroups': {'ContactGroup': [{'Name': n} for n in g['ContactGroups']]},
              'Tags': {'Tag': []}} for g in page]
     return {'Total': len(groups), 'PageNumber': number, 'PageSize': size, 'Resources': {'Resource': docs}}
 
@@ -144,7 +148,7 @@ def delete_monitor_group(service, params):
 
 def create_monitor_group_instances(service, params):
     group = _group(service, params)
-    instances = _numbered(params, 'Instances', fields=True)
+    instances = numbered(params, 'Instances', fields=True)
     if not instances:
         raise Refused('The parameter Instances is required.')
     for index, inst in enumerate(instances, 1):
@@ -169,15 +173,15 @@ def describe_monitor_group_instances(service, params):
         rows = [r for r in rows if r['InstanceId'] in wanted]
     if params.get('Keyword'):
         rows = [r for r in rows if params['Keyword'] in r['InstanceName'] or params['Keyword'] in r['InstanceId']]
-    page, number, size = _page(rows, params)
+    page, number, size = paged(rows, params)
     return {'Total': len(rows), 'PageNumber': number, 'PageSize': size,
             'Resources': {'Resource': [dict(r) for r in page]}}
 
 
 def delete_monitor_group_instances(service, params):
     group = _group(service, params)
-    _required(params, 'Category')
-    ids = [i.strip() for i in _required(params, 'InstanceIdList').split(',') if i.strip()]
+    required(params, 'Category')
+    ids = [i.strip() for i in required(params, 'InstanceIdList').split(',') if i.strip()]
     for instance_id in ids:
         group['instances'].pop(instance_id, None)
     group['GmtModified'] = _ms(service)
@@ -194,8 +198,8 @@ def _escalations(params):
             continue
         if len(given) != 4:
             missing = sorted(set(fields) - set(given))
-            raise Refused('Escalations.%s needs %s.' % (level, ', '.join('Escalations.%s.%s' % (level, m)
-                                                                          for m in missing)))
+            names = ', '.join('Escalations.%s.%s' % (level, m) for m in missing)
+            raise Refused('Escalations.%s needs %s.' % (level, names))
         if given['Statistics'] not in STATISTICS:
             raise Refused('Escalations.%s.Statistics %r is not supported (%s).'
                           % (level, given['Statistics'], ', '.join(STATISTICS)))
@@ -205,7 +209,7 @@ def _escalations(params):
             float(given['Threshold'])
         except ValueError:
             raise Refused('Escalations.%s.Threshold %r is not a number.' % (level, given['Threshold']))
-        times = _int(given, 'Times', low=1)
+        times = integer(given, 'Times', low=1)
         found[level] = {'Statistics': given['Statistics'], 'ComparisonOperator': given['ComparisonOperator'],
                         'Threshold': given['Threshold'], 'Times': times, 'PreCondition': ''}
     if not found:
@@ -214,10 +218,14 @@ def _escalations(params):
 
 
 def _put_rule(service, params, group=None):
-    rule_id = _required(params, 'RuleId')
+    """Upsert a rule. ContactGroups is required on a resource rule; a group rule without it takes the group's
+    (Terraform's group rule example sets none [D28])."""
+    if group is None:
+        required(params, 'ContactGroups')
+    rule_id = required(params, 'RuleId')
     store = service.store
     old = store.rules.get(rule_id)
-    period = _int(params, 'Period', 300)
+    period = integer(params, 'Period', 300)
     if period < service.min_period:
         raise Refused('The parameter Period must be at least %d seconds, got %d.' % (service.min_period, period))
     policy = params.get('NoDataPolicy') or 'KEEP_LAST_STATE'
@@ -232,18 +240,19 @@ def _put_rule(service, params, group=None):
             raise Refused('The parameter Resources must be a JSON list of {"instanceId": ...}, got %r.' % resources)
     now = _ms(service)
     rule = {
-        'RuleId': rule_id, 'RuleName': _required(params, 'RuleName'), 'Namespace': _required(params, 'Namespace'),
-        'MetricName': _required(params, 'MetricName'),
-        'ContactGroups': ','.join(_contact_groups(service, _required(params, 'ContactGroups'))),
+        'RuleId': rule_id, 'RuleName': required(params, 'RuleName'), 'Namespace': required(params, 'Namespace'),
+        'MetricName': required(params, 'MetricName'),
+        'ContactGroups': ','.join(_contact_groups(service, params.get('ContactGroups')) if params.get('ContactGroups')
+                                  or group is None else group['ContactGroups']),
         'Resources': resources if group is None else json.dumps([{'groupId': group['GroupId']}]),
         'Escalations': _escalations(params), 'Period': str(period), 'Interval': params.get('Interval', ''),
-        'SilenceTime': _int(params, 'SilenceTime', 86400, 1),
+        'SilenceTime': integer(params, 'SilenceTime', 86400, MIN_SILENCE_TIME),
         'EffectiveInterval': params.get('EffectiveInterval') or '00:00-23:59',
         'NoEffectiveInterval': params.get('NoEffectiveInterval') or '',
         'Webhook': params.get('Webhook') or '', 'MailSubject': params.get('EmailSubject') or '',
-        'SendOK': _bool(params.get('SendOK'), True), 'NoDataPolicy': policy,
-        'Labels': {'Labels': [{'Key': l.get('Key'), 'Value': l.get('Value', '')}
-                              for l in _numbered(params, 'Labels', fields=True)]},
+        'SendOK': boolean(params.get('SendOK'), True), 'NoDataPolicy': policy,
+        'Labels': {'Labels': [{'Key': label.get('Key'), 'Value': label.get('Value', '')}
+                              for label in numbered(params, 'Labels', fields=True)]},
         'GroupId': str(group['GroupId']) if group else '', 'GroupName': group['GroupName'] if group else '',
         'Dimensions': params.get('Dimensions') or '', 'SourceType': 'METRIC',
         'EnableState': old['EnableState'] if old else True, 'AlertState': old['AlertState'] if old else OK,
@@ -274,14 +283,14 @@ def describe_metric_rule_list(service, params):
         if params.get(key):
             rules = [r for r in rules if str(r[key]) == params[key]]
     if params.get('EnableState'):
-        rules = [r for r in rules if r['EnableState'] == _bool(params['EnableState'], True)]
-    page, _, _ = _page(rules, params, page_name='Page', default_size=10)
+        rules = [r for r in rules if r['EnableState'] == boolean(params['EnableState'], True)]
+    page, _, _ = paged(rules, params, page_name='Page', default_size=10)
     docs = [{k: v for k, v in r.items() if not k.startswith('_')} for r in page]
     return {'Total': str(len(rules)), 'Alarms': {'Alarm': docs}}
 
 
 def _set_enabled(service, params, enabled):
-    ids = _numbered(params, 'RuleId')
+    ids = numbered(params, 'RuleId')
     if not ids:
         raise Refused('The parameter RuleId is required.')
     missing = [i for i in ids if i not in service.store.rules]
@@ -303,7 +312,7 @@ def disable_metric_rules(service, params):
 
 
 def delete_metric_rules(service, params):
-    ids = _numbered(params, 'Id')
+    ids = numbered(params, 'Id')
     if not ids:
         raise Refused('The parameter Id is required.')
     for rule_id in ids:  # an unknown id is ignored (idempotent delete; unconfirmed)

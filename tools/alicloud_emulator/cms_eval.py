@@ -29,9 +29,10 @@ COMPARE = {'GreaterThanOrEqualToThreshold': (operator.ge, '>='), 'GreaterThanThr
 STATISTIC = {'Average': lambda v: sum(v) / len(v), 'Maximum': max, 'Minimum': min}
 # The callback's alertState for a resource state [D25] (ALARM is sent as ALERT).
 CALLBACK_STATE = {ALARM: 'ALERT', OK: 'OK', INSUFFICIENT_DATA: 'INSUFFICIENT_DATA'}
-# `level` in the callback's expression: the [D25] example shows 4 for its only level; 4/3/2 for
-# Critical/Warn/Info is an inference (unconfirmed).
-LEVEL_NUMBER = {'Critical': 4, 'Warn': 3, 'Info': 2}
+# `level` in the callback's expression names the notification channels [D25]: 4 = email, 3 = SMS + email. Info
+# notifies by email, Warn by SMS + email, Critical by phone + SMS + email, hence Info 4, Warn 3, Critical 2 (the value
+# for Critical is an inference: unconfirmed).
+LEVEL_NUMBER = {'Critical': 2, 'Warn': 3, 'Info': 4}
 ATTEMPTS = 3
 TIMEOUT = 5
 
@@ -140,7 +141,7 @@ class Evaluator(object):
         return events
 
     def _notification(self, rule, instance_id, name, region, res, old_level, old_state, now):
-        level = res['Level'] or old_level or next(l for l in LEVELS if l in rule['Escalations'])
+        level = res['Level'] or old_level or next(lv for lv in LEVELS if lv in rule['Escalations'])
         esc = rule['Escalations'][level]
         namespace = rule['Namespace']
         body = {
@@ -152,8 +153,9 @@ class Evaluator(object):
             'instanceName': name, 'metricName': rule['MetricName'],
             'metricProject': namespace[:-len('_dashboard')] if namespace.endswith('_dashboard') else namespace,
             'namespace': namespace, 'timestamp': str(int(now)), 'userId': self.account_aliuid,
-            'ruleId': rule['RuleId'], 'triggerLevel': (res['Level'] or 'OK').upper() if res['State'] != INSUFFICIENT_DATA
-            else 'INSUFFICIENT_DATA', 'preTriggerLevel': (old_level or old_state).upper(), 'regionId': region,
+            'ruleId': rule['RuleId'],
+            'triggerLevel': INSUFFICIENT_DATA if res['State'] == INSUFFICIENT_DATA else (res['Level'] or OK).upper(),
+            'preTriggerLevel': (old_level or old_state).upper(), 'regionId': region,
             'lastTime': str(int(now - res['Since'])) if res['State'] == ALARM else '0',
         }
         return {'time': now, 'rule': rule['RuleId'], 'instanceId': instance_id, 'status': body['alertState'],

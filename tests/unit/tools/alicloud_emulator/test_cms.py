@@ -106,6 +106,44 @@ def test_period_at_min_interval_is_accepted():
     assert call(svc, 'DescribeMetricRuleList', RuleIds='r1')['Alarms']['Alarm'][0]['Period'] == '60'
 
 
+@pytest.mark.parametrize('silence,ok', [(3599, False), (3600, True)])
+def test_silence_time_minimum(silence, ok):
+    svc = setup()
+    body = call(svc, 'PutResourceMetricRule', RuleId='r', RuleName='r', Namespace='n', MetricName='m',
+                ContactGroups='oncall', Resources='[{"instanceId":"i-1"}]', SilenceTime=silence,
+                **{'Escalations.Info.Statistics': 'Average', 'Escalations.Info.Threshold': '1',
+                   'Escalations.Info.ComparisonOperator': 'EqualToThreshold', 'Escalations.Info.Times': 1})
+    assert body['Success'] is ok and (ok or 'SilenceTime' in body['Message'])
+
+
+def test_alarm_repeats_only_after_silence_time():
+    clock = Clock()
+    svc = setup(clock)
+    rule(svc, times=1, SilenceTime=3600)
+    t = clock.now
+    statuses = []
+    for step in range(1, 62):
+        push(svc, t + 60 * step, 95)
+        statuses.extend((step, s['status']) for s in svc.tick(t + 60 * step))
+    assert statuses == [(1, 'ALERT'), (61, 'ALERT')]
+
+
+def test_level_change_notifies_and_most_severe_wins():
+    clock = Clock()
+    svc = setup(clock)
+    rule(svc, times=1, threshold=90, **{'Escalations.Warn.Statistics': 'Average', 'Escalations.Warn.Threshold': 70,
+                                        'Escalations.Warn.ComparisonOperator': 'GreaterThanThreshold',
+                                        'Escalations.Warn.Times': 1})
+    t = clock.now
+    push(svc, t + 60, 80)
+    first = svc.tick(t + 60)
+    push(svc, t + 120, 95)
+    second = svc.tick(t + 120)
+    assert [(s['level'], s['body']['triggerLevel']) for s in first + second] == [('Warn', 'WARN'),
+                                                                                 ('Critical', 'CRITICAL')]
+    assert json.loads(second[0]['body']['expression'])[0]['expression'] == '$Average>90'
+
+
 def test_escalation_level_must_be_complete():
     svc = setup()
     body = call(svc, 'PutResourceMetricRule', RuleId='r', RuleName='r', Namespace='n', MetricName='m',
@@ -160,7 +198,7 @@ def test_times_consecutive_then_one_alert_then_ok(receiver):
     assert received[0]['type'].startswith('application/x-www-form-urlencoded')
     assert form['alertName'] == 'r1-name' and form['curValue'] == '95' and form['metricName'] == 'cpu_total'
     assert form['dimensions'] == '{userId=42, instanceId=i-1}' and form['userId'] == '42'
-    assert json.loads(form['expression']) == [{'expression': '$Average>90', 'level': 4, 'times': 2}]
+    assert json.loads(form['expression']) == [{'expression': '$Average>90', 'level': 2, 'times': 2}]
     assert form['namespace'] == 'acs_ecs_dashboard' and form['metricProject'] == 'acs_ecs'
     assert form['timestamp'] == str(int(t + 120))
 
@@ -256,3 +294,51 @@ def test_state_snapshot_lists_rules_and_notifications():
     snap = json.loads(svc.introspect('GET', '/_emulator/cms/state', b'')[1])
     assert snap['rules']['r1']['AlertState'] == 'ALARM' and snap['contact_groups']['oncall']['Contacts'] == ['ops']
     assert snap['notifications'][0]['status'] == 'ALERT' and snap['notifications'][0]['error'] == 'no Webhook'
+
+
+def test_instance_removed_from_group_is_no_longer_evaluated():
+    clock = Clock()
+    svc = setup(clock)
+    gid = call(svc, 'CreateMonitorGroup', GroupName='web', ContactGroups='oncall')['GroupId']
+    call(svc, 'CreateMonitorGroupInstances', GroupId=gid, **{'Instances.1.InstanceId': 'i-9',
+         'Instances.1.InstanceName': 'web-9', 'Instances.1.RegionId': 'cn-hangzhou', 'Instances.1.Category': 'ecs'})
+    rule(svc, times=1, GroupId=gid, Category='ecs')
+    t = clock.now
+    push(svc, t + 60, 95, instance='i-9')
+    assert len(svc.tick(t + 60)) == 1 and svc.store.rules['r1']['AlertState'] == 'ALARM'
+    call(svc, 'DeleteMonitorGroupInstances', GroupId=gid, Category='ecs', InstanceIdList='i-9')
+    push(svc, t + 120, 95, instance='i-9')
+    assert svc.tick(t + 120) == [] and svc.store.rules['r1']['AlertState'] == 'OK'
+    assert svc.store.rules['r1']['_resources'] == {}
+
+
+def test_metrics_endpoint_validates_points():
+    svc = setup()
+    status, body = svc.introspect('POST', '/_emulator/cms/metrics', b'{"points": [{"metric": "cpu_total"}]}')
+    assert status == 400 and b'instanceId' in body
+    status, body = svc.introspect('POST', '/_emulator/cms/metrics',
+                                  b'{"points": [{"metric": "m", "instanceId": "i-1", "value": 1}]}')
+    assert (status, json.loads(body)) == (200, {'accepted': 1})
+    assert svc.store.points == {('acs_ecs_dashboard', 'm', 'i-1'): [(1000000.0, 1.0)]}  # timestamp: the clock
+    assert svc.introspect('GET', '/_emulator/sls/state', b'') is None
+
+
+def test_failed_delivery_is_recorded_after_three_attempts():
+    clock = Clock()
+    svc = setup(clock)
+    rule(svc, times=1, webhook='http://127.0.0.1:9/closed')
+    push(svc, clock.now + 60, 95)
+    sent = svc.tick(clock.now + 60)
+    assert (sent[0]['attempts'], sent[0]['http_status']) == (3, None) and sent[0]['error']
+
+
+def test_group_rule_takes_the_groups_contact_groups_when_omitted():
+    svc = setup()
+    gid = call(svc, 'CreateMonitorGroup', GroupName='web', ContactGroups='oncall')['GroupId']
+    rule(svc, GroupId=gid, ContactGroups='')
+    assert call(svc, 'DescribeMetricRuleList')['Alarms']['Alarm'][0]['ContactGroups'] == 'oncall'
+    info = {'Escalations.Info.Statistics': 'Average', 'Escalations.Info.Threshold': '1',
+            'Escalations.Info.ComparisonOperator': 'EqualToThreshold', 'Escalations.Info.Times': 1}
+    body = call(svc, 'PutResourceMetricRule', RuleId='r', RuleName='r', Namespace='n', MetricName='m',
+                Resources='[{"instanceId":"i-1"}]', **info)
+    assert body['Success'] is False and 'ContactGroups' in body['Message']
