@@ -15,7 +15,8 @@ description:
   - Makes sure the CloudMonitor contacts in O(contacts) exist with the given channels, then that the contact group
     O(name) holds exactly those contacts; or that the group does not exist.
   - A CloudMonitor contact's only webhook is a DingTalk robot URL (O(contacts[].dingtalk_webhook)); a generic
-    callback URL belongs to a metric rule (M(alicloud_ops.logging.cms_metric_rule), O(alicloud_ops.logging.cms_metric_rule#module:webhook_url)).
+    callback URL belongs to a metric rule
+    (O(alicloud_ops.logging.cms_metric_rule#module:webhook_url) of M(alicloud_ops.logging.cms_metric_rule)).
 version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:

@@ -79,7 +79,7 @@ options:
     type: int
     default: 60
   silence_time:
-    description: Seconds before an alert that keeps firing is notified again (300 or more).
+    description: Seconds before an alert that keeps firing is notified again (3600 or more, the API's minimum).
     type: int
     default: 86400
   webhook_url:

@@ -75,7 +75,7 @@ def test_rule_fields_map_operators_and_levels():
 
 
 @pytest.mark.parametrize('change, option', [
-    (dict(period=59), 'period'), (dict(silence_time=299), 'silence_time'),
+    (dict(period=59), 'period'), (dict(silence_time=3599), 'silence_time'),
     (dict(webhook_url='hooks.example.com'), 'webhook_url'), (dict(escalations={}), 'escalations'),
     (dict(escalations={'warn': {'statistics': 'Average', 'operator': '>', 'threshold': 1, 'times': 0}}),
      'escalations'),
@@ -85,7 +85,7 @@ def test_rule_problems_name_the_option(change, option):
 
 
 def test_rule_boundaries_accepted():
-    assert cms_plan.rule_problems(rule_params(period=60, silence_time=300)) == []
+    assert cms_plan.rule_problems(rule_params(period=60, silence_time=3600)) == []
 
 
 def test_plan_instances_exact_list():
