@@ -55,6 +55,18 @@ def _snake(action):
     return re.sub(r'(?<!^)(?=[A-Z])', '_', action).lower()
 
 
+# Request parameters a refusal may name ("The parameter Period must be ...") -> the module option to fix.
+PARAMETER_OPTIONS = {'Period': 'period', 'SilenceTime': 'silence_time', 'Webhook': 'webhook_url',
+                     'MetricName': 'metric', 'Namespace': 'namespace', 'ContactGroups': 'contact_groups',
+                     'NoDataPolicy': 'no_data_policy', 'RuleName': 'name', 'GroupName': 'name'}
+_PARAMETER = re.compile(r'\b(?:parameter|Parameter)\s+"?([A-Z][A-Za-z]+)')
+
+
+def _option_named(message):
+    match = _PARAMETER.search(message or '')
+    return PARAMETER_OPTIONS.get(match.group(1)) if match else None
+
+
 def body_error(action, body):
     """The CmsApiError a 200 body stands for (Success false, or a Code other than 200), or None."""
     if not isinstance(body, dict):
@@ -66,8 +78,12 @@ def body_error(action, body):
         failed = True
     if not failed:
         return None
-    return CmsApiError(action, str(code) if code not in (None, '') else 'Failed',
-                       body.get('Message') or 'the service answered Success false', body.get('RequestId'), 200)
+    message = body.get('Message') or 'the service answered Success false'
+    option = _option_named(message)
+    if option:
+        message = '%s: %s' % (option, message)
+    return CmsApiError(action, str(code) if code not in (None, '') else 'Failed', message, body.get('RequestId'),
+                       200, option=option)
 
 
 def split_endpoint(endpoint):

@@ -75,7 +75,7 @@ options:
         type: dict
         suboptions: *level
   period:
-    description: Seconds per evaluation period (60 or more).
+    description: Seconds per evaluation period (CloudMonitor refuses less than 60, naming C(Period)).
     type: int
     default: 60
   silence_time:

@@ -21,11 +21,11 @@ NOW = 1800000000.0
 HOSTS = {'web-1': ('web', 'i-web0000000000001'), 'web-2': ('web', 'i-web0000000000002'),
          'api-1': ('api', 'i-api0000000000001')}
 ROLE_VARS = {'alicloud_logging_project': PROJECT, 'alicloud_logging_logstore': STORE,
-             'alicloud_logging_project_region': 'cn-hangzhou', 'alicloud_alarms_inventory_groups': ['web', 'api'],
-             'alicloud_alarms_silent_after': 120, 'alicloud_alarms_silent_lookback': 3600,
-             'alicloud_alarms_error_threshold': 20, 'alicloud_alarms_error_window': 300,
-             'alicloud_alarms_metric_times': 2,
-             'alicloud_alarms_contacts': [{'name': 'ops-mail', 'email': 'ops@example.com'}]}
+             'alicloud_logging_project_region': 'cn-hangzhou', 'alarms_inventory_groups': ['web', 'api'],
+             'alarms_silent_after': 120, 'alarms_silent_lookback': 3600,
+             'alarms_error_threshold': 20, 'alarms_error_window': 300,
+             'alarms_metric_times': 2,
+             'alarms_contacts': [{'name': 'ops-mail', 'email': 'ops@example.com'}]}
 RULES = ['alicloud-ops-logging-host-silent', 'alicloud-ops-logging-error-burst',
          'alicloud-ops-logging-agent-restart-loop']
 
@@ -84,7 +84,7 @@ def alarms(tmp_path, emu, receiver, tasks_from='main', check=False, **extra):
     env = {'ALIBABA_CLOUD_ACCESS_KEY_ID': KEY_ID, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': SECRET,
            'ALICLOUD_SLS_ENDPOINT': emu.endpoint, 'ALICLOUD_CMS_ENDPOINT': 'http://' + emu.endpoint,
            'HOME': str(tmp_path)}
-    variables = dict(ROLE_VARS, alicloud_alarms_webhook_url=receiver.url + '/hook?token=tok-secret-123', **extra)
+    variables = dict(ROLE_VARS, alarms_webhook_url=receiver.url + '/hook?token=tok-secret-123', **extra)
     result = run_playbook(tmp_path, play, check=check, extravars=variables, inventory=inventory(tmp_path),
                           envvars=env, cmdline='--diff')
     assert 'tok-secret-123' not in result.stdout and SECRET not in result.stdout
@@ -189,7 +189,7 @@ def test_alarms_fire_for_the_host_at_fault_only(tmp_path, emu, receiver):
 
 
 def test_cloudmonitor_rule_fires_on_a_pushed_metric_above_its_threshold_only(tmp_path, emu, receiver):
-    assert alarms(tmp_path, emu, receiver, alicloud_alarms_cpu_threshold=90).rc == 0
+    assert alarms(tmp_path, emu, receiver, alarms_cpu_threshold=90).rc == 0
     cms = emu.state.services['2019-01-01']
     t0 = NOW
 

@@ -75,7 +75,7 @@ def test_rule_fields_map_operators_and_levels():
 
 
 @pytest.mark.parametrize('change, option', [
-    (dict(period=59), 'period'), (dict(silence_time=3599), 'silence_time'),
+    (dict(period=0), 'period'), (dict(silence_time=3599), 'silence_time'),
     (dict(webhook_url='hooks.example.com'), 'webhook_url'), (dict(escalations={}), 'escalations'),
     (dict(escalations={'warn': {'statistics': 'Average', 'operator': '>', 'threshold': 1, 'times': 0}}),
      'escalations'),
@@ -186,3 +186,15 @@ def test_endpoints():
     assert connection_problems({'endpoint': 'ftp://x', 'region': None, 'request_timeout': 30})[0][0] == 'endpoint'
     assert connection_problems({'endpoint': None, 'region': 'cn-hangzhou', 'request_timeout': 0}) == [
         ('request_timeout', 'must be at least 1 second')]
+
+
+@pytest.mark.parametrize('message, option', [
+    ('The parameter Period must be at least 60 seconds, got 30.', 'period'),
+    ('The parameter SilenceTime must be at least 3600 seconds.', 'silence_time'),
+    ('The specified contact group does not exist.', None),
+    ('The parameter Unknown is invalid.', None),
+])
+def test_body_error_names_the_option_a_refusal_names(message, option):
+    err = cms_client.body_error('PutGroupMetricRule', {'Success': False, 'Code': '400', 'Message': message})
+    assert err.option == option
+    assert str(err).count(message) == 1 and (option is None or (option + ': ') in str(err))
