@@ -55,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class WebhookReceiver(object):
-    """Start with .start(); .url, .received (list of records, oldest first), .stop()."""
+    """Start with .start(); .url, .received (list of records, oldest first), .clear(), .stop()."""
 
     def __init__(self, host='127.0.0.1', port=0, out=None):
         self._lock = threading.Lock()
@@ -71,6 +71,10 @@ class WebhookReceiver(object):
     def received(self):
         with self._lock:
             return list(self._received)
+
+    def clear(self):
+        with self._lock:
+            self._received = []
 
     def record(self, entry):
         with self._lock:
