@@ -34,7 +34,7 @@ def main(argv=None):
     with WebhookReceiver() as receiver:
         scenario = demo_alarm.Scenario(receiver, args)
         demo_alarm.run_alarms_playbook(env, receiver.url + '/bench', args)
-        delays, back = [], []
+        delays = []
         for run in range(args.runs):
             # Each run waits for its own notifications: earlier ones are forgotten.
             receiver.clear()
