@@ -118,9 +118,9 @@ def test_artifact_holds_the_collection_alone(tmp_path):
     assert 'plugins/inventory/alicloud_ecs.py' in files
     assert 'roles/logtail/meta/argument_specs.yml' in files
     # The collection's playbooks (ansible-playbook alicloud_ops.logging.<name>), and its roles.
-    for name in ('site', 'log_service', 'verify', 'decommission', 'refresh_inventory', 'bake_image'):
+    for name in ('site', 'log_service', 'verify', 'alarms', 'decommission', 'refresh_inventory', 'bake_image'):
         assert 'playbooks/%s.yml' % name in files, name
-    for role in ('internal_common', 'log_service', 'verify'):
+    for role in ('internal_common', 'log_service', 'verify', 'alarms'):
         assert 'roles/%s/meta/argument_specs.yml' % role in files, role
     assert 'site.yml' not in files, "the repo's site.yml is the project's entry, not the collection's"
     assert 'meta/execution-environment.yml' in files
