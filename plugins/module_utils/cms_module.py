@@ -14,18 +14,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
 import re
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
-    CredentialsError, known_secrets, mask_secrets, resolve_credentials)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import CredentialsError
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_module import AlicloudModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_client import (
     CMS_SDK_IMPORT_ERROR, CmsApiError, CmsClient, make_sdk_client)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import option_problems
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import CREDENTIAL_OPTIONS, REGION_ENV
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import REGION_ENV
 
 ENDPOINT_ENV = ['ALICLOUD_CMS_ENDPOINT']
 _ENDPOINT_RE = re.compile(r'^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>[A-Za-z0-9_.-]+)'
@@ -82,56 +79,18 @@ def connection_problems(params):
     return problems
 
 
-class CMSModule(object):
-    """AnsibleModule for the cms_* modules: option checks first, client(), failures with secrets masked."""
+class CMSModule(AlicloudModule):
+    """AnsibleModule for the cms_* modules: option checks first, client(), failures with secrets masked
+    (alicloud_module.AlicloudModule)."""
+
+    api_error = CmsApiError
 
     def __init__(self, argument_spec, multiline=(), **kwargs):
-        self.module = AnsibleModule(argument_spec=guarded_spec(cms_argument_spec(**argument_spec)),
-                                    supports_check_mode=True, **kwargs)
-        self.params = self.module.params
-        self.check_mode = self.module.check_mode
-        self.secrets = known_secrets(self.params)
-        self._client = None
-        self.fail_on_problems(option_problems(self.module.argument_spec, self.params, multiline))
+        super(CMSModule, self).__init__(cms_argument_spec(**argument_spec), multiline, **kwargs)
 
-    def warn(self, msg):
-        self.module.warn(mask_secrets(msg, self.secrets))
-
-    def exit_json(self, **result):
-        self.module.exit_json(**result)
-
-    def fail_json(self, msg, **result):
-        self.module.fail_json(msg=mask_secrets(msg, self.secrets), **result)
-
-    def fail_on_problems(self, problems):
-        problems = [p for p in problems if p[1]]
-        if problems:
-            self.fail_json('; '.join('%s: %s' % p for p in problems),
-                           invalid_options=sorted(set(p[0] for p in problems)))
-
-    def fail_json_cms(self, err):
-        result = {'error_code': err.code}
-        if err.kind:
-            result['failure_kind'] = err.kind
-        else:
-            result.update(request_id=err.request_id, http_status=err.http_status)
-        if err.option:
-            result['invalid_options'] = err.option.split('/')
-        self.fail_json(str(err), **result)
-
-    @contextlib.contextmanager
-    def cms_errors(self):
-        """Fail the module with fail_json_cms on any CmsApiError raised inside the block."""
-        try:
-            yield
-        except CmsApiError as err:
-            self.fail_json_cms(err)
-
-    def exit_resource(self, result_key, changes, shown, before, after, **extra):
-        result = {'changed': bool(changes), 'changes': changes, result_key: shown,
-                  'diff': {'before': before, 'after': after}}
-        result.update(extra)
-        self.exit_json(**result)
+    # The names the cms_* modules call.
+    fail_json_cms = AlicloudModule.fail_json_api
+    cms_errors = AlicloudModule.api_errors
 
     def client(self):
         """The CmsClient for the module's options (built once), or fail_json naming the option at fault."""
@@ -141,13 +100,7 @@ class CMSModule(object):
                                                                reason=install_hint(['alibabacloud-cms20190101'])),
                                       exception=CMS_SDK_IMPORT_ERROR)
             params = self.params
-            problems = connection_problems(params)
-            try:
-                credentials = resolve_credentials(dict((name, params.get(name)) for name in CREDENTIAL_OPTIONS))
-            except CredentialsError as exc:
-                credentials = None
-                problems.append((exc.option, str(exc)))
-            self.fail_on_problems(problems)
+            credentials = self.credentials(connection_problems(params))
             try:
                 credential = credentials.client()
             except CredentialsError as exc:

@@ -12,21 +12,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
 import re
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
-    CredentialsError, known_secrets, mask_secrets, resolve_credentials)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import option_problems
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_module import AlicloudModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import (
     SLS_SDK_IMPORT_ERROR, SlsApiError, SlsClient, single_attempt_client)
 
-# The credential chain's settings, as the module options of the same names.
-CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'config_file',
-                      'ecs_role_name', 'role_arn', 'role_session_name', 'role_session_duration', 'sts_endpoint')
 REGION_ENV = ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION']
 ENDPOINT_ENV = ['ALICLOUD_SLS_ENDPOINT']
 
@@ -120,58 +113,21 @@ def connection_problems(params):
     return problems
 
 
-class SLSModule(object):
+class SLSModule(AlicloudModule):
     """AnsibleModule for the sls_* modules: the auth/endpoint options added to the module's own, option checks
-    before anything else, client(), and failures that never carry a secret."""
+    before anything else, client(), and failures that never carry a secret (alicloud_module.AlicloudModule)."""
+
+    api_error = SlsApiError
 
     def __init__(self, argument_spec, multiline=(), backoff=None, **kwargs):
         """argument_spec: the module's own options. multiline: options whose text may hold line breaks
         (option_checks). kwargs go to AnsibleModule; every sls_* module supports check mode."""
-        self.module = AnsibleModule(argument_spec=guarded_spec(sls_argument_spec(**argument_spec)),
-                                    supports_check_mode=True, **kwargs)
-        self.params = self.module.params
-        self.check_mode = self.module.check_mode
-        self.secrets = known_secrets(self.params)
         self._backoff = backoff
-        self._client = None
-        self.fail_on_problems(option_problems(self.module.argument_spec, self.params, multiline))
+        super(SLSModule, self).__init__(sls_argument_spec(**argument_spec), multiline, **kwargs)
 
-    def warn(self, msg):
-        self.module.warn(mask_secrets(msg, self.secrets))
-
-    def exit_json(self, **result):
-        self.module.exit_json(**result)
-
-    def fail_json(self, msg, **result):
-        """fail_json with every secret the module knows (its options and the credential variables) masked, in
-        any spelling: the one way an sls_* module fails."""
-        self.module.fail_json(msg=mask_secrets(msg, self.secrets), **result)
-
-    def fail_on_problems(self, problems):
-        """Fail naming every (option, problem) pair; nothing when the list is empty."""
-        problems = [p for p in problems if p[1]]
-        if problems:
-            self.fail_json('; '.join('%s: %s' % p for p in problems),
-                           invalid_options=sorted(set(p[0] for p in problems)))
-
-    def fail_json_sls(self, err):
-        """fail_json for an SlsApiError: its message, code, request id and the option at fault."""
-        result = {'error_code': err.code}
-        if err.kind:
-            result['failure_kind'] = err.kind
-        else:
-            result.update(request_id=err.request_id, http_status=err.http_status)
-        if err.option:
-            result['invalid_options'] = err.option.split('/')
-        self.fail_json(str(err), **result)
-
-    @contextlib.contextmanager
-    def sls_errors(self):
-        """Fail the module with fail_json_sls on any SlsApiError raised inside the block."""
-        try:
-            yield
-        except SlsApiError as err:
-            self.fail_json_sls(err)
+    # The names the sls_* modules call.
+    fail_json_sls = AlicloudModule.fail_json_api
+    sls_errors = AlicloudModule.api_errors
 
     def absent_on(self, err, missing, parents=None):
         """None when err says the resource does not exist (a code in `missing`); re-raises anything else.
@@ -200,11 +156,6 @@ class SLSModule(object):
             delete()
         self.exit_resource(result_key, ['deleted'] if current else [], current or {}, current or {}, {})
 
-    def exit_resource(self, result_key, changes, shown, before, after):
-        """exit_json for a resource module: changed, changes, the resource under result_key and the diff."""
-        self.exit_json(**{'changed': bool(changes), 'changes': changes, result_key: shown,
-                          'diff': {'before': before, 'after': after}})
-
     def client(self):
         """The SlsClient for the module's options (built once), or fail_json naming the option at fault."""
         if self._client is None:
@@ -217,12 +168,6 @@ class SLSModule(object):
                                                            reason=install_hint(['aliyun-log-python-sdk'])),
                                   exception=SLS_SDK_IMPORT_ERROR)
         params = self.params
-        problems = connection_problems(params)
-        try:
-            credentials = resolve_credentials(dict((name, params.get(name)) for name in CREDENTIAL_OPTIONS))
-        except CredentialsError as exc:
-            credentials = None
-            problems.append((exc.option, str(exc)))
-        self.fail_on_problems(problems)
+        credentials = self.credentials(connection_problems(params))
         return single_attempt_client(resolve_endpoint(params['endpoint'], params['region']), credentials,
                                      params['auth_version'], params.get('region'), params['request_timeout'])
