@@ -16,15 +16,39 @@ __metaclass__ = type
 
 import contextlib
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import (
     CredentialsError, known_secrets, mask_secrets, resolve_credentials)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks import option_problems
 
+REGION_ENV = ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION']
 # The credential chain's settings, as the module options of the same names.
 CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'config_file',
                       'ecs_role_name', 'role_arn', 'role_session_name', 'role_session_duration', 'sts_endpoint')
+
+
+def cloud_argument_spec(endpoint_alias, endpoint_env, **options):
+    """The endpoint, region, credential and timeout options every cloud-API module has (documented by its family's
+    doc fragment and sls_auth's credential_chain), plus `options`."""
+    spec = dict(
+        endpoint=dict(type='str', aliases=[endpoint_alias], fallback=(env_fallback, endpoint_env)),
+        region=dict(type='str', fallback=(env_fallback, REGION_ENV)),
+        # No env fallback: every option ranks above every variable, so the chain reads the environment itself.
+        access_key_id=dict(type='str', no_log=False, aliases=['access_key']),
+        access_key_secret=dict(type='str', no_log=True, aliases=['secret_key']),
+        security_token=dict(type='str', no_log=True, aliases=['sts_token']),
+        profile=dict(type='str', aliases=['alicloud_profile']),
+        config_file=dict(type='path', aliases=['shared_credentials_file']),
+        ecs_role_name=dict(type='str', aliases=['ram_role_name']),
+        role_arn=dict(type='str', aliases=['assume_role_arn']),
+        role_session_name=dict(type='str'),
+        role_session_duration=dict(type='int', default=3600),
+        sts_endpoint=dict(type='str'),
+        request_timeout=dict(type='int', default=30),
+    )
+    spec.update(options)
+    return spec
 
 
 class AlicloudModule(object):

@@ -16,13 +16,13 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_credentials import CredentialsError
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_module import AlicloudModule
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_module import (
+    AlicloudModule, cloud_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_client import (
     CMS_SDK_IMPORT_ERROR, CmsApiError, CmsClient, make_sdk_client)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import REGION_ENV
 
 ENDPOINT_ENV = ['ALICLOUD_CMS_ENDPOINT']
 _ENDPOINT_RE = re.compile(r'^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>[A-Za-z0-9_.-]+)'
@@ -31,23 +31,7 @@ _ENDPOINT_RE = re.compile(r'^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host
 
 def cms_argument_spec(**module_options):
     """The auth/endpoint options (the cms_auth doc fragment) plus the module's."""
-    spec = dict(
-        endpoint=dict(type='str', aliases=['cms_endpoint'], fallback=(env_fallback, ENDPOINT_ENV)),
-        region=dict(type='str', fallback=(env_fallback, REGION_ENV)),
-        access_key_id=dict(type='str', no_log=False, aliases=['access_key']),
-        access_key_secret=dict(type='str', no_log=True, aliases=['secret_key']),
-        security_token=dict(type='str', no_log=True, aliases=['sts_token']),
-        profile=dict(type='str', aliases=['alicloud_profile']),
-        config_file=dict(type='path', aliases=['shared_credentials_file']),
-        ecs_role_name=dict(type='str', aliases=['ram_role_name']),
-        role_arn=dict(type='str', aliases=['assume_role_arn']),
-        role_session_name=dict(type='str'),
-        role_session_duration=dict(type='int', default=3600),
-        sts_endpoint=dict(type='str'),
-        request_timeout=dict(type='int', default=30),
-    )
-    spec.update(module_options)
-    return spec
+    return cloud_argument_spec('cms_endpoint', ENDPOINT_ENV, **module_options)
 
 
 def resolve_endpoint(endpoint, region):

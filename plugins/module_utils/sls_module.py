@@ -14,37 +14,20 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_module import AlicloudModule
+from ansible.module_utils.basic import missing_required_lib
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.alicloud_module import (
+    AlicloudModule, cloud_argument_spec)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sdk_requirements import install_hint
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import (
     SLS_SDK_IMPORT_ERROR, SlsApiError, SlsClient, single_attempt_client)
 
-REGION_ENV = ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION']
 ENDPOINT_ENV = ['ALICLOUD_SLS_ENDPOINT']
 
 
 def sls_argument_spec(**module_options):
     """The auth/endpoint options (documented in the alicloud_ops.logging.sls_auth doc fragment) plus the module's."""
-    spec = dict(
-        endpoint=dict(type='str', aliases=['sls_endpoint'], fallback=(env_fallback, ENDPOINT_ENV)),
-        region=dict(type='str', fallback=(env_fallback, REGION_ENV)),
-        # No env fallback: every option ranks above every variable, so the chain reads the environment itself.
-        access_key_id=dict(type='str', no_log=False, aliases=['access_key']),
-        access_key_secret=dict(type='str', no_log=True, aliases=['secret_key']),
-        security_token=dict(type='str', no_log=True, aliases=['sts_token']),
-        profile=dict(type='str', aliases=['alicloud_profile']),
-        config_file=dict(type='path', aliases=['shared_credentials_file']),
-        ecs_role_name=dict(type='str', aliases=['ram_role_name']),
-        role_arn=dict(type='str', aliases=['assume_role_arn']),
-        role_session_name=dict(type='str'),
-        role_session_duration=dict(type='int', default=3600),
-        sts_endpoint=dict(type='str'),
-        auth_version=dict(type='str', default='v1', choices=['v1', 'v4']),
-        request_timeout=dict(type='int', default=30),
-    )
-    spec.update(module_options)
-    return spec
+    return cloud_argument_spec('sls_endpoint', ENDPOINT_ENV,
+                               auth_version=dict(type='str', default='v1', choices=['v1', 'v4']), **module_options)
 
 
 def resource_options(name_alias):
