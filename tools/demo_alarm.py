@@ -94,12 +94,12 @@ class Scenario(object):
 
 def run_alarms_playbook(env, url, args):
     variables = {
-        'alicloud_alarms_webhook_url': url, 'alicloud_alarms_interval': args.interval,
-        'alicloud_alarms_silent_after': args.silent_after, 'alicloud_alarms_silent_lookback': 900,
-        'alicloud_alarms_heartbeat_interval': args.heartbeat, 'alicloud_alarms_error_threshold': 20,
-        'alicloud_alarms_error_window': 60, 'alicloud_alarms_inventory_groups': ['role_web', 'role_api'],
-        'alicloud_alarms_metric_period': args.interval, 'alicloud_alarms_metric_times': 1,
-        'alicloud_alarms_repeat_interval': '1h'}
+        'alarms_webhook_url': url, 'alarms_interval': args.interval,
+        'alarms_silent_after': args.silent_after, 'alarms_silent_lookback': 900,
+        'alarms_heartbeat_interval': args.heartbeat, 'alarms_error_threshold': 20,
+        'alarms_error_window': 60, 'alarms_inventory_groups': ['role_web', 'role_api'],
+        'alarms_metric_period': args.interval, 'alarms_metric_times': 1,
+        'alarms_repeat_interval': '1h'}
     path = os.path.join(STATE, 'alarm-vars.json')
     with open(path, 'w') as handle:
         json.dump(variables, handle)
