@@ -11,17 +11,25 @@
    host in its labels, its title and its rows.
 4. alarms.yml again with the same variables, in check mode and for real: changed=0 on every host (the heartbeat
    timer) and on the controller (rules, groups, webhook).
+5. The agent-restart-loop alarm from real systemd restarts, beside the demo's alarms (its own action policy and
+   receiver; the agent itself is left alone): a transient unit restarted by systemd 3+ times on api-1 and once on
+   web-2, counted by the role's rule with that unit as alarms_agent_unit -> one notification, for api-1 only, then
+   resolved when the lines leave the window; the role's remove entry point takes it away (a second remove changes
+   nothing).
 """
 import collections
 import json
 import os
 import re
 import subprocess
+import time
+import uuid
 
 import pytest
 
 from tests.support.playbook_runner import REPO_ROOT
 from tools import demo_alarm
+from tools.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.docker
 STATE = os.path.join(REPO_ROOT, '.cache', 'demo')
@@ -75,10 +83,14 @@ def alarms_playbook(*args):
 
 
 @pytest.fixture(scope='module')
-def alarm_run():
+def demo():
     if not demo_running():
         rc, out = make('demo')
         assert rc == 0, out[-6000:]
+
+
+@pytest.fixture(scope='module')
+def alarm_run(demo):
     before = len(received_lines())
     rc, out = make('demo-alarm')
     assert rc == 0, out[-8000:]
@@ -141,3 +153,75 @@ def test_alarms_playbook_is_idempotent_and_check_mode_changes_nothing(alarm_run)
     again = alarms_playbook()
     assert set(again) == {WEB1, WEB2, API1, 'localhost'}, again
     assert set(again.values()) == {0}, again
+
+
+PROBE_UNIT = 'alicloud-alarm-probe.service'
+RESTART_PLAY = """
+- name: The alarms role's {entry} entry point alone
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Alarms
+      ansible.builtin.import_role:
+        name: alicloud_ops.logging.alarms
+        tasks_from: {entry}
+"""
+
+
+def role_entry(tmp_path, entry, variables):
+    play = tmp_path / ('%s.yml' % entry)
+    play.write_text(RESTART_PLAY.format(entry=entry))
+    extra = tmp_path / 'vars.json'
+    extra.write_text(json.dumps(variables))
+    proc = subprocess.run([os.path.join(REPO_ROOT, '.venv', 'bin', 'ansible-playbook'), str(play),
+                           '-i', 'inventories/demo/', '-e', '@' + str(extra)], cwd=REPO_ROOT,
+                          env=demo_alarm.demo_env(), timeout=600, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    return recap(proc.stdout)['localhost']
+
+
+def restart_loop(host, seconds):
+    """A transient unit that exits after 1 s and that systemd restarts 3 s later, for `seconds`."""
+    out = demo_alarm.sh(host, 'systemd-run --quiet --unit=%s -p Restart=always -p RestartSec=3 sh -c "sleep 1; exit 1"'
+                        ' && sleep %d; systemctl stop %s; systemctl reset-failed %s 2>/dev/null; true'
+                        % (PROBE_UNIT, seconds, PROBE_UNIT, PROBE_UNIT))
+    assert out.returncode == 0, out.stdout
+
+
+def wait_for(receiver, wanted, timeout):
+    began = time.time()
+    while time.time() - began < timeout:
+        events = [demo_alarm.event(r) for r in receiver.received]
+        if wanted in events:
+            return time.time() - began
+        time.sleep(0.5)
+    raise AssertionError('no %s within %d s: %s' % (wanted, timeout, [demo_alarm.event(r) for r in receiver.received]))
+
+
+def test_agent_restart_loop_fires_for_the_restarting_host_only(demo, tmp_path):
+    name = 'alarms-probe-%s' % uuid.uuid4().hex[:6]
+    rule = name + '-agent-restart-loop'
+    with WebhookReceiver() as receiver:
+        variables = {'alarms_name': name, 'alarms_webhook_url': receiver.url + '/probe', 'alarms_interval': 10,
+                     'alarms_host_silent': False, 'alarms_error_burst': False, 'alarms_restart_loop': True,
+                     'alarms_agent_unit': PROBE_UNIT, 'alarms_restart_threshold': 3, 'alarms_restart_window': 60,
+                     'alarms_cloudmonitor': False}
+        try:
+            assert role_entry(tmp_path, 'main', variables) > 0
+            restart_loop(WEB2, 5)      # one scheduled restart: below the threshold
+            restart_loop(API1, 14)     # three or four
+            wait_for(receiver, ('sls', rule, API1, 'firing'), 60)
+            # The lines leave the 60 s window: resolved, once.
+            wait_for(receiver, ('sls', rule, API1, 'resolved'), 60 + 3 * 10 + 30)
+            time.sleep(2)
+            records = receiver.received
+        finally:
+            removed = role_entry(tmp_path, 'remove', variables)
+    events = collections.Counter(demo_alarm.event(r) for r in records)
+    assert events == {('sls', rule, API1, 'firing'): 1, ('sls', rule, API1, 'resolved'): 1}, events
+    body = records[0]['body']
+    assert int(body['fire_results'][0]['restarts']) >= 3, body['fire_results']
+    assert body['annotations']['title'] == '%s restarting on %s' % (PROBE_UNIT, API1), body['annotations']
+    assert removed > 0
+    assert role_entry(tmp_path, 'remove', variables) == 0
