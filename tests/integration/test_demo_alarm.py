@@ -84,9 +84,14 @@ def alarms_playbook(*args):
 
 @pytest.fixture(scope='module')
 def demo():
-    if not demo_running():
+    started = not demo_running()
+    if started:
         rc, out = make('demo')
         assert rc == 0, out[-6000:]
+    yield
+    if started:  # a demo this module started goes with it (make test runs Molecule next on the same machine)
+        rc, out = make('demo-clean')
+        assert rc == 0, out
 
 
 @pytest.fixture(scope='module')
