@@ -32,7 +32,8 @@ except ImportError:  # pragma: no cover - the module reports the missing SDK
 # Gateway codes (the same for every Alibaba Cloud RPC API) -> the option to fix.
 AUTH_OPTIONS = {'SignatureDoesNotMatch': 'access_key_secret', 'IncompleteSignature': 'access_key_secret',
                 'InvalidAccessKeyId.NotFound': 'access_key_id', 'InvalidAccessKeyId': 'access_key_id',
-                'InvalidSecurityToken.Expired': 'security_token', 'InvalidSecurityToken.Malformed': 'security_token'}
+                'InvalidSecurityToken.Expired': 'security_token', 'InvalidSecurityToken.Malformed': 'security_token',
+                'InvalidSecurityToken.MismatchWithAccessKey': 'security_token'}
 
 
 class CmsApiError(AlicloudOpsError):
@@ -40,6 +41,8 @@ class CmsApiError(AlicloudOpsError):
 
     def __init__(self, action, code, message, request_id=None, http_status=None, kind=None, option=None):
         text = '%s failed: %s (%s)' % (action, message, code)
+        if option and not message.startswith(option + ':'):
+            text = '%s: %s' % (option, text)
         if request_id:
             text += ', request id %s' % request_id
         super(CmsApiError, self).__init__(text, option)
@@ -80,8 +83,6 @@ def body_error(action, body):
         return None
     message = body.get('Message') or 'the service answered Success false'
     option = _option_named(message)
-    if option:
-        message = '%s: %s' % (option, message)
     return CmsApiError(action, str(code) if code not in (None, '') else 'Failed', message, body.get('RequestId'),
                        200, option=option)
 

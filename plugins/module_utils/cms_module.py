@@ -76,6 +76,23 @@ class CMSModule(AlicloudModule):
     fail_json_cms = AlicloudModule.fail_json_api
     cms_errors = AlicloudModule.api_errors
 
+    def require_contact_groups(self, client, names):
+        """Fail naming contact_groups before any write when one of `names` does not exist (the service refuses only
+        the write itself); in check mode, warn: an earlier task of the run may create it."""
+        if not names:
+            return
+        listed = client.pages('DescribeContactGroupList', ('ContactGroupList', 'ContactGroup'))
+        known = set(g.get('Name') for g in listed)
+        missing = sorted(set(names) - known)
+        if not missing:
+            return
+        text = ('contact_groups: no CloudMonitor contact group %s; create it first '
+                '(alicloud_ops.logging.cms_contact_group)' % ', '.join(missing))
+        if self.check_mode:
+            self.warn(text + '; check mode assumes an earlier task creates it')
+        else:
+            self.fail_json(text, invalid_options=['contact_groups'])
+
     def client(self):
         """The CmsClient for the module's options (built once), or fail_json naming the option at fault."""
         if self._client is None:

@@ -61,11 +61,23 @@ def desired_contact(option):
             if option.get('dingtalk_webhook') is not None else None}
 
 
+def blank_problems(params, names):
+    """(option, message) for each of `names` given as an empty or all-blank string: the service refuses those only
+    after the module has written what came before."""
+    return [(name, 'must not be empty') for name in names
+            if isinstance(params.get(name), str) and not params[name].strip()]
+
+
 def contact_problems(contacts):
     """(option, message) pairs for a contacts list the service would refuse."""
     problems, seen = [], set()
     for index, contact in enumerate(contacts or []):
         where = 'contacts[%d]' % index
+        if not (contact.get('name') or '').strip():
+            problems.append(('contacts', '%s.name must not be empty' % where))
+        if not (contact.get('email') or contact.get('dingtalk_webhook')):
+            problems.append(('contacts', '%s.email or %s.dingtalk_webhook: a contact needs at least one channel'
+                             % (where, where)))
         if contact['name'] in seen:
             problems.append(('contacts', '%s: name %s appears twice' % (where, contact['name'])))
         seen.add(contact['name'])
@@ -115,6 +127,9 @@ def desired_instances(options):
 def instance_problems(options):
     problems, seen = [], set()
     for index, item in enumerate(options or []):
+        for field in ('instance_id', 'region_id'):
+            if not (item.get(field) or '').strip():
+                problems.append(('instances', 'instances[%d].%s must not be empty' % (index, field)))
         if item['instance_id'] in seen:
             problems.append(('instances', 'instances[%d]: instance_id %s appears twice' % (index, item['instance_id'])))
         seen.add(item['instance_id'])

@@ -115,7 +115,7 @@ changes:
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_module import CMSModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_plan import (
-    changed_fields, contact_group_view, contact_problems, contact_view, desired_contact, desired_contact_group,
+    blank_problems, changed_fields, contact_group_view, contact_problems, contact_view, desired_contact, desired_contact_group,
     put_contact_fields)
 
 
@@ -190,7 +190,8 @@ def main():
         purge_contacts=dict(type='bool', default=False),
         state=dict(type='str', default='present', choices=['present', 'absent'])))
     if module.params['state'] == 'present':
-        module.fail_on_problems(contact_problems(module.params['contacts']))
+        module.fail_on_problems(blank_problems(module.params, ('name', 'description'))
+                                + contact_problems(module.params['contacts']))
     with module.cms_errors():
         ensure(module, module.client())
 

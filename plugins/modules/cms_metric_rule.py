@@ -183,7 +183,7 @@ changes:
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_module import CMSModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_plan import (
-    NO_DATA_POLICIES, OPERATORS, STATISTICS, changed_fields, desired_rule, rule_fields, rule_problems, rule_view)
+    NO_DATA_POLICIES, OPERATORS, STATISTICS, blank_problems, changed_fields, desired_rule, rule_fields, rule_problems, rule_view)
 
 LEVEL_OPTIONS = dict(statistics=dict(type='str', choices=list(STATISTICS), default='Average'),
                      operator=dict(type='str', choices=sorted(OPERATORS), required=True),
@@ -233,6 +233,7 @@ def ensure(module, client):
     if not contact_groups and group is not None:
         module.fail_json('contact_groups: set contact_groups, or give application group %s contact groups; a rule '
                          'needs at least one' % params['monitor_group'], invalid_options=['contact_groups'])
+    module.require_contact_groups(client, contact_groups)
     group_id = group.get('GroupId') if group else None
     wanted = desired_rule(params, group_id, contact_groups)
     if current is None:
@@ -273,7 +274,7 @@ def main():
         required_if=[('state', 'present', ['escalations'])])
     params = module.params
     if params['state'] == 'present':
-        problems = rule_problems(params)
+        problems = blank_problems(params, ('rule_id', 'name', 'monitor_group', 'metric', 'namespace')) + rule_problems(params)
         if not params['send_ok']:
             problems.append(('send_ok', 'PutGroupMetricRule (alibabacloud-cms20190101 4.0.10) has no SendOK '
                                         'parameter; recovery notifications cannot be turned off for a group rule'))

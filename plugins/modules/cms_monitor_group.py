@@ -114,7 +114,7 @@ changes:
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_module import CMSModule
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.cms_plan import (
-    desired_instances, instance_problems, instance_view, instances_fields, monitor_group_view, plan_instances)
+    blank_problems, desired_instances, instance_problems, instance_view, instances_fields, monitor_group_view, plan_instances)
 
 
 def find_group(module, client, name):
@@ -161,6 +161,8 @@ def ensure(module, client):
         changes.append('instances added %s' % ', '.join(i['instance_id'] for i in to_add))
     if to_remove:
         changes.append('instances removed %s' % ', '.join(i['instance_id'] for i in to_remove))
+    if current is None or 'contact_groups' in changes:
+        module.require_contact_groups(client, after['contact_groups'])
     if changes and not module.check_mode:
         group_id = before['group_id']
         if current is None:
@@ -187,7 +189,7 @@ def main():
             instance_name=dict(type='str'),
             region_id=dict(type='str', required=True))),
         state=dict(type='str', default='present', choices=['present', 'absent'])))
-    module.fail_on_problems(instance_problems(module.params['instances']))
+    module.fail_on_problems(blank_problems(module.params, ('name',)) + instance_problems(module.params['instances']))
     with module.cms_errors():
         ensure(module, module.client())
 

@@ -177,13 +177,23 @@ def test_bad_values_name_the_option(emu_server, env, tmp_path, bad, option):
 
 
 def test_success_false_fails_with_code_and_message(emu_server, env, tmp_path):
-    # The SDK raises only on HTTP >= 400; the emulator answers 200 + Success false for an unknown contact group.
-    result = run_playbook(tmp_path, play([task('cms_monitor_group', name='c-web', contact_groups=['c-nobody'])]),
+    # The SDK raises only on HTTP >= 400; the emulator answers 200 + Success false for a period below its minimum
+    # (60 s, as the service), which only the service checks: the failure carries its Code and Message, named.
+    result = run_playbook(tmp_path, play([contacts('c'), group('c'), rule('c', period=30)]), envvars=env)
+    assert result.rc != 0
+    failed = failure(result)
+    assert failed['error_code'] == '400' and 'PutGroupMetricRule' in failed['msg'], failed
+    assert failed['msg'].startswith('period: ') and failed['invalid_options'] == ['period'], failed
+    assert 'c-cpu' not in state(emu_server)['rules']
+
+
+def test_unknown_contact_group_is_refused_before_any_write(emu_server, env, tmp_path):
+    result = run_playbook(tmp_path, play([task('cms_monitor_group', name='d-web', contact_groups=['d-nobody'])]),
                           envvars=env)
     assert result.rc != 0
     failed = failure(result)
-    assert failed['error_code'] == '404' and 'c-nobody' in failed['msg'] and 'CreateMonitorGroup' in failed['msg']
-    assert not [g for g in state(emu_server)['groups'].values() if g['GroupName'] == 'c-web']
+    assert failed['invalid_options'] == ['contact_groups'] and 'd-nobody' in failed['msg'], failed
+    assert not [g for g in state(emu_server)['groups'].values() if g['GroupName'] == 'd-web']
 
 
 def test_wrong_secret_names_the_option_and_never_shows_it(emu_server, env, tmp_path):

@@ -317,16 +317,18 @@ def strict_utf8(result):
 
 
 # --- the judge -------------------------------------------------------------------------------------------------------
+_PARENT = r'[\w.\[\]]+(?: -> [\w.\[\]]+)*'
 _NAMED = [
     # ansible-core's own argument checks
-    re.compile(r"argument '(?P<name>[\w.]+)' is of type .*? found in '(?P<parent>[\w.\[\]]+)'"),
-    re.compile(r"Elements value for option '(?P<name>\w+)' .*?found in '(?P<parent>[\w.\[\]]+)'"),
+    # (the parent path as ansible-core writes it: 'forward.queue', or 'escalations -> info' for dict suboptions)
+    re.compile(r"argument '(?P<name>[\w.]+)' is of type .*? found in '(?P<parent>%s)'" % _PARENT),
+    re.compile(r"Elements value for option '(?P<name>\w+)' .*?found in '(?P<parent>%s)'" % _PARENT),
     re.compile(r"(?:argument|option) '(?P<name>\w+)'"),
-    re.compile(r"value of (?P<name>\w+) must be one of: .*? found in (?P<parent>[\w.\[\]]+)"),
+    re.compile(r"value of (?P<name>\w+) must be one of: .*? found in (?P<parent>%s)" % _PARENT),
     re.compile(r"value of (?P<name>\w+) must be one of"),
     re.compile(r"parameters are mutually exclusive: (?P<names>[\w|]+)"),
     re.compile(r"Unsupported parameters for \(.*?\) module: (?P<name>[\w.]+)"),
-    re.compile(r"missing required arguments: (?P<names>[\w, ]+?)(?: found in (?P<parent>[\w.\[\]]+))?$"),
+    re.compile(r"missing required arguments: (?P<names>[\w, ]+?)(?: found in (?P<parent>%s))?$" % _PARENT),
     re.compile(r"(?P<name>\w+) is \S+ but (?:any|all) of the following are missing: (?P<names>[\w, ]+)"),
     # the collection's own: "field: ...", "field must ...", "field1/field2: ..."
     re.compile(r"^(?P<names>[\w.\[\]/]+):"),
@@ -340,7 +342,7 @@ def named_options(msg):
     for pattern in _NAMED:
         for match in pattern.finditer(msg):
             groups = match.groupdict()
-            parent = re.sub(r'\[\d+\]', '', groups.get('parent') or '')
+            parent = re.sub(r'\[\d+\]', '', (groups.get('parent') or '').replace(' -> ', '.'))
             names = [groups['name']] if groups.get('name') else []
             names += re.split(r'[|,/ ]+', groups['names']) if groups.get('names') else []
             for name in names:

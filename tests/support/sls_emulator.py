@@ -53,10 +53,14 @@ def sls_env(emu, secret=SLS_KEY_SECRET, key_id=SLS_KEY_ID):
             'ALICLOUD_SLS_ENDPOINT': emu.endpoint}
 
 
+MUTATING_PREFIXES = ('Create', 'Update', 'Delete', 'Apply', 'Remove', 'Enable', 'Disable', 'Modify', 'Put')
+
+
 def mutating_calls(emu):
-    """API calls that would change Log Service, by action name."""
+    """API calls that would change Log Service or CloudMonitor (their Put* and Enable/Disable* actions), by action
+    name; PutLogs writes data, not resources."""
     calls = emu.stats()['calls']
-    return {k: v for k, v in calls.items() if k.startswith(('Create', 'Update', 'Delete', 'Apply', 'Remove'))}
+    return {k: v for k, v in calls.items() if k.startswith(MUTATING_PREFIXES) and k != 'PutLogs'}
 
 
 def state_json(emu):

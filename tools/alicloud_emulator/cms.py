@@ -24,7 +24,7 @@ from .cms_store import ALARM, INSUFFICIENT_DATA, LEVELS, OK, CmsStore
 
 VERSION = '2019-01-01'
 # Actions whose response model types Code as int [C1]; every other action answers Code as a string.
-INT_CODE_ACTIONS = {'CreateMonitorGroup', 'CreateMonitorGroupInstances', 'DescribeMonitorGroups',
+INT_CODE_ACTIONS = {'ModifyMonitorGroup', 'CreateMonitorGroup', 'CreateMonitorGroupInstances', 'DescribeMonitorGroups',
                     'DescribeMonitorGroupInstances', 'DeleteMonitorGroup', 'DeleteMonitorGroupInstances',
                     'DescribeMetricRuleList'}
 
@@ -47,7 +47,7 @@ class CmsService(object):
                  'DeleteContactGroup', 'CreateMonitorGroup', 'DescribeMonitorGroups', 'DeleteMonitorGroup',
                  'CreateMonitorGroupInstances', 'DescribeMonitorGroupInstances', 'DeleteMonitorGroupInstances',
                  'PutGroupMetricRule', 'PutResourceMetricRule', 'DescribeMetricRuleList', 'EnableMetricRules',
-                 'DisableMetricRules', 'DeleteMetricRules')
+                 'DisableMetricRules', 'DeleteMetricRules', 'ModifyMonitorGroup')
         self.actions = {name: self._wrap(name) for name in names}
 
     @property

@@ -121,6 +121,18 @@ def create_monitor_group(service, params):
     return {'GroupId': group_id}
 
 
+def modify_monitor_group(service, params):
+    """ModifyMonitorGroup: GroupId (required), GroupName and ContactGroups (a comma list) replace the group's; the
+    SDK's response model types Code as an int (_modify_monitor_group_response_body.py)."""
+    group = _group(service, params)
+    if params.get('GroupName') is not None:
+        group['GroupName'] = required(params, 'GroupName')
+    if params.get('ContactGroups') is not None:
+        group['ContactGroups'] = _contact_groups(service, params.get('ContactGroups'))
+    group['GmtModified'] = _ms(service)
+    return {}
+
+
 def describe_monitor_groups(service, params):
     groups = sorted(service.store.groups.values(), key=lambda g: g['GroupId'])
     if params.get('GroupId'):

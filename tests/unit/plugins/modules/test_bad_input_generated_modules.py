@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import sls_argument_spec
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
-    logtail_agent, logtail_config, rsyslog_dropin, sls_alert, sls_alert_action, sls_index, sls_index_info, sls_log_search, sls_logstore,
-    sls_logtail_config, sls_logtail_config_info, sls_machine_group, sls_machine_group_info, sls_project,
-    systemd_unit)
+    cms_contact_group, cms_metric_rule, cms_monitor_group, logtail_agent, logtail_config, rsyslog_dropin, sls_alert,
+    sls_alert_action, sls_index, sls_index_info, sls_log_search, sls_logstore, sls_logtail_config,
+    sls_logtail_config_info, sls_machine_group, sls_machine_group_info, sls_project, systemd_unit)
 from tests.support.bad_input import (
     DELETE, JUNK, Sandbox, Tally, aliases_of, capture_spec, describe, examples, judge, option_cases, sandbox,
     set_path)
@@ -296,6 +296,29 @@ SLS_MODULES = {
 }
 
 
+def cms_auth(emu):
+    """The cms_* modules' auth: the same emulator and keys, with http:// (their endpoint defaults to https)."""
+    return dict(sls_auth(emu), endpoint='http://' + emu.endpoint)
+
+
+# The CloudMonitor modules, against the same emulator (its cms 2019-01-01 API): {name: (main, base, multiline)}.
+CMS_MODULES = {
+    'cms_contact_group': (cms_contact_group.main, dict(name='ops', contacts=[
+        {'name': 'ops-mail', 'email': 'ops@example.com'}]), ()),
+    'cms_monitor_group': (cms_monitor_group.main, dict(name='web', contact_groups=['ops'], instances=[
+        {'instance_id': 'i-bp1web01', 'region_id': 'cn-hangzhou'}]), ()),
+    'cms_metric_rule': (cms_metric_rule.main, dict(rule_id='web-cpu', monitor_group='web', metric='cpu_total',
+                                                   escalations={'critical': {'operator': '>', 'threshold': 90,
+                                                                             'times': 3},
+                                                                'warn': {'operator': '>', 'threshold': 80},
+                                                                'info': {'operator': '>=', 'threshold': 70}},
+                                                   webhook_url='https://hooks.example.com/cms'), ()),
+}
+# Every cloud-API module: {name: (main, base, multiline, auth)}.
+API_MODULES = dict((name, spec + (sls_auth,)) for name, spec in SLS_MODULES.items())
+API_MODULES.update((name, spec + (cms_auth,)) for name, spec in CMS_MODULES.items())
+
+
 @pytest.fixture
 def fleet(sls_emulator):
     """An existing project, logstore (with an index), machine group and config, so updates, reads and deletes
@@ -308,18 +331,22 @@ def fleet(sls_emulator):
                        (sls_logtail_config.main, dict(project='proj-a', name='cfg', logstore='syslog', tag='t',
                                                       machine_groups=['hosts']))):
         assert not run_module(main, dict(auth, **args)).failed
+    for name in ('cms_contact_group', 'cms_monitor_group', 'cms_metric_rule'):
+        main, args = CMS_MODULES[name][:2]
+        done = run_module(main, dict(cms_auth(sls_emulator), **args))
+        assert not done.failed, done.msg
     return sls_emulator
 
 
 # The auth and endpoint options are one code path (sls_module.SLSModule) in all eight
 # modules: one writing and one reading module get every value of them; the combinations draw them everywhere.
 AUTH_OPTIONS = tuple(sls_argument_spec())
-AUTH_ENUMERATED_IN = ('sls_project', 'sls_log_search')
+AUTH_ENUMERATED_IN = ('sls_project', 'sls_log_search', 'cms_contact_group')
 
 
 def sls_cases(name, emu, enumerated=False):
-    main, base, multiline = SLS_MODULES[name]
-    args = dict(sls_auth(emu), **base)
+    main, base, multiline, auth = API_MODULES[name]
+    args = dict(auth(emu), **base)
     spec = capture_spec(main, args)
     fixed = AUTH_OPTIONS if enumerated and name not in AUTH_ENUMERATED_IN else ()
     with sandbox() as (root, _tmpdir):
@@ -355,9 +382,9 @@ def judge_sls(tally, name, case, result, wrote, changed, refuse, aliases, check_
     judge(tally, name, case, result, changed, refuse, aliases, wrote if result.failed else '')
 
 
-@pytest.mark.parametrize('name', sorted(SLS_MODULES))
+@pytest.mark.parametrize('name', sorted(API_MODULES))
 def test_every_option_of_an_sls_module(fleet, name):
-    main = SLS_MODULES[name][0]
+    main = API_MODULES[name][0]
     spec, args, cases = sls_cases(name, fleet, enumerated=True)
     tally = TALLIES.setdefault(name, Tally())
     aliases = aliases_of(spec)
@@ -368,9 +395,9 @@ def test_every_option_of_an_sls_module(fleet, name):
     assert not tally.problems, tally.report()
 
 
-@pytest.mark.parametrize('name', sorted(SLS_MODULES))
+@pytest.mark.parametrize('name', sorted(API_MODULES))
 def test_combinations_for_an_sls_module(fleet, name):
-    main = SLS_MODULES[name][0]
+    main = API_MODULES[name][0]
     spec, args, cases = sls_cases(name, fleet)
     tally = TALLIES.setdefault(name, Tally())
     aliases = aliases_of(spec)

@@ -342,3 +342,19 @@ def test_group_rule_takes_the_groups_contact_groups_when_omitted():
     body = call(svc, 'PutResourceMetricRule', RuleId='r', RuleName='r', Namespace='n', MetricName='m',
                 Resources='[{"instanceId":"i-1"}]', **info)
     assert body['Success'] is False and 'ContactGroups' in body['Message']
+
+
+def test_modify_monitor_group_replaces_contact_groups_and_checks_them():
+    from tools.alicloud_emulator.cms import CmsService
+    service = CmsService(clock=lambda: 1800000000.0)
+    for name in ('ops', 'dev'):
+        service.actions['PutContactGroup']({'ContactGroupName': name}, 'rid')
+    group_id = service.actions['CreateMonitorGroup']({'GroupName': 'web', 'ContactGroups': 'ops'}, 'rid')['GroupId']
+    answer = service.actions['ModifyMonitorGroup']({'GroupId': str(group_id), 'ContactGroups': 'dev,ops'}, 'rid')
+    assert answer['Success'] is True and answer['Code'] == 200
+    assert service.store.groups[group_id]['ContactGroups'] == ['dev', 'ops']
+    refused = service.actions['ModifyMonitorGroup']({'GroupId': str(group_id), 'ContactGroups': 'nobody'}, 'rid')
+    assert refused['Success'] is False and 'nobody' in refused['Message']
+    assert service.store.groups[group_id]['ContactGroups'] == ['dev', 'ops']
+    missing = service.actions['ModifyMonitorGroup']({'GroupId': '999', 'ContactGroups': 'ops'}, 'rid')
+    assert missing['Success'] is False and missing['Code'] == 404
