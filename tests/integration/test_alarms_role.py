@@ -216,3 +216,33 @@ def test_cloudmonitor_rule_fires_on_a_pushed_metric_above_its_threshold_only(tmp
     recovered = period(5, 20.0, 50.0)
     assert [c['alertState'] for c in recovered] == ['ALERT', 'OK']
     assert os.environ.get('ALICLOUD_CMS_ENDPOINT') is None
+
+
+def test_heartbeat_timer_in_a_test_root_is_idempotent_and_removed(tmp_path):
+    """The heartbeat entry point writes the timer and its service (enabled, never started in a test root); a second
+    run changes nothing; heartbeat_remove takes both away, and a second removal changes nothing."""
+    root = tmp_path / 'root'
+    root.mkdir()
+
+    def heartbeat(tasks_from, **extra):
+        play = [{'name': 'heartbeat', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+            {'name': 'role', 'ansible.builtin.include_role': {'name': 'alicloud_ops.logging.alarms',
+                                                              'tasks_from': tasks_from}}]}]
+        result = run_playbook(tmp_path, play, extravars=dict({'alicloud_logging_root': str(root)}, **extra))
+        assert result.rc == 0, result.stdout
+        return result
+
+    units = root / 'etc' / 'systemd' / 'system'
+    assert heartbeat('heartbeat', alarms_heartbeat_interval=15).changed == 2
+    timer = (units / 'alicloud-logging-heartbeat.timer').read_text()
+    service = (units / 'alicloud-logging-heartbeat.service').read_text()
+    assert 'OnUnitActiveSec=15\n' in timer and 'AccuracySec=1\n' in timer and 'WantedBy=timers.target' in timer
+    assert 'ExecStart=/usr/bin/logger -t alicloud-heartbeat -p daemon.info alive\n' in service
+    assert (units / 'timers.target.wants' / 'alicloud-logging-heartbeat.timer').is_symlink()
+    assert heartbeat('heartbeat', alarms_heartbeat_interval=15).changed == 0
+    assert heartbeat('heartbeat', alarms_heartbeat_interval=20).changed == 1
+    assert 'OnUnitActiveSec=20\n' in (units / 'alicloud-logging-heartbeat.timer').read_text()
+    assert heartbeat('heartbeat_remove').changed == 1
+    assert not list(units.glob('alicloud-logging-heartbeat.*'))
+    assert not (units / 'timers.target.wants' / 'alicloud-logging-heartbeat.timer').exists()
+    assert heartbeat('heartbeat_remove').changed == 0
