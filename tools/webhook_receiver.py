@@ -1,6 +1,6 @@
 """A webhook receiver on 127.0.0.1 for the alarm demo, its tests and bench: records every POST it gets.
 
-Each POST is kept as {time, path, content_type, body} where body is the parsed JSON (Log Service's webhooks) or
+Each POST is kept as {time, path, content_type, headers, body} where body is the parsed JSON (Log Service's webhooks) or
 form (CloudMonitor's callbacks: {field: value}), else the text. `GET /received` answers the list as JSON, and with
 --out every record is also appended to a JSON-lines file as it arrives.
 
@@ -45,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get('Content-Length') or 0))
         content_type = self.headers.get('Content-Type') or ''
         self.server.receiver.record({'time': time.time(), 'path': self.path, 'content_type': content_type,
-                                     'body': parse_body(content_type, raw)})
+                                     'headers': dict(self.headers), 'body': parse_body(content_type, raw)})
         self._answer(200, {'ok': True})
 
     def do_GET(self):

@@ -2,8 +2,6 @@
 harness of tests/support): create, idempotent second run, check mode, diff, one field updated, disable, absent,
 bad input naming the option, and the webhook URL never in what a module returns."""
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from unittest import mock
 
 import pytest
@@ -19,6 +17,7 @@ from tests.support.playbook_runner import run_playbook
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     SLS_KEY_ID, SLS_KEY_SECRET, mutating_calls, sls_auth, sls_emulator, sls_emulator_server, sls_env)
 from tools.alicloud_emulator import start_emulator
+from tools.webhook_receiver import WebhookReceiver
 
 PROJECT = 'alarm-proj'
 URL = 'https://oapi.dingtalk.example/robot/send?access_token=tok-abcdef0123456789'
@@ -234,31 +233,6 @@ def test_action_bad_input_names_the_option(sls_emulator, over, field):
     assert sls_emulator.stats()['calls'] == {}
 
 
-class Receiver(object):
-    """A webhook receiver on 127.0.0.1 that records every POST (headers, JSON body)."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):   # noqa: N802
-                body = self.rfile.read(int(self.headers['Content-Length']))
-                received.append({'headers': dict(self.headers), 'body': json.loads(body.decode('utf-8'))})
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d/alert?token=tok-receiver' % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 class FakeClock(object):
     def __init__(self, now=1800000000.0):
         self.now = now
@@ -276,11 +250,12 @@ def clocked(monkeypatch, tmp_path):
     emu = start_emulator(access_keys={SLS_KEY_ID: SLS_KEY_SECRET}, instances=1, regions=1, index_delay=0,
                          incomplete_first=0, clock=clock, alarm_min_interval=60)
     emu.clock = clock
-    receiver = Receiver()
+    receiver = WebhookReceiver().start()
+    receiver.url += '/alert?token=tok-receiver'
     try:
         yield emu, receiver
     finally:
-        receiver.close()
+        receiver.stop()
         emu.stop()
 
 

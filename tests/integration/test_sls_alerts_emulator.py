@@ -1,9 +1,7 @@
 """SLS alert rules and alert resource records through the unchanged aliyun-log-python-sdk against the emulator,
 then a real evaluation that posts to a webhook receiver on 127.0.0.1 (tools/alicloud_emulator/ALERTS.md)."""
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.request import Request, urlopen
 
 import pytest
@@ -11,6 +9,7 @@ from aliyun.log import IndexConfig, LogClient, LogException, LogItem, PutLogsReq
 from aliyun.log.resource_params import ResourceRecord
 
 from tools.alicloud_emulator import start_emulator
+from tools.webhook_receiver import WebhookReceiver
 
 KEY_ID, SECRET = 'alert-key', 'alert-secret'
 PROJECT = 'alert-proj'
@@ -156,36 +155,11 @@ def test_resource_records_through_the_sdk(client):
     assert code == 'ParameterInvalid' and 'url' in message
 
 
-class Receiver(object):
-    """A small webhook receiver on 127.0.0.1 recording every POST."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):   # noqa: N802
-                body = self.rfile.read(int(self.headers['Content-Length']))
-                received.append({'headers': dict(self.headers), 'body': json.loads(body.decode('utf-8'))})
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d/alert' % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def receiver():
-    rec = Receiver()
-    yield rec
-    rec.close()
+    with WebhookReceiver() as rec:
+        rec.url += '/alert'
+        yield rec
 
 
 INDEX = {'line': {'token': [' '], 'caseSensitive': False},
