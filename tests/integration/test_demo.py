@@ -46,10 +46,10 @@ PROJECT, GROUP, CONFIG = 'alicloud-ops-demo', 'alicloud-ops-logging', 'alicloud-
 DROPIN = '/etc/rsyslog.d/60-logtail.conf'
 
 
-def make(target, **env_vars):
+def make(target, timeout=1200, **env_vars):
     env = dict(os.environ, **env_vars)
     env.pop('ANSIBLE_CONFIG', None)
-    proc = subprocess.run(['make', '--no-print-directory', target], cwd=REPO_ROOT, env=env, timeout=1200,
+    proc = subprocess.run(['make', '--no-print-directory', target], cwd=REPO_ROOT, env=env, timeout=timeout,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     return proc.returncode, proc.stdout
 

@@ -20,13 +20,13 @@
 import collections
 import json
 import os
-import re
 import subprocess
 import time
 import uuid
 
 import pytest
 
+from tests.integration.test_demo import make as demo_make, recap
 from tests.support.playbook_runner import REPO_ROOT
 from tools import demo_alarm
 from tools.webhook_receiver import WebhookReceiver
@@ -40,11 +40,7 @@ CPU_RULE = '%s-role_web-cpu-high' % demo_alarm.NAME
 
 
 def make(target):
-    env = dict(os.environ)
-    env.pop('ANSIBLE_CONFIG', None)
-    proc = subprocess.run(['make', '--no-print-directory', target], cwd=REPO_ROOT, env=env, timeout=1800,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
-    return proc.returncode, proc.stdout
+    return demo_make(target, timeout=1800)
 
 
 def demo_running():
@@ -66,11 +62,6 @@ def received_lines():
         return []
     with open(RECEIVED) as handle:
         return [json.loads(line) for line in handle if line.strip()]
-
-
-def recap(output):
-    block = output.rsplit('PLAY RECAP', 1)[1]
-    return {m.group(1): int(m.group(2)) for m in re.finditer(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', block, re.M)}
 
 
 def alarms_playbook(*args):
