@@ -190,8 +190,8 @@ def main():
         purge_contacts=dict(type='bool', default=False),
         state=dict(type='str', default='present', choices=['present', 'absent'])))
     if module.params['state'] == 'present':
-        module.fail_on_problems(blank_problems(module.params, ('name', 'description'))
-                                + contact_problems(module.params['contacts']))
+        problems = blank_problems(module.params, ('name', 'description'))
+        module.fail_on_problems(problems + contact_problems(module.params['contacts']))
     with module.cms_errors():
         ensure(module, module.client())
 
