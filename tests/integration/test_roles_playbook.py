@@ -103,14 +103,28 @@ def changed_tasks(result):
 
 
 CONTROLLER_ONLY_ACTIONS = ('ansible.builtin.debug', 'debug', 'ansible.builtin.assert', 'assert',
-                           'ansible.builtin.validate_argument_spec', 'validate_argument_spec')
+                           'ansible.builtin.validate_argument_spec', 'validate_argument_spec',
+                           'ansible.builtin.include_tasks', 'include_tasks')
+
+
+UNIT_TASK = 'Run Logtail under systemd, restarted whenever it dies'
+PROBES = ['Read what the three tasks below would change, in one round trip',
+          'Read what the two drop-in tasks below would change, in one round trip']
 
 
 def module_calls(result):
-    """Tasks that ran a module on the host; argument-spec validation, debug and assert run on the controller."""
+    """Tasks that ran a module on the host; argument-spec validation, debug and assert run on the controller, and
+    a task answered by a converge_probe (answered_by_probe in its result) made no round trip."""
     return [ev['event_data'].get('task') for ev in result.runner.events
             if ev.get('event') == 'runner_on_ok'
-            and ev['event_data'].get('task_action') not in CONTROLLER_ONLY_ACTIONS]
+            and ev['event_data'].get('task_action') not in CONTROLLER_ONLY_ACTIONS
+            and 'answered_by_probe' not in (ev['event_data'].get('res') or {})]
+
+
+def answered(result):
+    """Tasks a converge_probe answered, by name."""
+    return [ev['event_data'].get('task') for ev in result.runner.events
+            if ev.get('event') == 'runner_on_ok' and 'answered_by_probe' in (ev['event_data'].get('res') or {})]
 
 
 def rsyslog_config_valid(bed):
@@ -129,9 +143,16 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
     assert check.rc == 0, check.stdout
     assert bed.snapshot() == pristine, 'check mode wrote into the root'
     would_change = changed_tasks(check)
+    # In check mode each probe answers every task of its role. The unit task alone runs on the host: with systemd
+    # not running here it warns that the service state is not applied, and an answer with warnings is not taken
+    # (the task's own run shows them).
+    assert module_calls(check) == [PROBES[0], UNIT_TASK, PROBES[1]] and len(answered(check)) == 4, (
+        module_calls(check), answered(check))
 
     first = bed.run(SITE, diff=True)
     assert first.rc == 0, first.stdout
+    # On a new host each probe stops at its role's first task, which would change the host: every task runs.
+    assert answered(first) == [], answered(first)
     assert changed_tasks(first) == would_change == sorted([
         'Install Logtail with the official installer',
         'Configure Logtail (streamlog syslog input, limits, machine identity)',
@@ -170,8 +191,25 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
 
     second = bed.run(SITE)
     assert second.rc == 0 and second.changed == 0, second.stdout
-    calls = module_calls(second)
-    assert len(calls) == 5, calls  # the idempotent run: no facts, five module calls per host
+    # The idempotent run: no facts, one round trip per role (its probe), and the unit task's for its warning here.
+    assert module_calls(second) == [PROBES[0], UNIT_TASK, PROBES[1]], module_calls(second)
+    assert sorted(answered(second) + [UNIT_TASK]) == sorted(would_change), answered(second)
+
+    # Drift in the agent's config: the probe answers the install task, and from the config task on (which would
+    # change the host) every task runs on the host; the other role's probe answers both drop-ins.
+    config_path = bed.path('/usr/local/ilogtail/ilogtail_config.json')
+    drifted = dict(config, streamlog_tcp_port=bed.streamlog_port + 1)
+    with open(config_path, 'w') as handle:
+        json.dump(drifted, handle)
+    third = bed.run(SITE)
+    assert third.rc == 0 and changed_tasks(third) == [
+        'Configure Logtail (streamlog syslog input, limits, machine identity)'], third.stdout
+    assert json.load(open(config_path))["streamlog_tcp_port"] == bed.streamlog_port
+    assert module_calls(third) == [PROBES[0], 'Configure Logtail (streamlog syslog input, limits, machine identity)',
+                                   UNIT_TASK, PROBES[1], 'Restart logtail'], module_calls(third)
+    assert answered(third) == ['Install Logtail with the official installer',
+                               'Forward all syslog to Logtail through a disk-assisted queue',
+                               'Report the forward queue through impstats (validated with the whole configuration)']
 
     gone = bed.run(DECOMMISSION)
     assert gone.rc == 0, gone.stdout
@@ -238,7 +276,9 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     assert handler_order(on) == ['Restart rsyslog', 'Restart journald'], on.stdout
     again = bed.run(SITE)
     assert again.rc == 0 and again.changed == 0, again.stdout
-    assert len(module_calls(again)) == 5 + 3, module_calls(again)
+    # The two probes answer the module tasks (but the unit task, which warns here); the journal input's three tasks
+    # run on the host.
+    assert len(module_calls(again)) == 2 + 1 + 3 and len(answered(again)) == 4, (module_calls(again), answered(again))
 
     state_file = bed.path('/var/spool/rsyslog/imjournal.state')
     with open(state_file, 'w') as handle:  # as rsyslog leaves it when it stops
@@ -262,7 +302,7 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     untouched = bed.run(SITE)
     assert untouched.rc == 0 and untouched.changed == 0, untouched.stdout
     assert os.path.exists(journal) and os.path.exists(journald)
-    assert len(module_calls(untouched)) == 5, module_calls(untouched)
+    assert module_calls(untouched) == [PROBES[0], UNIT_TASK, PROBES[1]], module_calls(untouched)
 
     bed.extravars.update(rsyslog_forward_journal_input=True, rsyslog_forward_journal_state_file='imjournal.state')
     relative = bed.run(SITE)

@@ -5,6 +5,7 @@ import yaml
 
 from ansible_collections.alicloud_ops.logging.plugins.doc_fragments import attributes as attributes_fragment
 from ansible_collections.alicloud_ops.logging.plugins.modules import logtail_config
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import logtail_config as logtail_config_code
 from tests.support.module_harness import run_module
 
 INSTALLER_TEXT = '''{
@@ -132,7 +133,7 @@ def test_missing_config_is_created_only_when_keys_are_wanted(tmp_path):
 
 def test_documentation_matches_argument_spec():
     doc = yaml.safe_load(logtail_config.DOCUMENTATION)
-    spec = logtail_config.argument_spec()
+    spec = logtail_config_code.argument_spec()
     assert set(doc['options']) == set(spec)
     for name, option in doc['options'].items():
         assert option['type'] == spec[name]['type'], name

@@ -1,0 +1,12 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The code of the host modules that converge_probe runs in check mode (one file a module, each with main())."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+# Every module here takes `probe` (doc fragment alicloud_ops.logging.converge_probe). Its action plugin takes it
+# out before the module runs, so the module sees it only when run without that plugin, and then ignores it.
+PROBE_SPEC = dict(probe=dict(type='dict'))

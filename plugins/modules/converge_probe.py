@@ -1,0 +1,180 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: converge_probe
+short_description: Answer, in one round trip, whether the host tasks after it would change anything
+description:
+  - Runs the modules of the given O(tasks) in check mode, one after another, in one process on the host, and
+    returns each one's result. Each is the module's own code, reading the host as the task itself would.
+  - A later task of one of these modules that passes the registered result as its C(probe) option returns its
+    answer instead of running on the host, when the answer is for exactly that task's options and settings and
+    changes nothing. On a host that is already converged, a role's module tasks then cost this one round trip
+    instead of one each; wherever something differs, that task and every task after it run as usual.
+  - Outside check mode the probe stops at the first task it cannot answer (one that would change the host or
+    fail): the tasks after it run on the host as it will be then, not as the probe saw it.
+  - Never changes anything.
+version_added: 0.1.0
+author:
+  - alicloud_ops.logging contributors
+options:
+  tasks:
+    description:
+      - The tasks to answer for, in the order they run.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      module:
+        description:
+          - The task's module.
+        type: str
+        required: true
+        choices:
+          - alicloud_ops.logging.logtail_agent
+          - alicloud_ops.logging.logtail_config
+          - alicloud_ops.logging.rsyslog_dropin
+          - alicloud_ops.logging.systemd_unit
+      args:
+        description:
+          - The task's options, exactly as the task gives them (YAML anchors keep the two the same).
+        type: dict
+        default: {}
+      key:
+        description:
+          - Set by the action plugin on the controller (a fingerprint of module, options and settings); any value
+            given is replaced.
+        type: str
+extends_documentation_fragment:
+  - alicloud_ops.logging.attributes
+  - alicloud_ops.logging.attributes.posix
+attributes:
+  check_mode:
+    description: Changes nothing in any mode; in check mode it answers for every task, not only up to the first
+      that would change.
+    support: full
+  diff_mode:
+    description: Each answer is taken with the diff mode of the probe, and only a task with the same diff mode uses it.
+    support: full
+  platform:
+    description: The platforms of the modules it runs.
+    support: full
+    platforms: posix
+notes:
+  - The modules run with the probe's own settings (become, environment, remote temporary directory, verbosity).
+    A task whose settings differ from the probe's, or whose options differ from what the probe was given
+    (C(module_defaults) apply to the task and not to the probe), runs on the host as usual.
+  - A task that is not of this collection and changes the host between the probe and the tasks it answers for is
+    not seen by the probe. Put the probe right before the tasks it answers for, as the collection's roles do.
+seealso:
+  - module: alicloud_ops.logging.logtail_agent
+  - module: alicloud_ops.logging.logtail_config
+  - module: alicloud_ops.logging.systemd_unit
+  - module: alicloud_ops.logging.rsyslog_dropin
+'''
+
+EXAMPLES = r'''
+- name: Answer the two drop-in tasks below in one round trip
+  alicloud_ops.logging.converge_probe:
+    tasks:
+      - module: alicloud_ops.logging.rsyslog_dropin
+        args: &forward_dropin
+          name: forward-logtail
+          forward: {target: 127.0.0.1, port: 11111}
+      - module: alicloud_ops.logging.rsyslog_dropin
+        args: &stats_dropin
+          name: forward-stats
+          content: "module(load=\"impstats\" interval=\"10\")\n"
+  register: rsyslog_probe
+
+- name: Forward syslog to Logtail
+  alicloud_ops.logging.rsyslog_dropin:
+    <<: *forward_dropin
+    probe: "{{ rsyslog_probe }}"
+  notify: Restart rsyslog
+
+- name: Report queue statistics
+  alicloud_ops.logging.rsyslog_dropin:
+    <<: *stats_dropin
+    probe: "{{ rsyslog_probe }}"
+  notify: Restart rsyslog
+'''
+
+RETURN = r'''
+probe_id:
+  description: This probe's identifier; a task that changes the host records it as spent (a fact).
+  returned: always
+  type: str
+  sample: 5f0c8e0c2b5b4a45a4d0c1f7f8f6f0a1
+check_mode:
+  description: Whether the answers were taken for a check mode run.
+  returned: always
+  type: bool
+  sample: false
+answers:
+  description:
+    - One per task in O(tasks), in order, up to the first that would change the host (outside check mode).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    key:
+      description: The task's fingerprint (module, options, settings).
+      type: str
+    module:
+      description: The task's module.
+      type: str
+    usable:
+      description: Whether the task can take the answer (see C(probe) of the modules).
+      type: bool
+    result:
+      description: The module's check-mode result, when usable.
+      type: dict
+    reason:
+      description: Why the answer is not usable (what the module would change, or its error).
+      type: str
+  sample:
+    - key: 7d9c4e…
+      module: alicloud_ops.logging.rsyslog_dropin
+      usable: true
+      result: {changed: false, path: /etc/rsyslog.d/50-forward-logtail.conf, validated: false}
+answered:
+  description: How many tasks have a usable answer.
+  returned: always
+  type: int
+  sample: 2
+'''
+
+from ansible.module_utils.basic import AnsibleModule, _load_params
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.converge_probe import (
+    MODULES, answer_tasks, internal_arguments,
+)
+
+
+def main():
+    # The probe's own `_ansible_*` settings, before AnsibleModule takes them out of the parameters.
+    internal = internal_arguments(_load_params())
+    module = AnsibleModule(
+        argument_spec=dict(tasks=dict(type='list', elements='dict', required=True, options=dict(
+            module=dict(type='str', required=True, choices=sorted(MODULES)),
+            args=dict(type='dict', default={}),
+            key=dict(type='str', no_log=False)))),
+        supports_check_mode=True,
+        # Its options are other modules' options, which those modules log themselves when they run.
+        no_log=True,
+    )
+    answers = answer_tasks(module.params['tasks'], internal, module.check_mode)
+    module.exit_json(changed=False, check_mode=module.check_mode, answers=answers,
+                     answered=sum(1 for answer in answers if answer['usable']))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud_ops.logging contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller side of converge_probe: which task a probe's answer belongs to, and when a task may take it.
+
+A probe (plugins/modules/converge_probe.py) runs the modules of the tasks after it in check mode on the host, in
+one round trip. Its action plugin stamps each task it is given with a fingerprint (fingerprint()): the module,
+its options and the settings that change what the module sees or does (check mode, diff mode, become, remote
+user, environment). A later task's action plugin (ProbedModuleAction) computes its own fingerprint the same way
+and takes the answer only when they are equal, the answer is usable, and no task given the same probe has
+changed the host since (the SPENT_FACT fact, which such a task sets). Everything else runs the module as
+ansible.builtin.normal would. Plain functions, unit-tested on dicts (tests/unit/plugins/plugin_utils).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import json
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+
+# The fact a task given a probe sets when its own run changed the host: the probe's answers after it no longer
+# hold. Only the probe's id, which is new on every probe: no host data goes into the fact cache.
+SPENT_FACT = 'alicloud_logging_probe_spent'
+PROBE_OPTION = 'probe'
+# The key that marks a result as the probe's answer (the task made no round trip): the probe's id.
+ANSWERED_KEY = 'answered_by_probe'
+
+
+def task_settings(task, play_context, templar):
+    """What, besides a task's module and options, changes what the module sees or does on the host."""
+    environment = task.environment
+    try:
+        environment = templar.template(environment)
+    except Exception:  # pylint: disable=broad-except
+        # An environment that does not template here: compared as written (the task fails on it anyway).
+        pass
+    return dict(check_mode=bool(play_context.check_mode), diff=bool(play_context.diff),
+                become=bool(play_context.become), become_user=play_context.become_user,
+                become_method=play_context.become_method, remote_user=play_context.remote_user,
+                environment=environment)
+
+
+def fingerprint(module, args, settings):
+    """A stable digest of one task: module, options (without the probe option) and settings."""
+    options = dict((key, value) for key, value in (args or {}).items() if key != PROBE_OPTION)
+    text = json.dumps([module, options, settings], sort_keys=True, default=str, separators=(',', ':'))
+    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+
+
+def find_answer(probe, key, spent):
+    """(result, reason): the probe's usable answer for the task of fingerprint ``key``, or None and why not."""
+    if not isinstance(probe, dict) or not probe.get('probe_id'):
+        return None, 'the probe did not run on this host'
+    if probe.get('probe_id') == spent:
+        return None, 'a task given this probe changed the host since'
+    for answer in probe.get('answers') or ():
+        if answer.get('key') == key:
+            if answer.get('usable') and isinstance(answer.get('result'), dict):
+                return dict(answer['result']), None
+            return None, answer.get('reason') or 'no usable answer'
+    return None, 'the probe has no answer for these options and settings'
+
+
+class ProbedModuleAction(ActionBase):
+    """A module's action plugin: its answer from a probe where one holds, else the module's own run."""
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ProbedModuleAction, self).run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        args = dict(self._task.args)
+        probe = args.pop(PROBE_OPTION, None)
+        wrap_async = self._task.async_val
+        module = self._task.resolved_action
+        if probe is not None and not wrap_async and not self._task.delegate_to:
+            key = fingerprint(module, args, task_settings(self._task, self._play_context, self._templar))
+            spent = (task_vars.get('ansible_facts') or {}).get(SPENT_FACT)
+            answer, reason = find_answer(probe, key, spent)
+            if answer is not None:
+                self._display.vvv('%s: answered by converge_probe %s (no round trip)' % (module, probe['probe_id']))
+                answer[ANSWERED_KEY] = probe['probe_id']
+                return merge_hash(result, answer)
+            self._display.vvv('%s: runs on the host: %s' % (module, reason))
+        outcome = self._execute_module(module_name=module, module_args=args, task_vars=task_vars,
+                                       wrap_async=wrap_async)
+        if probe is not None and outcome.get('changed') and not self._play_context.check_mode \
+                and isinstance(probe, dict) and probe.get('probe_id'):
+            outcome['ansible_facts'] = merge_hash(outcome.get('ansible_facts') or {}, {SPENT_FACT: probe['probe_id']})
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return merge_hash(result, outcome)
