@@ -6,7 +6,8 @@ Prints and saves (bench/results/site_bench.json):
   - the floor: a bare `ansible -m ping` over the same hosts and inventory (median of --repeat);
   - module round trips per host of the idempotent run, counted from ansible-runner's events (every
     result that carries a module `invocation`, loop items and `until` retries included; action plugins
-    that never reach the host, such as validate_argument_spec or set_fact, are not round trips).
+    that never reach the host, such as validate_argument_spec or set_fact, and tasks a converge_probe
+    answered, are not round trips).
 Goal: idempotent run <= 5 round trips per host (fact gathering included) and <= 5x the ping floor.
 
 Usage: .venv/bin/python bench/site_bench.py [--repeat 3] [--reuse] [--pipelining on|off|both]
@@ -60,7 +61,10 @@ def round_trips(events):
         host = data.get('host')
         if not host:
             continue
-        if event['event'] in ROUND_TRIP_EVENTS and 'invocation' in (data.get('res') or {}):
+        res = data.get('res') or {}
+        # A task a converge_probe answered (answered_by_probe) carries the check run's invocation, but made no
+        # round trip of its own: the probe's was it.
+        if event['event'] in ROUND_TRIP_EVENTS and 'invocation' in res and 'answered_by_probe' not in res:
             per_host[host] += 1
         elif event['event'] == 'runner_retry':
             per_host[host] += 1

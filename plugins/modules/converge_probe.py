@@ -18,8 +18,9 @@ description:
     answer instead of running on the host, when the answer is for exactly that task's options and settings and
     changes nothing. On a host that is already converged, a role's module tasks then cost this one round trip
     instead of one each; wherever something differs, that task and every task after it run as usual.
-  - Outside check mode the probe stops at the first task it cannot answer (one that would change the host or
-    fail): the tasks after it run on the host as it will be then, not as the probe saw it.
+  - Outside check mode the probe stops at the first task that would change the host or fail, because the tasks
+    after it run on the host as that task leaves it, not as the probe saw it. A task whose answer carries
+    warnings runs on the host too (so that they show), but the probe goes on past it.
   - Never changes anything.
 version_added: 0.1.0
 author:

@@ -11,8 +11,10 @@
 # - every other release runs UNITS_INTERNALS: the tests of the code that depends on ansible-core's behaviour or
 #   private internals, where releases differ - the inventory plugin's constructed fast path against ansible-core's
 #   own path, and its fallback (templar engine hooks, Constructable methods: inventory/, plugin_utils/
-#   test_ecs_constructed.py, test_ecs_populate.py), and argument_guard, the workaround for ansible-core's argspec
-#   crash (module_utils/test_argument_guard.py). The rest calls ansible-core's public module API only.
+#   test_ecs_constructed.py, test_ecs_populate.py), argument_guard, the workaround for ansible-core's argspec
+#   crash (module_utils/test_argument_guard.py), and converge_probe, which runs modules in-process through
+#   ansible-core's module runtime, with its action plugins (module_utils/test_converge_probe.py,
+#   plugin_utils/test_converge.py, action/). The rest calls ansible-core's public module API only.
 #   UNITS_FULL=all runs the whole suite on every release.
 # Releases run side by side, UNITS_JOBS (default 2) at a time, each in its own copy of the tree and its own HOME,
 # like sanity; each prints its wall time, and a line per release ends the run.
@@ -33,7 +35,9 @@ full=${UNITS_FULL:-${versions##* }}
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then versions=$1; full=${UNITS_FULL:-$1}; shift; fi
 [ "${1:-}" != "--" ] || shift
 UNITS_INTERNALS=${UNITS_INTERNALS:-tests/unit/plugins/inventory/ tests/unit/plugins/plugin_utils/test_ecs_constructed.py \
-tests/unit/plugins/plugin_utils/test_ecs_populate.py tests/unit/plugins/module_utils/test_argument_guard.py}
+tests/unit/plugins/plugin_utils/test_ecs_populate.py tests/unit/plugins/module_utils/test_argument_guard.py \
+tests/unit/plugins/module_utils/test_converge_probe.py tests/unit/plugins/plugin_utils/test_converge.py \
+tests/unit/plugins/action/}
 
 # A test in the wrong directory would run in the wrong ansible-test context, or not at all: stop here instead.
 .venv/bin/python tools/sanity/unit_layout.py "$root"

@@ -1,0 +1,167 @@
+"""The controller side of converge_probe: fingerprints, which answer a task takes, and when it runs its module.
+
+ProbedModuleAction runs here with ActionBase's own run() and the module execution replaced: what it returns, and
+whether it reaches the host, for each case of the probe's answers.
+"""
+from unittest import mock
+
+import pytest
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils import converge
+
+MODULE = 'alicloud_ops.logging.rsyslog_dropin'
+ARGS = {'name': 'forward', 'content': '# x\n', 'weight': 60}
+SETTINGS = {'check_mode': False, 'diff': False, 'become': False, 'become_user': None, 'become_method': 'sudo',
+            'remote_user': None, 'environment': []}
+
+
+def test_fingerprint_is_stable_and_ignores_the_probe_option_and_key_order():
+    key = converge.fingerprint(MODULE, ARGS, SETTINGS)
+    assert len(key) == 64 and key == converge.fingerprint(MODULE, dict(reversed(list(ARGS.items()))), SETTINGS)
+    assert key == converge.fingerprint(MODULE, dict(ARGS, probe={'answers': []}), SETTINGS)
+
+
+@pytest.mark.parametrize('module, args, settings', [
+    ('alicloud_ops.logging.systemd_unit', ARGS, SETTINGS),
+    (MODULE, dict(ARGS, weight=61), SETTINGS),
+    (MODULE, dict(ARGS, weight='60'), SETTINGS),  # a string is not the int the task gives
+    (MODULE, dict(ARGS, mode='0644'), SETTINGS),
+    (MODULE, ARGS, dict(SETTINGS, check_mode=True)),
+    (MODULE, ARGS, dict(SETTINGS, diff=True)),
+    (MODULE, ARGS, dict(SETTINGS, become=True)),
+    (MODULE, ARGS, dict(SETTINGS, become_user='root')),
+    (MODULE, ARGS, dict(SETTINGS, remote_user='admin')),
+    (MODULE, ARGS, dict(SETTINGS, environment=[{'PATH': '/opt/bin'}])),
+])
+def test_any_difference_in_module_options_or_settings_changes_the_fingerprint(module, args, settings):
+    assert converge.fingerprint(module, args, settings) != converge.fingerprint(MODULE, ARGS, SETTINGS)
+
+
+def probe(*answers, probe_id='p1'):
+    return {'probe_id': probe_id, 'answers': list(answers), 'changed': False}
+
+
+def answer(key='k', usable=True, **result):
+    found = {'key': key, 'module': MODULE, 'usable': usable}
+    if usable:
+        found['result'] = dict({'changed': False}, **result)
+    else:
+        found['reason'] = 'it would change the host'
+    return found
+
+
+@pytest.mark.parametrize('given, key, spent, reason', [
+    (None, 'k', None, 'the probe did not run on this host'),
+    ({'skipped': True, 'changed': False}, 'k', None, 'the probe did not run on this host'),
+    ('p1', 'k', None, 'the probe did not run on this host'),
+    (probe(answer()), 'k', 'p1', 'a task given this probe changed the host since'),
+    (probe(answer('other')), 'k', None, 'the probe has no answer for these options and settings'),
+    (probe(), 'k', None, 'the probe has no answer for these options and settings'),
+    (probe(answer(usable=False)), 'k', None, 'it would change the host'),
+    (probe(dict(answer(), result='text')), 'k', None, 'no usable answer'),
+])
+def test_no_answer_and_why(given, key, spent, reason):
+    assert converge.find_answer(given, key, spent) == (None, reason)
+
+
+def test_the_answer_for_the_key_is_a_copy_of_its_result_and_a_spent_older_probe_does_not_count():
+    given = probe(answer('a', path='/a'), answer('k', path='/k'))
+    found, reason = converge.find_answer(given, 'k', 'an-older-probe')
+    assert reason is None and found == {'changed': False, 'path': '/k'}
+    found['changed'] = True
+    assert given['answers'][1]['result']['changed'] is False
+
+
+class Task(object):
+    def __init__(self, args, **attrs):
+        self.args = args
+        self.async_val = 0
+        self.delegate_to = None
+        self.resolved_action = MODULE
+        self.environment = []
+        self.__dict__.update(attrs)
+
+
+class PlayContext(object):
+    def __init__(self, **attrs):
+        self.check_mode = False
+        self.diff = False
+        self.become = False
+        self.become_user = None
+        self.become_method = 'sudo'
+        self.remote_user = None
+        self.__dict__.update(attrs)
+
+
+def action(args, task_attrs=None, **context):
+    plugin = converge.ProbedModuleAction.__new__(converge.ProbedModuleAction)
+    plugin._task = Task(args, **(task_attrs or {}))
+    plugin._play_context = PlayContext(**context)
+    plugin._templar = mock.Mock(template=lambda value: value)
+    plugin._display = mock.Mock()
+    plugin._connection = mock.Mock()
+    plugin._remove_tmp_path = mock.Mock()
+    return plugin
+
+
+def run(plugin, module_result=None, facts=None):
+    executed = []
+
+    def execute(module_name=None, module_args=None, task_vars=None, wrap_async=False):
+        executed.append((module_name, module_args))
+        return dict(module_result or {'changed': False, 'ran': True})
+
+    plugin._execute_module = execute
+    with mock.patch.object(ActionBase, 'run', return_value={}):
+        result = plugin.run(task_vars={'ansible_facts': facts or {}})
+    return result, executed
+
+
+def key_for(args, **context):
+    return converge.fingerprint(MODULE, args, dict(SETTINGS, **context))
+
+
+def test_an_answered_task_returns_the_answer_marked_with_the_probe_and_never_reaches_the_host():
+    given = probe(answer(key_for(ARGS), path='/etc/rsyslog.d/60-forward.conf'))
+    result, executed = run(action(dict(ARGS, probe=given)))
+    assert executed == []
+    assert result == {'changed': False, 'path': '/etc/rsyslog.d/60-forward.conf', 'answered_by_probe': 'p1'}
+
+
+@pytest.mark.parametrize('given, task_attrs, context, facts', [
+    (probe(answer(key_for(ARGS))), {'async_val': 30}, {}, {}),           # async: runs as a job
+    (probe(answer(key_for(ARGS))), {'delegate_to': 'other'}, {}, {}),     # another host
+    (probe(answer(key_for(ARGS))), {}, {'diff': True}, {}),               # settings differ from the probe's
+    (probe(answer(key_for(ARGS))), {}, {}, {converge.SPENT_FACT: 'p1'}),  # a task changed the host since
+    (probe(answer(key_for(ARGS), usable=False)), {}, {}, {}),
+    (probe(answer(key_for(dict(ARGS, weight=61)))), {}, {}, {}),
+])
+def test_the_module_runs_with_the_options_but_the_probe_in_every_other_case(given, task_attrs, context, facts):
+    result, executed = run(action(dict(ARGS, probe=given), task_attrs, **context), facts=facts)
+    assert executed == [(MODULE, ARGS)]
+    assert result == {'changed': False, 'ran': True}
+
+
+def test_without_a_probe_the_module_just_runs():
+    result, executed = run(action(dict(ARGS)))
+    assert executed == [(MODULE, ARGS)] and result == {'changed': False, 'ran': True}
+
+
+def test_a_changed_run_marks_its_probe_spent_but_not_in_check_mode_or_without_a_probe():
+    given = probe(answer('unrelated'), probe_id='p7')
+    result, _ = run(action(dict(ARGS, probe=given)), {'changed': True, 'ansible_facts': {'other': 1}})
+    assert result['ansible_facts'] == {'other': 1, converge.SPENT_FACT: 'p7'}
+    checked, _ = run(action(dict(ARGS, probe=given), check_mode=True), {'changed': True})
+    assert 'ansible_facts' not in checked
+    plain, _ = run(action(dict(ARGS)), {'changed': True})
+    assert 'ansible_facts' not in plain
+    unchanged, _ = run(action(dict(ARGS, probe=given)), {'changed': False})
+    assert 'ansible_facts' not in unchanged
+
+
+def test_a_check_mode_answer_that_would_change_is_taken_in_check_mode():
+    args = dict(ARGS)
+    given = probe(dict(answer(key_for(args, check_mode=True)), result={'changed': True, 'diff': [{'after': 'x'}]}))
+    result, executed = run(action(dict(args, probe=given), check_mode=True))
+    assert executed == [] and result['changed'] is True and result['diff'] == [{'after': 'x'}]
