@@ -329,13 +329,27 @@ def host_defaults(tree):
                           'init_script': str(tree.path('/etc/init.d/ilogtaild'))},
         'systemd_unit': {'root': str(tree.root)},
         'rsyslog_queue_info': {},
+        'converge_probe': {},
     }
+
+
+def probe_defaults(tasks, tree):
+    """converge_probe's examples give their tasks' options inside `tasks`, where module_defaults do not reach: the
+    temp tree's paths go there too, and the module_defaults of the modules it answers for."""
+    defaults = host_defaults(tree)
+    modules = {}
+    for task in tasks:
+        for entry in (task.get(FQCN % 'converge_probe') or {}).get('tasks', []):
+            short = entry['module'].split('.')[-1]
+            entry['args'] = dict(defaults[short], **entry['args'])
+            modules[entry['module']] = defaults[short]
+    return modules
 
 
 # Module -> whether its examples also run for real here. logtail_agent's download from Alibaba Cloud's mirrors
 # (or mirror.example.com) is check mode only; the installer itself runs in test_logtail_agent_install.py.
 HOST_CASES = {'rsyslog_dropin': True, 'logtail_config': True, 'systemd_unit': True, 'rsyslog_queue_info': True,
-              'logtail_agent': False}
+              'logtail_agent': False, 'converge_probe': True}
 
 
 @pytest.mark.parametrize('module', HOST_MODULES)
@@ -345,6 +359,8 @@ def test_host_module_examples_run_against_a_temp_tree(tmp_path, module):
     tasks = examples(module)
     defaults = host_defaults(tree)[module]
     module_defaults = {FQCN % module: defaults} if defaults else None
+    if module == 'converge_probe':
+        module_defaults = probe_defaults(tasks, tree)
     plays = [play('examples', interleaved(tasks, real=HOST_CASES[module]), module_defaults=module_defaults)]
     stop = threading.Event()
     writer = None
@@ -389,5 +405,9 @@ def test_host_module_examples_run_against_a_temp_tree(tmp_path, module):
     if module == 'rsyslog_queue_info':
         waited = found['Wait until the forward queue is empty in memory and on disk'][1]
         assert waited['available'] and waited['empty']
+    if module == 'converge_probe':
+        # The drop-ins the example's tasks wrote (the probe itself writes nothing).
+        assert sorted(os.listdir(str(tree.path('/etc/rsyslog.d')))) == ['50-forward-logtail.conf',
+                                                                        '50-forward-stats.conf']
     if module == 'logtail_agent':
         assert found['Install Logtail 1.8.0 from the region\'s internal mirror (VPC)'][0]['changed']
