@@ -23,8 +23,7 @@ description:
     warnings runs on the host too (so that they show), but the probe goes on past it.
   - Never changes anything.
 version_added: 0.1.0
-author:
-  - alicloud_ops.logging contributors
+author: alicloud_ops maintainers (@alicloud-ops)
 options:
   tasks:
     description:
@@ -161,8 +160,6 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.converge_prob
 
 
 def main():
-    # The probe's own `_ansible_*` settings, before AnsibleModule takes them out of the parameters.
-    internal = internal_arguments(_load_params())
     module = AnsibleModule(
         argument_spec=dict(tasks=dict(type='list', elements='dict', required=True, options=dict(
             module=dict(type='str', required=True, choices=sorted(MODULES)),
@@ -172,6 +169,8 @@ def main():
         # Its options are other modules' options, which those modules log themselves when they run.
         no_log=True,
     )
+    # The probe's own `_ansible_*` settings, which AnsibleModule took out of module.params: read again.
+    internal = internal_arguments(_load_params())
     answers = answer_tasks(module.params['tasks'], internal, module.check_mode)
     module.exit_json(changed=False, check_mode=module.check_mode, answers=answers,
                      answered=sum(1 for answer in answers if answer['usable']))
