@@ -16,6 +16,8 @@ TARGETS = [
      'Return Values'),
     ('ansible_configuration_settings', 'std:label', CONFIG + '#ansible-configuration-settings',
      'Ansible Configuration Settings'),
+    # The note antsibull-docs adds to a module with an action plugin (converge_probe and the modules it answers for).
+    ('action_plugins', 'std:label', 'plugins/action.html#action-plugins', 'Action Plugins'),
     ('ansible_collections.ansible.builtin.systemd_service_module', 'std:label',
      'collections/ansible/builtin/systemd_service_module.html#ansible-collections-ansible-builtin-systemd-service-module',
      'ansible.builtin.systemd_service module'),

@@ -52,6 +52,9 @@ options:
           - Set by the action plugin on the controller (a fingerprint of module, options and settings); any value
             given is replaced.
         type: str
+requirements:
+  - Those of the modules it runs, which it runs as they would run themselves - C(rsyslogd) (M(alicloud_ops.logging.rsyslog_dropin)),
+    C(systemctl) and C(systemd-analyze) (M(alicloud_ops.logging.systemd_unit)).
 extends_documentation_fragment:
   - alicloud_ops.logging.attributes
   - alicloud_ops.logging.attributes.posix

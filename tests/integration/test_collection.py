@@ -127,16 +127,22 @@ def test_artifact_holds_the_collection_alone(tmp_path):
 
 
 def commands_looked_up(module):
-    """Commands a module finds with get_bin_path, in its own code and the module_utils it imports."""
+    """Commands a module finds with get_bin_path, in its own code and the module_utils it imports (and those import,
+    and so on: the host modules' code is in module_utils/_modules)."""
     paths = [os.path.join(REPO_ROOT, 'plugins', 'modules', module + '.py')]
-    with open(paths[0]) as handle:
-        source = handle.read()
-    for util in re.findall(r'plugins\.module_utils\.(\w+) import', source):
-        paths.append(os.path.join(REPO_ROOT, 'plugins', 'module_utils', util + '.py'))
     found = set()
     for path in paths:
         with open(path) as handle:
-            found.update(re.findall(r"get_bin_path\(\s*'([\w.-]+)'", handle.read()))
+            source = handle.read()
+        found.update(re.findall(r"get_bin_path\(\s*'([\w.-]+)'", source))
+        names = re.findall(r'plugins\.module_utils\.([\w.]+) import', source)
+        for package, listed in re.findall(r'plugins\.module_utils((?:\.\w+)*) import \(?([\w, \n]+)\)?', source):
+            names += [package.lstrip('.') + '.' + name.strip() if package else name.strip()
+                      for name in listed.split(',') if name.strip()]
+        for name in names:
+            util = os.path.join(REPO_ROOT, 'plugins', 'module_utils', *name.split('.')) + '.py'
+            if os.path.exists(util) and util not in paths:
+                paths.append(util)
     return found
 
 

@@ -16,6 +16,9 @@ class UniqueKeyLoader(yaml.SafeLoader):
     """PyYAML keeps the last of duplicate keys silently; YAML forbids them, and ansible-lint reports them."""
 
     def construct_mapping(self, node, deep=False):
+        # Merge keys (`<<: *anchor`, as converge_probe's examples use) first, as SafeLoader itself does; a key
+        # both merged and given is then a duplicate too (an example should not rely on which one wins).
+        self.flatten_mapping(node)
         keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
         duplicates = sorted(set(k for k in keys if keys.count(k) > 1))
         if duplicates:
