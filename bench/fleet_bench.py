@@ -13,7 +13,7 @@ Ctrl-C) unless --keep. A size is skipped, with the reason printed, when MemAvail
 (estimated from the memory per container measured on the sizes before, or on an earlier run of the bench).
 
 Usage: .venv/bin/python bench/fleet_bench.py [--sizes 3,10,20,50] [--repeat 3] [--forks N] [--pipelining on|off]
-         [--keep] [--reuse] [--strategy NAME] [--strategy-plugins DIR] [--label NAME]
+         [--keep] [--reuse] [--strategy NAME] [--strategy-plugins DIR] [--label NAME] [--inventory DIR]
   --reuse  the fleet of that size left running by --keep (already converged): no rebuild, no first run
 """
 import argparse
@@ -30,6 +30,7 @@ import time
 
 from ansible.release import __version__ as ANSIBLE_CORE
 
+import site_bench
 from site_bench import REPO, runner_env, timed_run
 
 STATE = os.path.join(REPO, '.cache', 'fleet')
@@ -203,6 +204,9 @@ def parse_args(argv):
     parser.add_argument('--strategy', help='ANSIBLE_STRATEGY, e.g. mitogen_linear')
     parser.add_argument('--strategy-plugins', help='ANSIBLE_STRATEGY_PLUGINS directory')
     parser.add_argument('--label', default='default', help='the figures are saved under this label')
+    parser.add_argument('--inventory', default=site_bench.INVENTORY,
+                        help='another inventory over the same fleet (default inventories/demo), e.g. a copy whose '
+                             "compose sets ansible_connection 'docker', the name mitogen's strategy redirects")
     args = parser.parse_args(argv)
     if not args.sizes or min(args.sizes) < 1:
         parser.error('--sizes: host counts >= 1')
@@ -212,13 +216,15 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     forks = args.forks or configured_forks()
+    site_bench.INVENTORY = os.path.abspath(args.inventory)   # timed_run's inventory
     signal.signal(signal.SIGTERM, interrupted)
     scratch = tempfile.mkdtemp(prefix='fleet_bench_')
     tempfile.tempdir = scratch   # site_bench.timed_run's private data dirs go here, removed at the end
     record = {'label': args.label, 'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
               'ansible_core': ANSIBLE_CORE, 'forks': forks, 'pipelining': args.pipelining == 'on',
               'strategy': args.strategy, 'strategy_plugins': args.strategy_plugins, 'repeat': args.repeat,
-              'reuse': args.reuse, 'command': ' '.join([os.path.relpath(__file__, REPO)] + sys.argv[1:]),
+              'reuse': args.reuse, 'inventory': os.path.relpath(site_bench.INVENTORY, REPO),
+              'command': ' '.join([os.path.relpath(__file__, REPO)] + sys.argv[1:]),
               'sizes': []}
     measured_mib = []
     print('fleet_bench %s: ansible-core %s, forks %d, pipelining %s, strategy %s' % (
