@@ -40,6 +40,10 @@ RESULTS = os.path.join(REPO, 'bench', 'results', 'fleet_bench.json')
 DEFAULT_MIB_PER_HOST = 150
 # Kept free on top of the fleet: the controller (ansible forks, the emulator, the relay) and the rest of the machine.
 RESERVE_MIB = 2048
+# inotify instances a converged host holds (systemd, journald, ...: 5 measured) plus a margin. The kernel's
+# fs.inotify.max_user_instances (128 by default) counts them for all of root's containers together: past it, systemd
+# in a new container exits 255 at boot (about 25 hosts on an otherwise idle machine).
+INOTIFY_PER_HOST = 6
 
 
 def mem_available_mib():
@@ -48,6 +52,42 @@ def mem_available_mib():
             if line.startswith('MemAvailable:'):
                 return int(line.split()[1]) // 1024
     raise RuntimeError('no MemAvailable in /proc/meminfo')
+
+
+def inotify_instances():
+    """(fs.inotify.max_user_instances, inotify instances open now). Everything here runs as root."""
+    with open('/proc/sys/fs/inotify/max_user_instances') as handle:
+        limit = int(handle.read())
+    used = 0
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            fds = os.listdir('/proc/%s/fd' % pid)
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                used += os.readlink('/proc/%s/fd/%s' % (pid, fd)) == 'anon_inode:inotify'
+            except OSError:
+                pass
+    return limit, used
+
+
+def skip_reason(size, measured_mib):
+    """Why a fleet of `size` hosts cannot be built now (memory or inotify instances), or None."""
+    per_host = mib_per_host_estimate(measured_mib)
+    need = size * per_host + RESERVE_MIB
+    available = mem_available_mib()
+    if available < need:
+        return 'MemAvailable %d MiB < %d MiB needed (%d hosts x %d MiB + %d MiB)' % (
+            available, need, size, per_host, RESERVE_MIB)
+    limit, used = inotify_instances()
+    if limit - used < size * INOTIFY_PER_HOST:
+        return ('inotify instances: %d free of fs.inotify.max_user_instances=%d, %d hosts need about %d '
+                '(sysctl -w fs.inotify.max_user_instances=%d would allow it)' % (
+                    limit - used, limit, size, size * INOTIFY_PER_HOST, used + size * INOTIFY_PER_HOST + 64))
+    return None
 
 
 def load_average():
@@ -88,8 +128,8 @@ def build_fleet(size, log_path):
                             stdout=log, stderr=subprocess.STDOUT).returncode
     if rc != 0:
         with open(log_path) as log:
-            sys.stderr.write(log.read()[-4000:])
-        sys.exit('fleet_bench: tools/demo.sh DEMO_FLEET=%d failed (rc %d); log %s' % (size, rc, log_path))
+            sys.stderr.write(log.read()[-3000:])
+        return None
     return time.monotonic() - started
 
 
@@ -231,47 +271,55 @@ def main(argv=None):
         args.label, ANSIBLE_CORE, forks, args.pipelining, args.strategy or 'default'))
     try:
         for size in args.sizes:
-            row = {'hosts': size, 'load_before': load_average()}
+            row = {'hosts': size}
+            record['sizes'].append(row)
             if args.reuse:
                 demo_env = running_fleet(size)
                 if demo_env is None:
                     row['skipped'] = 'no running fleet of %d hosts to reuse (run with --keep first)' % size
             else:
-                need = size * mib_per_host_estimate(measured_mib) + RESERVE_MIB
-                available = mem_available_mib()
-                if available < need:
-                    row['skipped'] = 'MemAvailable %d MiB < %d MiB needed (%d hosts x %d MiB + %d MiB)' % (
-                        available, need, size, mib_per_host_estimate(measured_mib), RESERVE_MIB)
+                clean_fleet()   # the size before: its memory and inotify instances are free again
+                row['skipped'] = skip_reason(size, measured_mib)
+            row['load_before'] = load_average()
+            if not row['skipped']:
+                del row['skipped']
+            if not args.reuse and 'skipped' not in row:
+                print('fleet_bench: building a fleet of %d hosts (tools/demo.sh)' % size)
+                free_before = mem_available_mib()
+                seconds = build_fleet(size, os.path.join(scratch, 'demo-%d.log' % size))
+                if seconds is None:
+                    row['skipped'] = 'tools/demo.sh DEMO_FLEET=%d failed (its log above)' % size
+                else:
+                    row['build_seconds'] = round(seconds, 1)
+                    demo_env = read_state_env()
             if 'skipped' in row:
                 print('fleet_bench: %d hosts skipped: %s' % (size, row['skipped']))
-                record['sizes'].append(row)
                 continue
-            if not args.reuse:
-                print('fleet_bench: building a fleet of %d hosts (tools/demo.sh)' % size)
-                clean_fleet()
-                free_before = mem_available_mib()
-                row['build_seconds'] = round(build_fleet(size, os.path.join(scratch, 'demo-%d.log' % size)), 1)
-                demo_env = read_state_env()
             env = runner_env(demo_env, args.pipelining == 'on')
             if args.strategy:
                 env['ANSIBLE_STRATEGY'] = args.strategy
             if args.strategy_plugins:
                 env['ANSIBLE_STRATEGY_PLUGINS'] = os.path.abspath(args.strategy_plugins)
             print('fleet_bench: timing %d hosts' % size)
-            row.update(measure_size(size, args, forks, env, first_run=not args.reuse))
+            try:
+                row.update(measure_size(size, args, forks, env, first_run=not args.reuse))
+            except SystemExit as failed:   # site_bench.timed_run: a run failed
+                row['skipped'] = str(failed)
+                print(failed)
+                continue
             if not args.reuse:
                 # After the first run: every host converged (agent, mirror, sample logs on the web hosts).
                 row['mib_per_host'] = max(1, (free_before - mem_available_mib()) // size)
                 measured_mib.append(row['mib_per_host'])
             row['load_after'] = load_average()
-            record['sizes'].append(row)
             print(table([row]).splitlines()[-1])
-            if not args.keep and not args.reuse and size != args.sizes[-1]:
-                clean_fleet()
     except KeyboardInterrupt:
         print('\nfleet_bench: interrupted; cleaning up')
         record['interrupted'] = True
         args.keep = args.reuse = False
+        for row in record['sizes']:
+            if 'skipped' not in row and 'load_after' not in row:
+                row['skipped'] = 'interrupted'
     finally:
         if not args.keep and not args.reuse:
             clean_fleet()
