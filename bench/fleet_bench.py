@@ -281,7 +281,7 @@ def main(argv=None):
                 clean_fleet()   # the size before: its memory and inotify instances are free again
                 row['skipped'] = skip_reason(size, measured_mib)
             row['load_before'] = load_average()
-            if not row['skipped']:
+            if 'skipped' in row and not row['skipped']:
                 del row['skipped']
             if not args.reuse and 'skipped' not in row:
                 print('fleet_bench: building a fleet of %d hosts (tools/demo.sh)' % size)
