@@ -4,7 +4,7 @@ VENV := .venv/bin
 # Bare `make` prints the targets; it never installs anything.
 .DEFAULT_GOAL := help
 
-.PHONY: help setup bed image ee test unit units sanity lint demo demo-alarm demo-clean build docs bench bench-inventory bench-site bench-emulator bench-verify bench-journal bench-files bench-alarm
+.PHONY: help setup bed image ee test unit units sanity lint demo demo-alarm demo-clean build docs bench bench-inventory bench-site bench-fleet bench-emulator bench-verify bench-journal bench-files bench-alarm
 
 # This list: every target with the first line of the comment above it.
 help:
@@ -91,6 +91,12 @@ bench-emulator: setup
 # site.yml round trips and time per host (bench/site_bench.py).
 bench-site: setup
 	$(VENV)/python bench/site_bench.py
+
+# site.yml on fleets of 3, 10, 20 and 50 container hosts: first run, idempotent run, ping, per-host slope.
+# bench/fleet_bench.py (issue 24; builds each fleet with DEMO_FLEET=N tools/demo.sh); arguments in FLEET_ARGS,
+# e.g. FLEET_ARGS="--sizes 20 --forks 10 --label forks10".
+bench-fleet: setup bed
+	$(VENV)/python bench/fleet_bench.py $(FLEET_ARGS)
 
 # rsyslog's journal input under load in the container bed (bench/journal_input_bench.py).
 bench-journal: setup bed

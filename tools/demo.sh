@@ -8,20 +8,49 @@
 # tools/demo-clean.sh (`make demo-clean`) removes everything it started. DEMO_SITE=0 stops before
 # site.yml (bench/site_bench.py uses that to time the first run itself).
 #
+# DEMO_FLEET=N (N >= 1): N hosts alicloud-fleet-01..N instead of the three fixed ones (issue 24's fleet bench,
+# bench/fleet_bench.py): regions alternate cn-hangzhou / cn-shanghai, every 5th host runs trixie and the others
+# bookworm, a third are role=web (hosts 01, 04, 07, ...) and the rest role=api, all tagged env=demo (the demo's
+# inventory finds them unchanged), each with its own private IP. DEMO_STATE=DIR is the state directory
+# (default .cache/demo, or .cache/fleet with DEMO_FLEET), so a fleet does not clobber `make demo`'s state; a
+# state directory other than .cache/demo also gets its own Log Service relay socket (DIR/sls-relay).
+#
 # Everything stays on this machine: Ansible reaches the containers with `docker exec`, the emulator
 # listens on 127.0.0.1, and each container installs the Logtail TEST STAND-IN from a mirror on its
 # own loopback (the real Logtail cannot be downloaded here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
-STATE=.cache/demo
+FLEET=${DEMO_FLEET:-}
+if [ -n "$FLEET" ]; then
+  [[ $FLEET =~ ^[0-9]+$ ]] && [ "$FLEET" -ge 1 ] || { echo "DEMO_FLEET must be a number >= 1 (got '$FLEET')" >&2; exit 2; }
+  STATE=${DEMO_STATE:-.cache/fleet}
+else
+  STATE=${DEMO_STATE:-.cache/demo}
+fi
 VENV=$REPO/.venv/bin
 # name distro region role private-ip
-HOSTS=(
-  "alicloud-demo-web-1 bookworm cn-hangzhou web 172.16.1.11"
-  "alicloud-demo-web-2 bookworm cn-shanghai web 172.17.1.12"
-  "alicloud-demo-api-1 trixie   cn-hangzhou api 172.16.2.21"
-)
+if [ -z "$FLEET" ]; then
+  HOSTS=(
+    "alicloud-demo-web-1 bookworm cn-hangzhou web 172.16.1.11"
+    "alicloud-demo-web-2 bookworm cn-shanghai web 172.17.1.12"
+    "alicloud-demo-api-1 trixie   cn-hangzhou api 172.16.2.21"
+  )
+else
+  HOSTS=()
+  width=$(( ${#FLEET} > 2 ? ${#FLEET} : 2 ))
+  for i in $(seq 1 "$FLEET"); do
+    if (( i % 2 )); then region=cn-hangzhou net=16; else region=cn-shanghai net=17; fi
+    if (( i % 5 == 0 )); then distro=trixie; else distro=bookworm; fi
+    if (( i % 3 == 1 )); then role=web; else role=api; fi
+    HOSTS+=("$(printf "alicloud-fleet-%0${width}d" "$i") $distro $region $role 172.$net.$(( 100 + i / 250 )).$(( i % 250 + 1 ))")
+  done
+fi
+# The relay socket directory the containers mount: the demo's own (.cache/sls-relay) only for the default state.
+if [ "$STATE" != .cache/demo ] && [ -z "${CONTAINERBED_SLS_RELAY_DIR:-}" ]; then
+  case $STATE in /*) CONTAINERBED_SLS_RELAY_DIR=$STATE/sls-relay ;; *) CONTAINERBED_SLS_RELAY_DIR=$REPO/$STATE/sls-relay ;; esac
+  export CONTAINERBED_SLS_RELAY_DIR
+fi
 ACCESS_KEY_ID=alicloud-ops-demo-key-id          # as in inventories/demo/demo.alicloud_ecs.yml
 ACCESS_KEY_SECRET=alicloud-ops-demo-key-secret
 
@@ -35,11 +64,20 @@ bash tools/containerbed.sh ensure
 mkdir -p "$STATE"
 
 step "Demo hosts (systemd containers)"
-for h in "${HOSTS[@]}"; do
-  read -r name distro _ <<<"$h"
-  bash tools/containerbed.sh run "$name" "$distro"
-  echo "$name" >>"$STATE/containers"
-done
+if [ -z "$FLEET" ]; then
+  for h in "${HOSTS[@]}"; do
+    read -r name distro _ <<<"$h"
+    bash tools/containerbed.sh run "$name" "$distro"
+    echo "$name" >>"$STATE/containers"
+  done
+else
+  # A fleet boots four containers at a time; each name is recorded before its start, so demo-clean finds it.
+  for h in "${HOSTS[@]}"; do
+    read -r name distro _ <<<"$h"
+    echo "$name" >>"$STATE/containers"
+    printf '%s %s\n' "$name" "$distro"
+  done | xargs -P 4 -n 2 bash tools/containerbed.sh run
+fi
 sort -u -o "$STATE/containers" "$STATE/containers"
 echo "running: $(tr '\n' ' ' <"$STATE/containers")"
 
@@ -111,7 +149,7 @@ export ALICLOUD_SLS_ENDPOINT=${endpoint#http://}
 # And CloudMonitor's API (the alarms playbook's cms_* modules; make demo-alarm).
 export ALICLOUD_CMS_ENDPOINT=$endpoint
 export ALIBABA_CLOUD_ACCESS_KEY_ID=$ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET=$ACCESS_KEY_SECRET
-# For running ansible by hand against the demo (`set -a; . .cache/demo/env; set +a`) and for bench/.
+# For running ansible by hand against the demo (`set -a; . $STATE/env; set +a`) and for bench/.
 printf '%s\n' "ALICLOUD_ECS_ENDPOINT=$ALICLOUD_ECS_ENDPOINT" "ALICLOUD_SLS_ENDPOINT=$ALICLOUD_SLS_ENDPOINT" \
   "ALICLOUD_CMS_ENDPOINT=$ALICLOUD_CMS_ENDPOINT" \
   "ALIBABA_CLOUD_ACCESS_KEY_ID=$ACCESS_KEY_ID" "ALIBABA_CLOUD_ACCESS_KEY_SECRET=$ACCESS_KEY_SECRET" >"$STATE/env"
