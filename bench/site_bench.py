@@ -63,8 +63,10 @@ def round_trips(events):
             continue
         res = data.get('res') or {}
         # A task a converge_probe answered (answered_by_probe) carries the check run's invocation, but made no
-        # round trip of its own: the probe's was it.
-        if event['event'] in ROUND_TRIP_EVENTS and 'invocation' in res and 'answered_by_probe' not in res:
+        # round trip of its own: the probe's was it. The probe's own result has no invocation (its action plugin
+        # leaves out the options of every task it answers for): counted by its action.
+        probe = str(data.get('task_action', '')).endswith('converge_probe')
+        if event['event'] in ROUND_TRIP_EVENTS and (probe or 'invocation' in res and 'answered_by_probe' not in res):
             per_host[host] += 1
         elif event['event'] == 'runner_retry':
             per_host[host] += 1
