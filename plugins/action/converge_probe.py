@@ -13,9 +13,12 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.converge import fingerprint, task_settings
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.converge import (
+    fingerprint, task_settings, with_module_defaults,
+)
 
-SHORT_NAMES = ('logtail_agent', 'logtail_config', 'rsyslog_dropin', 'systemd_unit')
+SHORT_NAMES = ('logtail_agent', 'logtail_config', 'rsyslog_dropin', 'systemd_unit', 'sls_index', 'sls_logstore',
+               'sls_logtail_config', 'sls_logtail_config_info', 'sls_machine_group', 'sls_project')
 
 
 def full_name(module):
@@ -33,16 +36,19 @@ class ActionModule(ActionBase):
         if not isinstance(tasks, list) or not all(isinstance(task, dict) for task in tasks):
             raise AnsibleActionFail('tasks: a list of mappings (module, args) is required')
         settings = task_settings(self._task, self._play_context, self._templar)
+        salt = uuid.uuid4().hex
         stamped = []
         for task in tasks:
             module = full_name(task.get('module'))
-            args = task.get('args') or {}
-            stamped.append(dict(module=module, args=args, key=fingerprint(module, args, settings)))
+            # What a task of that module here gets: its options and this block's module_defaults for it.
+            args = with_module_defaults(self, module, task.get('args') or {}, task_vars or {})
+            stamped.append(dict(module=module, args=args, key=fingerprint(module, args, settings, salt)))
         outcome = self._execute_module(module_name='alicloud_ops.logging.converge_probe',
                                        module_args=dict(tasks=stamped), task_vars=task_vars)
         # Its options are the tasks' options: each task shows its own.
         outcome.pop('invocation', None)
         if not outcome.get('failed'):
             outcome['probe_id'] = uuid.uuid4().hex
+            outcome['salt'] = salt
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return merge_hash(result, outcome)

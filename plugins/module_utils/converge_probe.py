@@ -35,13 +35,46 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules impo
     logtail_agent, logtail_config, rsyslog_dropin, systemd_unit,
 )
 
-# The modules a probe can answer for, by their fully qualified names.
+# The host modules a probe can answer for, by their fully qualified names, loaded with this file.
 MODULES = {
     'alicloud_ops.logging.logtail_agent': logtail_agent.main,
     'alicloud_ops.logging.logtail_config': logtail_config.main,
     'alicloud_ops.logging.rsyslog_dropin': rsyslog_dropin.main,
     'alicloud_ops.logging.systemd_unit': systemd_unit.main,
 }
+# And the Log Service modules (the log_service role's probe, on the controller): loaded when asked for.
+SLS_MODULES = ('sls_index', 'sls_logstore', 'sls_logtail_config', 'sls_logtail_config_info', 'sls_machine_group',
+               'sls_project')
+ANSWERABLE = tuple(sorted(list(MODULES) + ['alicloud_ops.logging.%s' % name for name in SLS_MODULES]))
+
+
+def _sls_main(short):
+    # Each import written out: AnsiballZ bundles only the module_utils a module names, and so the sls_* modules'
+    # code (with the Log Service SDK it imports) is loaded only where a probe answers for them.
+    # pylint: disable=import-outside-toplevel
+    if short == 'sls_index':
+        from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import sls_index as code
+    elif short == 'sls_logstore':
+        from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import sls_logstore as code
+    elif short == 'sls_logtail_config':
+        from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import sls_logtail_config as code
+    elif short == 'sls_logtail_config_info':
+        from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import (
+            sls_logtail_config_info as code)
+    elif short == 'sls_machine_group':
+        from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import sls_machine_group as code
+    elif short == 'sls_project':
+        from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import sls_project as code
+    else:
+        raise KeyError(short)
+    return code.main
+
+
+def module_main(name):
+    """The main() of the module ``name`` (fully qualified)."""
+    if name in MODULES:
+        return MODULES[name]
+    return _sls_main(name[len('alicloud_ops.logging.'):])
 
 
 def internal_arguments(own):
@@ -124,7 +157,7 @@ def answer_tasks(tasks, internal, check_mode):
     answers = []
     for task in tasks:
         own = dict(internal, _ansible_module_name=task['module'])
-        result, error = run_check_mode(MODULES[task['module']], task.get('args') or {}, own)
+        result, error = run_check_mode(module_main(task['module']), task.get('args') or {}, own)
         answer = dict(key=task['key'], module=task['module'], usable=usable(result, check_mode))
         if answer['usable']:
             answer['result'] = result

@@ -41,6 +41,12 @@ options:
           - alicloud_ops.logging.logtail_agent
           - alicloud_ops.logging.logtail_config
           - alicloud_ops.logging.rsyslog_dropin
+          - alicloud_ops.logging.sls_index
+          - alicloud_ops.logging.sls_logstore
+          - alicloud_ops.logging.sls_logtail_config
+          - alicloud_ops.logging.sls_logtail_config_info
+          - alicloud_ops.logging.sls_machine_group
+          - alicloud_ops.logging.sls_project
           - alicloud_ops.logging.systemd_unit
       args:
         description:
@@ -116,6 +122,12 @@ probe_id:
   returned: always
   type: str
   sample: 5f0c8e0c2b5b4a45a4d0c1f7f8f6f0a1
+salt:
+  description: Random text each probe hashes into its fingerprints (so that a fingerprint says nothing about a
+    secret option); the tasks hash theirs with it too.
+  returned: always
+  type: str
+  sample: 0d5e1f6a9b3c4d2e8f7a6b5c4d3e2f1a
 check_mode:
   description: Whether the answers were taken for a check mode run.
   returned: always
@@ -158,14 +170,14 @@ answered:
 from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.converge_probe import (
-    MODULES, answer_tasks, internal_arguments,
+    ANSWERABLE, answer_tasks, internal_arguments,
 )
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(tasks=dict(type='list', elements='dict', required=True, options=dict(
-            module=dict(type='str', required=True, choices=sorted(MODULES)),
+            module=dict(type='str', required=True, choices=list(ANSWERABLE)),
             args=dict(type='dict', default={}),
             key=dict(type='str', no_log=False)))),
         supports_check_mode=True,

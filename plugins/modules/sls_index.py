@@ -82,6 +82,7 @@ options:
         type: bool
         default: true
 extends_documentation_fragment:
+  - alicloud_ops.logging.converge_probe
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.sls_auth.credential_chain
   - alicloud_ops.logging.attributes.api
@@ -135,58 +136,7 @@ changes:
   sample: [fields._program_]
 '''
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
-    desired_index, index_body, index_view, plan_index)
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import IndexConfig, SlsApiError
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import (
-    SLSModule, logstore_parents, resource_options)
-
-
-def read_index(module, client, project, logstore):
-    """The index's view, or None when the logstore has none."""
-    try:
-        return index_view(client.get_index_config(project, logstore).get_body())
-    except SlsApiError as err:
-        return module.absent_on(err, ('IndexConfigNotExist',), logstore_parents(project, logstore, 'name', True))
-
-
-def ensure_index(module, client, desired):
-    params = module.params
-    project, logstore = params['project'], params['name']
-    current = read_index(module, client, project, logstore)
-    module.exit_if_absent('index', current, lambda: client.delete_index(project, logstore))
-    changes = plan_index(current, desired)
-    after = dict(desired, name=logstore)
-    if changes and not module.check_mode:
-        config = IndexConfig()
-        config.from_json(index_body(desired))
-        if current is None:
-            client.create_index(project, logstore, config)
-        else:
-            client.update_index(project, logstore, config)
-        after = read_index(module, client, project, logstore)
-    module.exit_resource('index', changes, after, current or {}, after)
-
-
-def main():
-    module = SLSModule(dict(
-        resource_options('logstore'),
-        full_text=dict(type='bool', default=True),
-        tokens=dict(type='list', elements='str', no_log=False),
-        case_sensitive=dict(type='bool', default=False),
-        fields=dict(type='list', elements='dict', options=dict(
-            name=dict(type='str', required=True),
-            type=dict(type='str', default='text', choices=['text', 'long', 'double']),
-            tokens=dict(type='list', elements='str', no_log=False),
-            case_sensitive=dict(type='bool'),
-            analytics=dict(type='bool', default=True))),
-    ), multiline=('tokens', 'fields.tokens'))  # delimiters include line breaks and tabs (the console's list)
-    params = module.params
-    desired, problems = desired_index(params)
-    module.fail_on_problems(name_problems(params, project='project', name='logstore') + problems)
-    with module.sls_errors():
-        ensure_index(module, module.client(), desired)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules.sls_index import main
 
 
 if __name__ == '__main__':

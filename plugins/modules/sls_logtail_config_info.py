@@ -28,6 +28,7 @@ options:
     description: Only configs whose name starts with this.
     type: str
 extends_documentation_fragment:
+  - alicloud_ops.logging.converge_probe
   - alicloud_ops.logging.sls_auth.read_only
   - alicloud_ops.logging.sls_auth
   - alicloud_ops.logging.sls_auth.credential_chain
@@ -66,49 +67,7 @@ configs:
   sample: [{"name": "alicloud-ops-logging-file-nginx-access", "form": "pipeline"}]
 '''
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problems
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module import SLSModule
-
-PAGE = 100  # the list APIs' largest page
-
-
-def all_names(list_page):
-    """Every name across the pages of a list call ``list_page(offset, size)``."""
-    names = []
-    while True:
-        page = list_page(len(names), PAGE).get_configs() or []
-        names.extend(page)
-        if len(page) < PAGE:
-            return names
-
-
-def list_configs(module, client, project, prefix):
-    try:
-        pipeline = all_names(lambda offset, size: client.list_logtail_pipeline_config(
-            project, config_name=prefix or None, offset=offset, size=size))
-        legacy = all_names(lambda offset, size: client.list_logtail_config(
-            project, config=prefix or None, offset=offset, size=size))
-    except SlsApiError as err:
-        if err.code != 'ProjectNotExist':
-            raise
-        module.exit_json(changed=False, configs=[])
-    # The API matches the name anywhere in it; the option means its start.
-    configs = [{'name': name, 'form': 'pipeline'} for name in pipeline] + [
-        {'name': name, 'form': 'legacy'} for name in legacy]
-    configs = [c for c in configs if c['name'].startswith(prefix or '')]
-    module.exit_json(changed=False, configs=sorted(configs, key=lambda c: (c['name'], c['form'])))
-
-
-def main():
-    module = SLSModule(dict(
-        project=dict(type='str', required=True),
-        name_prefix=dict(type='str'),
-    ))
-    params = module.params
-    module.fail_on_problems(name_problems(params, project='project'))
-    with module.sls_errors():
-        list_configs(module, module.client(), params['project'], params['name_prefix'])
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules.sls_logtail_config_info import main
 
 
 if __name__ == '__main__':

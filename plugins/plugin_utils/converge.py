@@ -22,6 +22,12 @@ import json
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+try:
+    from ansible.executor.module_common import _apply_action_arg_defaults
+except ImportError:  # ansible-core 2.18
+    _apply_action_arg_defaults = None
+    from ansible.executor.module_common import get_action_args_with_defaults
+
 # The fact a task given a probe sets when its own run changed the host: the probe's answers after it no longer
 # hold. Only the probe's id, which is new on every probe: no host data goes into the fact cache.
 SPENT_FACT = 'alicloud_logging_probe_spent'
@@ -44,11 +50,33 @@ def task_settings(task, play_context, templar):
                 environment=environment)
 
 
-def fingerprint(module, args, settings):
-    """A stable digest of one task: module, options (without the probe option) and settings."""
+def fingerprint(module, args, settings, salt=''):
+    """A stable digest of one task: module, options (without the probe option) and settings. The probe's random
+    salt goes first, so that a digest shown in output says nothing about a secret among the options."""
     options = dict((key, value) for key, value in (args or {}).items() if key != PROBE_OPTION)
     text = json.dumps([module, options, settings], sort_keys=True, default=str, separators=(',', ':'))
-    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+    return hashlib.sha256((salt + text).encode('utf-8')).hexdigest()
+
+
+def _without_omitted(value, omit):
+    if isinstance(value, dict):
+        return dict((k, _without_omitted(v, omit)) for k, v in value.items() if v != omit)
+    if isinstance(value, list):
+        return [_without_omitted(v, omit) for v in value]
+    return value
+
+
+def with_module_defaults(action, module, args, task_vars):
+    """``args`` with the module_defaults the task of ``action`` (an action plugin) has for ``module`` filled in: what
+    a task of that module in the same place would be given. As ansible-core's own package and service action
+    plugins do it, on each release."""
+    task = action._task
+    if _apply_action_arg_defaults is not None:
+        return _apply_action_arg_defaults(module, task, dict(args), action._templar)
+    merged = get_action_args_with_defaults(module, dict(args), task.module_defaults, action._templar,
+                                           action_groups=task._parent._play._action_groups)
+    # ansible-core 2.18 takes default(omit) out of the task's arguments after this step: so here.
+    return _without_omitted(merged, task_vars.get('omit'))
 
 
 def find_answer(probe, key, spent):
@@ -80,7 +108,8 @@ class ProbedModuleAction(ActionBase):
         wrap_async = self._task.async_val
         module = self._task.resolved_action
         if probe is not None and not wrap_async and not self._task.delegate_to:
-            key = fingerprint(module, args, task_settings(self._task, self._play_context, self._templar))
+            key = fingerprint(module, args, task_settings(self._task, self._play_context, self._templar),
+                              probe.get('salt', '') if isinstance(probe, dict) else '')
             spent = (task_vars.get('ansible_facts') or {}).get(SPENT_FACT)
             answer, reason = find_answer(probe, key, spent)
             if answer is not None:

@@ -34,6 +34,21 @@ def write_inventory(tmp_path, web_sources, api_sources):
     return str(path)
 
 
+def sls_results(result):
+    """(tasks and loop items that ran a module, those a converge_probe answered), by task name."""
+    ran, answered = [], []
+    for ev in result.runner.events:
+        data = ev.get('event_data', {})
+        action = str(data.get('task_action', ''))
+        if ev.get('event') not in ('runner_on_ok', 'runner_item_on_ok') or not action.startswith('alicloud_ops.'):
+            continue
+        res = data.get('res') or {}
+        if 'results' in res:
+            continue  # a loop's summary: its items are counted
+        (answered if 'answered_by_probe' in res else ran).append(data.get('task'))
+    return ran, answered
+
+
 def test_sources_become_logstores_indexes_groups_and_pipeline_configs(sls_emulator, tmp_path):
     env = sls_env(sls_emulator)
     inventory = write_inventory(tmp_path, [NGINX, JAVA], [JAVA])
@@ -70,6 +85,16 @@ def test_sources_become_logstores_indexes_groups_and_pipeline_configs(sls_emulat
     again = run_playbook(tmp_path, LOG_SERVICE, extravars=extravars, inventory=inventory, envvars=env)
     assert again.rc == 0 and again.changed == 0, again.stdout
     assert mutating_calls(sls_emulator) == {}
+    # The idempotent run starts one module, the probe: every Log Service task and loop item takes its answer.
+    ran, answered = sls_results(again)
+    assert ran == ['Read what the Log Service tasks below would change, in one call'], ran
+    per_source = ['Logstore of each application log file source', "Index of each application log file source's logstore",
+                  'Machine group of the hosts that collect each application log file source',
+                  'Pipeline config of each application log file source, applied to its machine group']
+    assert answered == ['Log project', 'Logstore', 'Index of the logstore', 'Machine group of the hosts',
+                        "Syslog collection config for the hosts' input (streamlog tag or service_syslog pipeline), "
+                        'applied to the group'] + [name for name in per_source for _source in (NGINX, JAVA)] + [
+                        'Application log file configs in the project'], answered
 
     # The web hosts stop collecting the Java log (the api host still does); then nobody collects nginx: its config
     # and machine group go, its logstore and the other source stay.

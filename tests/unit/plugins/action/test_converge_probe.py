@@ -25,7 +25,9 @@ def run(tasks, module_result=None, **context):
         return dict(module_result or {'changed': False, 'answers': [], 'invocation': {'module_args': module_args}})
 
     plugin._execute_module = execute
-    with mock.patch.object(ActionBase, 'run', return_value={}):
+    # module_defaults (none here; ansible-core's own function, checked by the log_service role's test).
+    with mock.patch.object(ActionBase, 'run', return_value={}), \
+            mock.patch.object(converge_probe, 'with_module_defaults', lambda action, module, args, task_vars: dict(args)):
         return plugin.run(task_vars={}), sent
 
 
@@ -33,14 +35,15 @@ def test_tasks_are_stamped_with_their_fingerprint_and_short_names_are_qualified(
     args = {'name': 'forward', 'content': '# x\n'}
     result, sent = run([{'module': 'rsyslog_dropin', 'args': args},
                         {'module': 'alicloud_ops.logging.systemd_unit', 'args': {'name': 'a.service'}}], diff=True)
-    settings = dict(SETTINGS, diff=True)
+    settings, salt = dict(SETTINGS, diff=True), result['salt']
     assert sent == [('alicloud_ops.logging.converge_probe', {'tasks': [
         {'module': 'alicloud_ops.logging.rsyslog_dropin', 'args': args,
-         'key': converge.fingerprint('alicloud_ops.logging.rsyslog_dropin', args, settings)},
+         'key': converge.fingerprint('alicloud_ops.logging.rsyslog_dropin', args, settings, salt)},
         {'module': 'alicloud_ops.logging.systemd_unit', 'args': {'name': 'a.service'},
-         'key': converge.fingerprint('alicloud_ops.logging.systemd_unit', {'name': 'a.service'}, settings)}]})]
-    assert 'invocation' not in result and len(result['probe_id']) == 32
-    assert run([], None)[0]['probe_id'] != result['probe_id']
+         'key': converge.fingerprint('alicloud_ops.logging.systemd_unit', {'name': 'a.service'}, settings, salt)}]})]
+    assert 'invocation' not in result and len(result['probe_id']) == 32 and len(salt) == 32
+    again = run([], None)[0]
+    assert again['probe_id'] != result['probe_id'] and again['salt'] != salt
 
 
 def test_a_failed_probe_has_no_id_so_no_task_takes_an_answer_from_it():

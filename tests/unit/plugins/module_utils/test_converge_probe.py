@@ -147,4 +147,6 @@ def test_every_module_with_a_probe_option_is_answerable():
     from ansible_collections.alicloud_ops.logging.plugins.modules import converge_probe as probe_module
     import yaml
     choices = yaml.safe_load(probe_module.DOCUMENTATION)['options']['tasks']['suboptions']['module']['choices']
-    assert sorted(choices) == sorted(converge_probe.MODULES)
+    assert sorted(choices) == sorted(converge_probe.ANSWERABLE)
+    for name in converge_probe.ANSWERABLE:
+        assert callable(converge_probe.module_main(name)), name

@@ -16,6 +16,17 @@ SETTINGS = {'check_mode': False, 'diff': False, 'become': False, 'become_user': 
             'remote_user': None, 'environment': []}
 
 
+def test_the_salt_changes_every_fingerprint():
+    assert converge.fingerprint(MODULE, ARGS, SETTINGS, 'a') != converge.fingerprint(MODULE, ARGS, SETTINGS, 'b')
+    assert converge.fingerprint(MODULE, ARGS, SETTINGS, '') == converge.fingerprint(MODULE, ARGS, SETTINGS)
+
+
+def test_a_task_computes_its_fingerprint_with_the_probes_salt():
+    given = dict(probe(answer(converge.fingerprint(MODULE, ARGS, SETTINGS, 's1'), path='/p')), salt='s1')
+    result, executed = run(action(dict(ARGS, probe=given)))
+    assert executed == [] and result['path'] == '/p'
+
+
 def test_fingerprint_is_stable_and_ignores_the_probe_option_and_key_order():
     key = converge.fingerprint(MODULE, ARGS, SETTINGS)
     assert len(key) == 64 and key == converge.fingerprint(MODULE, dict(reversed(list(ARGS.items()))), SETTINGS)
