@@ -24,6 +24,7 @@ from ansible.utils.vars import merge_hash
 
 try:
     from ansible.executor.module_common import _apply_action_arg_defaults
+    get_action_args_with_defaults = None
 except ImportError:  # ansible-core 2.18
     _apply_action_arg_defaults = None
     from ansible.executor.module_common import get_action_args_with_defaults
