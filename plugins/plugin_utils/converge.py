@@ -22,12 +22,17 @@ import json
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+# How ansible-core's own action plugins (package, service) apply module_defaults to a module they pick: one name
+# from 2.19 on, another before. With neither, the probe applies none, so tasks with module_defaults find no answer
+# and run as usual.
 try:
     from ansible.executor.module_common import _apply_action_arg_defaults
-    get_action_args_with_defaults = None
 except ImportError:  # ansible-core 2.18
     _apply_action_arg_defaults = None
+try:
     from ansible.executor.module_common import get_action_args_with_defaults
+except ImportError:  # ansible-core 2.19 and later
+    get_action_args_with_defaults = None
 
 # The fact a task given a probe sets when its own run changed the host: the probe's answers after it no longer
 # hold. Only the probe's id, which is new on every probe: no host data goes into the fact cache.
@@ -74,6 +79,8 @@ def with_module_defaults(action, module, args, task_vars):
     task = action._task
     if _apply_action_arg_defaults is not None:
         return _apply_action_arg_defaults(module, task, dict(args), action._templar)
+    if get_action_args_with_defaults is None:
+        return dict(args)
     merged = get_action_args_with_defaults(module, dict(args), task.module_defaults, action._templar,
                                            action_groups=task._parent._play._action_groups)
     # ansible-core 2.18 takes default(omit) out of the task's arguments after this step: so here.
