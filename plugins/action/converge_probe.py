@@ -13,12 +13,12 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import HOST_MODULES, SLS_MODULES
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.converge import (
     fingerprint, task_settings, with_module_defaults,
 )
 
-SHORT_NAMES = ('logtail_agent', 'logtail_config', 'rsyslog_dropin', 'systemd_unit', 'sls_index', 'sls_logstore',
-               'sls_logtail_config', 'sls_logtail_config_info', 'sls_machine_group', 'sls_project')
+SHORT_NAMES = HOST_MODULES + SLS_MODULES
 
 
 def full_name(module):

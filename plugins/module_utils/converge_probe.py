@@ -32,7 +32,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as warning_store
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import (
-    logtail_agent, logtail_config, rsyslog_dropin, systemd_unit,
+    SLS_MODULES, logtail_agent, logtail_config, rsyslog_dropin, systemd_unit,
 )
 
 # The host modules a probe can answer for, by their fully qualified names, loaded with this file.
@@ -42,9 +42,7 @@ MODULES = {
     'alicloud_ops.logging.rsyslog_dropin': rsyslog_dropin.main,
     'alicloud_ops.logging.systemd_unit': systemd_unit.main,
 }
-# And the Log Service modules (the log_service role's probe, on the controller): loaded when asked for.
-SLS_MODULES = ('sls_index', 'sls_logstore', 'sls_logtail_config', 'sls_logtail_config_info', 'sls_machine_group',
-               'sls_project')
+# And the Log Service modules (SLS_MODULES; the log_service role's probe, on the controller): loaded when asked for.
 ANSWERABLE = tuple(sorted(list(MODULES) + ['alicloud_ops.logging.%s' % name for name in SLS_MODULES]))
 
 

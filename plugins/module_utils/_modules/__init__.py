@@ -10,3 +10,9 @@ __metaclass__ = type
 # Every module here takes `probe` (doc fragment alicloud_ops.logging.converge_probe). Its action plugin takes it
 # out before the module runs, so the module sees it only when run without that plugin, and then ignores it.
 PROBE_SPEC = dict(probe=dict(type='dict'))
+
+# The modules whose code is here, which converge_probe answers for (their short names; the probe's documentation
+# lists them as its `module` choices, and a test holds the two lists equal).
+HOST_MODULES = ('logtail_agent', 'logtail_config', 'rsyslog_dropin', 'systemd_unit')
+SLS_MODULES = ('sls_index', 'sls_logstore', 'sls_logtail_config', 'sls_logtail_config_info', 'sls_machine_group',
+               'sls_project')

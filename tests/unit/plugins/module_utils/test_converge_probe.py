@@ -15,6 +15,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import converge_probe
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import HOST_MODULES
 from tests.support.module_harness import module_internal, patch_module_args
 
 DROPIN = 'alicloud_ops.logging.rsyslog_dropin'
@@ -148,5 +149,6 @@ def test_every_module_with_a_probe_option_is_answerable():
     import yaml
     choices = yaml.safe_load(probe_module.DOCUMENTATION)['options']['tasks']['suboptions']['module']['choices']
     assert sorted(choices) == sorted(converge_probe.ANSWERABLE)
+    assert sorted(converge_probe.MODULES) == ['alicloud_ops.logging.%s' % name for name in HOST_MODULES]
     for name in converge_probe.ANSWERABLE:
         assert callable(converge_probe.module_main(name)), name
