@@ -66,7 +66,8 @@ def round_trips(events):
         # round trip of its own: the probe's was it. The probe's own result has no invocation (its action plugin
         # leaves out the options of every task it answers for): counted by its action.
         probe = str(data.get('task_action', '')).endswith('converge_probe')
-        if event['event'] in ROUND_TRIP_EVENTS and (probe or 'invocation' in res and 'answered_by_probe' not in res):
+        # A probe that took an earlier probe's answers (its reuse) is marked answered_by_probe too: no round trip.
+        if event['event'] in ROUND_TRIP_EVENTS and 'answered_by_probe' not in res and (probe or 'invocation' in res):
             per_host[host] += 1
         elif event['event'] == 'runner_retry':
             per_host[host] += 1

@@ -15,7 +15,7 @@ from ansible.utils.vars import merge_hash
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import HOST_MODULES, SLS_MODULES
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.converge import (
-    fingerprint, task_settings, with_module_defaults,
+    SPENT_FACT, fingerprint, probe_place, reuse_answers, task_settings, with_module_defaults,
 )
 
 SHORT_NAMES = HOST_MODULES + SLS_MODULES
@@ -33,22 +33,36 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         tasks = self._task.args.get('tasks')
-        if not isinstance(tasks, list) or not all(isinstance(task, dict) for task in tasks):
-            raise AnsibleActionFail('tasks: a list of mappings (module, args) is required')
+        ahead = self._task.args.get('ahead') or []
+        for name, value in (('tasks', tasks), ('ahead', ahead)):
+            if not isinstance(value, list) or not all(isinstance(task, dict) for task in value):
+                raise AnsibleActionFail('%s: a list of mappings (module, args) is required' % name)
+        task_vars = task_vars or {}
         settings = task_settings(self._task, self._play_context, self._templar)
+        place = probe_place(self._task)
+        # What a task of each module here gets: its options and this block's module_defaults for it.
+        planned = [(full_name(task.get('module')), task.get('args') or {}) for task in tasks + ahead]
+        planned = [(module, with_module_defaults(self, module, args, task_vars)) for module, args in planned]
+        earlier = self._task.args.get('reuse')
+        if earlier is not None:
+            salt = earlier.get('salt', '') if isinstance(earlier, dict) else ''
+            keys = [fingerprint(module, args, settings, salt) for module, args in planned[:len(tasks)]]
+            spent = (task_vars.get('ansible_facts') or {}).get(SPENT_FACT)
+            reused, reason = reuse_answers(earlier, keys, spent, place)
+            if reused is not None:
+                self._display.vvv('converge_probe: answered by converge_probe %s of the role before (no round trip)'
+                                  % reused['probe_id'])
+                return merge_hash(result, reused)
+            self._display.vvv('converge_probe: runs on the host: %s' % reason)
         salt = uuid.uuid4().hex
-        stamped = []
-        for task in tasks:
-            module = full_name(task.get('module'))
-            # What a task of that module here gets: its options and this block's module_defaults for it.
-            args = with_module_defaults(self, module, task.get('args') or {}, task_vars or {})
-            stamped.append(dict(module=module, args=args, key=fingerprint(module, args, settings, salt)))
+        stamped = [dict(module=module, args=args, key=fingerprint(module, args, settings, salt))
+                   for module, args in planned]
         outcome = self._execute_module(module_name='alicloud_ops.logging.converge_probe',
                                        module_args=dict(tasks=stamped), task_vars=task_vars)
         # Its options are the tasks' options: each task shows its own.
         outcome.pop('invocation', None)
         if not outcome.get('failed'):
-            outcome['probe_id'] = uuid.uuid4().hex
-            outcome['salt'] = salt
+            outcome.update(probe_id=uuid.uuid4().hex, salt=salt, fingerprints=[task['key'] for task in stamped],
+                           play=place[0], role_position=place[1])
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return merge_hash(result, outcome)

@@ -58,6 +58,24 @@ options:
           - Set by the action plugin on the controller (a fingerprint of module, options and settings); any value
             given is replaced.
         type: str
+  ahead:
+    description:
+      - Tasks of the role that runs right after this one in the play's C(roles) list, answered too (after
+        O(tasks), and in the same way). That role's probe, given this probe's result as O(reuse), then makes no
+        round trip of its own. The collection's C(logtail) role gives the C(rsyslog_forward) role's two drop-ins.
+      - Each a mapping with C(module) and C(args), as in O(tasks).
+    type: list
+    elements: dict
+    default: []
+  reuse:
+    description:
+      - The registered result of the probe of the role listed right before this one in the play's C(roles). This
+        probe returns that probe's answers for O(tasks) and makes no round trip when that probe was given every one
+        of O(tasks) (as its O(ahead)), ran in the same play, and no task given it has changed the host since. No
+        other task can have run on the host in between than that role's own, which mark the probe spent when they
+        change anything. Otherwise this probe runs as usual.
+      - Read on the controller only.
+    type: dict
 requirements:
   - Those of the modules it runs, which it runs as they would run themselves - C(rsyslogd) (M(alicloud_ops.logging.rsyslog_dropin)),
     C(systemctl) and C(systemd-analyze) (M(alicloud_ops.logging.systemd_unit)).
@@ -135,7 +153,8 @@ check_mode:
   sample: false
 answers:
   description:
-    - One per task in O(tasks), in order, up to the first that would change the host (outside check mode).
+    - One per task in O(tasks), then O(ahead), in order, up to the first that would change the host (outside
+      check mode). Where O(reuse) held, the earlier probe's answers for O(tasks) only.
   returned: always
   type: list
   elements: dict
@@ -160,6 +179,23 @@ answers:
       module: alicloud_ops.logging.rsyslog_dropin
       usable: true
       result: {changed: false, path: /etc/rsyslog.d/50-forward-logtail.conf, validated: false}
+fingerprints:
+  description: The fingerprint of each task the probe was given (O(tasks), then O(ahead)).
+  returned: success
+  type: list
+  elements: str
+play:
+  description: The identifier of the play the probe ran in (for O(reuse)).
+  returned: success
+  type: str
+role_position:
+  description: The position of the probe's role in the play's C(roles) list, or null (for O(reuse)).
+  returned: success
+  type: int
+answered_by_probe:
+  description: The id of the earlier probe whose answers this probe returned (O(reuse)); it made no round trip.
+  returned: when O(reuse) held
+  type: str
 answered:
   description: How many tasks have a usable answer.
   returned: always
@@ -179,7 +215,10 @@ def main():
         argument_spec=dict(tasks=dict(type='list', elements='dict', required=True, options=dict(
             module=dict(type='str', required=True, choices=list(ANSWERABLE)),
             args=dict(type='dict', default={}),
-            key=dict(type='str', no_log=False)))),
+            key=dict(type='str', no_log=False))),
+            # Read by the action plugin on the controller, which sends the module only `tasks`.
+            ahead=dict(type='list', elements='dict', default=[]),
+            reuse=dict(type='dict')),
         supports_check_mode=True,
         # Its options are other modules' options, which those modules log themselves when they run.
         no_log=True,

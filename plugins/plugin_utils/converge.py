@@ -101,6 +101,51 @@ def find_answer(probe, key, spent):
     return None, 'the probe has no answer for these options and settings'
 
 
+def probe_place(task):
+    """(play, position): the play a probe task runs in (its uuid) and the position of its role in the play's
+    ``roles:`` list, or None where the task is not of a role listed there (import_role, include_role, a play's own
+    tasks). Roles listed in ``roles:`` run one after another with no task between them."""
+    play = task._parent._play if task._parent is not None else None
+    if play is None:
+        return None, None
+    role = task._role
+    position = None
+    if role is not None:
+        for index, listed in enumerate(play.get_roles()):
+            # The same role object in the controller, a copy of it in a worker: the same uuid.
+            if listed._uuid == role._uuid:
+                position = index
+                break
+    return play._uuid, position
+
+
+def reuse_answers(earlier, keys, spent, place):
+    """(result, reason): a probe's result for the tasks of fingerprints ``keys`` taken from the ``earlier`` probe's
+    run, without a round trip of its own, or None and why not.
+
+    It holds only when the earlier probe ran in the same play, for the role listed right before this one in the
+    play's ``roles:`` (so that no other task ran in between but that role's own), was given every one of these
+    tasks (its ``ahead``) and has not been spent since (no task given it changed the host). Its answers are then
+    what this probe would read now. ``keys`` are hashed with the earlier probe's salt."""
+    if not isinstance(earlier, dict) or not earlier.get('probe_id') or earlier.get('failed'):
+        return None, 'the earlier probe did not run on this host'
+    if earlier.get('probe_id') == spent:
+        return None, 'a task given the earlier probe changed the host since'
+    play, position = place
+    earlier_play, earlier_position = earlier.get('play'), earlier.get('role_position')
+    if play is None or earlier_play != play or position is None or earlier_position is None \
+            or earlier_position + 1 != position:
+        return None, "the earlier probe is not of the role right before this one in the play's roles"
+    given = earlier.get('fingerprints') or []
+    if not keys or any(key not in given for key in keys):
+        return None, 'the earlier probe was not given these tasks'
+    answers = [answer for answer in earlier.get('answers') or () if answer.get('key') in keys]
+    return dict(changed=False, check_mode=earlier.get('check_mode'), answers=answers,
+                answered=sum(1 for answer in answers if answer.get('usable')), probe_id=earlier['probe_id'],
+                salt=earlier['salt'], fingerprints=list(keys), play=play, role_position=position,
+                **{ANSWERED_KEY: earlier['probe_id']}), None
+
+
 class ProbedModuleAction(ActionBase):
     """A module's action plugin: its answer from a probe where one holds, else the module's own run."""
 

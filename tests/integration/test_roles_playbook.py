@@ -143,11 +143,13 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
     assert check.rc == 0, check.stdout
     assert bed.snapshot() == pristine, 'check mode wrote into the root'
     would_change = changed_tasks(check)
-    # In check mode each probe answers every task of its role. The unit task alone runs on the host: with systemd
-    # not running here it warns that the service state is not applied, and an answer with warnings is not taken
-    # (the task's own run shows them).
-    assert module_calls(check) == [PROBES[0], UNIT_TASK, PROBES[1]] and len(answered(check)) == 4, (
+    # In check mode the logtail role's probe answers every task of both roles (rsyslog_forward's drop-ins are its
+    # `ahead`, and that role's probe takes its answers: no round trip). The unit task alone runs on the host: with
+    # systemd not running here it warns that the service state is not applied, and an answer with warnings is not
+    # taken (the task's own run shows them).
+    assert module_calls(check) == [PROBES[0], UNIT_TASK] and len(answered(check)) == 5, (
         module_calls(check), answered(check))
+    assert answered(check)[2] == PROBES[1], answered(check)
 
     first = bed.run(SITE, diff=True)
     assert first.rc == 0, first.stdout
@@ -191,12 +193,14 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
 
     second = bed.run(SITE)
     assert second.rc == 0 and second.changed == 0, second.stdout
-    # The idempotent run: no facts, one round trip per role (its probe), and the unit task's for its warning here.
-    assert module_calls(second) == [PROBES[0], UNIT_TASK, PROBES[1]], module_calls(second)
-    assert sorted(answered(second) + [UNIT_TASK]) == sorted(would_change), answered(second)
+    # The idempotent run: no facts, one round trip for both roles (the first role's probe; the second takes its
+    # answers), and the unit task's for its warning here.
+    assert module_calls(second) == [PROBES[0], UNIT_TASK], module_calls(second)
+    assert sorted(answered(second) + [UNIT_TASK]) == sorted(would_change + [PROBES[1]]), answered(second)
 
     # Drift in the agent's config: the probe answers the install task, and from the config task on (which would
-    # change the host) every task runs on the host; the other role's probe answers both drop-ins.
+    # change the host) every task runs on the host; the config task's change spends the first probe, so the other
+    # role's probe runs on the host itself and answers both drop-ins.
     config_path = bed.path('/usr/local/ilogtail/ilogtail_config.json')
     drifted = dict(config, streamlog_tcp_port=bed.streamlog_port + 1)
     with open(config_path, 'w') as handle:
@@ -276,9 +280,9 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     assert handler_order(on) == ['Restart rsyslog', 'Restart journald'], on.stdout
     again = bed.run(SITE)
     assert again.rc == 0 and again.changed == 0, again.stdout
-    # The two probes answer the module tasks (but the unit task, which warns here); the journal input's three tasks
-    # run on the host.
-    assert len(module_calls(again)) == 2 + 1 + 3 and len(answered(again)) == 4, (module_calls(again), answered(again))
+    # The first role's probe answers the module tasks of both (but the unit task, which warns here), the second
+    # role's probe takes its answers; the journal input's three tasks run on the host.
+    assert len(module_calls(again)) == 1 + 1 + 3 and len(answered(again)) == 5, (module_calls(again), answered(again))
 
     state_file = bed.path('/var/spool/rsyslog/imjournal.state')
     with open(state_file, 'w') as handle:  # as rsyslog leaves it when it stops
@@ -302,7 +306,9 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     untouched = bed.run(SITE)
     assert untouched.rc == 0 and untouched.changed == 0, untouched.stdout
     assert os.path.exists(journal) and os.path.exists(journald)
-    assert module_calls(untouched) == [PROBES[0], UNIT_TASK, PROBES[1]], module_calls(untouched)
+    # With the journal input left as the host has it, nothing of it runs: one probe for both roles, and the unit task.
+    assert module_calls(untouched) == [PROBES[0], UNIT_TASK], module_calls(untouched)
+    assert PROBES[1] in answered(untouched), answered(untouched)
 
     bed.extravars.update(rsyslog_forward_journal_input=True, rsyslog_forward_journal_state_file='imjournal.state')
     relative = bed.run(SITE)

@@ -19,7 +19,6 @@ import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.urls import fetch_url
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import PROBE_SPEC
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.errors import option_at_fault
@@ -32,6 +31,9 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.option_checks
 
 def download(module, url, dest, timeout):
     """Stream ``url`` into ``dest``; return its sha256 hex digest."""
+    # Imported here: only a run that installs downloads, and the import (with the email package it pulls in) is a
+    # twentieth of a second on every run, in converge_probe's too. AnsiballZ bundles it all the same.
+    from ansible.module_utils.urls import fetch_url  # pylint: disable=import-outside-toplevel
     response, info = fetch_url(module, url, timeout=timeout)
     # A file:// URL (an installer inside an image being baked without network) has no HTTP status.
     if response is None or info.get('status') != 200 and not url.startswith('file://'):

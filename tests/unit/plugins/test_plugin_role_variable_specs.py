@@ -31,6 +31,11 @@ MAGIC = {'ansible_facts', 'ansible_host', 'ansible_play_hosts_all', 'ansible_pla
 # Hostvars the collection's alicloud_ecs inventory plugin sets on every host (plugins/inventory/alicloud_ecs.py).
 INVENTORY_HOSTVARS = {'region_id', 'private_ip'}
 CONDITIONAL_KEYS = ('when', 'until', 'changed_when', 'failed_when', 'that')
+# A role reads these of the role it is paired with in a play's roles (site.yml: logtail, then rsyslog_forward), each
+# guarded (`is defined`, default(omit)): converge_probe's hand-over, so that one probe answers both roles (issue 24).
+# {name: (reading role, defining role)}; the defining role must define it.
+PAIRED = {'_rsyslog_forward_probe_tasks': ('logtail', 'rsyslog_forward'),
+          '_logtail_probe': ('rsyslog_forward', 'logtail')}
 
 
 class AnyName(dict):
@@ -134,6 +139,7 @@ def role_reads(role):
     yaml_files, templates = role_files(role)
     reads = {}
     defined = set().union(*(role_defines(r) for r in dependencies(role)))
+    defined |= set(name for name, (reader, owner) in PAIRED.items() if reader == role and name in role_defines(owner))
     for path in yaml_files:
         data = load(path)
         for name in names_read(expressions(data)):
@@ -188,6 +194,15 @@ def test_every_shared_variable_is_specified_in_the_internal_role():
     missing = {name: files for name, files in all_reads().items()
                if name.startswith('alicloud_logging_') and name not in shared}
     assert not missing, 'shared settings belong to roles/%s/meta/argument_specs.yml: %s' % (INTERNAL_ROLE, missing)
+
+
+@pytest.mark.parametrize('name', sorted(PAIRED))
+def test_a_paired_read_is_defined_by_its_pair_and_read_only_by_the_role_it_names(name):
+    reader, owner = PAIRED[name]
+    assert name in role_defines(owner)
+    others = [role for role in ROLES if role not in (reader, owner) and name in names_read(
+        expressions([load(path) for path in role_files(role)[0]]))]
+    assert not others, '%s is read by %s too' % (name, others)
 
 
 def test_the_scan_sees_what_the_roles_read():

@@ -91,6 +91,8 @@ class Task(object):
         self.delegate_to = None
         self.resolved_action = MODULE
         self.environment = []
+        self._parent = None
+        self._role = None
         self.__dict__.update(attrs)
 
 
@@ -176,3 +178,80 @@ def test_a_check_mode_answer_that_would_change_is_taken_in_check_mode():
     given = probe(dict(answer(key_for(args, check_mode=True)), result={'changed': True, 'diff': [{'after': 'x'}]}))
     result, executed = run(action(dict(args, probe=given), check_mode=True))
     assert executed == [] and result['changed'] is True and result['diff'] == [{'after': 'x'}]
+
+
+class Listed(object):
+    """A role, or a play with its roles: what probe_place reads of them."""
+
+    def __init__(self, uuid, roles=()):
+        self._uuid = uuid
+        self._roles = list(roles)
+
+    def get_roles(self):
+        return list(self._roles)
+
+
+def placed(role_uuid, roles=('logtail', 'rsyslog_forward'), play='play-1'):
+    """A task of the role of uuid `role_uuid` (None: no role) in a play listing `roles` (uuids)."""
+    block = mock.Mock(_play=Listed(play, [Listed(uuid) for uuid in roles]))
+    return Task({}, _parent=block, _role=Listed(role_uuid) if role_uuid else None)
+
+
+@pytest.mark.parametrize('role, place', [
+    ('logtail', ('play-1', 0)),
+    ('rsyslog_forward', ('play-1', 1)),
+    ('other', ('play-1', None)),   # import_role / include_role: not in the play's roles list
+    (None, ('play-1', None)),      # a play's own task
+])
+def test_probe_place_is_the_play_and_the_position_of_the_role_in_its_roles(role, place):
+    assert converge.probe_place(placed(role)) == place
+
+
+def test_probe_place_without_a_play():
+    assert converge.probe_place(Task({})) == (None, None)
+
+
+def earlier_probe(keys=('k1', 'k2', 'k3'), answered=('k1', 'k2', 'k3'), **extra):
+    found = dict(probe(*[answer(key, path='/' + key) for key in answered]), salt='s0', fingerprints=list(keys),
+                 play='play-1', role_position=0, check_mode=False)
+    found.update(extra)
+    return found
+
+
+def test_reuse_returns_the_earlier_answers_for_these_keys_only_in_their_order():
+    result, reason = converge.reuse_answers(earlier_probe(), ['k2', 'k3'], None, ('play-1', 1))
+    assert reason is None
+    assert [a['key'] for a in result['answers']] == ['k2', 'k3'] and result['answered'] == 2
+    assert result['probe_id'] == 'p1' and result['salt'] == 's0' and result['fingerprints'] == ['k2', 'k3']
+    assert result[converge.ANSWERED_KEY] == 'p1' and result['changed'] is False
+    assert (result['play'], result['role_position']) == ('play-1', 1)
+    # The tasks take the earlier probe's answers with its salt and id: exactly what find_answer sees.
+    assert converge.find_answer(result, 'k3', None)[0]['path'] == '/k3'
+
+
+def test_reuse_after_the_earlier_probe_stopped_keeps_only_what_it_answered():
+    # The earlier probe stopped at k2 (it would change the host): k3 has no answer, its task runs its module.
+    stopped = earlier_probe(answered=('k1',))
+    stopped['answers'].append(answer('k2', usable=False, reason='it would change the host'))
+    result, _ = converge.reuse_answers(stopped, ['k2', 'k3'], None, ('play-1', 1))
+    assert [a['key'] for a in result['answers']] == ['k2'] and result['answered'] == 0
+    assert converge.find_answer(result, 'k3', None) == (None, 'the probe has no answer for these options and settings')
+
+
+@pytest.mark.parametrize('earlier, keys, spent, place, reason', [
+    (None, ['k2'], None, ('play-1', 1), 'did not run'),
+    (dict(earlier_probe(), failed=True), ['k2'], None, ('play-1', 1), 'did not run'),
+    (earlier_probe(), ['k2'], 'p1', ('play-1', 1), 'changed the host since'),
+    (earlier_probe(), ['k2'], None, ('play-2', 1), 'right before'),
+    (earlier_probe(), ['k2'], None, ('play-1', 2), 'right before'),
+    (earlier_probe(), ['k2'], None, ('play-1', 0), 'right before'),
+    (earlier_probe(), ['k2'], None, ('play-1', None), 'right before'),
+    (earlier_probe(role_position=None), ['k2'], None, ('play-1', 1), 'right before'),
+    (earlier_probe(), ['k2'], None, (None, None), 'right before'),
+    (earlier_probe(), ['k2', 'k4'], None, ('play-1', 1), 'not given these tasks'),
+    (earlier_probe(), [], None, ('play-1', 1), 'not given these tasks'),
+    (earlier_probe(keys=[]), ['k2'], None, ('play-1', 1), 'not given these tasks'),
+])
+def test_no_reuse_and_why(earlier, keys, spent, place, reason):
+    result, why = converge.reuse_answers(earlier, keys, spent, place)
+    assert result is None and reason in why
