@@ -179,3 +179,29 @@ def test_user_defined_ids_refuse_control_characters():
     for raw in ['two\nlines', 'tab\there', 'nul\x00', 'sep\u2028x']:
         with pytest.raises(m.ConfigError, match=r'^user_defined_ids\[0\]'):
             m.render_user_defined_id([raw])
+
+
+def test_extra_config_values_are_written_as_given():
+    # Issue 25: a mutant writing every extra_config value as null survived; order-only checks missed it.
+    extra = OrderedDict([('working_ip', '10.0.0.5'), ('zero', 0), ('off', False), ('limits', {'cpu': [1, 2.5]}),
+                         ('config_server_address', 'http://new.example')])
+    wanted = m.wanted_keys({'streamlog_tcp_port': 514}, extra)
+    assert list(wanted.items()) == [('streamlog_tcp_port', 514), ('working_ip', '10.0.0.5'), ('zero', 0),
+                                    ('off', False), ('limits', {'cpu': [1, 2.5]}),
+                                    ('config_server_address', 'http://new.example')]
+    current = m.parse_config(INSTALLER_TEXT, 'f')
+    merged = m.merge_logtail_config(current, wanted)
+    assert list(merged.items()) == [
+        ('config_server_address', 'http://new.example'), ('cpu_usage_limit', 0.4), ('streamlog_open', False),
+        ('streamlog_tcp_port', 514), ('vendor_secret_knob', {'a': [1, 2]}), ('working_ip', '10.0.0.5'),
+        ('zero', 0), ('off', False), ('limits', {'cpu': [1, 2.5]})]
+    text = m.render_logtail_config(INSTALLER_TEXT, current, merged)
+    assert json.loads(text, object_pairs_hook=OrderedDict) == merged
+    assert 'null' not in text
+    assert '\n    "zero": 0,\n    "off": false,\n' in text
+
+
+def test_extra_config_null_is_written_as_null():
+    # A value given as None is the user's null, not a dropped key.
+    merged = m.merge_logtail_config({}, m.wanted_keys({}, {'knob': None}))
+    assert m.render_logtail_config(None, {}, merged) == '{\n    "knob": null\n}\n'
