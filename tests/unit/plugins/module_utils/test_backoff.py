@@ -46,3 +46,19 @@ def test_gives_up_when_the_next_delay_passes_the_deadline():
     # 0.5 + 1 + 2 + 4 + 5 * 4 = 27.5 s slept; a ninth failure's 5 s would end at 32.5 s, past 30.
     assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0]
     assert str(err.value) == 'gave up after 9 in 27.5'
+
+
+@pytest.mark.parametrize('deadline, sleeps', [(7.5, [0.5, 1.0, 2.0, 4.0]), (7.5 - 2.0 ** -10, [0.5, 1.0, 2.0])])
+def test_deadline_is_measured_from_the_first_attempt_on_a_clock_far_from_zero(deadline, sleeps):
+    # Issue 25: the fake clock started at 0, so a deadline measured from 0 went unnoticed. 2 ** 20 s of uptime
+    # and binary-fraction delays keep the arithmetic exact: a delay ending exactly at the deadline is taken.
+    clock = FakeClock()
+    clock.now = 2.0 ** 20
+    backoff = Backoff(base_delay=0.5, max_delay=5, deadline=deadline, sleep=clock.sleep, clock=clock.clock,
+                      rand=lambda: 1.0)
+    with pytest.raises(ValueError) as err:
+        run(backoff, [Busy()] * 20)
+    assert clock.sleeps == sleeps
+    assert str(err.value) == 'gave up after %d in %.1f' % (len(sleeps) + 1, sum(sleeps))
+    assert run(Backoff(deadline=deadline, sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0),
+               [Busy(), 'ok']) == 'ok'

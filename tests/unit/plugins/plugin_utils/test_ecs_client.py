@@ -90,6 +90,65 @@ def test_deadline_stops_retrying_with_a_clear_message():
     assert len(calls) == 5
 
 
+# 2 ** 20 s (12 days of uptime, as time.monotonic() reads on a long-running host); every delay and sum below is a
+# binary fraction, so clock arithmetic this far from zero is exact and the deadline is met to the bit.
+UPTIME = 2.0 ** 20
+
+
+def far_clock():
+    clock = FakeClock()
+    clock.now = UPTIME
+    return clock
+
+
+@pytest.mark.parametrize('uptime', [UPTIME, 1e6, 1e9])
+def test_a_host_up_longer_than_the_deadline_still_retries_a_throttle(uptime):
+    # Issue 25: with the deadline measured from 0 instead of the first attempt, the first throttle gave up.
+    clock = FakeClock()
+    clock.now = uptime
+    attempt, calls = failing([client_error('Throttling.User')] * 3)
+    assert policy(clock, deadline=60.0).run(attempt, 'DescribeInstances in cn-x', 'cn-x') == 'ok'
+    assert clock.sleeps == [0.2, 0.4, 0.8] and len(calls) == 4
+
+
+@pytest.mark.parametrize('deadline, sleeps', [
+    (3.75, [0.25, 0.5, 1.0, 2.0]),                    # the fourth delay ends exactly at the deadline: taken
+    (3.75 - 2.0 ** -10, [0.25, 0.5, 1.0]),            # a hair shorter: it would end past it
+    (0.25, [0.25]),
+    (0.25 - 2.0 ** -10, []),                           # not even one retry fits
+])
+def test_deadline_boundary_on_a_clock_far_from_zero(deadline, sleeps):
+    clock = far_clock()
+    attempt, calls = failing([server_error()] * 100)
+    retry = RetryPolicy(base_delay=0.25, max_delay=2.0, deadline=deadline, sleep=clock.sleep, clock=clock.clock,
+                        rand=lambda: 1.0)
+    with pytest.raises(EcsApiError) as err:
+        retry.run(attempt, 'DescribeInstances in cn-x', 'cn-x')
+    assert clock.sleeps == sleeps
+    assert len(calls) == err.value.attempts == len(sleeps) + 1
+    assert err.value.kind == 'transient' and err.value.code == 'ServiceUnavailable'
+    assert 'still failing after %d attempt(s) in %.1fs (retry deadline %gs)' % (
+        len(sleeps) + 1, sum(sleeps), deadline) in str(err.value)
+    assert clock.now == UPTIME + sum(sleeps)
+
+
+def test_deadline_counts_the_time_the_calls_take_not_only_the_sleeps():
+    clock = far_clock()
+    calls = []
+
+    def slow_throttled_call():
+        calls.append(clock.now - UPTIME)
+        clock.now += 1.0                               # each call takes a second before it is throttled
+        raise client_error('Throttling.User')
+    retry = RetryPolicy(base_delay=0.25, max_delay=2.0, deadline=4.0, sleep=clock.sleep, clock=clock.clock,
+                        rand=lambda: 1.0)
+    with pytest.raises(EcsApiError) as err:
+        retry.run(slow_throttled_call, 'DescribeRegions', 'cn-x')
+    # 1 + 0.25 + 1 + 0.5 = 2.75 s spent; the third call ends at 3.75 s, and 1.0 more would pass 4 s.
+    assert calls == [0.0, 1.25, 2.75] and clock.sleeps == [0.25, 0.5]
+    assert 'still failing after 3 attempt(s) in 3.8s' in str(err.value)
+
+
 @pytest.mark.parametrize('exc, kind', [
     (client_error('Forbidden.RAM', 403), 'permission'),
     (client_error('InvalidAccessKeyId.NotFound', 404), 'auth'),
