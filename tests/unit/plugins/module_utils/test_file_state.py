@@ -227,3 +227,108 @@ def test_a_bad_directory_part_names_the_directory_option(tmp_path):
     with pytest.raises(file_state.FileError, match='^dir_opt: .*is not a directory'):
         file_state.ensure_absent(make_module(), str(tmp_path / 'file' / 'a.conf'), field='name_opt',
                                  parent_field='dir_opt')
+
+
+def spy_staging(monkeypatch):
+    """Record the directory each temp file is made in and each rename, calling the real functions."""
+    made, renamed = [], []
+    real_mkstemp, real_rename = file_state.tempfile.mkstemp, file_state.os.rename
+
+    def mkstemp(*args, **kwargs):
+        fd, tmp = real_mkstemp(*args, **kwargs)
+        made.append((kwargs.get('dir'), tmp))
+        return fd, tmp
+
+    def rename(src, dst):
+        renamed.append((src, dst))
+        return real_rename(src, dst)
+    monkeypatch.setattr(file_state.tempfile, 'mkstemp', mkstemp)
+    monkeypatch.setattr(file_state.os, 'rename', rename)
+    return made, renamed
+
+
+def test_temp_files_are_staged_beside_their_targets(tmp_path, monkeypatch):
+    # Issue 25: a temp file made elsewhere (the default temp dir) makes the rename non-atomic, or fail across
+    # filesystems; tmp_path is itself under the temp dir, so only the recorded directory shows it.
+    (tmp_path / 'a.conf').write_text('old\n')
+    made, renamed = spy_staging(monkeypatch)
+    files = file_state.FileSet(make_module())
+    files.want(str(tmp_path / 'a.conf'), 'new\n')
+    files.want(str(tmp_path / 'new' / 'b.conf'), 'b\n', create_parent=True)
+    files.commit()
+    targets = [str(tmp_path / 'a.conf'), str(tmp_path / 'new' / 'b.conf')]
+    assert [directory for directory, _tmp in made] == [str(tmp_path), str(tmp_path / 'new')]
+    assert [os.path.dirname(tmp) for _directory, tmp in made] == [str(tmp_path), str(tmp_path / 'new')]
+    assert [dst for _src, dst in renamed] == targets
+    for (src, dst), target in zip(renamed, targets):
+        assert os.path.dirname(src) == os.path.dirname(target)
+        assert os.path.basename(src).startswith('.%s.' % os.path.basename(target)) and src.endswith('.tmp')
+    assert (tmp_path / 'a.conf').read_text() == 'new\n' and (tmp_path / 'new' / 'b.conf').read_text() == 'b\n'
+    assert sorted(os.listdir(str(tmp_path))) == ['a.conf', 'new'] and os.listdir(str(tmp_path / 'new')) == ['b.conf']
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason='changing a file owner needs root')
+
+
+def owned(path, uid, gid, mode=0o640):
+    os.chown(str(path), uid, gid)
+    os.chmod(str(path), mode)
+
+
+def ids(path):
+    st = os.stat(str(path))
+    return st.st_uid, st.st_gid, st.st_mode & 0o7777
+
+
+@needs_root
+def test_rewritten_file_keeps_its_owner_group_and_mode(tmp_path):
+    path = tmp_path / 'a.conf'
+    path.write_text('old\n')
+    owned(path, 1234, 2345)
+    res = file_state.ensure_file(make_module(), str(path), 'new\n')
+    assert res.changed and path.read_text() == 'new\n'
+    assert ids(path) == (1234, 2345, 0o640)
+    assert 'attributes_after' not in res.diff
+
+
+@needs_root
+@pytest.mark.parametrize('content', ['old\n', 'new\n'])
+@pytest.mark.parametrize('options, expected, attrs_before, attrs_after', [
+    ({'owner': '4321'}, (4321, 2345), {'owner': 1234}, {'owner': 4321}),
+    ({'group': 5432}, (1234, 5432), {'group': 2345}, {'group': 5432}),
+    ({'owner': 4321, 'group': '5432'}, (4321, 5432), {'owner': 1234, 'group': 2345}, {'owner': 4321, 'group': 5432}),
+    ({'owner': 1234, 'group': 2345}, (1234, 2345), None, None),
+])
+def test_owner_and_group_change_only_what_is_asked(tmp_path, content, options, expected, attrs_before, attrs_after):
+    # 'old\n': an attribute-only change (set in place); 'new\n': a rewrite (set on the temp file).
+    path = tmp_path / 'a.conf'
+    path.write_text('old\n')
+    owned(path, 1234, 2345)
+    res = file_state.ensure_file(make_module(), str(path), content, **options)
+    assert ids(path) == expected + (0o640,)
+    assert path.read_text() == content
+    assert res.changed == (content != 'old\n' or attrs_after is not None)
+    assert res.diff.get('attributes_before') == attrs_before and res.diff.get('attributes_after') == attrs_after
+    again = file_state.ensure_file(make_module(), str(path), content, **options)
+    assert not again.changed and ids(path) == expected + (0o640,)
+
+
+@needs_root
+def test_new_file_gets_the_owner_and_group_asked_for_or_the_writer_s(tmp_path):
+    file_state.ensure_file(make_module(), str(tmp_path / 'a.conf'), 'x\n', owner='1234', group='2345', mode='0600')
+    assert ids(tmp_path / 'a.conf') == (1234, 2345, 0o600)
+    file_state.ensure_file(make_module(), str(tmp_path / 'b.conf'), 'x\n', group='2345')
+    assert ids(tmp_path / 'b.conf') == (os.geteuid(), 2345, 0o644)
+    file_state.ensure_file(make_module(), str(tmp_path / 'c.conf'), 'x\n')
+    assert ids(tmp_path / 'c.conf') == (os.geteuid(), os.getegid(), 0o644)
+
+
+@needs_root
+def test_check_mode_reports_an_owner_change_without_making_it(tmp_path):
+    path = tmp_path / 'a.conf'
+    path.write_text('same\n')
+    owned(path, 1234, 2345)
+    res = file_state.ensure_file(make_module(check_mode=True), str(path), 'same\n', owner=4321)
+    assert res.changed and not res.content_changed
+    assert res.diff['attributes_before'] == {'owner': 1234} and res.diff['attributes_after'] == {'owner': 4321}
+    assert ids(path) == (1234, 2345, 0o640)
