@@ -149,3 +149,57 @@ def test_keys_and_tokens_with_blanks_or_control_characters_are_refused_by_name(f
         resolve_credentials(options, environ=env, home='/nonexistent')
     assert exc.value.option == field
     assert 'tok-0123' not in str(exc.value) and 'sec-0123' not in str(exc.value) and 'sec 0123' not in str(exc.value)
+
+
+STS = 'sts-vpc.cn-shanghai.aliyuncs.com'
+
+
+@pytest.mark.parametrize('options, env, provider_class', [
+    ({'access_key_id': 'LTAIk', 'access_key_secret': 'sec-0123', 'role_arn': 'acs:ram::1:role/x'}, {},
+     RamRoleArnCredentialsProvider),
+    ({}, dict(ENV_KEYS, ALIBABA_CLOUD_ROLE_ARN='acs:ram::1:role/x'), RamRoleArnCredentialsProvider),
+    ({}, OIDC_ENV, OIDCRoleArnCredentialsProvider),
+])
+def test_a_given_sts_endpoint_reaches_the_provider_that_assumes_the_role(tmp_path, options, env, provider_class):
+    # Issue 25: a mutant dropping sts_endpoint survived; the SDK would then call its default STS endpoint.
+    got = resolve_credentials(dict(options, sts_endpoint=STS), environ=env, home=str(tmp_path))
+    assert type(got.provider) is provider_class and got.provider._sts_endpoint == STS
+    default = resolve_credentials(options, environ=env, home=str(tmp_path))
+    assert type(default.provider) is provider_class and default.provider._sts_endpoint != STS
+
+
+@pytest.mark.parametrize('oidc', [
+    {'ALIBABA_CLOUD_OIDC_TOKEN_FILE': OIDC_ENV['ALIBABA_CLOUD_OIDC_TOKEN_FILE']},
+    {'ALIBABA_CLOUD_OIDC_TOKEN_FILE': OIDC_ENV['ALIBABA_CLOUD_OIDC_TOKEN_FILE'],
+     'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': OIDC_ENV['ALIBABA_CLOUD_OIDC_PROVIDER_ARN']},
+    {'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': OIDC_ENV['ALIBABA_CLOUD_OIDC_PROVIDER_ARN'],
+     'ALIBABA_CLOUD_ROLE_ARN': OIDC_ENV['ALIBABA_CLOUD_ROLE_ARN']},
+])
+def test_a_stray_oidc_setting_does_not_take_over_the_chain(home, tmp_path, oidc):
+    # OIDC needs all three of token file, provider ARN and role ARN; with fewer, the next source wins.
+    got = resolve_credentials({}, environ=oidc, home=home)
+    assert not isinstance(got.provider, OIDCRoleArnCredentialsProvider)
+    role = oidc.get('ALIBABA_CLOUD_ROLE_ARN')
+    profile = 'current profile from %s/.aliyun/config.json' % home
+    assert got.source == ('role %s assumed with %s' % (role, profile) if role else profile)
+    metadata = resolve_credentials({}, environ=dict(oidc, **URI_ENV), home=str(tmp_path / 'nobody'))
+    assert type(metadata.provider) is (RamRoleArnCredentialsProvider if role else URLCredentialsProvider)
+
+
+def test_an_oidc_role_given_as_an_option_completes_oidc_and_wins_over_the_environment_s(tmp_path):
+    env = dict(OIDC_ENV)
+    got = resolve_credentials({'role_arn': 'acs:ram::2:role/opt'}, environ=env, home=str(tmp_path))
+    assert isinstance(got.provider, OIDCRoleArnCredentialsProvider) and got.provider._role_arn == 'acs:ram::2:role/opt'
+    del env['ALIBABA_CLOUD_ROLE_ARN']
+    got = resolve_credentials({'role_arn': 'acs:ram::2:role/opt'}, environ=env, home=str(tmp_path))
+    assert got.source == ('OIDC token %s for role acs:ram::2:role/opt' % OIDC_ENV['ALIBABA_CLOUD_OIDC_TOKEN_FILE'])
+
+
+@pytest.mark.parametrize('options, source', [
+    ({'profile': 'dev'}, "profile 'dev' from %s/.aliyun/config.json"),
+    ({'ecs_role_name': 'r1'}, "ECS RAM role 'r1'"),
+])
+def test_options_beat_oidc_from_the_environment_and_assume_its_role(home, options, source):
+    got = resolve_credentials(options, environ=OIDC_ENV, home=home)
+    assert isinstance(got.provider, RamRoleArnCredentialsProvider)
+    assert got.source == 'role acs:ram::1:role/logging assumed with ' + (source % home if '%s' in source else source)
