@@ -132,3 +132,43 @@ def test_sls_endpoints_the_sdk_cannot_use_are_refused(endpoint, problem):
                                       'http://127.0.0.1:8080', 'http://127.0.0.1:8080/', 'HTTPS://h.example.com'])
 def test_sls_endpoints_the_sdk_can_use_pass(endpoint):
     assert sls_module.endpoint_problem(endpoint) is None
+
+
+def named(name, base=Exception):
+    """An exception class called ``name`` from no transport library: only its name can classify it."""
+    return type(name, (base,), {})
+
+
+@pytest.mark.parametrize('name, kind', [
+    ('NameResolutionError', 'unresolvable'),
+    ('ReadTimeout', 'timeout'), ('ConnectTimeout', 'timeout'), ('Timeout', 'timeout'),
+    ('ReadTimeoutError', 'timeout'), ('ConnectTimeoutError', 'timeout'), ('TimeoutError', 'timeout'),
+])
+def test_transport_classes_are_known_by_name(name, kind):
+    # Issue 25: the names were never tested on their own (the real classes also carry a socket error in their
+    # chain, which classifies them anyway).
+    exc = named(name)('no answer from 127.0.0.1:8999')
+    assert transport_failure(exc) == (kind, None, 'no answer from 127.0.0.1:8999')
+    wrapped = UnretryableException(RetryPolicyContext(exception=exc))
+    assert transport_failure(wrapped)[0] == kind
+    assert classify_error(wrapped) == 'unreachable'      # not retried: the same request meets the same failure
+
+
+def test_a_name_resolution_failure_outranks_a_timeout_in_the_same_chain():
+    exc = raised(named('ReadTimeoutError')('read timed out'), named('NameResolutionError')('no such host'))
+    assert transport_failure(exc)[0] == 'unresolvable'
+    assert transport_failure(raised(named('ReadTimeoutError')('x'), ConnectionRefusedError(111, 'refused')))[0] == \
+        'refused'
+
+
+@pytest.mark.parametrize('name', ['TimeoutWarning', 'ReadTimeoutErrors', 'ResolutionError', 'InvalidURL'])
+def test_other_class_names_are_not_transport_failures(name):
+    exc = named(name)('bad request')
+    assert transport_failure(exc) is None
+    assert classify_error(exc) == 'request'          # not 'transient': retrying would only repeat it
+
+
+def test_an_os_error_of_no_known_kind_is_a_transient_connection_failure():
+    exc = named('ProtocolGlitch', OSError)('connection aborted')
+    assert transport_failure(exc) == ('connection', None, 'connection aborted')
+    assert classify_error(exc) == 'transient'
