@@ -310,9 +310,12 @@ def _check_watermarks(queue):
             'forward.queue.high_watermark (%s) must leave more than forward.queue.dequeue_batch_size (%d) messages '
             'below forward.queue.size (%d): with less, rsyslogd can stop accepting messages while the receiver '
             'is down instead of spilling them to disk' % (given_high, batch, size))
-    if _spills_from_memory(queue) and size <= batch + 1:
+    # The watermarks the module writes itself (effective_watermarks) need a high one of 2 or more, so that a low
+    # one of 1 or more fits below it.
+    extra = 1 if given_high is not None else 2
+    if _spills_from_memory(queue) and size <= batch + extra:
         raise ValueError('forward.queue.size (%d) of a disk-assisted queue must be more than '
-                         'forward.queue.dequeue_batch_size (%d) + 1' % (size, batch))
+                         'forward.queue.dequeue_batch_size (%d) + %d' % (size, batch, extra))
     high, low = effective_watermarks(queue)
     if high is not None and low is not None and int(low) >= int(high):
         raise ValueError('forward.queue.low_watermark (%s) must be below the high watermark (%s)' % (low, high))

@@ -202,3 +202,108 @@ def test_action_name_is_written_for_impstats():
     for bad in ('two words', 'a"b', ''):
         with pytest.raises(ValueError, match='forward.action.name must match'):
             render.normalize_forward({'action': {'name': bad}})
+
+
+def test_dropin_filename_boundaries():
+    # Issue 25: the edges were never tested. The file name "NN-<name>.conf" may be 255 bytes (NAME_MAX), so the
+    # name itself at most 255 - 8 = 247.
+    assert render.NAME_MAX == 247
+    longest = render.dropin_filename('n' * 247, 0)
+    assert longest == '00-' + 'n' * 247 + '.conf' and len(longest.encode('utf-8')) == 255
+    with pytest.raises(ValueError, match=r'^name must be at most 247 characters .*, got 248$'):
+        render.dropin_filename('n' * 248, 0)
+    assert render.dropin_filename('x', 0) == '00-x.conf'
+    assert render.dropin_filename('x', 9) == '09-x.conf'
+    assert render.dropin_filename('x', 99) == '99-x.conf'
+    for weight in (-1, 100, 5.0, '5', None):
+        with pytest.raises(ValueError, match='^weight must be an integer from 0 to 99'):
+            render.dropin_filename('x', weight)
+
+
+@pytest.mark.parametrize('port', [1, 2, 65534, 65535])
+def test_ports_at_the_edges_are_rendered(port):
+    assert '\n           port="%d"\n' % port in render.render_forward_action({'port': port})
+
+
+@pytest.mark.parametrize('port', [0, -1, 65536, 2 ** 31, True, '514', 514.0])
+def test_ports_past_the_edges_are_refused(port):
+    with pytest.raises(ValueError, match=r'^forward\.port must be an integer from 1 to 65535, got '):
+        render.normalize_forward({'port': port})
+
+
+@pytest.mark.parametrize('queue', [{'size': 1, 'filename': ''}, {'size': 1, 'type': 'Disk'},
+                                   {'size': 1, 'type': 'Direct'}, {'size': 1, 'type': 'FixedArray', 'filename': ''}])
+def test_queue_size_1_is_accepted_where_no_memory_spill_needs_room(queue):
+    assert 'queue.size="1"' in render.render_forward_action({'queue': queue})
+
+
+@pytest.mark.parametrize('queue, params', [
+    ({'dequeue_batch_size': 1, 'size': 1000}, ['queue.size="1000"', 'queue.dequeueBatchSize="1"']),
+    ({'checkpoint_interval': 1}, ['queue.checkpointInterval="1"']),
+    ({'timeout_enqueue': 0}, ['queue.timeoutEnqueue="0"']),
+    ({'size': 1000, 'high_watermark': 1, 'low_watermark': None, 'filename': ''}, ['queue.highWatermark="1"']),
+    ({'size': 1000, 'high_watermark': 2, 'low_watermark': 1, 'filename': ''},
+     ['queue.highWatermark="2"', 'queue.lowWatermark="1"']),
+    ({'size': 1000, 'high_watermark': 999, 'filename': ''}, ['queue.highWatermark="999"']),
+    ({'size': 1000, 'high_watermark': 871}, ['queue.highWatermark="871"']),   # 1000 - 871 = 129 > one batch
+])
+def test_smallest_and_largest_queue_values_are_written(queue, params):
+    text = render.render_forward_action({'queue': queue})
+    for param in params:
+        assert '\n           %s\n' % param in text, param
+
+
+@pytest.mark.parametrize('queue, field', [
+    ({'size': 1000, 'high_watermark': 872}, 'forward.queue.high_watermark'),   # leaves exactly one batch: 128
+    ({'dequeue_batch_size': 0}, 'forward.queue.dequeue_batch_size'),
+    ({'checkpoint_interval': 0}, 'forward.queue.checkpoint_interval'),
+    ({'high_watermark': 0, 'filename': ''}, 'forward.queue.high_watermark'),
+    ({'size': 1, 'filename': ''}, None),
+    ({'size': 0, 'filename': ''}, 'forward.queue.size'),
+    # Disk-assisted without a high watermark: the module writes high = size - batch - 1 and low = 1, so the size
+    # must be more than batch (128) + 2; 130 used to fail naming low_watermark, which nobody had set.
+    ({'size': 130}, 'forward.queue.size'),
+    ({'size': 131}, None),
+    ({'size': 129, 'high_watermark': 1}, 'forward.queue.high_watermark'),
+    ({'size': 130, 'high_watermark': 1}, None),     # a given high watermark needs only batch + 1
+    ({'size': 130, 'low_watermark': 1}, 'forward.queue.size'),
+    ({'timeout_enqueue': -1}, 'forward.queue.timeout_enqueue'),
+])
+def test_queue_value_edges(queue, field):
+    if field is None:
+        assert render.normalize_forward({'queue': queue})['queue']['size'] == queue['size']
+    else:
+        with pytest.raises(ValueError, match='^%s ' % field.replace('.', r'\.')):
+            render.normalize_forward({'queue': queue})
+
+
+@pytest.mark.parametrize('action, written', [
+    ({'resume_interval': 1}, 'action.resumeInterval="1"'),
+    ({'resume_retry_count': -1}, 'action.resumeRetryCount="-1")'),
+    ({'resume_retry_count': 0}, 'action.resumeRetryCount="0")'),
+])
+def test_action_values_at_the_edges_are_written(action, written):
+    assert written in render.render_forward_action({'action': action})
+
+
+@pytest.mark.parametrize('queue_type, disk', [('FixedArray', True), ('Direct', False), ('LinkedList', True),
+                                              ('Disk', True)])
+def test_every_queue_type_is_accepted_and_rendered(queue_type, disk):
+    # Issue 25: FixedArray and Direct were never rendered in a test.
+    text = render.render_forward_action({'queue': {'type': queue_type, 'size': 1000}})
+    assert '\n           queue.type="%s"\n' % queue_type in text
+    assert ('queue.filename="fwdRule1"' in text) == disk
+    assert ('queue.spoolDirectory="/var/spool/rsyslog"' in text) == disk
+    queue = render.normalize_forward({'queue': {'type': queue_type, 'size': 1000}})['queue']
+    assert render.is_disk_assisted(queue) == disk
+    # Only a memory queue that spills (LinkedList, FixedArray) needs the safe watermarks at size 1000.
+    spills = queue_type in ('FixedArray', 'LinkedList')
+    assert render.effective_watermarks(queue) == ((500, 250) if spills else (None, None))
+    assert bool(render.queue_warnings({'queue': {'type': queue_type, 'size': 1000}})) == spills
+
+
+def test_fixed_array_and_direct_memory_queues_write_no_disk_parameters():
+    for queue_type in ('FixedArray', 'Direct'):
+        text = render.render_forward_action({'queue': {'type': queue_type, 'filename': '', 'size': 500}})
+        assert 'queue.type="%s"' % queue_type in text and 'queue.size="500"' in text
+        assert 'queue.filename' not in text and 'Watermark' not in text and 'queue.saveOnShutdown' not in text
