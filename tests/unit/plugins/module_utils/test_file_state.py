@@ -332,3 +332,26 @@ def test_check_mode_reports_an_owner_change_without_making_it(tmp_path):
     assert res.changed and not res.content_changed
     assert res.diff['attributes_before'] == {'owner': 1234} and res.diff['attributes_after'] == {'owner': 4321}
     assert ids(path) == (1234, 2345, 0o640)
+
+
+@pytest.mark.parametrize('name, ok', [
+    ('n' * 255, True), ('n' * 256, False),
+    ('\u00e9' * 127 + 'n', True), ('\u00e9' * 128, False),       # counted in bytes: 255 and 256 in UTF-8
+], ids=['255-ascii', '256-ascii', '255-utf8', '256-utf8'])
+def test_file_name_of_255_bytes_is_written_and_of_256_refused(tmp_path, name, ok):
+    # Issue 25: NAME_MAX (255 bytes on ext4, xfs, tmpfs) was tested only far past it.
+    path = str(tmp_path / name)
+    if ok:
+        assert file_state.ensure_file(make_module(), path, 'x\n').changed and os.listdir(str(tmp_path)) == [name]
+    else:
+        with pytest.raises(file_state.FileError, match='^path: .*is longer than the 255 bytes a file name may have'):
+            file_state.ensure_file(make_module(), path, 'x\n')
+        assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_new_directory_name_of_256_bytes_is_refused_naming_the_directory_option(tmp_path):
+    with pytest.raises(file_state.FileError, match='^dir_opt: .*longer than the 255 bytes'):
+        file_state.ensure_file(make_module(), str(tmp_path / ('d' * 256) / 'a.conf'), 'x\n', create_parent=True,
+                               parent_field='dir_opt')
+    file_state.ensure_file(make_module(), str(tmp_path / ('d' * 255) / 'a.conf'), 'x\n', create_parent=True)
+    assert os.listdir(str(tmp_path)) == ['d' * 255]

@@ -90,3 +90,21 @@ def test_refuse_bad_options_masks_secret_values_in_other_options():
     result = failed.value.args[0]
     assert result['invalid_options'] == ['name'] and 'tok-123456' not in result['msg']
     assert result['msg'].startswith('name: must be one line')
+
+
+@pytest.mark.parametrize('value, bad', [
+    ('/' + 'p' * 4094, False), ('/' + 'p' * 4095, True),                   # 4095 bytes is PATH_MAX - 1, the most
+    ('/' + '\u00e9' * 2047, False), ('/' + '\u00e9' * 2047 + 'p', True),   # counted in UTF-8 bytes: 4095, 4096
+], ids=['4095-ascii', '4096-ascii', '4095-utf8', '4096-utf8'])
+def test_path_length_boundary_in_bytes(value, bad):
+    # Issue 25: only a path far past PATH_MAX was tested.
+    found = problems({'dir': value})
+    assert ('dir' in found) == bad
+    if bad:
+        assert found['dir'] == 'is longer than the 4095 bytes a path may have'
+
+
+@pytest.mark.parametrize('value, bad', [(2 ** 63 - 1, False), (2 ** 63, True), (-2 ** 63, False), (-2 ** 63 - 1, True)])
+def test_free_form_integers_fit_64_bits(value, bad):
+    assert ('extra.n' in problems({'extra': {'n': value}})) == bad
+    assert ('extra[0]' in dict(oc.option_problems({'extra': {'type': 'list'}}, {'extra': [value]}))) == bad
