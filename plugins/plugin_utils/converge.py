@@ -103,17 +103,19 @@ def find_answer(probe, key, spent):
 
 def probe_place(task):
     """(play, position): the play a probe task runs in (its uuid) and the position of its role in the play's
-    ``roles:`` list, or None where the task is not of a role listed there (import_role, include_role, a play's own
-    tasks). Roles listed in ``roles:`` run one after another with no task between them."""
+    ``roles:`` list, or None where the task is not of a role listed there (import_role and include_role, whose
+    roles ansible-core appends to the same list marked from_include, or a play's own tasks). Roles listed in
+    ``roles:`` run one after another, each after its dependencies, with no task of the play between them."""
     play = task._parent._play if task._parent is not None else None
     if play is None:
         return None, None
     role = task._role
     position = None
-    if role is not None:
-        for index, listed in enumerate(play.get_roles()):
+    if role is not None and not role.from_include:
+        listed = [each for each in play.get_roles() if not each.from_include]
+        for index, each in enumerate(listed):
             # The same role object in the controller, a copy of it in a worker: the same uuid.
-            if listed._uuid == role._uuid:
+            if each._uuid == role._uuid:
                 position = index
                 break
     return play._uuid, position

@@ -183,9 +183,10 @@ def test_a_check_mode_answer_that_would_change_is_taken_in_check_mode():
 class Listed(object):
     """A role, or a play with its roles: what probe_place reads of them."""
 
-    def __init__(self, uuid, roles=()):
+    def __init__(self, uuid, roles=(), from_include=False):
         self._uuid = uuid
         self._roles = list(roles)
+        self.from_include = from_include
 
     def get_roles(self):
         return list(self._roles)
@@ -209,6 +210,48 @@ def test_probe_place_is_the_play_and_the_position_of_the_role_in_its_roles(role,
 
 def test_probe_place_without_a_play():
     assert converge.probe_place(Task({})) == (None, None)
+
+
+def test_a_role_imported_or_included_has_no_place_even_when_ansible_core_lists_it_with_the_roles():
+    block = mock.Mock(_play=Listed('play-1', [Listed('logtail'), Listed('other', from_include=True),
+                                              Listed('rsyslog_forward')]))
+    assert converge.probe_place(Task({}, _parent=block, _role=Listed('rsyslog_forward'))) == ('play-1', 1)
+    assert converge.probe_place(Task({}, _parent=block, _role=Listed('other', from_include=True))) == ('play-1', None)
+
+
+def compiled_tasks(blocks):
+    for block in blocks:
+        for item in block.block:
+            if hasattr(item, 'block'):
+                yield from compiled_tasks([item])
+            else:
+                yield item
+
+
+def test_probe_place_of_real_plays_on_this_ansible_core(tmp_path):
+    """ansible-core's own Play, Role and Task objects (and a task's copy, as a worker gets it): the roles listed in
+    roles: have their positions; a role imported among the play's tasks, which ansible-core appends to the same
+    list, and the play's own tasks have none."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.playbook.play import Play
+    from ansible.plugins.loader import init_plugin_loader
+    from ansible.vars.manager import VariableManager
+
+    init_plugin_loader([])
+    for role in ('first', 'second', 'imported'):
+        (tmp_path / 'roles' / role / 'tasks').mkdir(parents=True)
+        (tmp_path / 'roles' / role / 'tasks' / 'main.yml').write_text('- ansible.builtin.debug: {msg: %s}\n' % role)
+    loader = DataLoader()
+    loader.set_basedir(str(tmp_path))
+    play = Play.load({'hosts': 'all', 'gather_facts': False, 'roles': ['first', 'second'],
+                      'tasks': [{'ansible.builtin.import_role': {'name': 'imported'}},
+                                {'ansible.builtin.debug': {'msg': 'own'}}]},
+                     variable_manager=VariableManager(loader=loader), loader=loader)
+    places = dict((task.args['msg'], (converge.probe_place(task), converge.probe_place(task.copy())))
+                  for task in compiled_tasks(play.compile()) if task.args.get('msg'))
+    uuid = play._uuid
+    assert places == {'first': ((uuid, 0), (uuid, 0)), 'second': ((uuid, 1), (uuid, 1)),
+                      'imported': ((uuid, None), (uuid, None)), 'own': ((uuid, None), (uuid, None))}
 
 
 def earlier_probe(keys=('k1', 'k2', 'k3'), answered=('k1', 'k2', 'k3'), **extra):
