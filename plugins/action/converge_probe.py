@@ -7,22 +7,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import uuid
-
-from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import HOST_MODULES, SLS_MODULES
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.converge import (
-    SPENT_FACT, fingerprint, probe_place, reuse_answers, task_settings, with_module_defaults,
+    PROBE_MODULE, SPENT_FACT, entries, fingerprint, plan, probe_data, probe_fields, probe_place, reuse_answers,
+    stamp, task_settings,
 )
-
-SHORT_NAMES = HOST_MODULES + SLS_MODULES
-
-
-def full_name(module):
-    return 'alicloud_ops.logging.%s' % module if module in SHORT_NAMES else module
 
 
 class ActionModule(ActionBase):
@@ -32,20 +23,16 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        tasks = self._task.args.get('tasks')
-        ahead = self._task.args.get('ahead') or []
-        for name, value in (('tasks', tasks), ('ahead', ahead)):
-            if not isinstance(value, list) or not all(isinstance(task, dict) for task in value):
-                raise AnsibleActionFail('%s: a list of mappings (module, args) is required' % name)
+        tasks = entries(self._task.args.get('tasks'), 'tasks')
+        ahead = entries(self._task.args.get('ahead') or [], 'ahead')
         task_vars = task_vars or {}
         settings = task_settings(self._task, self._play_context, self._templar)
         place = probe_place(self._task)
         # What a task of each module here gets: its options and this block's module_defaults for it.
-        planned = [(full_name(task.get('module')), task.get('args') or {}) for task in tasks + ahead]
-        planned = [(module, with_module_defaults(self, module, args, task_vars)) for module, args in planned]
+        planned = plan(self, tasks + ahead, task_vars)
         earlier = self._task.args.get('reuse')
         if earlier is not None:
-            salt = earlier.get('salt', '') if isinstance(earlier, dict) else ''
+            salt = (probe_data(earlier) or {}).get('salt', '') if isinstance(earlier, dict) else ''
             keys = [fingerprint(module, args, settings, salt) for module, args in planned[:len(tasks)]]
             spent = (task_vars.get('ansible_facts') or {}).get(SPENT_FACT)
             reused, reason = reuse_answers(earlier, keys, spent, place)
@@ -54,15 +41,11 @@ class ActionModule(ActionBase):
                                   % reused['probe_id'])
                 return merge_hash(result, reused)
             self._display.vvv('converge_probe: runs on the host: %s' % reason)
-        salt = uuid.uuid4().hex
-        stamped = [dict(module=module, args=args, key=fingerprint(module, args, settings, salt))
-                   for module, args in planned]
-        outcome = self._execute_module(module_name='alicloud_ops.logging.converge_probe',
-                                       module_args=dict(tasks=stamped), task_vars=task_vars)
+        salt, stamped = stamp(planned, settings)
+        outcome = self._execute_module(module_name=PROBE_MODULE, module_args=dict(tasks=stamped), task_vars=task_vars)
         # Its options are the tasks' options: each task shows its own.
         outcome.pop('invocation', None)
         if not outcome.get('failed'):
-            outcome.update(probe_id=uuid.uuid4().hex, salt=salt, fingerprints=[task['key'] for task in stamped],
-                           play=place[0], role_position=place[1])
+            outcome.update(probe_fields(outcome, salt, stamped, place))
         self._remove_tmp_path(self._connection._shell.tmpdir)
         return merge_hash(result, outcome)

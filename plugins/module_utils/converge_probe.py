@@ -96,8 +96,9 @@ def _parse_result(text):
     raise ValueError('no module result in its output: %r' % text[-500:])
 
 
-def run_check_mode(main, args, internal):
-    """(result, error): what ``main`` returns for ``args`` in check mode, run in this process.
+def run_module(main, args, internal, check=True):
+    """(result, error): what ``main`` returns for ``args``, run in this process: in check mode (``check``), or with
+    the settings in ``internal`` as they are (a task carrying the probe: its own run, see carry()).
 
     ``error`` is a one-line reason when the run gave no result (an exception, no JSON); the result of a module
     that failed is a result (its `failed` is true). The module's stdout is captured; its arguments, warnings and
@@ -105,10 +106,11 @@ def run_check_mode(main, args, internal):
     """
     payload = dict(internal)
     payload.update(args)
-    payload['_ansible_check_mode'] = True
-    # No syslog line for a check run: the module's own run logs its invocation when it runs. (no_log in a module's
-    # internal settings only turns that logging off; results are masked by each option's no_log.)
-    payload['_ansible_no_log'] = True
+    if check:
+        payload['_ansible_check_mode'] = True
+        # No syslog line for a check run: the module's own run logs its invocation when it runs. (no_log in a
+        # module's internal settings only turns that logging off; results are masked by each option's no_log.)
+        payload['_ansible_no_log'] = True
     saved_args = basic._ANSIBLE_ARGS
     parsed = hasattr(basic, '_PARSED_MODULE_ARGS')
     saved_parsed = getattr(basic, '_PARSED_MODULE_ARGS', None)
@@ -134,6 +136,11 @@ def run_check_mode(main, args, internal):
         return _parse_result(captured.getvalue()), None
     except ValueError as exc:
         return None, str(exc)
+
+
+def run_check_mode(main, args, internal):
+    """run_module() in check mode."""
+    return run_module(main, args, internal, check=True)
 
 
 def usable(result, check_mode):
@@ -165,3 +172,21 @@ def answer_tasks(tasks, internal, check_mode):
         if not check_mode and (result is None or result.get('failed') or result.get('changed')):
             break
     return answers
+
+
+def carry(run, tasks, internal, check_mode):
+    """(result, answers): a task's own run, then the answers for ``tasks`` read on the host as that run left it.
+
+    ``run`` is the task carrying the probe ({module, args}): it runs with the probe's own settings, which are that
+    task's (check mode, diff, no_log...), for real outside check mode. Its result is the task's result; a failure
+    (or a run that gave no result) answers nothing. The tasks after it are answered by answer_tasks(), so outside
+    check mode up to the first that would change the host: the carrying task's own change happened before they
+    were read, and so does not spend them.
+    """
+    own = dict(internal, _ansible_module_name=run['module'])
+    result, error = run_module(module_main(run['module']), run.get('args') or {}, own, check=False)
+    if result is None:
+        return dict(failed=True, msg='MODULE FAILURE: %s' % error), []
+    if result.get('failed'):
+        return result, []
+    return result, answer_tasks(tasks, internal, check_mode)

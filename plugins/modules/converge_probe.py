@@ -21,7 +21,10 @@ description:
   - Outside check mode the probe stops at the first task that would change the host or fail, because the tasks
     after it run on the host as that task leaves it, not as the probe saw it. A task whose answer carries
     warnings runs on the host too (so that they show), but the probe goes on past it.
-  - Never changes anything.
+  - Never changes anything itself. A task of one of these modules given C(probe_after) carries a probe instead of
+    needing this task. Its action plugin runs this module with O(run), the task's own module and options, which
+    runs first (and changes the host as the task would), and then the tasks after it, read as that run left the
+    host, in the same round trip.
 version_added: 0.1.0
 author: alicloud_ops maintainers (@alicloud-ops)
 options:
@@ -76,6 +79,35 @@ options:
         change anything. Otherwise this probe runs as usual.
       - Read on the controller only.
     type: dict
+  run:
+    description:
+      - Set by the action plugin of a task given C(probe_after) (see the modules' C(probe_after)), never in a
+        playbook; any value given is replaced.
+      - That task's own module and options. It runs first, as the task itself would (for real outside check mode);
+        O(tasks) are then answered on the host as it left it, in the same round trip.
+    type: dict
+    suboptions:
+      module:
+        description:
+          - The task's module.
+        type: str
+        required: true
+        choices:
+          - alicloud_ops.logging.logtail_agent
+          - alicloud_ops.logging.logtail_config
+          - alicloud_ops.logging.rsyslog_dropin
+          - alicloud_ops.logging.sls_index
+          - alicloud_ops.logging.sls_logstore
+          - alicloud_ops.logging.sls_logtail_config
+          - alicloud_ops.logging.sls_logtail_config_info
+          - alicloud_ops.logging.sls_machine_group
+          - alicloud_ops.logging.sls_project
+          - alicloud_ops.logging.systemd_unit
+      args:
+        description:
+          - The task's options.
+        type: dict
+        default: {}
 requirements:
   - Those of the modules it runs, which it runs as they would run themselves - C(rsyslogd) (M(alicloud_ops.logging.rsyslog_dropin)),
     C(systemctl) and C(systemd-analyze) (M(alicloud_ops.logging.systemd_unit)).
@@ -196,6 +228,10 @@ answered_by_probe:
   description: The id of the earlier probe whose answers this probe returned (O(reuse)); it made no round trip.
   returned: when O(reuse) held
   type: str
+run_result:
+  description: The result of O(run), the task's own run (that task's action plugin returns it as the task's result).
+  returned: when O(run) is given
+  type: dict
 answered:
   description: How many tasks have a usable answer.
   returned: always
@@ -206,7 +242,7 @@ answered:
 from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.converge_probe import (
-    ANSWERABLE, answer_tasks, internal_arguments,
+    ANSWERABLE, answer_tasks, carry, internal_arguments,
 )
 
 
@@ -218,13 +254,22 @@ def main():
             key=dict(type='str', no_log=False))),
             # Read by the action plugin on the controller, which sends the module only `tasks`.
             ahead=dict(type='list', elements='dict', default=[]),
-            reuse=dict(type='dict')),
+            reuse=dict(type='dict'),
+            # Sent by the action plugin of a task given probe_after: that task's own module and options.
+            run=dict(type='dict', options=dict(module=dict(type='str', required=True, choices=list(ANSWERABLE)),
+                                               args=dict(type='dict', default={})))),
         supports_check_mode=True,
         # Its options are other modules' options, which those modules log themselves when they run.
         no_log=True,
     )
     # The probe's own `_ansible_*` settings, which AnsibleModule took out of module.params: read again.
     internal = internal_arguments(_load_params())
+    run = module.params['run']
+    if run:
+        # A task's own run, then the tasks after it (its probe_after): the task's result goes back as run_result.
+        result, answers = carry(run, module.params['tasks'], internal, module.check_mode)
+        module.exit_json(changed=bool(result.get('changed')), check_mode=module.check_mode, run_result=result,
+                         answers=answers, answered=sum(1 for answer in answers if answer['usable']))
     answers = answer_tasks(module.params['tasks'], internal, module.check_mode)
     module.exit_json(changed=False, check_mode=module.check_mode, answers=answers,
                      answered=sum(1 for answer in answers if answer['usable']))

@@ -108,8 +108,12 @@ CONTROLLER_ONLY_ACTIONS = ('ansible.builtin.debug', 'debug', 'ansible.builtin.as
 
 
 UNIT_TASK = 'Run Logtail under systemd, restarted whenever it dies'
-PROBES = ['Read what the three tasks below would change, in one round trip',
-          'Read what the two drop-in tasks below would change, in one round trip']
+INSTALL_TASK = 'Install Logtail with the official installer'
+CONFIG_TASK = 'Configure Logtail (streamlog syslog input, limits, machine identity)'
+DROPIN_TASKS = ['Forward all syslog to Logtail through a disk-assisted queue',
+                'Report the forward queue through impstats (validated with the whole configuration)']
+# The rsyslog_forward role's probe; the logtail role's install task carries its own (probe_after).
+PROBE = 'Read what the two drop-in tasks below would change, in one round trip'
 
 
 def module_calls(result):
@@ -143,18 +147,20 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
     assert check.rc == 0, check.stdout
     assert bed.snapshot() == pristine, 'check mode wrote into the root'
     would_change = changed_tasks(check)
-    # In check mode the logtail role's probe answers every task of both roles (rsyslog_forward's drop-ins are its
-    # `ahead`, and that role's probe takes its answers: no round trip). The unit task alone runs on the host: with
-    # systemd not running here it warns that the service state is not applied, and an answer with warnings is not
-    # taken (the task's own run shows them).
-    assert module_calls(check) == [PROBES[0], UNIT_TASK] and len(answered(check)) == 5, (
-        module_calls(check), answered(check))
-    assert answered(check)[2] == PROBES[1], answered(check)
+    # In check mode the install task's round trip (its probe_after) answers every task after it, of both roles
+    # (rsyslog_forward's drop-ins too, and that role's probe takes the answers: no round trip). The unit task alone
+    # runs on the host: with systemd not running here it warns that the service state is not applied, and an answer
+    # with warnings is not taken (the task's own run shows them).
+    assert module_calls(check) == [INSTALL_TASK, UNIT_TASK], module_calls(check)
+    assert answered(check) == [CONFIG_TASK, PROBE] + DROPIN_TASKS, answered(check)
 
     first = bed.run(SITE, diff=True)
     assert first.rc == 0, first.stdout
-    # On a new host each probe stops at its role's first task, which would change the host: every task runs.
-    assert answered(first) == [], answered(first)
+    # On a new host the install task's probe stops at the config task, which would change the host too: every task
+    # runs, and rsyslog_forward's probe, seeing a new host, makes no round trip (no more round trips than tasks).
+    assert answered(first) == [PROBE], answered(first)
+    assert module_calls(first)[:5] == [INSTALL_TASK, CONFIG_TASK, UNIT_TASK] + DROPIN_TASKS, module_calls(first)
+    assert PROBE not in module_calls(first)
     assert changed_tasks(first) == would_change == sorted([
         'Install Logtail with the official installer',
         'Configure Logtail (streamlog syslog input, limits, machine identity)',
@@ -193,14 +199,20 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
 
     second = bed.run(SITE)
     assert second.rc == 0 and second.changed == 0, second.stdout
-    # The idempotent run: no facts, one round trip for both roles (the first role's probe; the second takes its
-    # answers), and the unit task's for its warning here.
-    assert module_calls(second) == [PROBES[0], UNIT_TASK], module_calls(second)
-    assert sorted(answered(second) + [UNIT_TASK]) == sorted(would_change + [PROBES[1]]), answered(second)
+    # The idempotent run: no facts, one round trip for both roles (the install task's, which carries the probe; the
+    # second role's probe takes its answers), and the unit task's for its warning here.
+    assert module_calls(second) == [INSTALL_TASK, UNIT_TASK], module_calls(second)
+    assert sorted(answered(second) + [INSTALL_TASK, UNIT_TASK]) == sorted(would_change + [PROBE]), answered(second)
+    # --start-at-task past a probe: the tasks after it have none to take, and run on the host (they failed on an
+    # undefined variable before); a probe that does run still answers the tasks after it.
+    for start, calls, taken in ((UNIT_TASK, [UNIT_TASK, PROBE], DROPIN_TASKS), (DROPIN_TASKS[1], DROPIN_TASKS[1:], [])):
+        late = bed.run(SITE, cmdline='--start-at-task "%s"' % start)
+        assert late.rc == 0 and late.changed == 0, late.stdout
+        assert module_calls(late) == calls and answered(late) == taken, (module_calls(late), answered(late))
 
-    # Drift in the agent's config: the probe answers the install task, and from the config task on (which would
-    # change the host) every task runs on the host; the config task's change spends the first probe, so the other
-    # role's probe runs on the host itself and answers both drop-ins.
+    # Drift in the agent's config: the install task changes nothing and its probe stops at the config task (which
+    # would change the host): from there every task runs on the host; the config task's change spends the probe, so
+    # the other role's probe runs on the host itself and answers both drop-ins.
     config_path = bed.path('/usr/local/ilogtail/ilogtail_config.json')
     drifted = dict(config, streamlog_tcp_port=bed.streamlog_port + 1)
     with open(config_path, 'w') as handle:
@@ -209,11 +221,8 @@ def test_site_check_then_apply_then_idempotent_then_decommission(bed):
     assert third.rc == 0 and changed_tasks(third) == [
         'Configure Logtail (streamlog syslog input, limits, machine identity)'], third.stdout
     assert json.load(open(config_path))["streamlog_tcp_port"] == bed.streamlog_port
-    assert module_calls(third) == [PROBES[0], 'Configure Logtail (streamlog syslog input, limits, machine identity)',
-                                   UNIT_TASK, PROBES[1], 'Restart logtail'], module_calls(third)
-    assert answered(third) == ['Install Logtail with the official installer',
-                               'Forward all syslog to Logtail through a disk-assisted queue',
-                               'Report the forward queue through impstats (validated with the whole configuration)']
+    assert module_calls(third) == [INSTALL_TASK, CONFIG_TASK, UNIT_TASK, PROBE, 'Restart logtail'], module_calls(third)
+    assert answered(third) == DROPIN_TASKS, answered(third)
 
     gone = bed.run(DECOMMISSION)
     assert gone.rc == 0, gone.stdout
@@ -280,9 +289,10 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     assert handler_order(on) == ['Restart rsyslog', 'Restart journald'], on.stdout
     again = bed.run(SITE)
     assert again.rc == 0 and again.changed == 0, again.stdout
-    # The first role's probe answers the module tasks of both (but the unit task, which warns here), the second
-    # role's probe takes its answers; the journal input's three tasks run on the host.
-    assert len(module_calls(again)) == 1 + 1 + 3 and len(answered(again)) == 5, (module_calls(again), answered(again))
+    # The install task's probe answers the module tasks after it in both roles (but the unit task, which warns here),
+    # the second role's probe takes its answers; the journal input's three tasks run on the host.
+    assert len(module_calls(again)) == 1 + 1 + 3 and answered(again) == [CONFIG_TASK, PROBE] + DROPIN_TASKS, (
+        module_calls(again), answered(again))
 
     state_file = bed.path('/var/spool/rsyslog/imjournal.state')
     with open(state_file, 'w') as handle:  # as rsyslog leaves it when it stops
@@ -306,9 +316,10 @@ def test_journal_input_on_off_untouched_and_decommissioned(bed):
     untouched = bed.run(SITE)
     assert untouched.rc == 0 and untouched.changed == 0, untouched.stdout
     assert os.path.exists(journal) and os.path.exists(journald)
-    # With the journal input left as the host has it, nothing of it runs: one probe for both roles, and the unit task.
-    assert module_calls(untouched) == [PROBES[0], UNIT_TASK], module_calls(untouched)
-    assert PROBES[1] in answered(untouched), answered(untouched)
+    # With the journal input left as the host has it, nothing of it runs: one round trip for both roles (the install
+    # task's), and the unit task.
+    assert module_calls(untouched) == [INSTALL_TASK, UNIT_TASK], module_calls(untouched)
+    assert PROBE in answered(untouched), answered(untouched)
 
     bed.extravars.update(rsyslog_forward_journal_input=True, rsyslog_forward_journal_state_file='imjournal.state')
     relative = bed.run(SITE)

@@ -7,9 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# Every module here takes `probe` (doc fragment alicloud_ops.logging.converge_probe). Its action plugin takes it
-# out before the module runs, so the module sees it only when run without that plugin, and then ignores it.
-PROBE_SPEC = dict(probe=dict(type='dict'))
+# Every module here takes `probe` and `probe_after` (doc fragment alicloud_ops.logging.converge_probe). Its action
+# plugin takes them out before the module runs, so the module sees them only when run without that plugin, and then
+# ignores them.
+PROBE_SPEC = dict(probe=dict(type='dict'), probe_after=dict(type='list', elements='raw'))
 
 # The modules whose code is here, which converge_probe answers for (their short names; the probe's documentation
 # lists them as its `module` choices, and a test holds the two lists equal).

@@ -50,7 +50,7 @@ def ensure_index(module, client, desired):
 def main():
     module = SLSModule(dict(
         resource_options('logstore'),
-        probe=PROBE_SPEC['probe'],
+        probe=PROBE_SPEC['probe'], probe_after=PROBE_SPEC['probe_after'],
         full_text=dict(type='bool', default=True),
         tokens=dict(type='list', elements='str', no_log=False),
         case_sensitive=dict(type='bool', default=False),

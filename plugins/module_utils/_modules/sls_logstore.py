@@ -63,7 +63,7 @@ def ensure_logstore(module, client):
 def main():
     module = SLSModule(dict(
         resource_options('logstore'),
-        probe=PROBE_SPEC['probe'],
+        probe=PROBE_SPEC['probe'], probe_after=PROBE_SPEC['probe_after'],
         ttl=dict(type='int'),
         shard_count=dict(type='int'),
         auto_split=dict(type='bool'),

@@ -128,7 +128,7 @@ def ensure_config(module, tasks):
 def main():
     module = SLSModule(dict(
         resource_options('config'),
-        probe=PROBE_SPEC['probe'],
+        probe=PROBE_SPEC['probe'], probe_after=PROBE_SPEC['probe_after'],
         logstore=dict(type='str'),
         tag=dict(type='str'),
         local_storage=dict(type='bool', default=True),

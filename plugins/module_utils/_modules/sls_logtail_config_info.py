@@ -49,7 +49,7 @@ def list_configs(module, client, project, prefix):
 
 def main():
     module = SLSModule(dict(
-        probe=PROBE_SPEC['probe'],
+        probe=PROBE_SPEC['probe'], probe_after=PROBE_SPEC['probe_after'],
         project=dict(type='str', required=True),
         name_prefix=dict(type='str'),
     ))

@@ -50,7 +50,7 @@ def ensure_group(module, client):
 def main():
     module = SLSModule(dict(
         resource_options('group'),
-        probe=PROBE_SPEC['probe'],
+        probe=PROBE_SPEC['probe'], probe_after=PROBE_SPEC['probe_after'],
         machine_type=dict(type='str', default='userdefined', choices=['userdefined', 'ip']),
         machines=dict(type='list', elements='str'),
         append=dict(type='bool', default=False),

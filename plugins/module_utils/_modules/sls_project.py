@@ -65,7 +65,7 @@ def ensure_project(module, client):
 
 def main():
     module = SLSModule(dict(
-        probe=PROBE_SPEC['probe'],
+        probe=PROBE_SPEC['probe'], probe_after=PROBE_SPEC['probe_after'],
         name=dict(type='str', required=True, aliases=['project']),
         description=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),

@@ -35,7 +35,7 @@ CONDITIONAL_KEYS = ('when', 'until', 'changed_when', 'failed_when', 'that')
 # guarded (`is defined`, default(omit)): converge_probe's hand-over, so that one probe answers both roles (issue 24).
 # {name: (reading role, defining role)}; the defining role must define it.
 PAIRED = {'_rsyslog_forward_probe_tasks': ('logtail', 'rsyslog_forward'),
-          '_logtail_probe': ('rsyslog_forward', 'logtail')}
+          '_logtail_agent': ('rsyslog_forward', 'logtail')}
 
 
 class AnyName(dict):

@@ -28,7 +28,7 @@ def run(tasks, module_result=None, task=None, task_vars=None, **context):
     plugin._execute_module = execute
     # module_defaults (none here; ansible-core's own function, checked by the log_service role's test).
     with mock.patch.object(ActionBase, 'run', return_value={}), \
-            mock.patch.object(converge_probe, 'with_module_defaults', lambda action, module, args, task_vars: dict(args)):
+            mock.patch.object(converge, 'with_module_defaults', lambda action, module, args, task_vars: dict(args)):
         return plugin.run(task_vars=task_vars or {}), sent
 
 

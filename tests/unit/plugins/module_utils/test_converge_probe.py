@@ -152,3 +152,34 @@ def test_every_module_with_a_probe_option_is_answerable():
     assert sorted(converge_probe.MODULES) == ['alicloud_ops.logging.%s' % name for name in HOST_MODULES]
     for name in converge_probe.ANSWERABLE:
         assert callable(converge_probe.module_main(name)), name
+
+
+def test_a_carrying_task_runs_for_real_then_answers_the_tasks_after_it_on_the_host_as_it_left_it(probe_run, tmp_path):
+    # The carrying task writes the first drop-in; the task after it (the same file, the same text) is read after
+    # that write, so it changes nothing; the third (a new file) would change the host and stops the probe there.
+    run = {'module': DROPIN, 'args': dropin_args(tmp_path)}
+    after = [task(dropin_args(tmp_path), 'same'), task(dropin_args(tmp_path, '# b\n', 'b'), 'new'),
+             task(dropin_args(tmp_path, '# c\n', 'c'), 'never')]
+    result, answers = converge_probe.carry(run, after, dict(INTERNAL, _ansible_check_mode=False), check_mode=False)
+    assert result['changed'] is True and result['path'] == str(tmp_path / '50-forward.conf')
+    assert (tmp_path / '50-forward.conf').read_text() == '# forward\n', 'the carrying task did not run for real'
+    assert [(a['key'], a['usable']) for a in answers] == [('same', True), ('new', False)]
+    assert answers[0]['result']['changed'] is False
+    assert sorted(os.listdir(str(tmp_path))) == ['50-forward.conf'], 'a probed task wrote a file'
+
+
+def test_a_carrying_task_in_check_mode_changes_nothing_and_every_task_after_it_is_answered(probe_run, tmp_path):
+    run = {'module': DROPIN, 'args': dropin_args(tmp_path)}
+    after = [task(dropin_args(tmp_path, '# b\n', 'b'), 'b'), task(dropin_args(tmp_path, '# c\n', 'c'), 'c')]
+    result, answers = converge_probe.carry(run, after, dict(INTERNAL, _ansible_check_mode=True), check_mode=True)
+    assert result['changed'] is True and os.listdir(str(tmp_path)) == []
+    assert [(a['key'], a['usable'], a['result']['changed']) for a in answers] == [('b', True, True), ('c', True, True)]
+
+
+def test_a_carrying_task_that_fails_or_raises_answers_nothing(probe_run, tmp_path):
+    after = [task(dropin_args(tmp_path), 'k')]
+    failed, answers = converge_probe.carry({'module': DROPIN, 'args': {'name': ''}}, after, INTERNAL, False)
+    assert failed['failed'] is True and answers == []
+    with mock.patch.dict(converge_probe.MODULES, {DROPIN: mock.Mock(side_effect=RuntimeError('boom'))}):
+        crashed, answers = converge_probe.carry({'module': DROPIN, 'args': {}}, after, INTERNAL, False)
+    assert crashed == {'failed': True, 'msg': 'MODULE FAILURE: RuntimeError: boom'} and answers == []

@@ -134,9 +134,9 @@ def test_missing_config_is_created_only_when_keys_are_wanted(tmp_path):
 def test_documentation_matches_argument_spec():
     doc = yaml.safe_load(logtail_config.DOCUMENTATION)
     spec = logtail_config_code.argument_spec()
-    # probe is documented by the converge_probe doc fragment.
+    # probe and probe_after are documented by the converge_probe doc fragment.
     assert 'alicloud_ops.logging.converge_probe' in doc['extends_documentation_fragment']
-    assert set(doc['options']) | {'probe'} == set(spec)
+    assert set(doc['options']) | {'probe', 'probe_after'} == set(spec)
     for name, option in doc['options'].items():
         assert option['type'] == spec[name]['type'], name
         assert option.get('default') == spec[name].get('default'), name

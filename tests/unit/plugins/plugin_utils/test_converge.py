@@ -298,3 +298,121 @@ def test_reuse_after_the_earlier_probe_stopped_keeps_only_what_it_answered():
 def test_no_reuse_and_why(earlier, keys, spent, place, reason):
     result, why = converge.reuse_answers(earlier, keys, spent, place)
     assert result is None and reason in why
+
+
+def carried(earlier):
+    """A carrying task's registered result (probe_after): its module's result, the probe under converge_probe."""
+    return {'changed': earlier.get('after_change', False), 'path': '/installed', converge.CARRIED_KEY: earlier}
+
+
+def test_reuse_reads_the_probe_a_task_carried():
+    result, reason = converge.reuse_answers(carried(earlier_probe()), ['k2'], None, ('play-1', 1))
+    assert reason is None and [a['key'] for a in result['answers']] == ['k2'] and result['probe_id'] == 'p1'
+
+
+@pytest.mark.parametrize('spent', [None, 'p1'])
+def test_after_a_new_host_the_next_roles_probe_makes_no_round_trip_and_answers_nothing(spent):
+    # The carrying task installed (after_change) and the very next task would change the host too: nothing answered.
+    fresh = earlier_probe(answered=(), after_change=True)
+    fresh['answers'] = [answer('k1', usable=False)]
+    result, reason = converge.reuse_answers(carried(fresh), ['k2', 'k3'], spent, ('play-1', 1))
+    assert reason is None and result['answers'] == [] and result['answered'] == 0
+    assert result[converge.ANSWERED_KEY] == 'p1'
+    assert converge.find_answer(result, 'k2', spent)[0] is None
+
+
+@pytest.mark.parametrize('changes', [
+    dict(after_change=False),                 # the carrying task changed nothing: drift further on, probe again
+    dict(after_change=True, check_mode=True),  # check mode: nothing was installed, the probe answered everything
+])
+def test_a_spent_earlier_probe_is_not_a_new_host_unless_its_carrier_changed_the_host(changes):
+    fresh = earlier_probe(answered=(), **changes)
+    result, reason = converge.reuse_answers(carried(fresh), ['k2'], 'p1', ('play-1', 1))
+    assert result is None and 'changed the host since' in reason
+
+
+def test_a_new_host_with_answers_is_not_new():
+    partly = earlier_probe(answered=('k1',), after_change=True)
+    partly['answered'] = 1
+    result, reason = converge.reuse_answers(carried(partly), ['k2'], 'p1', ('play-1', 1))
+    assert result is None and 'changed the host since' in reason
+
+
+def test_entries_stand_a_list_element_for_its_elements():
+    one, two = {'module': 'a', 'args': {}}, {'module': 'b'}
+    assert converge.entries([one, [two], []], 'probe_after') == [one, two]
+    for bad in (None, 'x', {'module': 'a'}, [one, 'y'], [[1]]):
+        with pytest.raises(Exception, match='probe_after: a list of mappings'):
+            converge.entries(bad, 'probe_after')
+
+
+def carrier_run(after, module_result, check_mode=False, task_attrs=None):
+    plugin = action(dict(ARGS, probe_after=after), task_attrs, check_mode=check_mode)
+    with mock.patch.object(converge, 'with_module_defaults', lambda action, module, args, task_vars: dict(args)), \
+            mock.patch.object(converge, 'probe_place', lambda task: ('play-1', 0)):
+        return run(plugin, module_result)
+
+
+UNIT = 'alicloud_ops.logging.systemd_unit'
+
+
+def test_a_carrying_task_runs_itself_and_the_probe_in_one_round_trip_and_returns_its_own_result():
+    after = [{'module': 'systemd_unit', 'args': {'name': 'a.service'}}, [{'module': MODULE, 'args': {'name': 'x'}}]]
+    probed = {'changed': True, 'check_mode': False, 'answered': 1, 'invocation': {'module_args': 'probe'},
+              'run_result': {'changed': True, 'path': '/p', 'invocation': {'module_args': ARGS}},
+              'answers': [answer('ku', path='/u')]}
+    result, executed = carrier_run(after, probed)
+    [(module, sent)] = executed
+    salt = result[converge.CARRIED_KEY]['salt']
+    keys = [converge.fingerprint(UNIT, {'name': 'a.service'}, SETTINGS, salt),
+            converge.fingerprint(MODULE, {'name': 'x'}, SETTINGS, salt)]
+    assert module == 'alicloud_ops.logging.converge_probe'
+    assert sent == {'run': {'module': MODULE, 'args': ARGS}, 'tasks': [
+        {'module': UNIT, 'args': {'name': 'a.service'}, 'key': keys[0]},
+        {'module': MODULE, 'args': {'name': 'x'}, 'key': keys[1]}]}
+    probe_result = result.pop(converge.CARRIED_KEY)
+    assert result == {'changed': True, 'path': '/p', 'invocation': {'module_args': ARGS}}
+    assert probe_result['fingerprints'] == keys and probe_result['after_change'] is True
+    assert (probe_result['play'], probe_result['role_position']) == ('play-1', 0)
+    assert probe_result['answers'] == [answer('ku', path='/u')] and probe_result['answered'] == 1
+    assert len(probe_result['probe_id']) == 32 and probe_result['check_mode'] is False
+    # A task after it, given the carrying task's registered result as its probe, takes its answer from there.
+    follower = action(dict(ARGS, probe=dict(result, **{converge.CARRIED_KEY: dict(
+        probe_result, answers=[answer(converge.fingerprint(MODULE, ARGS, SETTINGS, salt), path='/f')])})))
+    answered, executed = run(follower)
+    assert executed == [] and answered['path'] == '/f'
+    assert answered[converge.ANSWERED_KEY] == probe_result['probe_id']
+
+
+def test_a_carrying_task_that_changed_nothing_says_so_and_an_empty_probe_after_carries_nothing():
+    after = [{'module': MODULE, 'args': {}}]
+    result, _ = carrier_run(after, {'changed': False, 'run_result': {'changed': False}, 'answers': []})
+    assert result[converge.CARRIED_KEY]['after_change'] is False and result['changed'] is False
+    plain, executed = carrier_run([], {'changed': False, 'ran': True})
+    assert executed == [(MODULE, ARGS)] and plain == {'changed': False, 'ran': True}
+
+
+def test_when_the_probe_module_itself_fails_that_is_the_tasks_result():
+    result, _ = carrier_run([{'module': MODULE, 'args': {}}], {'failed': True, 'msg': 'no python', 'changed': False})
+    assert result == {'failed': True, 'msg': 'no python', 'changed': False}
+
+
+@pytest.mark.parametrize('task_attrs', [{'async_val': 30}, {'delegate_to': 'other'}])
+def test_async_or_delegated_carrying_tasks_just_run_their_module(task_attrs):
+    result, executed = carrier_run([{'module': MODULE, 'args': {}}], {'changed': False, 'ran': True},
+                                   task_attrs=task_attrs)
+    assert executed == [(MODULE, ARGS)] and result == {'changed': False, 'ran': True}
+
+
+def test_a_carrying_task_given_a_probe_too_takes_its_answer_and_makes_no_round_trip():
+    given = probe(answer(key_for(ARGS), path='/answered'))
+    plugin = action(dict(ARGS, probe=given, probe_after=[{'module': MODULE, 'args': {}}]))
+    result, executed = run(plugin)
+    assert executed == [] and result['path'] == '/answered'
+
+
+def test_a_carrying_task_that_changed_the_host_spends_the_probe_it_was_given():
+    given = probe(answer('other'), probe_id='p9')
+    plugin = action(dict(ARGS, probe=given, probe_after=[]))
+    result, _ = run(plugin, {'changed': True})
+    assert result['ansible_facts'] == {converge.SPENT_FACT: 'p9'}
