@@ -183,6 +183,8 @@ def carry(run, tasks, internal, check_mode):
     check mode up to the first that would change the host: the carrying task's own change happened before they
     were read, and so does not spend them.
     """
+    if run['module'] not in ANSWERABLE:
+        return dict(failed=True, msg='run: %s is not a module converge_probe can run' % run['module']), []
     own = dict(internal, _ansible_module_name=run['module'])
     result, error = run_module(module_main(run['module']), run.get('args') or {}, own, check=False)
     if result is None:

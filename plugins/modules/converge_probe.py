@@ -89,20 +89,9 @@ options:
     suboptions:
       module:
         description:
-          - The task's module.
+          - The task's module, one of the choices of O(tasks[].module).
         type: str
         required: true
-        choices:
-          - alicloud_ops.logging.logtail_agent
-          - alicloud_ops.logging.logtail_config
-          - alicloud_ops.logging.rsyslog_dropin
-          - alicloud_ops.logging.sls_index
-          - alicloud_ops.logging.sls_logstore
-          - alicloud_ops.logging.sls_logtail_config
-          - alicloud_ops.logging.sls_logtail_config_info
-          - alicloud_ops.logging.sls_machine_group
-          - alicloud_ops.logging.sls_project
-          - alicloud_ops.logging.systemd_unit
       args:
         description:
           - The task's options.
@@ -256,7 +245,7 @@ def main():
             ahead=dict(type='list', elements='dict', default=[]),
             reuse=dict(type='dict'),
             # Sent by the action plugin of a task given probe_after: that task's own module and options.
-            run=dict(type='dict', options=dict(module=dict(type='str', required=True, choices=list(ANSWERABLE)),
+            run=dict(type='dict', options=dict(module=dict(type='str', required=True),
                                                args=dict(type='dict', default={})))),
         supports_check_mode=True,
         # Its options are other modules' options, which those modules log themselves when they run.

@@ -183,3 +183,5 @@ def test_a_carrying_task_that_fails_or_raises_answers_nothing(probe_run, tmp_pat
     with mock.patch.dict(converge_probe.MODULES, {DROPIN: mock.Mock(side_effect=RuntimeError('boom'))}):
         crashed, answers = converge_probe.carry({'module': DROPIN, 'args': {}}, after, INTERNAL, False)
     assert crashed == {'failed': True, 'msg': 'MODULE FAILURE: RuntimeError: boom'} and answers == []
+    unknown, answers = converge_probe.carry({'module': 'ansible.builtin.copy', 'args': {}}, after, INTERNAL, False)
+    assert unknown['failed'] is True and 'ansible.builtin.copy' in unknown['msg'] and answers == []
