@@ -81,7 +81,13 @@ def timed_run(env, **kwargs):
                                 project_dir=REPO, **kwargs)
     elapsed = time.monotonic() - started
     if runner.rc != 0:
-        sys.exit('bench: %s failed (rc %s); see %s' % (kwargs, runner.rc, private))
+        # What failed, here: the run's directory may be gone by the time anyone reads this (fleet_bench's temp dir).
+        try:
+            with open(os.path.join(runner.config.artifact_dir, 'stdout')) as handle:
+                failures = [line.rstrip() for line in handle if 'fatal:' in line or '[ERROR]' in line][:20]
+        except OSError as exc:
+            failures = ['(no stdout: %s)' % exc]
+        sys.exit('bench: %s failed (rc %s); see %s\n%s' % (kwargs, runner.rc, private, '\n'.join(failures)))
     stats = runner.stats or {}
     changed = sum((stats.get('changed') or {}).values())
     return elapsed, changed, round_trips(runner.events)
