@@ -11,6 +11,8 @@ mutant) and the diff of each undetected mutant, and hands them here as plain dat
   they are already outside `mutants`; the report counts the marked lines per file from the source and lists them.
 - Kill rate = killed / (mutants - excluded), where excluded is the mutants mutmut generated but set aside itself
   (skipped, exit code 34); a timeout is not a kill (it is counted apart). A file without mutants has no rate.
+  A stopped run leaves mutants not checked: they are counted, not listed, and the rate is then over the ones
+  tested (killed / (mutants - not checked - excluded)); a complete run has none.
 """
 import io
 import json
@@ -37,8 +39,9 @@ STATUS_BY_EXIT_CODE = {
     -9: 'segfault',
 }
 # Statuses listed one by one with their diff: the mutant changed the code and no test noticed (or none ran).
-UNDETECTED = ('survived', 'no tests', 'suspicious', 'segfault', 'interrupted', 'not checked')
-COLUMNS = ('mutants', 'killed', 'survived', 'no_tests', 'timeout', 'other', 'excluded', 'marked_lines')
+UNDETECTED = ('survived', 'no tests', 'suspicious', 'segfault', 'interrupted')
+COLUMNS = ('mutants', 'not_checked', 'killed', 'survived', 'no_tests', 'timeout', 'other', 'excluded',
+           'marked_lines')
 PRAGMA = re.compile(r'#\s*pragma:.*\bno mutate\b(.*)')
 
 
@@ -88,9 +91,11 @@ def file_counts(exit_codes, marked_lines=0):
             counts['timeout'] += 1
         elif st == 'skipped':
             counts['excluded'] += 1
+        elif st == 'not checked':
+            counts['not_checked'] += 1
         else:
             counts['other'] += 1
-    counts['rate'] = rate(counts['killed'], counts['mutants'], counts['excluded'])
+    counts['rate'] = rate(counts['killed'], counts['mutants'] - counts['not_checked'], counts['excluded'])
     return counts
 
 
@@ -154,7 +159,7 @@ def build(files, meta=None):
     for entry in out:
         for column in COLUMNS:
             total[column] += entry['counts'][column]
-    total['rate'] = rate(total['killed'], total['mutants'], total['excluded'])
+    total['rate'] = rate(total['killed'], total['mutants'] - total['not_checked'], total['excluded'])
     return {'meta': dict(meta or {}), 'files': out, 'total': total}
 
 
@@ -166,11 +171,16 @@ def table(report):
     """The per-file table and the total line."""
     head = ('file', 'mutants', 'killed', 'survived', 'no tests', 'timeout', 'other', 'excluded', 'marked',
             'rate')
+    if report['total']['not_checked']:
+        head = head[:2] + ('unchecked',) + head[2:]
     rows = []
     for entry in report['files'] + [{'path': 'TOTAL', 'counts': report['total']}]:
         c = entry['counts']
-        rows.append((entry['path'], c['mutants'], c['killed'], c['survived'], c['no_tests'], c['timeout'],
-                     c['other'], c['excluded'], c['marked_lines'], percent(c['rate'])))
+        row = (entry['path'], c['mutants'], c['killed'], c['survived'], c['no_tests'], c['timeout'], c['other'],
+               c['excluded'], c['marked_lines'], percent(c['rate']))
+        if report['total']['not_checked']:
+            row = row[:2] + (c['not_checked'],) + row[2:]
+        rows.append(row)
     width = max(len(head[0]), *(len(r[0]) for r in rows))
     fmt = '%-' + str(width) + 's' + ' %8s' * (len(head) - 1)
     lines = [fmt % head]
@@ -185,7 +195,7 @@ def render(report):
     """The whole text report: what was run, the table, the marked equivalents, then every undetected mutant."""
     meta = report['meta']
     lines = ['Mutation testing of plugins/module_utils and plugins/plugin_utils (make mutation)']
-    for key in ('date', 'mutmut', 'wall_seconds', 'max_children', 'tests', 'files_selected', 'status'):
+    for key in ('date', 'started', 'mutmut', 'wall_seconds', 'max_children', 'tests', 'files_selected', 'status'):
         if key in meta:
             value = meta[key]
             if isinstance(value, (list, tuple)):
@@ -193,6 +203,9 @@ def render(report):
             lines.append('%s: %s' % (key.replace('_', ' '), value))
     lines.append('rate = killed / (mutants - excluded); a timeout is not a kill; marked = lines with'
                  ' `# pragma: no mutate` (mutmut makes no mutant there)')
+    if report['total']['not_checked']:
+        lines.append('NOT COMPLETE: %d of %d mutants not checked (unchecked); the rates are over the mutants tested'
+                     % (report['total']['not_checked'], report['total']['mutants']))
     lines.append('')
     lines.extend(table(report))
     marked = [(e['path'], line, reason) for e in report['files'] for line, reason in e['marked']]
@@ -202,7 +215,8 @@ def render(report):
         lines.append('  %s:%s  %s' % (path, line, reason or '(no reason given)'))
     undetected = [(e['path'], u) for e in report['files'] for u in e['undetected']]
     lines.append('')
-    lines.append('Undetected mutants (%d): survived, no tests, or not decided' % len(undetected))
+    lines.append('Undetected mutants (%d): survived, no tests (no test calls the function), or suspicious'
+                 % len(undetected))
     for path, u in undetected:
         lines.append('')
         lines.append('%s:%s  %s  [%s]  %s' % (path, u['line'] if u['line'] is not None else '?', u['function'],

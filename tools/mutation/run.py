@@ -75,7 +75,8 @@ def repo_files(root):
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS]
             names.extend(os.path.relpath(os.path.join(dirpath, f), root) for f in filenames)
-    return sorted(n for n in names if os.path.isfile(os.path.join(root, n)) and not os.path.islink(os.path.join(root, n)))
+    return sorted(n for n in names
+                  if os.path.isfile(os.path.join(root, n)) and not os.path.islink(os.path.join(root, n)))
 
 
 # --- which test files exercise a file (for --files) -------------------------------------------------------------
@@ -358,10 +359,20 @@ def main(argv=None):
     meta = {'mutmut': mutmut_version(), 'max_children': args.max_children, 'tests': tests,
             'files_selected': files or 'all (%d files)' % len(every)}
     rc, stopped, wall = 0, False, None
-    if not args.report_only:
+    if args.report_only:
+        # what the run itself recorded (its wall time, its selection), when it wrote a report
+        try:
+            with open(os.path.join(args.report_dir, 'report.json')) as handle:
+                last = json.load(handle)['meta']
+            meta.update({k: last[k] for k in ('max_children', 'tests', 'files_selected', 'wall_seconds', 'started')
+                         if k in last})
+        except (OSError, ValueError, KeyError):
+            pass
+    else:
         print('mutation: %d file(s), tests: %s; mutmut %s, %d at a time; log: %s' % (
             len(selected), ' '.join(tests), meta['mutmut'], args.max_children, log_path), flush=True)
         start = time.time()
+        meta['started'] = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC')
         prepare(ROOT, work, files, tests, args.resume)
         rc, stopped = run_mutmut(work, args.max_children, selected, log_path)
         wall = time.time() - start
@@ -369,7 +380,7 @@ def main(argv=None):
     meta['date'] = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
 
     data = report.build(collect(ROOT, work, selected), meta)
-    not_checked = sum(1 for e in data['files'] for u in e['undetected'] if u['status'] == 'not checked')
+    not_checked = data['total']['not_checked']
     data['meta']['status'] = ('mutmut exited %s' % rc if rc else 'stopped' if stopped else 'complete') + (
         ', %d mutants not checked' % not_checked if not_checked else '')
     text = report.render(data)

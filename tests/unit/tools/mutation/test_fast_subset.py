@@ -39,6 +39,7 @@ def test_the_fast_subset_keeps_its_kill_rates(tmp_path):
     for entry in data['files']:
         counts = entry['counts']
         assert counts['mutants'] > 0 and counts['killed'] > 0, output
+        assert counts['not_checked'] == 0
         assert counts['mutants'] == (counts['killed'] + counts['survived'] + counts['no_tests'] + counts['timeout']
                                      + counts['other'] + counts['excluded'])
         rates[entry['path']] = 100 * counts['rate']

@@ -51,9 +51,10 @@ def test_rate_is_killed_over_mutants_minus_excluded(killed, mutants, excluded, e
 def test_file_counts_sort_every_status_into_one_column():
     codes = {'%s.x_f__mutmut_%d' % (MOD, i): c for i, c in enumerate([1, 1, 3, 0, 33, 36, 34, None, -11], 1)}
     counts = report.file_counts(codes, marked_lines=2)
-    assert counts == {'mutants': 9, 'killed': 3, 'survived': 1, 'no_tests': 1, 'timeout': 1, 'other': 2,
-                      'excluded': 1, 'marked_lines': 2, 'rate': 3 / 8}
-    # a timeout is not a kill, the skipped one leaves the denominator, the marked lines are not subtracted
+    assert counts == {'mutants': 9, 'not_checked': 1, 'killed': 3, 'survived': 1, 'no_tests': 1, 'timeout': 1,
+                      'other': 1, 'excluded': 1, 'marked_lines': 2, 'rate': 3 / 7}
+    # a timeout is not a kill; the skipped one and the one not checked leave the denominator; the marked lines
+    # are not subtracted (mutmut made no mutant on them)
     assert report.file_counts({}, 3)['rate'] is None
 
 
@@ -150,3 +151,17 @@ def test_render_and_json():
     assert report.summary(data) == '\n'.join(report.table(data)) + '\n'
     back = json.loads(report.dump_json(data))
     assert back['total']['rate'] == 0.4 and back['files'][1]['undetected'][0]['diff'] == DIFF_SECOND
+
+
+def test_a_stopped_run_counts_the_unchecked_apart_and_rates_what_was_tested():
+    data = report.build([
+        {'path': 'plugins/module_utils/x.py', 'source': SOURCE,
+         'exit_codes': {MOD + '.x_first__mutmut_1': 1, MOD + '.x_first__mutmut_2': None,
+                        MOD + '.x_second__mutmut_1': 0, MOD + '.x_second__mutmut_2': None},
+         'diffs': {MOD + '.x_second__mutmut_1': DIFF_SECOND}, 'spans': {'second': (5, 8)}}])
+    assert data['total']['not_checked'] == 2 and data['total']['rate'] == 0.5
+    assert [u['status'] for u in data['files'][0]['undetected']] == ['survived']
+    text = report.render(data)
+    assert 'NOT COMPLETE: 2 of 4 mutants not checked' in text
+    head, row = report.table(data)[0].split(), report.table(data)[1].split()
+    assert head[:3] == ['file', 'mutants', 'unchecked'] and row[1:4] == ['4', '2', '1'] and row[-1] == '50.0%'

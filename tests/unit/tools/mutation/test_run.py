@@ -71,7 +71,7 @@ def test_setup_cfg_names_the_collection_paths():
     only = lines.index('only_mutate =')
     assert lines[only + 1] == '    ansible_collections/alicloud_ops/logging/plugins/module_utils/backoff.py'
     sel = lines.index('pytest_add_cli_args_test_selection =')
-    assert lines[sel + 1] == '    ansible_collections/alicloud_ops/logging/tests/unit/plugins/module_utils/test_backoff.py'
+    assert lines[sel + 1] == '    %s/tests/unit/plugins/module_utils/test_backoff.py' % run.COLLECTION
     assert 'only_mutate =' not in run.setup_cfg([], ['tests/unit/plugins'])
 
 
@@ -97,14 +97,12 @@ def test_function_spans_with_decorators_and_methods():
 def test_read_results_and_progress(tmp_path):
     meta_dir = tmp_path / 'mutants' / run.COLLECTION / 'plugins' / 'module_utils'
     meta_dir.mkdir(parents=True)
-    (meta_dir / 'a.py.meta').write_text(json.dumps({'exit_code_by_key': {'m.x_f__mutmut_1': 1,
-                                                                          'm.x_f__mutmut_2': 0,
-                                                                          'm.x_f__mutmut_3': None}}))
+    codes = {'m.x_f__mutmut_1': 1, 'm.x_f__mutmut_2': 0, 'm.x_f__mutmut_3': None}
+    (meta_dir / 'a.py.meta').write_text(json.dumps({'exit_code_by_key': codes}))
     (meta_dir / 'bad.py.meta').write_text('{not json')
     results = run.read_results(str(tmp_path), ['plugins/module_utils/a.py', 'plugins/module_utils/bad.py',
                                                'plugins/module_utils/none.py'])
-    assert results == {'plugins/module_utils/a.py': {'m.x_f__mutmut_1': 1, 'm.x_f__mutmut_2': 0,
-                                                     'm.x_f__mutmut_3': None},
+    assert results == {'plugins/module_utils/a.py': codes,
                        'plugins/module_utils/bad.py': None, 'plugins/module_utils/none.py': None}
     assert run.progress(results) == '2/3 mutants tested: 1 killed, 1 survived, 0 no tests, 0 timeout'
 
