@@ -22,7 +22,8 @@ How it works:
   modules of the checkout (an import graph of plugins/, tests/ and tools/, from the source). The whole run
   selects all of tests/unit/plugins (a test that reaches a plugin through ansible's plugin loader imports
   nothing) plus the other unit tests that import a file (tests/unit/tools/logtail_standin's file-source tests);
-  the emulator's own tests import none. With --files, only those files' test files: what makes the first pass
+  the emulator's own tests import none. A test that runs the plugins in a subprocess cannot be used (mutmut's
+  trampoline fails there): UNUSABLE_TESTS leaves those out, with why. With --files, only those files' test files: what makes the first pass
   short.
 - The report (printed, and written to .cache/mutation/report.txt and report.json) has per file and in total:
   mutants, killed, survived, no tests, timeout, the lines marked `# pragma: no mutate` (equivalents, listed with
@@ -50,6 +51,12 @@ COLLECTION = os.path.join('ansible_collections', 'alicloud_ops', 'logging')
 PACKAGE = 'ansible_collections.alicloud_ops.logging'
 TARGET_DIRS = ('plugins/module_utils', 'plugins/plugin_utils')
 ALL_TESTS = 'tests/unit/plugins'
+# Test files left out of every default selection, with why: mutmut's trampoline cannot run in a test's subprocess
+# (the child has no mutmut configuration: the stats pass fails on it).
+UNUSABLE_TESTS = {
+    'tests/unit/tools/logtail_standin/test_file_sources_bench.py':
+        'runs bench/file_sources_bench.py in a subprocess, which imports the plugins',
+}
 SKIP_DIRS = {'.git', '.venv', '.cache', 'collections', '__pycache__', '.pytest_cache', '.ansible'}
 
 
@@ -148,7 +155,8 @@ def tests_for(root, files):
                 seen.add(rel)
                 todo.append(rel)
     return sorted(rel for rel in seen
-                  if rel.startswith('tests/unit/') and os.path.basename(rel).startswith('test_'))
+                  if rel.startswith('tests/unit/') and os.path.basename(rel).startswith('test_')
+                  and rel not in UNUSABLE_TESTS)
 
 
 # --- the work directory and mutmut ------------------------------------------------------------------------------
