@@ -297,8 +297,8 @@ def test_the_first_of_several_problems_is_reported():
 def test_a_nested_object_with_the_same_content_in_another_order_changes_nothing():
     text = '{\n  "knob": {"b": 2, "a": 1},\n  "other": true\n}\n'
     current = m.parse_config(text, 'f')
-    merged = m.merge_logtail_config(current, m.wanted_keys({}, OrderedDict([('knob', OrderedDict([('a', 1),
-                                                                                              ('b', 2)]))])))
+    reordered = OrderedDict([('knob', OrderedDict([('a', 1), ('b', 2)]))])
+    merged = m.merge_logtail_config(current, m.wanted_keys({}, reordered))
     assert m.render_logtail_config(text, current, merged) is text
 
 

@@ -29,8 +29,8 @@ def wrapped(exc):
 
 def test_an_error_defaults_to_one_attempt_and_nothing_else_known():
     err = EcsApiError('request', 'DescribeRegions: bad')
-    assert (err.kind, str(err), err.region_id, err.code, err.attempts) == ('request', 'DescribeRegions: bad', None,
-                                                                          None, 1)
+    assert (err.kind, str(err), err.region_id, err.code, err.attempts) == (
+        'request', 'DescribeRegions: bad', None, None, 1)
 
 
 @pytest.mark.parametrize('status, kind', [
