@@ -63,13 +63,29 @@ def parse_config(text, path):
         raise ConfigError('config_path', '%s is not valid UTF-8 (byte 0x%02x at character %d); nothing was written'
                           % (path, ord(undecodable.group()) - 0xdc00, undecodable.start()))
     try:
-        config = json.loads(text, object_pairs_hook=OrderedDict, parse_constant=_refuse_constant)
+        config = json.loads(
+            text, parse_constant=_refuse_constant,
+            object_pairs_hook=OrderedDict,  # pragma: no mutate (equivalent: dict keeps order on CPython/PyPy 3.6+)
+        )
     except ValueError as exc:
         raise ConfigError('config_path', '%s is not valid JSON (%s); nothing was written' % (path, exc))
     if not isinstance(config, dict):
         raise ConfigError('config_path', '%s holds a JSON %s, not an object; nothing was written'
-                          % (path, type(config).__name__))
+                          % (path, _json_type(config)))
     return config
+
+
+def _json_type(value):
+    # JSON's own name for what json.loads returned (it gives no other types), not Python's.
+    if isinstance(value, bool):
+        return 'boolean'
+    if isinstance(value, (int, float)):
+        return 'number'
+    if isinstance(value, str):
+        return 'string'
+    if isinstance(value, list):
+        return 'array'
+    return 'null'
 
 
 def _refuse_constant(name):

@@ -43,7 +43,8 @@ def _causes(exc, limit=12):
         out.append(current)
         queue.extend([getattr(current, 'inner_exception', None), getattr(current, 'reason', None),
                       current.__cause__, current.__context__])
-        queue.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
+        args = getattr(current, 'args', ())  # pragma: no mutate (equivalent: every exception has args)
+        queue.extend(arg for arg in args if isinstance(arg, BaseException))
     return out
 
 

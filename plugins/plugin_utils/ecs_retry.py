@@ -71,7 +71,7 @@ def classify_error(exc):
         return 'unreachable' if failure[0] in FAIL_FAST_KINDS else 'transient'
     inner = getattr(exc, 'inner_exception', None) or exc
     if isinstance(inner, (socket.timeout, ConnectionError, TimeoutError, OSError)):
-        return 'transient'
+        return 'transient'  # pragma: no mutate (equivalent: unreachable, transport_failure classifies any OSError)
     module = type(inner).__module__ or ''
     if module.startswith(('requests', 'urllib3')) or name == 'UnretryableException':
         return 'transient'
@@ -86,7 +86,9 @@ def describe_error(exc):
     if failure is not None and failure[0] in FAIL_FAST_KINDS:
         kind, endpoint, detail = failure
         return mask_secrets(describe_transport_failure(
-            kind, endpoint, detail, field='endpoint_url', timeout_field='read_timeout/connect_timeout'))
+            kind, endpoint,
+            detail,  # pragma: no mutate (equivalent: only the 'connection' kind, never fail-fast, prints it)
+            field='endpoint_url', timeout_field='read_timeout/connect_timeout'))
     code = _error_code(exc)
     status = getattr(exc, 'status_code', None)
     message = getattr(exc, 'message', None) or str(getattr(exc, 'inner_exception', None) or exc)

@@ -205,3 +205,116 @@ def test_extra_config_null_is_written_as_null():
     # A value given as None is the user's null, not a dropped key.
     merged = m.merge_logtail_config({}, m.wanted_keys({}, {'knob': None}))
     assert m.render_logtail_config(None, {}, merged) == '{\n    "knob": null\n}\n'
+
+
+@pytest.mark.parametrize('text, kind', [
+    ('[1, 2]', 'array'), ('"text"', 'string'), ('3', 'number'), ('0.5', 'number'), ('true', 'boolean'),
+    ('null', 'null'),
+])
+def test_a_file_that_is_not_an_object_is_named_in_json_terms(text, kind):
+    # Issue 25: the message used Python's names (a JSON "list", "str", "NoneType").
+    with pytest.raises(m.ConfigError) as exc:
+        m.parse_config(text, '/c.json')
+    assert str(exc.value) == 'config_path: /c.json holds a JSON %s, not an object; nothing was written' % kind
+
+
+@pytest.mark.parametrize('constant', ['NaN', 'Infinity', '-Infinity'])
+def test_nan_and_infinity_in_the_file_are_named(constant):
+    with pytest.raises(m.ConfigError) as exc:
+        m.parse_config('{"a": [1, %s]}' % constant, '/c.json')
+    assert str(exc.value) == ('config_path: /c.json is not valid JSON (%s is not a JSON value); nothing was written'
+                              % constant)
+
+
+@pytest.mark.parametrize('entry, message', [
+    ({'version': '0.1'}, 'streamlog_formats[0]: must be a dict with exactly the keys version and fields'),
+    ('0.1', 'streamlog_formats[0]: must be a dict with exactly the keys version and fields'),
+    ({'version': '0.1', 'fields': ['a', '']},
+     'streamlog_formats[0].fields: must be a list of field names (empty for a built-in layout)'),
+    ({'version': 1, 'fields': []}, 'streamlog_formats[0].version: must be a non-empty string such as "0.1"'),
+])
+def test_streamlog_formats_messages(entry, message):
+    with pytest.raises(m.ConfigError) as exc:
+        m.check_typed_value('streamlog_formats', [{'version': '0.1', 'fields': []}, entry])
+    assert str(exc.value) == message.replace('[0]', '[1]')
+
+
+@pytest.mark.parametrize('name, value, message', [
+    ('streamlog_tcp_port', '514', "must be of type int, got '514'"),
+    ('cpu_usage_limit', float('inf'), 'must be a finite number (JSON has no NaN or infinity), got inf'),
+    ('streamlog_tcp_port', 0, 'must be between 1 and 65535, got 0'),
+    ('streamlog_tcp_port', 65536, 'must be between 1 and 65535, got 65536'),
+    ('cpu_usage_limit', -0.5, 'must be at least 0, got -0.5'),
+    ('streamlog_tcp_addr', 'localhost', "must be an IP address such as 127.0.0.1, got 'localhost'"),
+])
+def test_typed_value_messages(name, value, message):
+    with pytest.raises(m.ConfigError) as exc:
+        m.check_typed_value(name, value)
+    assert str(exc.value) == '%s: %s' % (name, message)
+
+
+@pytest.mark.parametrize('name, low, high', [
+    ('streamlog_tcp_port', 1, 65535), ('mem_usage_limit', 1, 2 ** 31 - 1), ('buffer_file_num', 1, 2 ** 31 - 1),
+])
+def test_the_bounds_themselves_are_accepted(name, low, high):
+    assert m.check_typed_value(name, low) == low
+    assert m.check_typed_value(name, high) == high
+
+
+def test_a_cpu_limit_of_zero_is_accepted():
+    assert m.check_typed_value('cpu_usage_limit', 0) == 0.0
+    assert m.check_typed_value('cpu_usage_limit', 0.0) == 0.0
+
+
+def test_a_nan_extra_config_value_is_refused_word_for_word():
+    with pytest.raises(m.ConfigError) as exc:
+        m.wanted_keys({}, {'limit': float('nan')})
+    assert str(exc.value) == 'extra_config.limit: value nan cannot be written as JSON (JSON has no NaN or infinity)'
+
+
+@pytest.mark.parametrize('extra, option, message', [
+    ({'big': 2 ** 64}, 'extra_config.big',
+     'must be between -9223372036854775808 and 9223372036854775807, got 18446744073709551616'),
+    ({'fine': 1, 'deep': {'k': [1, 2 ** 63]}}, 'extra_config.deep.k[1]',
+     'must be between -9223372036854775808 and 9223372036854775807, got 9223372036854775808'),
+    ({'s': 'a\x00b'}, 'extra_config.s', "must not contain a NUL byte, got 'a\\x00b'"),
+])
+def test_extra_config_values_a_json_reader_cannot_hold_are_refused_naming_where(extra, option, message):
+    # json.dumps takes them; the agent's jsoncpp cannot hold an integer past 64 bits, a C string no NUL.
+    with pytest.raises(m.ConfigError) as exc:
+        m.wanted_keys({}, extra)
+    assert exc.value.option == option
+    assert str(exc.value) == '%s: %s' % (option, message)
+
+
+def test_the_first_of_several_problems_is_reported():
+    with pytest.raises(m.ConfigError) as exc:
+        m.wanted_keys({}, {'pair': [2 ** 64, 'a\x00']})
+    assert str(exc.value) == ('extra_config.pair[0]: must be between -9223372036854775808 and 9223372036854775807, '
+                              'got 18446744073709551616')
+
+
+def test_a_nested_object_with_the_same_content_in_another_order_changes_nothing():
+    text = '{\n  "knob": {"b": 2, "a": 1},\n  "other": true\n}\n'
+    current = m.parse_config(text, 'f')
+    reordered = OrderedDict([('knob', OrderedDict([('a', 1), ('b', 2)]))])
+    merged = m.merge_logtail_config(current, m.wanted_keys({}, reordered))
+    assert m.render_logtail_config(text, current, merged) is text
+
+
+def test_non_ascii_text_is_written_as_utf8_not_escaped():
+    merged = m.merge_logtail_config({}, m.wanted_keys({}, {'label': u'caf\u00e9 \u65e5\u5fd7'}))
+    assert m.render_logtail_config(None, {}, merged) == u'{\n    "label": "caf\u00e9 \u65e5\u5fd7"\n}\n'
+
+
+@pytest.mark.parametrize('value', [float('nan'), float('inf')])
+def test_render_never_writes_nan_or_infinity(value):
+    # The last guard: the agent's JSON reader would refuse the whole file.
+    with pytest.raises(ValueError):
+        m.render_logtail_config(None, {}, OrderedDict([('x', value)]))
+
+
+def test_an_aliuid_error_is_word_for_word():
+    with pytest.raises(m.ConfigError) as exc:
+        m.check_aliuids(['123', '12a'])
+    assert str(exc.value) == "aliuids[1]: must be an Alibaba Cloud account id (digits only), got '12a'"

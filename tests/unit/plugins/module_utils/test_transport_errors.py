@@ -172,3 +172,115 @@ def test_an_os_error_of_no_known_kind_is_a_transient_connection_failure():
     exc = named('ProtocolGlitch', OSError)('connection aborted')
     assert transport_failure(exc) == ('connection', None, 'connection aborted')
     assert classify_error(exc) == 'transient'
+
+
+def with_attrs(exc, **attrs):
+    for key, value in attrs.items():
+        setattr(exc, key, value)
+    return exc
+
+
+class Holder:
+    """A connection (pool) as an error names it: only the attributes given."""
+
+    def __init__(self, **attrs):
+        self.__dict__.update(attrs)
+
+
+class HTTPSHolder(Holder):
+    pass
+
+
+def test_the_endpoint_comes_from_the_connection_when_no_pool_is_named():
+    # urllib3 connections carry no scheme: it comes from the class, and the port is the one connected to.
+    exc = with_attrs(ConnectionRefusedError(111, 'refused'), conn=HTTPConnection('10.0.0.5', 8080))
+    assert transport_failure(exc)[:2] == ('refused', 'http://10.0.0.5:8080')
+    exc = with_attrs(ConnectionRefusedError(111, 'refused'), conn=urllib3.connection.HTTPSConnection('h.example', 8443))
+    assert transport_failure(exc)[1] == 'https://h.example:8443'
+
+
+@pytest.mark.parametrize('holder, endpoint', [
+    (Holder(host='h', scheme='https', port=443), 'https://h:443'),     # its scheme wins over the class name
+    (HTTPSHolder(host='h', scheme='http', port=80), 'http://h:80'),
+    (HTTPSHolder(host='h', port=8443), 'https://h:8443'),             # no scheme: from the class name
+    (Holder(host='h', port=8080), 'http://h:8080'),
+    (Holder(host='h'), 'http://h'),                                   # no port: none written
+    (Holder(host='h', port=None), 'http://h'),
+    (HTTPSHolder(host='h', scheme=None), 'https://h'),
+])
+def test_the_endpoint_is_written_from_what_the_holder_has(holder, endpoint):
+    assert transport_failure(with_attrs(ConnectionRefusedError(111, 'x'), pool=holder))[1] == endpoint
+    assert transport_failure(with_attrs(ConnectionRefusedError(111, 'x'), conn=holder))[1] == endpoint
+
+
+def test_a_holder_without_a_host_name_is_skipped():
+    # Neither a missing, an empty nor a non-string host names an endpoint: the next holder (or cause) does.
+    for bad in (Holder(), Holder(host=''), Holder(host=b'h', port=1), Holder(host=5, port=1)):
+        exc = with_attrs(ConnectionRefusedError(111, 'x'), pool=bad)
+        assert transport_failure(exc)[1] is None
+        exc = with_attrs(ConnectionRefusedError(111, 'x'), pool=bad, conn=Holder(host='c', port=2))
+        assert transport_failure(exc)[1] == 'http://c:2'
+
+
+def test_the_walk_follows_at_most_twelve_exceptions():
+    # A chain of 11 wrappers: the refused connection is the 12th exception and still seen; one more hides it.
+    def chain(wrappers):
+        exc = ConnectionRefusedError(111, 'refused')
+        for number in range(wrappers):
+            exc = raised(RuntimeError('wrapper %d' % number), exc)
+        return exc
+    assert transport_failure(chain(11)) == ('refused', None, '[Errno 111] refused')
+    assert transport_failure(chain(12)) is None
+
+
+def test_a_cycle_in_the_chain_is_walked_once():
+    errors = [OSError('error %d' % number) for number in range(5)]
+    for current, following in zip(errors, errors[1:] + errors[:1]):
+        current.__context__ = following
+    # each exception once, outermost first: the innermost is the last new one, not one seen again
+    assert transport_failure(errors[0]) == ('connection', None, 'error 4')
+    twice = raised(ConnectionResetError(104, 'reset'), errors[0])
+    twice.args = twice.args + (errors[0],)
+    assert transport_failure(twice) == ('connection', None, 'error 4')
+
+
+def test_an_empty_message_is_replaced_by_the_class_name():
+    assert transport_failure(ConnectionResetError()) == ('connection', None, 'ConnectionResetError')
+    assert transport_failure(requests.exceptions.ConnectionError(ConnectionAbortedError())) == (
+        'connection', None, 'ConnectionAbortedError')
+
+
+@pytest.mark.parametrize('module', ['urllib3.exceptions', 'requests.exceptions', 'requests', 'urllib3'])
+def test_requests_and_urllib3_errors_are_connection_failures_even_if_not_os_errors(module):
+    # urllib3's ProtocolError ('Connection aborted.') is no OSError; classes are known by their module.
+    exc = type('ProtocolError', (Exception,), {'__module__': module})('Connection aborted.')
+    assert transport_failure(exc) == ('connection', None, 'Connection aborted.')
+    assert transport_failure(urllib3.exceptions.ProtocolError('Connection aborted.'))[0] == 'connection'
+
+
+@pytest.mark.parametrize('module', ['builtins', 'myrequests', 'aliyun.log', None])
+def test_other_modules_are_not_transport_failures(module):
+    exc = type('ProtocolError', (Exception,), {'__module__': module})('Connection aborted.')
+    assert transport_failure(exc) is None
+
+
+@pytest.mark.parametrize('args, kwargs, text', [
+    (('refused', 'http://h:1'), {},
+     'cannot connect to http://h:1: connection refused (nothing listens there; check endpoint)'),
+    (('refused', None), {'field': 'endpoint_url'},
+     'cannot connect to the API endpoint: connection refused (nothing listens there; check endpoint_url)'),
+    (('unresolvable', 'http://x.invalid'), {},
+     'cannot resolve the host of http://x.invalid (check endpoint, or the region it is built from)'),
+    (('unresolvable', ''), {'field': 'endpoint_url'},
+     'cannot resolve the host of the API endpoint (check endpoint_url, or the region it is built from)'),
+    (('timeout', 'http://h:1'), {},
+     'http://h:1 did not answer (check endpoint; request_timeout bounds each call)'),
+    (('timeout', None), {'timeout': 3, 'field': 'endpoint_url', 'timeout_field': 'timeout'},
+     'the API endpoint did not answer within 3 s (check endpoint_url; timeout bounds each call)'),
+    (('timeout', 'http://h:1'), {'timeout': 0.5},
+     'http://h:1 did not answer within 0.5 s (check endpoint; request_timeout bounds each call)'),
+    (('connection', 'http://h:1', 'Connection reset by peer'), {}, 'cannot reach http://h:1: Connection reset by peer'),
+    (('connection', None), {}, 'cannot reach the API endpoint: '),
+])
+def test_the_messages_word_for_word(args, kwargs, text):
+    assert describe_transport_failure(*args, **kwargs) == text
