@@ -8,6 +8,7 @@ from darabonba.policy.retry import RetryPolicyContext
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import (
     EcsApiError, RetryPolicy, api_error, classify_error, describe_error)
 from tests.support.fake_clock import FakeClock
+from tests.unit.plugins.plugin_utils.test_ecs_client import failing
 
 
 class ApiError(Exception):
@@ -152,18 +153,6 @@ def far_clock():
     clock = FakeClock()
     clock.now = 987654.25
     return clock
-
-
-def failing(errors, result='ok'):
-    errors = list(errors)
-    calls = []
-
-    def attempt():
-        calls.append(1)
-        if errors:
-            raise errors.pop(0)
-        return result
-    return attempt, calls
 
 
 def test_a_permanent_failure_after_retries_counts_every_attempt_and_names_the_action():
