@@ -2,6 +2,7 @@
 import time
 
 import pytest
+from ansible.module_utils.common import warnings as warning_store
 from ansible.module_utils.common.warnings import get_warning_messages
 
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
@@ -70,6 +71,9 @@ def test_search_still_incomplete_is_reported_as_such():
         assert not run(sls_index, emu, project='proj-i', logstore='syslog').failed
         window = dict(project='proj-i', logstore='syslog', query='canary', from_time=int(time.time()) - 60,
                       to_time=int(time.time()) + 60)
+        # ansible-core 2.19 and later keep each warning text once per process: one left by an earlier test (in
+        # whatever order the tests run, e.g. under make mutation) would hide this one. A list on 2.18: clear() too.
+        warning_store._global_warnings.clear()
         warned = incomplete_warnings()
         first = run(sls_log_search, emu, **window)
         assert not first.failed and first.data['complete'] is False and first.data['count'] == 0
