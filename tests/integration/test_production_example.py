@@ -13,6 +13,7 @@ take the project's logs: over the internal network on the host in that region, o
 import json
 import os
 import shutil
+import subprocess
 import sys
 
 import pytest
@@ -102,9 +103,9 @@ def test_production_example_project_region_and_host_regions(emulator, tmp_path):
 
     # The hosts: each agent installed by the logtail role as the example configures it, into a root of its own.
     mirror = MirrorServer(str(tmp_path / 'mirror')).start()
+    roots = str(tmp_path / 'hosts')
     try:
         checksum = mirror.publish('1.8.0')
-        roots = str(tmp_path / 'hosts')
         hosts = run_playbook(tmp_path, [{
             'name': 'Each host\'s agent', 'hosts': 'alicloud', 'gather_facts': False,
             'environment': {'LOGTAIL_STANDIN_ROOT': '{{ alicloud_logging_root }}'},
@@ -116,6 +117,11 @@ def test_production_example_project_region_and_host_regions(emulator, tmp_path):
                        'logtail_version': '1.8.0'})
     finally:
         mirror.stop()
+        # The installer started each host's stand-in agent: stop them (they outlived the test run before).
+        for host in HOST_REGIONS:
+            init = os.path.join(roots, host, 'etc/init.d/ilogtaild')
+            if os.path.exists(init):
+                subprocess.run([init, 'stop'], check=False, capture_output=True)
     assert hosts.rc == 0, hosts.stdout
     installs = {}
     for ev in hosts.runner.events:
