@@ -32,7 +32,7 @@ class ActionModule(ActionBase):
         planned = plan(self, tasks + ahead, task_vars)
         earlier = self._task.args.get('reuse')
         if earlier is not None:
-            salt = (probe_data(earlier) or {}).get('salt', '') if isinstance(earlier, dict) else ''
+            salt = probe_data(earlier).get('salt', '')
             keys = [fingerprint(module, args, settings, salt) for module, args in planned[:len(tasks)]]
             spent = (task_vars.get('ansible_facts') or {}).get(SPENT_FACT)
             reused, reason = reuse_answers(earlier, keys, spent, place)

@@ -138,11 +138,6 @@ def run_module(main, args, internal, check=True):
         return None, str(exc)
 
 
-def run_check_mode(main, args, internal):
-    """run_module() in check mode."""
-    return run_module(main, args, internal, check=True)
-
-
 def usable(result, check_mode):
     """Whether a task may take ``result`` as its own: a result that did not fail and carries no warnings or
     deprecations (which the controller shows from the task's own run); outside check mode, one that changes
@@ -162,7 +157,7 @@ def answer_tasks(tasks, internal, check_mode):
     answers = []
     for task in tasks:
         own = dict(internal, _ansible_module_name=task['module'])
-        result, error = run_check_mode(module_main(task['module']), task.get('args') or {}, own)
+        result, error = run_module(module_main(task['module']), task.get('args') or {}, own)
         answer = dict(key=task['key'], module=task['module'], usable=usable(result, check_mode))
         if answer['usable']:
             answer['result'] = result

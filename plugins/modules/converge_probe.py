@@ -253,15 +253,14 @@ def main():
     )
     # The probe's own `_ansible_*` settings, which AnsibleModule took out of module.params: read again.
     internal = internal_arguments(_load_params())
-    run = module.params['run']
-    if run:
+    outcome = dict(changed=False, check_mode=module.check_mode)
+    if module.params['run']:
         # A task's own run, then the tasks after it (its probe_after): the task's result goes back as run_result.
-        result, answers = carry(run, module.params['tasks'], internal, module.check_mode)
-        module.exit_json(changed=bool(result.get('changed')), check_mode=module.check_mode, run_result=result,
-                         answers=answers, answered=sum(1 for answer in answers if answer['usable']))
-    answers = answer_tasks(module.params['tasks'], internal, module.check_mode)
-    module.exit_json(changed=False, check_mode=module.check_mode, answers=answers,
-                     answered=sum(1 for answer in answers if answer['usable']))
+        result, answers = carry(module.params['run'], module.params['tasks'], internal, module.check_mode)
+        outcome.update(changed=bool(result.get('changed')), run_result=result)
+    else:
+        answers = answer_tasks(module.params['tasks'], internal, module.check_mode)
+    module.exit_json(answers=answers, answered=sum(1 for answer in answers if answer['usable']), **outcome)
 
 
 if __name__ == '__main__':

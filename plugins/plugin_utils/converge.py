@@ -137,8 +137,10 @@ def probe_fields(outcome, salt, stamped, place):
 
 def probe_data(value):
     """A probe's result from what a task was given: a converge_probe task's registered result, or the result of a
-    task that carried a probe (probe_after), which holds it under CARRIED_KEY."""
-    if isinstance(value, dict) and isinstance(value.get(CARRIED_KEY), dict):
+    task that carried a probe (probe_after), which holds it under CARRIED_KEY; {} for anything else."""
+    if not isinstance(value, dict):
+        return {}
+    if isinstance(value.get(CARRIED_KEY), dict):
         carried = dict(value[CARRIED_KEY])
         carried.setdefault('failed', value.get('failed'))
         return carried
@@ -148,7 +150,7 @@ def probe_data(value):
 def find_answer(probe, key, spent):
     """(result, reason): the probe's usable answer for the task of fingerprint ``key``, or None and why not."""
     probe = probe_data(probe)
-    if not isinstance(probe, dict) or not probe.get('probe_id'):
+    if not probe.get('probe_id'):
         return None, 'the probe did not run on this host'
     if probe.get('probe_id') == spent:
         return None, 'a task given this probe changed the host since'
@@ -194,7 +196,7 @@ def reuse_answers(earlier, keys, spent, place):
     makes no round trip either, and answers nothing: on such a host these tasks have changes to make, and each makes
     its own round trip anyway."""
     earlier = probe_data(earlier)
-    if not isinstance(earlier, dict) or not earlier.get('probe_id') or earlier.get('failed'):
+    if not earlier.get('probe_id') or earlier.get('failed'):
         return None, 'the earlier probe did not run on this host'
     new_host = bool(earlier.get('after_change') and not earlier.get('answered') and not earlier.get('check_mode'))
     if earlier.get('probe_id') == spent and not new_host:
@@ -232,17 +234,18 @@ class ProbedModuleAction(ActionBase):
         after = args.pop(AFTER_OPTION, None)
         wrap_async = self._task.async_val
         module = self._task.resolved_action
+        given = probe_data(probe)
         local = not wrap_async and not self._task.delegate_to
-        settings = task_settings(self._task, self._play_context, self._templar) if local else None
+        # Only for a task given a probe or probe_after: task_settings() templates the task's environment.
+        settings = task_settings(self._task, self._play_context, self._templar) \
+            if local and (probe is not None or after) else None
         if probe is not None and local:
-            key = fingerprint(module, args, settings, (probe_data(probe) or {}).get('salt', '')
-                              if isinstance(probe, dict) else '')
+            key = fingerprint(module, args, settings, given.get('salt', ''))
             spent = (task_vars.get('ansible_facts') or {}).get(SPENT_FACT)
-            answer, reason = find_answer(probe, key, spent)
+            answer, reason = find_answer(given, key, spent)
             if answer is not None:
-                probe_id = probe_data(probe)['probe_id']
-                self._display.vvv('%s: answered by converge_probe %s (no round trip)' % (module, probe_id))
-                answer[ANSWERED_KEY] = probe_id
+                self._display.vvv('%s: answered by converge_probe %s (no round trip)' % (module, given['probe_id']))
+                answer[ANSWERED_KEY] = given['probe_id']
                 return merge_hash(result, answer)
             self._display.vvv('%s: runs on the host: %s' % (module, reason))
         if after and local:
@@ -250,7 +253,7 @@ class ProbedModuleAction(ActionBase):
         else:
             outcome = self._execute_module(module_name=module, module_args=args, task_vars=task_vars,
                                            wrap_async=wrap_async)
-        spent_id = (probe_data(probe) or {}).get('probe_id') if isinstance(probe, dict) else None
+        spent_id = given.get('probe_id')
         if spent_id and outcome.get('changed') and not self._play_context.check_mode:
             outcome['ansible_facts'] = merge_hash(outcome.get('ansible_facts') or {}, {SPENT_FACT: spent_id})
         if not wrap_async:

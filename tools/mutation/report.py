@@ -74,27 +74,18 @@ def rate(killed, mutants, excluded=0):
     return killed / tested if tested > 0 else None
 
 
+# The column each mutant status is counted in; any other status counts under 'other'.
+STATUS_COLUMNS = {'killed': 'killed', 'survived': 'survived', 'no tests': 'no_tests', 'timeout': 'timeout',
+                  'skipped': 'excluded', 'not checked': 'not_checked'}
+
+
 def file_counts(exit_codes, marked_lines=0):
     """The counts of one file from {mutant name: exit code}."""
     counts = dict.fromkeys(COLUMNS, 0)
     counts['mutants'] = len(exit_codes)
     counts['marked_lines'] = marked_lines
     for code in exit_codes.values():
-        st = status(code)
-        if st == 'killed':
-            counts['killed'] += 1
-        elif st == 'survived':
-            counts['survived'] += 1
-        elif st == 'no tests':
-            counts['no_tests'] += 1
-        elif st == 'timeout':
-            counts['timeout'] += 1
-        elif st == 'skipped':
-            counts['excluded'] += 1
-        elif st == 'not checked':
-            counts['not_checked'] += 1
-        else:
-            counts['other'] += 1
+        counts[STATUS_COLUMNS.get(status(code), 'other')] += 1
     counts['rate'] = rate(counts['killed'], counts['mutants'] - counts['not_checked'], counts['excluded'])
     return counts
 
