@@ -192,6 +192,8 @@ def render(report):
             if isinstance(value, (list, tuple)):
                 value = ' '.join(value)
             lines.append('%s: %s' % (key.replace('_', ' '), value))
+    for rel, why in sorted((meta.get('tests_left_out') or {}).items()):
+        lines.append('left out (make mutation MUTATION_ARGS=--with-slow-tests selects it): %s (%s)' % (rel, why))
     lines.append('rate = killed / (mutants - excluded); a timeout is not a kill; marked = lines with'
                  ' `# pragma: no mutate` (mutmut makes no mutant there)')
     if report['total']['not_checked']:

@@ -165,3 +165,13 @@ def test_a_stopped_run_counts_the_unchecked_apart_and_rates_what_was_tested():
     assert 'NOT COMPLETE: 2 of 4 mutants not checked' in text
     head, row = report.table(data)[0].split(), report.table(data)[1].split()
     assert head[:3] == ['file', 'mutants', 'unchecked'] and row[1:4] == ['4', '2', '1'] and row[-1] == '50.0%'
+
+
+def test_render_names_each_left_out_test_file_with_its_reason():
+    data = report.build(entries(), {'tests_left_out': {'tests/unit/b.py': 'slow b', 'tests/unit/a.py': 'slow a'}})
+    lines = report.render(data).splitlines()
+    left = [line for line in lines if line.startswith('left out')]
+    assert left == ['left out (make mutation MUTATION_ARGS=--with-slow-tests selects it): tests/unit/a.py (slow a)',
+                    'left out (make mutation MUTATION_ARGS=--with-slow-tests selects it): tests/unit/b.py (slow b)']
+    assert not [line for line in report.render(report.build(entries(), {})).splitlines()
+                if line.startswith('left out')]

@@ -114,3 +114,25 @@ def test_clean_env_drops_pytest_and_mutant_variables(monkeypatch):
     env = run.clean_env()
     assert 'PYTEST_XDIST_WORKER' not in env and 'MUTANT_UNDER_TEST' not in env
     assert env['HOME_OF_TEST'] == 'kept'
+
+
+def test_slow_tests_are_left_out_unless_asked(tmp_path):
+    slow = sorted(run.SLOW_TESTS)[0]
+    write(tmp_path, 'plugins/module_utils/base.py', 'X = 1\n')
+    write(tmp_path, slow, 'from %s.plugins.module_utils import base\n' % PKG)
+    write(tmp_path, 'tests/unit/plugins/module_utils/test_base.py', 'from %s.plugins.module_utils import base\n' % PKG)
+    assert run.tests_for(str(tmp_path), ['plugins/module_utils/base.py']) == [
+        'tests/unit/plugins/module_utils/test_base.py']
+    assert run.tests_for(str(tmp_path), ['plugins/module_utils/base.py'], with_slow=True) == sorted([
+        'tests/unit/plugins/module_utils/test_base.py', slow])
+    # the real suite imports module code, so only SLOW_TESTS keeps it out of a file's selection
+    assert slow not in run.tests_for(REPO_ROOT, ['plugins/module_utils/option_checks.py'])
+    assert slow in run.tests_for(REPO_ROOT, ['plugins/module_utils/option_checks.py'], with_slow=True)
+
+
+def test_setup_cfg_ignores_a_left_out_file_under_a_selected_directory():
+    slow = sorted(run.SLOW_TESTS)[0]
+    lines = run.setup_cfg([], ['tests/unit/plugins'], [slow]).splitlines()
+    args = lines.index('pytest_add_cli_args =')
+    assert lines[args + 1:args + 4] == ['    -p', '    no:cacheprovider', '    --ignore=%s/%s' % (run.COLLECTION, slow)]
+    assert not [line for line in run.setup_cfg([], ['tests/unit/plugins']).splitlines() if '--ignore' in line]
