@@ -267,7 +267,7 @@ def test_plan_skips_hosts_outside_the_include_filters_and_goes_on():
     planned, notes = plan_hosts(records(outside, WEB), include_filters=[{'vpc_id': 'vpc-a'}])
     assert [(p.names, p.hostvars['instance_id']) for p in planned] == [(['10.0.0.5'], 'i-web1')]
     assert notes == []
-    planned, _ = plan_hosts(records(outside, WEB), exclude_filters=[{'vpc_id': 'vpc-a'}])
+    planned, _notes = plan_hosts(records(outside, WEB), exclude_filters=[{'vpc_id': 'vpc-a'}])
     assert [p.hostvars['instance_id'] for p in planned] == ['i-out']
 
 
@@ -308,7 +308,7 @@ def test_groups_are_sanitised_once_per_region_and_zone_with_the_planners_rule():
              for n, (region, zone) in enumerate([
                  ('cn-hangzhou', 'cn-hangzhou-h'), ('cn-hangzhou', 'cn-hangzhou-i'), ('cn-shanghai', ''),
                  ('cn-beijing', ''), ('', 'cn-beijing-a'), ('cn-hangzhou', 'cn-hangzhou-h')])]
-    planned, _ = plan_hosts(hosts, hostnames=['instance_id'], sanitize=shout)
+    planned, _notes = plan_hosts(hosts, hostnames=['instance_id'], sanitize=shout)
     assert [p.groups for p in planned] == [
         ['alicloud', 'CN-HANGZHOU', 'CN-HANGZHOU-H'], ['alicloud', 'CN-HANGZHOU', 'CN-HANGZHOU-I'],
         ['alicloud', 'CN-SHANGHAI'], ['alicloud', 'CN-BEIJING'], ['alicloud', 'CN-BEIJING-A'],
