@@ -86,7 +86,7 @@ def _source_value(hostvars, source):
 
 def compile_hostnames(preferences):
     """Validate the `hostnames` option into a list of (name_source, prefix_source, separator) tuples."""
-    return parse_hostnames(preferences, DEFAULT_HOSTNAMES)
+    return parse_hostnames(preferences, DEFAULT_HOSTNAMES)  # pragma: no mutate (equivalent: parse_hostnames' default is ('private_ip',) too)
 
 
 def candidate_names(hostvars, compiled):

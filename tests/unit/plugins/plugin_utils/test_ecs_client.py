@@ -6,11 +6,13 @@ import pytest
 from alibabacloud_tea_openapi import exceptions as sdk_errors
 from darabonba.exceptions import UnretryableException
 from darabonba.policy.retry import RetryPolicyContext
+from darabonba.runtime import RuntimeOptions
 
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_client import (
     EcsInventoryClient, build_describe_request, parse_endpoint)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import (
     EcsApiError, RetryPolicy, classify_error, describe_error)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_sdk import ecs_sdk
 from tests.support.fake_clock import FakeClock
 
 
@@ -223,6 +225,11 @@ def make_client(fakes, **kwargs):
                               environ={}, **kwargs)
 
 
+# A consumer left waiting on a region's pages (a queue nobody fills) fails the test in seconds instead of hanging
+# the run (and a mutation run's verdict): these tests take milliseconds.
+NO_HANG = pytest.mark.timeout(4)
+
+
 def region_instances(region, count):
     return [{'InstanceId': '%s-i-%04d' % (region, n), 'RegionId': region} for n in range(count)]
 
@@ -258,10 +265,16 @@ def test_per_instance_runs_in_the_workers_once_per_instance_in_api_order():
     assert len(seen) == 270 and not any(seen)
 
 
+class Looping(FakeEcs):
+    """Answers NextToken 'same' twice, then ends: code that does not notice the repeat returns (and the test fails)
+    instead of looping for ever."""
+
+    def call_api(self, params, request, runtime):
+        self.requests.append(dict(request.query))
+        return {'body': {'Instances': {'Instance': []}, 'NextToken': 'same' if len(self.requests) < 3 else ''}}
+
+
 def test_repeated_next_token_is_an_error_not_a_loop():
-    class Looping(FakeEcs):
-        def call_api(self, params, request, runtime):
-            return {'body': {'Instances': {'Instance': []}, 'NextToken': 'same'}}
     client = make_client({'r': Looping('r', [])})
     with pytest.raises(EcsApiError) as err:
         client.fetch(['r'])
@@ -334,6 +347,7 @@ def test_fetch_regions_yields_each_region_in_order_while_later_ones_are_still_re
     assert [(r, len(i)) for r, i in regions] == [('held', 2), ('last', 1)]
 
 
+@NO_HANG
 def test_by_page_yields_the_awaited_region_page_by_page_and_the_rest_in_order():
     gate = threading.Event()
 
@@ -357,6 +371,7 @@ def test_by_page_yields_the_awaited_region_page_by_page_and_the_rest_in_order():
     assert [r for r, _c in rest] == sorted([r for r, _c in rest], key=['first', 'second'].index)
 
 
+@NO_HANG
 def test_by_page_joins_the_pages_already_read():
     b_read = threading.Event()
 
@@ -380,6 +395,7 @@ def test_by_page_joins_the_pages_already_read():
     assert [(r, len(c)) for r, c in got] == [('a', 1), ('b', 450)]
 
 
+@NO_HANG
 def test_by_page_a_region_failing_after_some_pages_raises_even_if_it_may_be_skipped():
     throttle_forever = [None] + [client_error('Forbidden.RAM', 403)]
     fakes = {'a': FakeEcs('a', region_instances('a', 150), throttle_forever),
@@ -397,3 +413,243 @@ def test_by_page_a_region_failing_after_some_pages_raises_even_if_it_may_be_skip
     with pytest.raises(EcsApiError) as err:
         list(chunks)
     assert err.value.kind == 'permission' and err.value.region_id == 'a' and skipped == ['b']
+
+
+# Issue 25: the request the SDK itself would send, the client's defaults and environment, filters and per_instance
+# reaching every page in every mode, and the exact errors.
+
+class SdkStandIn(object):
+    """The SDK client's transport: records what each call sends and answers `bodies[action]`. The SDK's own
+    *_with_options methods run on it, so their requests and parsed responses are the SDK's."""
+
+    def __init__(self, bodies):
+        self.bodies = bodies
+        self.calls = []
+
+    def call_api(self, params, request, runtime):
+        self.calls.append((params.to_map(), dict(request.query), runtime.to_map()))
+        return {'body': self.bodies[params.action], 'statusCode': 200, 'headers': {}}
+
+    def describe_regions_with_options(self, request, runtime):
+        return ecs_sdk()[0].describe_regions_with_options(self, request, runtime)
+
+
+def test_a_page_is_the_request_the_sdk_itself_sends():
+    body = {'RequestId': 'R', 'Instances': {'Instance': [{'InstanceId': 'i-1'}]}, 'NextToken': ''}
+    request = build_describe_request('cn-shanghai', {
+        'status': 'stopped', 'instance_ids': ['i-1', 'i-2'], 'tags': {'env': 'prod', 'team': None},
+        'vpc_id': 'vpc-1', 'instance_name': None}, next_token='T3')
+    ours, sdks = SdkStandIn({'DescribeInstances': body}), SdkStandIn({'DescribeInstances': body})
+    client = make_client({'cn-shanghai': ours})
+    assert client._describe_page(ours, request) == body          # the raw JSON body, not a response model
+    ecs_sdk()[0].describe_instances_with_options(sdks, request, RuntimeOptions())
+    assert ours.calls == sdks.calls
+    params, query, _runtime = ours.calls[0]
+    assert (params['action'], params['version'], query['RegionId'], query['NextToken'], query['Status']) == (
+        'DescribeInstances', '2014-05-26', 'cn-shanghai', 'T3', 'Stopped')
+
+
+def test_describe_regions_asks_the_default_region_in_english_and_counts_the_call():
+    regions = {'Regions': {'Region': [{'RegionId': 'cn-hangzhou', 'LocalName': 'x'}, {'RegionId': 'ap-south-1'}]}}
+    made = []
+
+    def factory(region):
+        made.append(region)
+        return stand_in
+    stand_in = SdkStandIn({'DescribeRegions': regions})
+    client = EcsInventoryClient(None, sdk_factory=factory, environ={})
+    assert client.describe_regions() == ['cn-hangzhou', 'ap-south-1']
+    assert made == ['cn-hangzhou'] and client.default_region == 'cn-hangzhou'
+    params, query, _runtime = stand_in.calls[0]
+    assert params['action'] == 'DescribeRegions' and query == {'AcceptLanguage': 'en-US'}
+    other = EcsInventoryClient(None, default_region='eu-central-1', sdk_factory=factory, environ={})
+    assert other.describe_regions() == ['cn-hangzhou', 'ap-south-1'] and made == ['cn-hangzhou', 'eu-central-1']
+    assert client.counter.calls == {'DescribeRegions': 1} and client.counter.total == 1
+
+
+@pytest.mark.parametrize('body', [{}, {'Regions': None}, {'Regions': {}}, {'Regions': {'Region': None}},
+                                  {'Regions': {'Region': []}}])
+def test_describe_regions_of_an_empty_answer_is_an_empty_list(body):
+    client = EcsInventoryClient(None, sdk_factory=lambda region: SdkStandIn({'DescribeRegions': body}), environ={})
+    assert client.describe_regions() == []
+
+
+def test_describe_regions_failure_names_the_call_and_region():
+    class Refused(SdkStandIn):
+        def call_api(self, params, request, runtime):
+            raise client_error('Forbidden.RAM', 403, 'User not authorized')
+    client = EcsInventoryClient(None, default_region='cn-beijing', sdk_factory=lambda region: Refused({}),
+                                environ={})
+    with pytest.raises(EcsApiError) as err:
+        client.describe_regions()
+    assert str(err.value).startswith('DescribeRegions in cn-beijing: ')
+    assert (err.value.kind, err.value.region_id, err.value.code) == ('permission', 'cn-beijing', 'Forbidden.RAM')
+
+
+@pytest.mark.parametrize('endpoint_url, endpoint, protocol', [
+    (None, 'ecs.cn-shanghai.aliyuncs.com', 'HTTPS'),      # no endpoint_url: the SDK's own endpoint for the region
+    ('http://127.0.0.1:8080/', '127.0.0.1:8080', 'HTTP'),
+    ('https://ecs-vpc.{region}.aliyuncs.com', 'ecs-vpc.cn-shanghai.aliyuncs.com', 'HTTPS'),
+])
+def test_the_sdk_client_is_made_with_the_clients_settings(endpoint_url, endpoint, protocol):
+    credential = object()
+    client = EcsInventoryClient(credential, endpoint_url=endpoint_url, environ={})
+    sdk = client.sdk_client('cn-shanghai')   # the real SDK client, made offline; its config is in its attributes
+    assert isinstance(sdk, ecs_sdk()[0])
+    assert (sdk._credential, sdk._region_id, sdk._endpoint, sdk._protocol) == (
+        credential, 'cn-shanghai', endpoint, protocol)
+    assert (sdk._connect_timeout, sdk._read_timeout) == (5000, 15000)       # the defaults, in milliseconds
+    timed = EcsInventoryClient(credential, connect_timeout_ms='700', read_timeout_ms=2500.9, environ={})
+    assert (timed.sdk_client('cn-shanghai')._connect_timeout, timed.sdk_client('cn-shanghai')._read_timeout) == (
+        700, 2500)
+
+
+def test_one_sdk_client_per_region():
+    made = []
+
+    def factory(region):
+        made.append(region)
+        return object()
+    client = EcsInventoryClient(None, sdk_factory=factory, environ={})
+    first = client.sdk_client('r1')
+    assert client.sdk_client('r1') is first and client.sdk_client('r2') is not first
+    assert client.sdk_client('r2') is client.sdk_client('r2') and made == ['r1', 'r2']
+
+
+@pytest.mark.parametrize('environ, endpoint_url, expected', [
+    ({}, None, None),
+    ({'ALICLOUD_ECS_ENDPOINT': 'http://a:1'}, None, 'http://a:1'),
+    ({'ALIBABA_CLOUD_ECS_ENDPOINT': 'http://b:2'}, None, 'http://b:2'),
+    ({'ALICLOUD_ECS_ENDPOINT': 'http://a:1', 'ALIBABA_CLOUD_ECS_ENDPOINT': 'http://b:2'}, None, 'http://a:1'),
+    ({'ALICLOUD_ECS_ENDPOINT': '', 'ALIBABA_CLOUD_ECS_ENDPOINT': 'http://b:2'}, None, 'http://b:2'),   # empty: unset
+    ({'ALICLOUD_ECS_ENDPOINT': 'http://a:1'}, 'https://option', 'https://option'),   # the option wins
+    ({}, 'https://option', 'https://option'),
+])
+def test_endpoint_from_the_option_then_the_environment(environ, endpoint_url, expected):
+    assert EcsInventoryClient(None, endpoint_url=endpoint_url, environ=environ).endpoint_url == expected
+
+
+def test_the_environment_is_the_processes_unless_given(monkeypatch):
+    monkeypatch.delenv('ALICLOUD_ECS_ENDPOINT', raising=False)
+    monkeypatch.setenv('ALIBABA_CLOUD_ECS_ENDPOINT', 'http://from-env:9')
+    assert EcsInventoryClient(None).endpoint_url == 'http://from-env:9'
+    assert EcsInventoryClient(None, environ={}).endpoint_url is None
+
+
+def test_client_defaults():
+    client = EcsInventoryClient(None, environ={})
+    assert (client.default_region, client.max_workers, client.endpoint_url) == ('cn-hangzhou', 8, None)
+    assert isinstance(client.retry, RetryPolicy)
+    given = RetryPolicy()
+    assert EcsInventoryClient(None, retry_policy=given, environ={}).retry is given
+
+
+@pytest.mark.parametrize('max_workers, expected', [(0, 1), (-3, 1), (1, 1), (2, 2), ('3', 3), (8, 8)])
+def test_max_workers_is_at_least_one(max_workers, expected):
+    assert EcsInventoryClient(None, max_workers=max_workers, environ={}).max_workers == expected
+
+
+@pytest.mark.parametrize('url, region, expected', [
+    ('http://127.0.0.1:8080/', 'cn-hangzhou', ('127.0.0.1:8080', 'HTTP')),
+    ('http://{region}.emulator:80//', 'eu-west-1', ('eu-west-1.emulator:80', 'HTTP')),
+    ('https://GATEWAY-BOX/', 'cn-hangzhou', ('GATEWAY-BOX', 'HTTPS')),      # only slashes are stripped
+    ('ecs.example.com', 'cn-hangzhou', ('ecs.example.com', 'HTTPS')),
+    ('', 'cn-hangzhou', (None, 'HTTPS')),
+])
+def test_parse_endpoint_more_forms(url, region, expected):
+    assert parse_endpoint(url, region) == expected
+
+
+def test_filters_a_null_value_skips_only_that_key_and_one_instance_id_is_a_list():
+    query = build_describe_request('r', {'vswitch_id': None, 'vpc_id': 'vpc-1', 'instance_ids': 'i-only'}).to_map()
+    assert 'VSwitchId' not in query and query['VpcId'] == 'vpc-1'
+    assert json.loads(query['InstanceIds']) == ['i-only']
+    assert 'NextToken' not in query
+
+
+def every_request_was_filtered(fakes):
+    """Every page of every region asked with the filters of FILTERED."""
+    return all(q.get('Status') == 'Stopped' and q.get('VpcId') == 'vpc-9' for f in fakes.values() for q in f.requests)
+
+
+FILTERED = {'status': 'stopped', 'vpc_id': 'vpc-9'}
+
+
+@NO_HANG
+@pytest.mark.parametrize('by_page', [False, True])
+def test_filters_and_per_instance_reach_every_page_of_every_region(by_page):
+    fakes = {'r1': FakeEcs('r1', region_instances('r1', 230)), 'r2': FakeEcs('r2', region_instances('r2', 1))}
+    got = make_client(fakes, max_workers=2).fetch_regions(
+        ['r1', 'r2'], FILTERED, per_instance=lambda item: item['InstanceId'], by_page=by_page)
+    ids = [i for _region, chunk in got for i in chunk]
+    assert ids == [i['InstanceId'] for r in ('r1', 'r2') for i in fakes[r].instances]
+    assert [len(f.requests) for f in (fakes['r1'], fakes['r2'])] == [3, 1] and every_request_was_filtered(fakes)
+
+
+def test_fetch_passes_the_filters():
+    fakes = {'r1': FakeEcs('r1', region_instances('r1', 101))}
+    assert len(make_client(fakes).fetch(['r1'], FILTERED)) == 101
+    assert len(fakes['r1'].requests) == 2 and every_request_was_filtered(fakes)
+
+
+def test_bad_filters_fail_before_any_region_is_read():
+    made = []
+    client = EcsInventoryClient(None, sdk_factory=made.append, environ={})
+    for by_page in (False, True):
+        with pytest.raises(ValueError) as err:
+            next(client.fetch_regions(['r1', 'r2'], {'colour': 'red'}, by_page=by_page))
+        assert "filters: unknown key 'colour'" in str(err.value)
+    assert made == [] and client.counter.total == 0
+
+
+@NO_HANG
+def test_a_region_comes_whole_unless_by_page_and_an_empty_one_only_without_it():
+    fakes = {'empty': FakeEcs('empty', []), 'r': FakeEcs('r', region_instances('r', 150))}
+    whole = list(make_client(fakes).fetch_regions(['empty', 'r']))
+    assert [(region, len(found)) for region, found in whole] == [('empty', 0), ('r', 150)]
+    paged = list(make_client(fakes).fetch_regions(['empty', 'r'], by_page=True))
+    assert [region for region, _chunk in paged] in (['r'], ['r', 'r'])
+    assert sum(len(chunk) for _region, chunk in paged) == 150
+
+
+def test_the_pool_has_at_most_max_workers_threads():
+    names, lock = set(), threading.Lock()
+
+    class Slow(FakeEcs):
+        def call_api(self, params, request, runtime):
+            with lock:
+                names.add(threading.current_thread().name)
+            threading.Event().wait(0.02)
+            return FakeEcs.call_api(self, params, request, runtime)
+    fakes = dict((r, Slow(r, region_instances(r, 1))) for r in ('a', 'b', 'c', 'd', 'e', 'f'))
+    assert len(make_client(fakes, max_workers=2).fetch(sorted(fakes))) == 6
+    assert len(names) <= 2
+
+
+def test_stopping_early_returns_once_the_regions_being_read_are_done():
+    started, release, answered = threading.Event(), threading.Event(), []
+
+    class Held(FakeEcs):
+        def call_api(self, params, request, runtime):
+            started.set()
+            assert release.wait(10)
+            answered.append(self.region)
+            return FakeEcs.call_api(self, params, request, runtime)
+    fakes = {'first': FakeEcs('first', region_instances('first', 1)), 'held': Held('held', region_instances('held', 1))}
+    client = make_client(fakes, max_workers=2)
+    regions = client.fetch_regions(['first', 'held'])
+    assert next(regions)[0] == 'first' and started.wait(10)
+    timer = threading.Timer(0.2, release.set)
+    timer.start()
+    regions.close()
+    # No thread goes on reading after the caller stopped: the call count is final once close() returns.
+    assert answered == ['held'] and client.counter.calls == {'DescribeInstances': 2}
+    timer.join()
+
+
+def test_a_repeated_next_token_error_word_for_word():
+    client = make_client({'cn-x': Looping('cn-x', [])})
+    with pytest.raises(EcsApiError) as err:
+        client.describe_instances('cn-x')
+    assert str(err.value) == "DescribeInstances in cn-x returned NextToken 'same' twice; stopping instead of looping"
+    assert (err.value.kind, err.value.region_id, err.value.code) == ('request', 'cn-x', None)

@@ -185,3 +185,134 @@ def test_plan_hosts_applies_filters_and_validates_them():
     with pytest.raises(InventoryOptionError) as err:
         plan_hosts(records(WEB), include_filters=[{'tags': ['env']}])
     assert 'include_filters[0].tags' in str(err.value)
+
+
+# Issue 25: every hostvar by name and value, the empty value of each absent field, and the planner's exact notes,
+# boundaries and per-zone groups.
+
+def test_hostvars_name_every_field_of_a_full_item():
+    full = instance(Description='front end', InstanceChargeType='PostPaid', ResourceGroupId='rg-web',
+                    EipAddress={'IpAddress': '8.8.1.1', 'AllocationId': 'eip-1'},
+                    PublicIpAddress={'IpAddress': ['47.1.1.1', '47.1.1.2']})
+    assert instance_hostvars(full) == {
+        'instance_id': 'i-web1', 'instance_name': 'web 1', 'hostname': 'web1.internal', 'description': 'front end',
+        'region_id': 'cn-hangzhou', 'zone_id': 'cn-hangzhou-h', 'vpc_id': 'vpc-a', 'vswitch_id': 'vsw-a',
+        'private_ip': '10.0.0.5', 'private_ips': ['10.0.0.5', '10.0.0.6'],
+        'public_ip': '47.1.1.1', 'public_ips': ['47.1.1.1', '47.1.1.2'],
+        'eip': '8.8.1.1', 'eip_allocation_id': 'eip-1', 'security_group_ids': ['sg-web', 'sg-base'],
+        'ecs_tags': {'env': 'prod', 'Name': 'web-one', 'team': ''},
+        'instance_type': 'ecs.g7.large', 'instance_charge_type': 'PostPaid', 'image_id': 'debian_12',
+        'os_name': 'Debian 12', 'os_type': 'linux', 'status': 'Running', 'creation_time': '2024-05-01T08:00Z',
+        'resource_group_id': 'rg-web',
+        'network_interfaces': [{'network_interface_id': 'eni-1', 'primary_ip_address': '10.0.0.5',
+                                'mac_address': '00:16:3e:00:00:01', 'type': 'Primary'}],
+    }
+
+
+EMPTY_HOSTVARS = {
+    'instance_id': '', 'instance_name': '', 'hostname': '', 'description': '', 'region_id': '', 'zone_id': '',
+    'vpc_id': '', 'vswitch_id': '', 'private_ip': '', 'private_ips': [], 'public_ip': '', 'public_ips': [],
+    'eip': '', 'eip_allocation_id': '', 'security_group_ids': [], 'ecs_tags': {}, 'instance_type': '',
+    'instance_charge_type': '', 'image_id': '', 'os_name': '', 'os_type': '', 'status': '', 'creation_time': '',
+    'resource_group_id': '', 'network_interfaces': [],
+}
+
+
+@pytest.mark.parametrize('item', [
+    {},
+    {'VpcAttributes': None, 'InnerIpAddress': None, 'PublicIpAddress': None, 'EipAddress': None,
+     'SecurityGroupIds': None, 'Tags': None, 'NetworkInterfaces': None},
+    {'VpcAttributes': {'PrivateIpAddress': {'IpAddress': None}}, 'InnerIpAddress': {'IpAddress': []},
+     'PublicIpAddress': {}, 'EipAddress': {'IpAddress': None, 'AllocationId': None},
+     'SecurityGroupIds': {'SecurityGroupId': None}, 'Tags': {'Tag': None}, 'NetworkInterfaces': {}},
+])
+def test_absent_fields_are_empty_strings_and_lists_never_none(item):
+    # Templates test `hostvar == ''` and iterate lists: None (or a placeholder) in their place would break them.
+    assert instance_hostvars(item) == EMPTY_HOSTVARS
+
+
+def test_a_network_interface_or_tag_missing_fields_reads_as_empty():
+    hv = instance_hostvars({'InstanceId': 'i-n', 'NetworkInterfaces': {'NetworkInterface': [
+        {'NetworkInterfaceId': 'eni-2'}, {}]}, 'Tags': {'Tag': [{'TagKey': 'bare'}]}})
+    assert hv['network_interfaces'] == [
+        {'network_interface_id': 'eni-2', 'primary_ip_address': '', 'mac_address': '', 'type': ''},
+        {'network_interface_id': '', 'primary_ip_address': '', 'mac_address': '', 'type': ''}]
+    assert hv['ecs_tags'] == {'bare': ''}
+
+
+def test_tag_filters_need_the_tag_and_do_not_end_the_entry():
+    hv = instance_hostvars(WEB)
+    assert not passes_local_filters(hv, [{'tags': {'owner': None}}], None)      # a tag the host lacks
+    assert not passes_local_filters(hv, [{'tags': {'owner': 'x', 'env': 'prod'}}], None)
+    # The other conditions of an entry with tags still count (AND), in either order.
+    assert not passes_local_filters(hv, [{'tags': {'env': 'prod'}, 'vpc_id': 'vpc-b'}], None)
+    assert not passes_local_filters(hv, [{'vpc_id': 'vpc-b', 'tags': {'env': 'prod'}}], None)
+    assert passes_local_filters(hv, [{'tags': {'env': 'prod'}, 'vpc_id': 'vpc-a'}], None)
+
+
+@pytest.mark.parametrize('key, value, kept', [
+    ('public_ip', '47.1.1.2', True),      # any of the host's public ips, not only the first
+    ('public_ip', '47.1.1.1', True),
+    ('public_ip', '47.1.1.3', False),
+    ('private_ip', '10.0.0.6', True),
+    ('private_ip', '10.0.0.7', False),
+])
+def test_ip_filters_match_any_of_the_hosts_ips(key, value, kept):
+    hv = instance_hostvars(instance(PublicIpAddress={'IpAddress': ['47.1.1.1', '47.1.1.2']}))
+    assert passes_local_filters(hv, [{key: value}], None) is kept
+
+
+def test_plan_skips_hosts_outside_the_include_filters_and_goes_on():
+    outside = instance(InstanceId='i-out', VpcAttributes={'VpcId': 'vpc-b', 'PrivateIpAddress': {'IpAddress': ['10.1.0.1']}})
+    planned, notes = plan_hosts(records(outside, WEB), include_filters=[{'vpc_id': 'vpc-a'}])
+    assert [(p.names, p.hostvars['instance_id']) for p in planned] == [(['10.0.0.5'], 'i-web1')]
+    assert notes == []
+    planned, _notes = plan_hosts(records(outside, WEB), exclude_filters=[{'vpc_id': 'vpc-a'}])
+    assert [p.hostvars['instance_id'] for p in planned] == ['i-out']
+
+
+def test_without_allow_duplicated_hosts_a_host_takes_only_its_first_name():
+    planned, notes = plan_hosts(records(WEB), hostnames=['private_ip', 'instance_id', 'public_ip'])
+    assert [p.names for p in planned] == [['10.0.0.5']] and notes == []
+
+
+def test_duplicate_name_note_word_for_word():
+    twin = instance(InstanceId='i-web2')
+    _planned, notes = plan_hosts(records(WEB, twin), hostnames=['private_ip'])
+    assert notes == ["instances i-web1 and i-web2 both resolve to host name '10.0.0.5'; i-web2 is listed as i-web2"]
+
+
+def nameless(count):
+    return [instance_hostvars({'InstanceId': 'i-%02d' % n}) for n in range(count)]
+
+
+@pytest.mark.parametrize('count, listed', [
+    (1, 'i-00'),
+    (10, 'i-00, i-01, i-02, i-03, i-04, i-05, i-06, i-07, i-08, i-09'),        # ten: all of them, no ellipsis
+    (11, 'i-00, i-01, i-02, i-03, i-04, i-05, i-06, i-07, i-08, i-09 ...'),    # eleven: the first ten and ' ...'
+    (12, 'i-00, i-01, i-02, i-03, i-04, i-05, i-06, i-07, i-08, i-09 ...'),
+])
+def test_unnamed_note_lists_at_most_ten_instances(count, listed):
+    planned, notes = plan_hosts(nameless(count), hostnames=['private_ip'])
+    assert planned == []
+    assert notes == ['%d instance(s) have none of the hostnames sources and were left out: %s' % (count, listed)]
+
+
+def test_groups_are_sanitised_once_per_region_and_zone_with_the_planners_rule():
+    calls = []
+
+    def shout(name):
+        calls.append(name)
+        return name.upper()
+    hosts = [instance_hostvars({'InstanceId': 'i-%d' % n, 'RegionId': region, 'ZoneId': zone})
+             for n, (region, zone) in enumerate([
+                 ('cn-hangzhou', 'cn-hangzhou-h'), ('cn-hangzhou', 'cn-hangzhou-i'), ('cn-shanghai', ''),
+                 ('cn-beijing', ''), ('', 'cn-beijing-a'), ('cn-hangzhou', 'cn-hangzhou-h')])]
+    planned, _notes = plan_hosts(hosts, hostnames=['instance_id'], sanitize=shout)
+    assert [p.groups for p in planned] == [
+        ['alicloud', 'CN-HANGZHOU', 'CN-HANGZHOU-H'], ['alicloud', 'CN-HANGZHOU', 'CN-HANGZHOU-I'],
+        ['alicloud', 'CN-SHANGHAI'], ['alicloud', 'CN-BEIJING'], ['alicloud', 'CN-BEIJING-A'],
+        ['alicloud', 'CN-HANGZHOU', 'CN-HANGZHOU-H']]
+    # The sixth host's zone was seen first: its groups come from the planner's cache, not from sanitize again.
+    assert calls == ['cn-hangzhou', 'cn-hangzhou-h', 'cn-hangzhou', 'cn-hangzhou-i', 'cn-shanghai', 'cn-beijing',
+                     'cn-beijing-a']
