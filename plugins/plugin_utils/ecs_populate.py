@@ -195,14 +195,17 @@ class _Builder(object):
     """Adds planned hosts batch by batch and runs the constructed features; with `record`, keeps what they
     derived (finish() returns it)."""
 
-    def __init__(self, plugin, options, record, fast=True):
+    def __init__(self, plugin, options, record, fast):
         self.plugin, self.inventory, self.options, self.record = plugin, plugin.inventory, options, record
         compose, groups, keyed_groups = options[2:5]
         self.constructed = bool(compose or groups or keyed_groups)
         self.merge_per_entry = not fast or _reads_group_names(groups, keyed_groups)
         # Without group_names read, the merge is once per host; with this, not at all for hosts added in one update.
         self.hostvars_suffice = not self.merge_per_entry and _hostvars_suffice(plugin, compose, groups, keyed_groups)
-        self.groups_before = set(self.inventory.groups)
+        # Each group's parents before the run: new groups, and the parent links parent_group adds to any group
+        # (one an earlier source made too), are what the run derived.
+        self.parents_before = dict((name, set(p.name for p in group.parent_groups))
+                                   for name, group in self.inventory.groups.items())
         # Not fast (FAST_CONSTRUCTED False, the equality test's reference, or the fallback): every var through
         # Host.set_variable.
         self.var_names = VarNames() if fast else None
@@ -244,8 +247,10 @@ class _Builder(object):
         inventory = self.inventory
         # str(): plain names. Option-derived names carry ansible-core's origin tags, which its JSON cache
         # serialises as objects that take far longer to load than the names themselves.
-        new_groups = [str(name) for name in inventory.groups if name not in self.groups_before]
-        parents = [[name, [str(p.name) for p in inventory.groups[name].parent_groups]] for name in new_groups]
+        before = self.parents_before
+        new_groups = [str(name) for name in inventory.groups if name not in before]
+        parents = [[str(name), [str(p.name) for p in group.parent_groups if p.name not in before.get(name, ())]]
+                   for name, group in inventory.groups.items()]
         return {'groups': new_groups, 'parents': [p for p in parents if p[1]], 'hosts': self.hosts}
 
 
@@ -267,6 +272,7 @@ def _replay(plugin, records, derived, options):
                 inventory.add_child(group, name)
     for child, parents in derived['parents']:
         for parent in parents:
+            _ensure_groups(inventory, (parent, child))
             inventory.add_child(parent, child)
 
 
