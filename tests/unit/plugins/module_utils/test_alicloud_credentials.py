@@ -203,3 +203,143 @@ def test_options_beat_oidc_from_the_environment_and_assume_its_role(home, option
     got = resolve_credentials(options, environ=OIDC_ENV, home=home)
     assert isinstance(got.provider, RamRoleArnCredentialsProvider)
     assert got.source == 'role acs:ram::1:role/logging assumed with ' + (source % home if '%s' in source else source)
+
+
+# Issue 25: the values and boundaries below are what the mutation run found unchecked.
+
+def assert_longest_first(forms, expected):
+    assert sorted(forms) == sorted(expected)
+    assert [len(f) for f in forms] == sorted((len(f) for f in forms), reverse=True)
+
+
+def test_secret_forms_start_at_four_characters():
+    assert chain.secret_forms('abc') == [] and chain.secret_forms(None) == []
+    assert chain.secret_forms('abcd') == ['abcd']
+    # blanks around a secret belong to the text it sits in: masked as its stripped form, when that has 4+
+    assert chain.secret_forms(' abcd ') == ['abcd']
+    assert_longest_first(chain.secret_forms(' abc '), [' abc ', '%20abc%20', '+abc+'])
+
+
+def test_secret_forms_are_each_quoting_of_the_secret_and_its_pieces():
+    # repr says \x00 where JSON says \u0000, JSON escapes the o-umlaut only with ensure_ascii, the URL quotings
+    # differ on "/" and " " (nothing is safe); the pieces between control characters count from 4 characters.
+    assert_longest_first(chain.secret_forms('t\u00f6k/0 123\x00abcd'), [
+        't\u00f6k/0 123\x00abcd',
+        't\u00f6k/0 123\\x00abcd',
+        't\\u00f6k/0 123\\u0000abcd',
+        't\u00f6k/0 123\\u0000abcd',
+        't%C3%B6k%2F0%20123%00abcd',
+        't%C3%B6k%2F0+123%00abcd',
+        't\u00f6k/0 123',
+        'abcd'])
+
+
+def test_a_secret_read_from_undecodable_environment_bytes_is_still_quoted():
+    # os.environ keeps bytes that are not UTF-8 as lone surrogates: they are quoted as the bytes they were
+    forms = chain.secret_forms('abcd\udcffefgh')
+    assert 'abcd%FFefgh' in forms and forms.count('abcd%FFefgh') == 1
+
+
+def test_masking_replaces_the_longest_spelling_first():
+    # shorter forms (the pieces abcd and efgh) are inside the repr form: replaced first, they would leave \x00 behind
+    assert mask_secrets("got 'abcd\\x00efgh' here", ['abcd\x00efgh']) == "got '%s' here" % MASK
+    assert mask_secrets('got abcd\x00efgh here', ['abcd\x00efgh']) == 'got %s here' % MASK
+
+
+def test_known_secrets_keep_four_characters_and_drop_three():
+    assert known_secrets({'access_key_secret': 'abcd', 'security_token': 'abc'}, environ={}) == ['abcd']
+
+
+def test_resolved_credentials_show_only_their_source():
+    assert repr(chain.ResolvedCredentials('options (access_key_id)', static=('A', 'secret', None))) == \
+        "ResolvedCredentials(source='options (access_key_id)')"
+
+
+def test_a_source_that_needs_the_sdk_says_which_package_and_names_profile(home, monkeypatch):
+    monkeypatch.setitem(sys.modules, 'alibabacloud_credentials', None)
+    with pytest.raises(CredentialsError) as err:
+        resolve_credentials({'profile': 'dev'}, environ={}, home=home)
+    assert str(err.value) == ('this credentials source needs the Python package alibabacloud_credentials on the host '
+                              'that runs it (pip install alibabacloud_credentials)')
+    assert err.value.option == 'profile'
+
+
+BAD_TEXT = ('holds a blank, a line break, a control character or a character that is not ASCII (the value is not '
+            'shown); keys and tokens are printable ASCII')
+
+
+@pytest.mark.parametrize('options, env, message', [
+    ({'access_key_id': 'LTAIk', 'access_key_secret': 'sec-0123', 'security_token': 'tok 0123'}, {},
+     'options: security_token ' + BAD_TEXT),
+    ({}, {'ALICLOUD_ACCESS_KEY': 'LTAIk', 'ALICLOUD_SECRET_KEY': 'sec-0123', 'ALICLOUD_SECURITY_TOKEN': 'tok 0123'},
+     'environment: ALICLOUD_SECURITY_TOKEN ' + BAD_TEXT),
+    ({}, {'ALICLOUD_SECRET_KEY': 'sec-0123'},
+     'environment: ALICLOUD_SECRET_KEY is set but ALIBABA_CLOUD_ACCESS_KEY_ID is missing'),
+    ({}, {'ALICLOUD_ACCESS_KEY': 'LTAIk'},
+     'environment: ALICLOUD_ACCESS_KEY is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is missing'),
+    ({'access_key_secret': 'sec-0123'}, {}, 'options: access_key_secret is set but access_key_id is missing'),
+])
+def test_key_pair_errors_word_for_word(options, env, message):
+    with pytest.raises(CredentialsError) as err:
+        resolve_credentials(options, environ=env, home='/nonexistent')
+    assert str(err.value) == message
+
+
+def test_a_missing_profile_file_is_named_with_the_profile(tmp_path):
+    config = str(tmp_path / 'none.json')
+    with pytest.raises(CredentialsError) as err:
+        resolve_credentials({'profile': 'dev', 'config_file': config}, environ={}, home=str(tmp_path))
+    assert str(err.value) == "profile 'dev' requested but the config file %s does not exist" % config
+
+
+def test_the_metadata_role_refreshes_in_the_caller_not_a_background_thread(tmp_path):
+    got = resolve_credentials({'ecs_role_name': 'r1'}, environ={}, home=str(tmp_path))
+    assert got.provider._role_name == 'r1'
+    # async_update_enabled=False: the SDK's OneCallerBlocks; its default (True) is a NonBlocking prefetch thread
+    assert type(got.provider._credentials_cache._prefetch_strategy).__name__ == 'OneCallerBlocks'
+
+
+def test_oidc_from_the_environment_takes_each_of_its_settings(tmp_path):
+    got = resolve_credentials({'role_session_duration': 1200}, environ=OIDC_ENV, home=str(tmp_path))
+    assert got.provider._oidc_provider_arn == OIDC_ENV['ALIBABA_CLOUD_OIDC_PROVIDER_ARN']
+    assert got.provider._duration_seconds == 1200
+    default = resolve_credentials({}, environ=OIDC_ENV, home=str(tmp_path))
+    assert default.provider._duration_seconds == 3600
+
+
+def test_an_assumed_role_lasts_an_hour_unless_told(home):
+    options = {'access_key_id': 'LTAIk', 'access_key_secret': 'sec-0123', 'role_arn': 'acs:ram::1:role/x'}
+    assert resolve_credentials(options, environ={}, home=home).provider._duration_seconds == 3600
+    options['role_session_duration'] = 900
+    assert resolve_credentials(options, environ={}, home=home).provider._duration_seconds == 900
+
+
+def test_a_profile_named_in_the_environment_says_which_variable(home):
+    got = resolve_credentials({}, environ={'ALICLOUD_PROFILE': 'dev'}, home=home)
+    assert got.source == "profile 'dev' (ALICLOUD_PROFILE) from %s/.aliyun/config.json" % home
+    assert got.provider._profile_name == 'dev'
+
+
+def test_with_the_metadata_service_disabled_the_error_lists_every_source(tmp_path):
+    env = {'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'True', 'HOME': str(tmp_path)}
+    with pytest.raises(CredentialsError) as err:
+        resolve_credentials({}, environ=env)
+    assert str(err.value) == (
+        'no credentials found: set access_key_id/access_key_secret (or ALIBABA_CLOUD_ACCESS_KEY_ID/'
+        'ALIBABA_CLOUD_ACCESS_KEY_SECRET), a profile in %s/.aliyun/config.json, or run on ECS with a RAM role (the '
+        'metadata service is disabled by ALIBABA_CLOUD_ECS_METADATA_DISABLED)' % tmp_path)
+
+
+def test_home_comes_from_the_given_environment_then_the_process(home, tmp_path, monkeypatch):
+    # the environment passed in (an inventory's or a module's) names HOME; the process's only when it does not
+    assert resolve_credentials({}, environ={'HOME': home}).source == 'current profile from %s/.aliyun/config.json' % home
+    monkeypatch.setenv('HOME', home)
+    assert resolve_credentials({}, environ={}).source == 'current profile from %s/.aliyun/config.json' % home
+    monkeypatch.setenv('HOME', str(tmp_path / 'nobody'))
+    assert resolve_credentials({}, environ={'HOME': home}).source == 'current profile from %s/.aliyun/config.json' % home
+
+
+def test_settings_the_sdk_refuses_are_reported_as_such(home):
+    with pytest.raises(CredentialsError) as err:
+        resolve_credentials({'role_arn': 'acs:ram::1:role/x', 'role_session_duration': 60}, environ={}, home=home)
+    assert str(err.value).startswith('invalid credentials settings: ') and err.value.option == 'role_session_duration'
