@@ -50,7 +50,7 @@ def _lazy_models(spec):
             with _lock:
                 if not loaded:
                     spec.loader.exec_module(module)
-                    loaded.append(True)
+                    loaded.append(True)  # pragma: no mutate (equivalent: only whether the list is empty is read)
             if name not in module.__dict__:
                 raise AttributeError('module %r has no attribute %r' % (MODELS, name))
             value = module.__dict__[name]
