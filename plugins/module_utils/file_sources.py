@@ -179,7 +179,7 @@ def normalize_source(raw, option='alicloud_logging_file_sources[0]'):
     if source['multiline_start'] is not None:
         _regex(option + '.multiline_start', source['multiline_start'])
 
-    needs = {'regex': ('regex', 'keys'), 'delimiter': ('separator', 'keys'), 'nginx': (), 'apache': ()}
+    needs = {'regex': ('regex', 'keys'), 'delimiter': ('separator', 'keys')}
     for field in needs.get(fmt, ()):
         if raw.get(field) in (None, '', []):
             _fail('%s.%s' % (option, field), 'required with format %s' % fmt)

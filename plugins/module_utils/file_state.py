@@ -27,6 +27,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import os
 import shutil
 import stat
@@ -49,7 +50,7 @@ def read_bytes(path, field='path'):
         with open(path, 'rb') as handle:
             return handle.read()
     except (IOError, OSError) as exc:
-        if getattr(exc, 'errno', None) == 2:
+        if exc.errno == errno.ENOENT:
             return None
         if os.path.isdir(path):
             raise FileError(field, path, 'is a directory, not a file')
@@ -180,7 +181,7 @@ class FileSet:
         missing = check_directory(path, field)
         if not missing:
             return None
-        self.planned.append(_Planned(path, field, mode=mode, missing=missing, content_changed=True, is_dir=True))
+        self.planned.append(_Planned(path, field, mode=mode, missing=missing, is_dir=True))
         return {'before': {'path': path, 'state': 'absent'}, 'after': {'path': path, 'state': 'directory'}}
 
     def absent(self, path, secret=False, field='path', parent_field=None):
@@ -190,7 +191,7 @@ class FileSet:
         if before is None:
             result = FileResult(path, False, file_diff(path, None, None))
         else:
-            self.planned.append(_Planned(path, field, current=current, remove=True))
+            self.planned.append(_Planned(path, field, remove=True))
             result = FileResult(path, True, file_diff(path, before, None, secret=secret), content_changed=True)
         self.results.append(result)
         return result
@@ -200,7 +201,7 @@ class FileSet:
         if self.module.check_mode:
             return self.results
         staged, created = [], []
-        item = None
+        item = None  # pragma: no mutate (equivalent: the first loop sets it before anything can raise)
         try:
             for item in self.planned:
                 if item.is_dir:
@@ -209,7 +210,7 @@ class FileSet:
                 if item.content_changed and not item.is_dir:
                     staged.append((self._stage(item, created), item))
             for item in self.planned:
-                if not item.content_changed and not item.remove and not item.is_dir and item.attrs:
+                if not item.content_changed and item.attrs:  # only want() plans attribute changes
                     self._set_attributes(item)
             for tmp, item in staged:
                 os.rename(tmp, item.path)

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import file_sources as fs
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_diff import name_problem
 
 NGINX_LINE = ('203.0.113.7 - alice [06/Dec/2026:10:00:00 +0800] "GET /api/todos?page=2 HTTP/1.1" 200 5123 '
               '"https://example.com/" "Mozilla/5.0 (X11; Linux x86_64)"')
@@ -177,3 +178,183 @@ def test_delimiter_separator_of_one_to_four_characters():
         source = fs.normalize_source({'name': 'csv', 'paths': ['/x'], 'format': 'delimiter', 'separator': separator,
                                       'keys': ['a']})
         assert fs.pipeline_detail(source)['processors'][0]['Separator'] == separator
+
+
+def refused(raw, option='alicloud_logging_file_sources[0]'):
+    """The SourceError of a source that must be refused: (the field it names, the message after the field)."""
+    with pytest.raises(fs.SourceError) as err:
+        fs.normalize_source(raw, option)
+    assert str(err.value).startswith(err.value.option + ': ')
+    return err.value.option, str(err.value)[len(err.value.option) + 2:]
+
+
+def nginx(log_format):
+    return fs.normalize_source({'name': 'nginx', 'paths': ['/var/log/n.log'], 'format': 'nginx',
+                                'log_format': log_format})
+
+
+def test_server_formats_keep_their_literals_and_variable_names():
+    # A literal before the first field, a variable with capitals, and one at the very end.
+    source = nginx('[$time_local] <$Upstream_Addr> $status')
+    assert source['keys'] == ['time_local', 'Upstream_Addr', 'status']
+    assert parse(source, '[06/Dec/2026:10:00:00 +0800] <XAVIER:80> 200') == {
+        'time_local': '06/Dec/2026:10:00:00 +0800', 'Upstream_Addr': 'XAVIER:80', 'status': '200'}
+    assert not re.match(source['regex'] + r'\Z', '06/Dec/2026:10:00:00 +0800] <x> 200')
+    # A field ended by a space holds no whitespace; one ended by a quote may hold any but the quote.
+    spaced = nginx('$remote_user $status "$http_user_agent"')
+    assert parse(spaced, 'XAVIER 200 "Mozilla X 5"') == {
+        'remote_user': 'XAVIER', 'status': '200', 'http_user_agent': 'Mozilla X 5'}
+    assert not re.match(spaced['regex'] + r'\Z', 'a\tb 200 "x"')
+    assert not re.match(spaced['regex'] + r'\Z', 'a 200 "x"y"')
+    # $request outside quotes is one field, not split into method, URI and protocol.
+    assert nginx('$request $status')['keys'] == ['request', 'status']
+
+
+def test_server_formats_refused_name_the_log_format_field_with_the_reason():
+    assert refused({'name': 'web', 'paths': ['/l'], 'format': 'apache', 'log_format': '%h %Z'}) == (
+        'alicloud_logging_file_sources[0].log_format',
+        'unknown Apache format directive %Z (known: %>s, %A, %B, %D, %H, %T, %U, %a, %b, %h, %l, %m, %p, %q, %r, '
+        '%s, %t, %u, %v, %{Referer}i, %{User-Agent}i)')
+    assert refused({'name': 'web', 'paths': ['/l'], 'format': 'nginx', 'log_format': 'no fields'}) == (
+        'alicloud_logging_file_sources[0].log_format', "names no field (nginx log format 'no fields')")
+    assert refused({'name': 'web', 'paths': ['/l'], 'format': 'nginx',
+                    'log_format': '$status $body_bytes_sent $status $body_bytes_sent $remote_addr'}) == (
+        'alicloud_logging_file_sources[0].log_format', 'names body_bytes_sent, status more than once')
+    assert refused({'name': 'web', 'paths': ['/l'], 'format': 'apache', 'log_format': '%s %>s'}) == (
+        'alicloud_logging_file_sources[0].log_format', 'names status more than once')
+    for log_format in ('', '  ', 5):
+        assert refused({'name': 'web', 'paths': ['/l'], 'format': 'nginx', 'log_format': log_format}) == (
+            'alicloud_logging_file_sources[0].log_format',
+            "must be a preset name or the server's log format string")
+
+
+@pytest.mark.parametrize('field, value, option, message', [
+    ('keys', 'a', 'keys', 'must be a non-empty list of field names'),
+    ('keys', ['a', 'b c'], 'keys[1]',
+     "invalid field name 'b c': 1-128 letters, digits and underscores, not starting with a digit"),
+    ('keys', ['a', 5], 'keys[1]',
+     'invalid field name 5: 1-128 letters, digits and underscores, not starting with a digit'),
+    ('keys', ['a', '__b'], 'keys[1]', "field '__b': names starting with __ are reserved by Log Service"),
+    ('keys', ['a', 'a'], 'keys', 'names a field more than once'),
+    ('regex', '(a', 'regex', 'not a valid regular expression (missing ), unterminated subpattern at position 0)'),
+])
+def test_regex_source_fields_refused_with_the_exact_reason(field, value, option, message):
+    raw = {'name': 'app', 'paths': ['/l'], 'format': 'regex', 'regex': '(a)(b)', 'keys': ['a', 'b']}
+    raw[field] = value
+    assert refused(raw, 'srcs[3]') == ('srcs[3].' + option, message)
+
+
+def test_sources_must_be_a_list_with_names_unique_by_field():
+    with pytest.raises(fs.SourceError) as err:
+        fs.normalize_sources('app', 'my_sources')
+    assert (err.value.option, str(err.value)) == ('my_sources', 'my_sources: must be a list of file sources')
+    with pytest.raises(fs.SourceError) as err:
+        fs.normalize_sources([{'name': 'app1', 'paths': ['/a']}, {'name': 'app2', 'paths': ['/b']},
+                              {'name': 'app1', 'paths': ['/c']}], 'my_sources')
+    assert (err.value.option, str(err.value)) == ('my_sources[2].name',
+                                                  "my_sources[2].name: source 'app1' is also my_sources[0]")
+    assert [s['name'] for s in fs.normalize_sources([{'name': 'app1', 'paths': ['/a']},
+                                                     {'name': 'app2', 'paths': ['/b']}])] == ['app1', 'app2']
+
+
+def test_index_fields_add_the_content_only_when_unparsed_and_number_types_only_for_web_servers():
+    def names_types(raw):
+        source = fs.normalize_source(dict({'name': 'app', 'paths': ['/l']}, **raw))
+        return [(f['name'], f['type']) for f in fs.index_fields(source)]
+    assert names_types({'format': 'json'}) == [('content', 'text')]
+    assert names_types({'format': 'json', 'index_keys': ['content', 'level']}) == [
+        ('content', 'text'), ('level', 'text')]
+    assert names_types({'format': 'regex', 'regex': '(a)(b)', 'keys': ['status', 'b']}) == [
+        ('status', 'text'), ('b', 'text')]
+    assert names_types({'format': 'apache', 'log_format': '%>s %b %D %T %u'}) == [
+        ('status', 'long'), ('body_bytes_sent', 'long'), ('request_time_us', 'long'), ('request_time', 'double'),
+        ('remote_user', 'text')]
+
+
+KNOWN_FIELDS = ('name, paths, format, log_format, regex, keys, separator, quote, multiline_start, logstore, topic, '
+                'index_keys, flush_timeout, verify_line')
+
+
+@pytest.mark.parametrize('raw, option, message', [
+    (['app'], '', 'must be a dict with at least name and paths'),
+    ({'name': 'app', 'paths': ['/l'], 'zeta': 1, 'alpha': 2}, '.alpha', 'unknown field (known: %s)' % KNOWN_FIELDS),
+    ({'name': 'app', 'paths': 5}, '.paths', 'must list at least one absolute file path'),
+    ({'name': 'app', 'paths': ['/l', 5]}, '.paths[1]',
+     'must be an absolute file path (a directory and a file name or glob), got 5'),
+    ({'name': 'app', 'paths': ['/var//l']}, '.paths[0]', "must be a normalized path (no //, ./ or ../), got '/var//l'"),
+    ({'name': 'app', 'paths': ['/var/l?g/x']}, '.paths[0]',
+     "a glob is allowed in the file name only, not in the directory '/var/l?g'"),
+    ({'name': 'app', 'paths': ['/var/[ab]/x']}, '.paths[0]',
+     "a glob is allowed in the file name only, not in the directory '/var/[ab]'"),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'xml'}, '.format',
+     "must be one of raw, json, regex, delimiter, nginx, apache, got 'xml'"),
+    ({'name': 'app', 'paths': ['/l'], 'topic': 5}, '.topic', 'must be a one-line string'),
+    ({'name': 'app', 'paths': ['/l'], 'multiline_start': 5}, '.multiline_start',
+     'not a valid regular expression (first argument must be string or compiled pattern)'),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'delimiter', 'separator': ','}, '.keys',
+     'required with format delimiter'),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'regex', 'regex': '(a)', 'keys': []}, '.keys',
+     'required with format regex'),
+    ({'name': 'app', 'paths': ['/l'], 'log_format': 'combined'}, '.log_format', 'does not apply to format raw'),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'json', 'keys': ['a']}, '.keys', 'does not apply to format json'),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'regex', 'regex': '(a)', 'keys': ['a'], 'separator': ','},
+     '.separator', 'does not apply to format regex'),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'regex', 'regex': '(a)', 'keys': ['a'], 'quote': "'"}, '.quote',
+     'does not apply to format regex'),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'nginx', 'index_keys': ['a']}, '.index_keys',
+     'does not apply to format nginx'),
+])
+def test_bad_sources_refused_with_the_exact_reason(raw, option, message):
+    assert refused(raw) == ('alicloud_logging_file_sources[0]' + option, message)
+
+
+def test_the_logstore_hint_only_when_the_logstore_is_the_defaulted_name():
+    # The reason itself is sls_diff's name_problem (tested there); the hint is this module's.
+    assert refused({'name': 'ab', 'paths': ['/l']}) == (
+        'alicloud_logging_file_sources[0].logstore',
+        name_problem('logstore', 'ab') + ' (the logstore defaults to the name; set logstore)')
+    assert refused({'name': 'app', 'paths': ['/l'], 'logstore': 'x'}) == (
+        'alicloud_logging_file_sources[0].logstore', name_problem('logstore', 'x'))
+
+
+def delimited(**fields):
+    return dict({'name': 'csv', 'paths': ['/l'], 'format': 'delimiter', 'separator': ',', 'keys': ['a', 'b']},
+                **fields)
+
+
+@pytest.mark.parametrize('raw, option, message', [
+    (delimited(separator='a\nb'), '.separator', "must be 1-4 characters (or \\t), got 'a\\nb'"),
+    (delimited(separator=5), '.separator', 'must be 1-4 characters (or \\t), got 5'),
+    (delimited(separator='|||||'), '.separator', "must be 1-4 characters (or \\t), got '|||||'"),
+    (delimited(quote='""'), '.quote', "must be one character other than the separator, got '\"\"'"),
+    (delimited(quote=5), '.quote', 'must be one character other than the separator, got 5'),
+    (delimited(separator='|#|', quote='#'), '.quote', "must be one character other than the separator, got '#'"),
+    (delimited(keys=['a', 'a']), '.keys', 'names a field more than once'),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'json', 'index_keys': ['ok', '9']}, '.index_keys[1]',
+     "invalid field name '9': 1-128 letters, digits and underscores, not starting with a digit"),
+    ({'name': 'app', 'paths': ['/l'], 'format': 'regex', 'regex': r'(\w+) (\w+) (\w+)', 'keys': ['a', 'b']}, '.keys',
+     'names 2 field(s) but the regex has 3 capture group(s)'),
+])
+def test_parse_fields_refused_with_the_exact_reason(raw, option, message):
+    assert refused(raw) == ('alicloud_logging_file_sources[0]' + option, message)
+
+
+def test_delimiter_quote_defaults_to_a_double_quote_and_may_be_any_other_character():
+    assert fs.normalize_source(delimited())['quote'] == '"'
+    assert fs.normalize_source(delimited(separator='\\t', quote="'"))['separator'] == '\t'
+    assert fs.normalize_source(delimited(separator='||', quote="'"))['quote'] == "'"
+
+
+def test_verify_line_is_checked_with_a_canary_of_the_form_the_runs_use():
+    # Canaries are alicloudverify<run>x<host>f<n>, lowercase letters and digits: a field that only such values
+    # match must be accepted, and a verify_line whose field cannot hold one refused naming verify_line.
+    raw = {'name': 'app', 'paths': ['/l'], 'format': 'regex', 'regex': r'(\w+) ([a-z0-9]+)', 'keys': ['level', 'id']}
+    source = fs.normalize_source(dict(raw, verify_line='INFO {canary}'))
+    assert source['verify_line'] == 'INFO {canary}'
+    assert refused(dict(raw, verify_line='INFO x{canary}-'))[0] == 'alicloud_logging_file_sources[0].verify_line'
+    assert 'verify_line' not in fs.normalize_source(raw)
+
+
+def test_a_directory_is_taken_as_written_when_it_holds_no_glob_character():
+    for path in ('/opt/X11/log/Xorg.*.log', '/srv/app-1.2_final/logs/app.log', '/var/log/(x)/{a}/+.log'):
+        assert fs.normalize_source({'name': 'app', 'paths': [path]})['paths'] == [path]

@@ -355,3 +355,335 @@ def test_a_new_directory_name_of_256_bytes_is_refused_naming_the_directory_optio
                                parent_field='dir_opt')
     file_state.ensure_file(make_module(), str(tmp_path / ('d' * 255) / 'a.conf'), 'x\n', create_parent=True)
     assert os.listdir(str(tmp_path)) == ['d' * 255]
+
+
+REDACTED = '<redacted: content hidden because it holds secrets>\n'
+
+
+def test_read_bytes_answers_none_for_a_missing_file_and_names_the_field_of_any_other_failure(tmp_path):
+    assert file_state.read_bytes(str(tmp_path / 'missing')) is None
+    assert file_state.read_text(str(tmp_path / 'missing')) is None
+    (tmp_path / 'file').write_bytes(b'caf\xc3\xa9 \xe9\n')
+    assert file_state.read_bytes(str(tmp_path / 'file')) == b'caf\xc3\xa9 \xe9\n'
+    assert file_state.read_text(str(tmp_path / 'file')) == 'caf\u00e9 \udce9\n'
+    for read in (file_state.read_bytes, file_state.read_text):
+        with pytest.raises(file_state.FileError, match='^path: %s: is a directory, not a file$' % tmp_path) as err:
+            read(str(tmp_path))
+        assert err.value.option == 'path' and err.value.path == str(tmp_path)
+        with pytest.raises(file_state.FileError, match='^opt: %s/file/x: Not a directory$' % tmp_path) as err:
+            read(str(tmp_path / 'file' / 'x'), 'opt')
+        assert err.value.option == 'opt' and err.value.path == str(tmp_path / 'file' / 'x')
+
+
+@pytest.mark.parametrize('before, after, secret, expected', [
+    (None, 'new\n', False, {'before': '', 'after': 'new\n', 'before_header': '/p (absent)', 'after_header': '/p'}),
+    ('old\n', None, False, {'before': 'old\n', 'after': '', 'before_header': '/p', 'after_header': '/p (absent)'}),
+    (None, None, False, {'before': '', 'after': '', 'before_header': '/p (absent)', 'after_header': '/p (absent)'}),
+    ('old\n', 'new\n', True, {'before': REDACTED, 'after': REDACTED, 'before_header': '/p', 'after_header': '/p'}),
+    (None, 'new\n', True, {'before': '', 'after': REDACTED, 'before_header': '/p (absent)', 'after_header': '/p'}),
+    ('old\n', None, True, {'before': REDACTED, 'after': '', 'before_header': '/p', 'after_header': '/p (absent)'}),
+])
+def test_file_diff_marks_a_missing_side_absent_and_redacts_only_the_sides_that_exist(before, after, secret, expected):
+    assert file_state.file_diff('/p', before, after, secret=secret) == expected
+
+
+def module_with_tmpdir(tmp_path, check_mode=False):
+    module = make_module(check_mode)
+    module._tmpdir = str(tmp_path / 'module_tmp')
+    os.mkdir(module._tmpdir)
+    return module
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_the_validator_reads_a_private_copy_under_the_module_tmpdir_removed_afterwards(tmp_path, check_mode):
+    module = module_with_tmpdir(tmp_path, check_mode)
+    seen = []
+
+    def validate(candidate):
+        workdir = os.path.dirname(candidate)
+        with open(candidate, 'rb') as handle:
+            seen.append((os.path.dirname(workdir), os.path.basename(workdir)[:22], os.path.basename(candidate),
+                         handle.read()))
+    res = file_state.ensure_file(module, str(tmp_path / 'etc.conf'), 'caf\u00e9 \udce9\n', validate=validate)
+    assert seen == [(module.tmpdir, 'alicloud_ops_validate_', 'etc.conf', b'caf\xc3\xa9 \xe9\n')]
+    assert res.validated is True and res.changed is True and res.content_changed is True
+    assert os.listdir(module.tmpdir) == []
+    assert os.path.exists(str(tmp_path / 'etc.conf')) != check_mode
+
+
+def test_validate_candidate_writes_text_as_utf8_and_cleans_up_after_a_failure_or_a_validator_that_cleaned_up(
+        tmp_path):
+    seen = []
+
+    def refuse(candidate):
+        seen.append(open(candidate, 'rb').read())
+        raise file_state.ValidationFailed('no')
+    with pytest.raises(file_state.ValidationFailed, match='^no$'):
+        file_state.validate_candidate('caf\u00e9 \udce9\n', 'a.conf', refuse, str(tmp_path))
+    assert seen == [b'caf\xc3\xa9 \xe9\n'] and os.listdir(str(tmp_path)) == []
+
+    def remove_own_dir(candidate):
+        # A validating tool that removes its input and the directory it was in must not fail the write.
+        os.unlink(candidate)
+        os.rmdir(os.path.dirname(candidate))
+    file_state.validate_candidate(b'x\n', 'a.conf', remove_own_dir, str(tmp_path))
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_an_unchanged_file_reports_a_mode_change_as_attributes_in_four_octal_digits(tmp_path):
+    path = tmp_path / 'a.conf'
+    path.write_text('same\n')
+    os.chmod(str(path), 0o600)
+    res = file_state.ensure_file(make_module(), str(path), 'same\n', mode='0644')
+    assert res.changed is True and res.content_changed is False and res.validated is False
+    assert res.path == str(path)
+    assert res.diff == {'before': 'same\n', 'after': 'same\n', 'before_header': str(path), 'after_header': str(path),
+                        'attributes_before': {'mode': '0600'}, 'attributes_after': {'mode': '0644'}}
+    again = file_state.ensure_file(make_module(), str(path), 'same\n', mode='0644')
+    assert again.changed is False and again.content_changed is False
+    assert again.diff == {'before': 'same\n', 'after': 'same\n', 'before_header': str(path),
+                          'after_header': str(path)}
+
+
+def test_default_mode_is_for_new_files_only(tmp_path):
+    path = tmp_path / 'old.conf'
+    path.write_text('old\n')
+    os.chmod(str(path), 0o640)
+    file_state.ensure_file(make_module(), str(path), 'new\n', default_mode=0o600)
+    file_state.ensure_file(make_module(), str(tmp_path / 'new.conf'), 'new\n', default_mode=0o600)
+    assert ids(path)[2] == 0o640 and ids(tmp_path / 'new.conf')[2] == 0o600
+
+
+def test_a_directory_is_planned_with_its_diff_and_created_with_its_mode_its_parents_0755(tmp_path):
+    files = file_state.FileSet(make_module())
+    assert files.directory(str(tmp_path)) is None
+    spool = str(tmp_path / 'a' / 'b' / 'spool')
+    assert files.directory(spool, 0o700) == {'before': {'path': spool, 'state': 'absent'},
+                                             'after': {'path': spool, 'state': 'directory'}}
+    plain = str(tmp_path / 'plain')
+    assert files.directory(plain)['after'] == {'path': plain, 'state': 'directory'}
+    old = os.umask(0o077)
+    try:
+        assert files.commit() == []
+    finally:
+        os.umask(old)
+    assert [ids(tmp_path / d)[2] for d in ('a', 'a/b', 'a/b/spool', 'plain')] == [0o755, 0o755, 0o700, 0o755]
+    assert file_state.FileSet(make_module()).directory(spool) is None
+
+
+def test_a_directory_that_cannot_be_made_at_commit_names_its_field_and_undoes_the_rest(tmp_path):
+    files = file_state.FileSet(make_module())
+    files.want(str(tmp_path / 'a.conf'), 'a\n')
+    files.directory(str(tmp_path / 'new' / 'spool'), field='spool_dir')
+    files.directory(str(tmp_path / 'late' / 'spool'), field='late_dir')
+    (tmp_path / 'late').write_text('now a file\n')
+    with pytest.raises(file_state.FileError, match='^late_dir: %s: ' % (tmp_path / 'late' / 'spool')):
+        files.commit()
+    assert sorted(os.listdir(str(tmp_path))) == ['late']
+    with pytest.raises(file_state.FileError, match='^path: .*exists and is not a directory'):
+        file_state.FileSet(make_module()).directory(str(tmp_path / 'late'))
+
+
+def test_absent_under_a_missing_directory_is_unchanged_and_never_read(tmp_path, monkeypatch):
+    path = str(tmp_path / 'missing' / 'a.conf')
+    res = file_state.ensure_absent(make_module(), path)
+    assert (res.path, res.changed, res.content_changed) == (path, False, False)
+    assert res.diff == {'before': '', 'after': '', 'before_header': path + ' (absent)',
+                        'after_header': path + ' (absent)'}
+
+    def unreadable(*args, **kwargs):
+        raise OSError(5, 'Input/output error')
+    # A missing file is not opened: a read that could only fail would fail the removal of nothing.
+    monkeypatch.setattr(file_state, 'open', unreadable, raising=False)
+    assert file_state.ensure_absent(make_module(), str(tmp_path / 'b.conf')).changed is False
+
+
+def test_absent_reads_the_file_for_its_diff_naming_the_field_when_that_fails(tmp_path, monkeypatch):
+    (tmp_path / 'a.conf').write_text('password=hunter2\n')
+
+    def unreadable(*args, **kwargs):
+        raise OSError(5, 'Input/output error')
+    monkeypatch.setattr(file_state, 'open', unreadable, raising=False)
+    with pytest.raises(file_state.FileError, match='^conf_path: %s: Input/output error$' % (tmp_path / 'a.conf')):
+        file_state.ensure_absent(make_module(), str(tmp_path / 'a.conf'), field='conf_path')
+    with pytest.raises(file_state.FileError, match='^path: '):
+        file_state.ensure_absent(make_module(), str(tmp_path / 'a.conf'))
+    assert (tmp_path / 'a.conf').exists()
+
+
+@pytest.mark.parametrize('secret, shown', [(False, 'password=hunter2\n'), (True, REDACTED)])
+def test_absent_diff_shows_the_removed_content_unless_secret(tmp_path, secret, shown):
+    path = tmp_path / 'a.conf'
+    path.write_text('password=hunter2\n')
+    options = {'secret': True} if secret else {}
+    res = file_state.ensure_absent(make_module(), str(path), **options)
+    assert (res.path, res.changed, res.content_changed) == (str(path), True, True)
+    assert res.diff == {'before': shown, 'after': '', 'before_header': str(path),
+                        'after_header': '%s (absent)' % path}
+    assert not path.exists()
+
+
+def test_a_removal_that_fails_at_commit_names_its_field(tmp_path):
+    (tmp_path / 'a.conf').write_text('x\n')
+    files = file_state.FileSet(make_module())
+    files.absent(str(tmp_path / 'a.conf'), field='old_path')
+    os.unlink(str(tmp_path / 'a.conf'))
+    os.mkdir(str(tmp_path / 'a.conf'))
+    with pytest.raises(file_state.FileError, match='^old_path: %s: ' % (tmp_path / 'a.conf')):
+        files.commit()
+
+
+def test_a_rename_that_fails_at_commit_leaves_no_temp_file_behind(tmp_path):
+    files = file_state.FileSet(make_module())
+    files.want(str(tmp_path / 'a.conf'), 'a\n')
+    files.want(str(tmp_path / 'b.conf'), 'b\n', field='b_path')
+    files.want(str(tmp_path / 'c.conf'), 'c\n')
+    # b's place is taken by a directory after planning: its rename fails after a's succeeded.
+    os.mkdir(str(tmp_path / 'b.conf'))
+    with pytest.raises(file_state.FileError, match='^b_path: %s: ' % (tmp_path / 'b.conf')):
+        files.commit()
+    assert sorted(os.listdir(str(tmp_path))) == ['a.conf', 'b.conf']
+    assert os.listdir(str(tmp_path / 'b.conf')) == []
+
+
+def test_a_long_file_name_is_staged_under_the_first_100_characters_of_its_name(tmp_path, monkeypatch):
+    made, _renamed = spy_staging(monkeypatch)
+    name = 'a' * 100 + 'b' * 155
+    file_state.ensure_file(make_module(), str(tmp_path / name), 'x\n')
+    assert len(made) == 1 and os.path.basename(made[0][1]).startswith('.%s.' % ('a' * 100))
+
+
+def selinux_module(monkeypatch, calls):
+    module = make_module()
+    monkeypatch.setattr(module, 'selinux_enabled', lambda: True)
+    monkeypatch.setattr(module, 'selinux_context', lambda path: ['context of', path])
+    monkeypatch.setattr(module, 'selinux_default_context', lambda path: ['default context for', path])
+    monkeypatch.setattr(module, 'set_context_if_different',
+                        lambda path, context, changed, diff=None: calls.append((path, context)) or changed)
+    return module
+
+
+def test_with_selinux_the_temp_file_gets_the_target_s_context_or_its_default(tmp_path, monkeypatch):
+    (tmp_path / 'old.conf').write_text('old\n')
+    calls = []
+    made, _renamed = spy_staging(monkeypatch)
+    files = file_state.FileSet(selinux_module(monkeypatch, calls))
+    files.want(str(tmp_path / 'old.conf'), 'new\n')
+    files.want(str(tmp_path / 'new.conf'), 'new\n')
+    files.commit()
+    assert calls == [(made[0][1], ['context of', str(tmp_path / 'old.conf')]),
+                     (made[1][1], ['default context for', str(tmp_path / 'new.conf')])]
+    assert [os.path.dirname(tmp) for _directory, tmp in made] == [str(tmp_path)] * 2
+
+
+def failing_chown(monkeypatch):
+    """os.chown refused as for a user who is not root; the calls recorded."""
+    calls = []
+
+    def chown(path, uid, gid):
+        calls.append((os.path.dirname(path), uid, gid))
+        raise PermissionError(1, 'Operation not permitted')
+    monkeypatch.setattr(file_state.os, 'chown', chown)
+    return calls
+
+
+@needs_root
+def test_keeping_an_owner_is_best_effort_but_an_asked_owner_or_group_must_be_set(tmp_path, monkeypatch):
+    path = tmp_path / 'a.conf'
+    path.write_text('old\n')
+    owned(path, 1234, 2345)
+    calls = failing_chown(monkeypatch)
+    assert file_state.ensure_file(make_module(), str(path), 'new\n').changed
+    assert calls == [(str(tmp_path), 1234, 2345)] and path.read_text() == 'new\n'
+    for options in ({'owner': 4321}, {'group': 5432}):
+        with pytest.raises(file_state.FileError, match='^path: %s: Operation not permitted$' % path):
+            file_state.ensure_file(make_module(), str(path), 'newer\n', **options)
+        assert path.read_text() == 'new\n' and os.listdir(str(tmp_path)) == ['a.conf']
+
+
+@needs_root
+@pytest.mark.parametrize('options, expected', [({'owner': 1}, (1, os.getegid())), ({'group': 1}, (os.geteuid(), 1))])
+def test_a_new_file_gets_an_owner_or_a_group_asked_alone(tmp_path, options, expected):
+    file_state.ensure_file(make_module(), str(tmp_path / 'a.conf'), 'x\n', **options)
+    assert ids(tmp_path / 'a.conf') == expected + (0o644,)
+
+
+def failing_open(monkeypatch):
+    """Every open() of file_state fails as on a bad disk (EIO): what reads a file then fails."""
+    def unreadable(*args, **kwargs):
+        raise OSError(5, 'Input/output error')
+    monkeypatch.setattr(file_state, 'open', unreadable, raising=False)
+
+
+def test_want_reads_only_an_existing_file_naming_the_field_when_that_fails(tmp_path, monkeypatch):
+    (tmp_path / 'old.conf').write_text('old\n')
+    failing_open(monkeypatch)
+    # A new file (here or under a directory to create) is not read: it is written (the write does not use open()).
+    assert file_state.ensure_file(make_module(), str(tmp_path / 'new.conf'), 'x\n').changed
+    assert file_state.ensure_file(make_module(), str(tmp_path / 'd' / 'new.conf'), 'x\n', create_parent=True).changed
+    assert (tmp_path / 'd' / 'new.conf').read_text() == 'x\n'
+    for options, field in (({'field': 'conf_path'}, 'conf_path'), ({}, 'path')):
+        with pytest.raises(file_state.FileError, match='^%s: %s: Input/output error$' % (field, tmp_path / 'old.conf')):
+            file_state.ensure_file(make_module(), str(tmp_path / 'old.conf'), 'new\n', **options)
+    assert (tmp_path / 'old.conf').read_text() == 'old\n'
+
+
+@pytest.mark.parametrize('options, option', [
+    ({'mode': 'banana'}, 'mode'), ({'owner': 'no-such-user-i8'}, 'owner'), ({'group': 'no-such-group-i8'}, 'group'),
+    ({'content': 5}, 'content'),
+])
+def test_an_attribute_or_content_refused_names_the_option_and_the_path(tmp_path, options, option):
+    # The reasons are file_checks' (tested there); the path is this helper's.
+    path = str(tmp_path / 'a.conf')
+    options = dict(options)
+    content = options.pop('content', 'x\n')
+    with pytest.raises(file_state.FileError) as err:
+        file_state.ensure_file(make_module(), path, content, **options)
+    assert str(err.value).startswith('%s: %s: ' % (option, path)) and err.value.path == path
+
+
+def as_user(monkeypatch, uid=1000, gid=1000):
+    """The ownership checks see a user who is not root (uid and gid 1000, in no other group)."""
+    monkeypatch.setattr(os, 'geteuid', lambda: uid)
+    monkeypatch.setattr(os, 'getegid', lambda: gid)
+    monkeypatch.setattr(os, 'getgroups', lambda: [gid])
+
+
+def test_a_user_who_is_not_root_may_keep_but_not_change_an_owner_or_group(tmp_path, monkeypatch):
+    path = tmp_path / 'a.conf'
+    path.write_text('old\n')
+    os.chown(str(path), 1234, 2345)
+    module = make_module(check_mode=True)
+    as_user(monkeypatch)
+    # The file's own owner and group, asked again, are no change (checked against the file, not the user).
+    assert file_state.ensure_file(module, str(path), 'new\n', owner=1234, group=2345).changed
+    with pytest.raises(file_state.FileError) as err:
+        file_state.ensure_file(module, str(path), 'new\n', owner=4321)
+    assert str(err.value) == 'owner: %s: changing the owner needs root (running as uid 1000)' % path
+    with pytest.raises(file_state.FileError) as err:
+        file_state.ensure_file(module, str(path), 'new\n', group=5432)
+    assert str(err.value) == 'group: %s: uid 1000 is not a member of group 5432' % path
+
+
+def test_fileset_absent_defaults_show_the_content_and_name_the_path_option(tmp_path):
+    (tmp_path / 'a.conf').write_text('x\n')
+    (tmp_path / 'dir').mkdir()
+    files = file_state.FileSet(make_module())
+    res = files.absent(str(tmp_path / 'a.conf'))
+    assert res.diff['before'] == 'x\n' and res.validated is False
+    with pytest.raises(file_state.FileError, match='^path: %s: is a directory' % (tmp_path / 'dir')):
+        files.absent(str(tmp_path / 'dir'))
+
+
+def test_a_failed_rename_leaves_a_file_whose_content_was_not_replaced_with_its_old_mode(tmp_path):
+    # The new mode of a rewritten file comes with its temp file, never set on the old file before the rename.
+    (tmp_path / 'a.conf').write_text('old a\n')
+    os.chmod(str(tmp_path / 'a.conf'), 0o600)
+    files = file_state.FileSet(make_module())
+    files.want(str(tmp_path / 'b.conf'), 'b\n')
+    files.want(str(tmp_path / 'a.conf'), 'new a\n', mode='0640')
+    os.mkdir(str(tmp_path / 'b.conf'))
+    with pytest.raises(file_state.FileError, match='^path: %s: ' % (tmp_path / 'b.conf')):
+        files.commit()
+    assert (tmp_path / 'a.conf').read_text() == 'old a\n' and ids(tmp_path / 'a.conf')[2] == 0o600
+    assert sorted(os.listdir(str(tmp_path))) == ['a.conf', 'b.conf']
