@@ -124,7 +124,7 @@ def _value_problems(field, plain, kind, value, suboptions, multiline, secret):
     elif kind in ('str', 'bytes', 'bits', 'jsonarg', 'json'):
         problem = text_problem(value, plain in multiline, secret)
     else:
-        problem = None
+        problem = None  # pragma: no mutate (equivalent: '' is falsy too and the line below only tests its truth)
     return [(field, problem)] if problem else []
 
 

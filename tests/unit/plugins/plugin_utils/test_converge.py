@@ -416,3 +416,209 @@ def test_a_carrying_task_that_changed_the_host_spends_the_probe_it_was_given():
     plugin = action(dict(ARGS, probe=given, probe_after=[]))
     result, _ = run(plugin, {'changed': True})
     assert result['ansible_facts'] == {converge.SPENT_FACT: 'p9'}
+
+
+# Issue 25 (mutation testing): module_defaults on each release's path, the reasons word for word, what the action
+# plugin hands to ActionBase, the module, the probe's planner and the log, and its cleanup.
+
+def test_a_fingerprint_takes_options_json_cannot_hold_as_their_text():
+    import datetime
+    day = {'since': datetime.date(2026, 12, 7)}
+    key = converge.fingerprint(MODULE, day, SETTINGS)
+    assert key == converge.fingerprint(MODULE, {'since': datetime.date(2026, 12, 7)}, SETTINGS)
+    assert key != converge.fingerprint(MODULE, {'since': datetime.date(2026, 12, 8)}, SETTINGS)
+
+
+def test_without_omitted_drops_the_omit_placeholder_at_every_depth_of_mappings():
+    omit = '__omit_place_holder__x'
+    value = {'a': omit, 'b': {'c': omit, 'd': 1}, 'e': [{'f': omit, 'g': [omit, 2]}], 'h': None}
+    assert converge._without_omitted(value, omit) == {'b': {'d': 1}, 'e': [{'g': [omit, 2]}], 'h': None}
+    assert converge._without_omitted(omit, omit) == omit  # only a mapping's values are left out
+
+
+class DefaultsAction(object):
+    """What with_module_defaults reads of an action plugin: its task (module_defaults, the play's action groups)
+    and its templar."""
+
+    def __init__(self):
+        self._templar = object()
+        self._task = mock.Mock(module_defaults=[{'m': {'x': 1}}])
+        self._task._parent._play._action_groups = {'group/x': ['m']}
+
+
+def test_module_defaults_on_ansible_core_2_19_and_later():
+    plugin = DefaultsAction()
+    calls = []
+
+    def apply(module, task, args, templar):
+        calls.append((module, task, templar))
+        args['seen'] = True
+        return args
+    args = {'a': 1}
+    with mock.patch.object(converge, '_apply_action_arg_defaults', apply):
+        assert converge.with_module_defaults(plugin, 'm', args, {}) == {'a': 1, 'seen': True}
+    assert calls == [('m', plugin._task, plugin._templar)] and args == {'a': 1}  # a copy is handed on
+
+
+def test_module_defaults_on_ansible_core_2_18_leave_omitted_options_out():
+    plugin = DefaultsAction()
+    calls = []
+
+    def get(module, args, module_defaults, templar, action_groups=None):
+        calls.append((module, module_defaults, templar, action_groups))
+        args['d'] = 'OMIT'
+        return args
+    args = {'a': 1}
+    with mock.patch.object(converge, '_apply_action_arg_defaults', None), \
+            mock.patch.object(converge, 'get_action_args_with_defaults', get):
+        assert converge.with_module_defaults(plugin, 'm', args, {'omit': 'OMIT'}) == {'a': 1}
+    assert calls == [('m', [{'m': {'x': 1}}], plugin._templar, {'group/x': ['m']})] and args == {'a': 1}
+
+
+def test_without_a_way_to_apply_module_defaults_the_options_are_a_copy():
+    args = {'a': 1}
+    with mock.patch.object(converge, '_apply_action_arg_defaults', None), \
+            mock.patch.object(converge, 'get_action_args_with_defaults', None):
+        found = converge.with_module_defaults(DefaultsAction(), 'm', args, {})
+    assert found == {'a': 1} and found is not args
+
+
+def test_plan_gives_each_entry_its_full_name_and_the_defaults_of_this_place():
+    plugin, seen = object(), []
+
+    def defaults(action, module, args, task_vars):
+        seen.append((action, module, task_vars))
+        return dict(args, defaulted=True)
+    with mock.patch.object(converge, 'with_module_defaults', defaults):
+        planned = converge.plan(plugin, [{'module': 'systemd_unit', 'args': {'name': 'a'}}, {'module': 'x.y.z'}],
+                                {'v': 1})
+    assert planned == [(UNIT, {'name': 'a', 'defaulted': True}), ('x.y.z', {'defaulted': True})]
+    assert seen == [(plugin, UNIT, {'v': 1}), (plugin, 'x.y.z', {'v': 1})]
+
+
+def test_entries_name_the_option_in_the_error_word_for_word():
+    with pytest.raises(Exception) as refused:
+        converge.entries('x', 'ahead')
+    assert str(refused.value) == 'ahead: a list of mappings (module, args) is required'
+
+
+def test_probe_fields_of_an_outcome_without_answers():
+    fields = converge.probe_fields({}, 's', [{'key': 'k1'}, {'key': 'k2'}], ('play-1', 2))
+    assert len(fields.pop('probe_id')) == 32
+    assert fields == {'salt': 's', 'fingerprints': ['k1', 'k2'], 'play': 'play-1', 'role_position': 2,
+                      'check_mode': None, 'answers': [], 'answered': 0}
+
+
+def test_probe_data_of_a_carried_probe_takes_the_carriers_failure_unless_it_has_its_own():
+    assert converge.probe_data({'failed': True, converge.CARRIED_KEY: {'probe_id': 'p'}}) == {
+        'probe_id': 'p', 'failed': True}
+    assert converge.probe_data({converge.CARRIED_KEY: {'probe_id': 'p'}}) == {'probe_id': 'p', 'failed': None}
+    assert converge.probe_data({'failed': True, converge.CARRIED_KEY: {'failed': False}}) == {'failed': False}
+
+
+@pytest.mark.parametrize('earlier, spent, place, reason', [
+    (None, None, ('play-1', 1), 'the earlier probe did not run on this host'),
+    (earlier_probe(), 'p1', ('play-1', 1), 'a task given the earlier probe changed the host since'),
+    (earlier_probe(), None, ('play-1', 2), "the earlier probe is not of the role right before this one in the play's "
+                                           'roles'),
+    (earlier_probe(keys=['k1']), None, ('play-1', 1), 'the earlier probe was not given these tasks'),
+])
+def test_no_reuse_reasons_word_for_word(earlier, spent, place, reason):
+    assert converge.reuse_answers(earlier, ['k2'], spent, place) == (None, reason)
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_reuse_keeps_the_earlier_probes_check_mode(check_mode):
+    result, _ = converge.reuse_answers(earlier_probe(check_mode=check_mode), ['k2'], None, ('play-1', 1))
+    assert result['check_mode'] is check_mode
+
+
+def recorded_run(plugin, module_result=None, facts=None, action_result=None):
+    """run() that also records what ActionBase.run and the module execution were given."""
+    executed = []
+
+    def execute(**given):
+        executed.append(given)
+        return dict(module_result or {'changed': False, 'ran': True})
+
+    plugin._execute_module = execute
+    task_vars = {'ansible_facts': facts or {}, 'v': 1}
+    with mock.patch.object(ActionBase, 'run', return_value=dict(action_result or {})) as base:
+        result = plugin.run(tmp='/tmp/x', task_vars=task_vars)
+    assert base.call_args == mock.call('/tmp/x', task_vars)
+    return result, executed, task_vars
+
+
+def test_the_module_runs_with_the_task_vars_and_async_setting_and_the_remote_tmp_is_removed():
+    plugin = action(dict(ARGS))
+    result, executed, task_vars = recorded_run(plugin, action_result={'from_base': 1})
+    assert result == {'from_base': 1, 'changed': False, 'ran': True}
+    assert executed == [dict(module_name=MODULE, module_args=ARGS, task_vars=task_vars, wrap_async=0)]
+    plugin._remove_tmp_path.assert_called_once_with(plugin._connection._shell.tmpdir)
+    plugin._display.vvv.assert_not_called()
+    plugin._templar = mock.Mock()
+    recorded_run(plugin)
+    plugin._templar.template.assert_not_called()  # no probe: the environment is not templated
+
+
+def test_an_async_task_keeps_its_remote_tmp():
+    plugin = action(dict(ARGS), {'async_val': 30})
+    _result, executed, _ = recorded_run(plugin)
+    assert executed[0]['wrap_async'] == 30
+    plugin._remove_tmp_path.assert_not_called()
+
+
+def test_the_log_says_why_a_task_runs_or_which_probe_answered_it():
+    plugin = action(dict(ARGS, probe=probe(answer('other'))))
+    recorded_run(plugin)
+    plugin._display.vvv.assert_called_once_with(
+        '%s: runs on the host: the probe has no answer for these options and settings' % MODULE)
+    plugin = action(dict(ARGS, probe=probe(answer(key_for(ARGS)), probe_id='p7')))
+    recorded_run(plugin)
+    plugin._display.vvv.assert_called_once_with('%s: answered by converge_probe p7 (no round trip)' % MODULE)
+
+
+def test_the_fingerprint_is_of_the_templated_environment():
+    plugin = action(dict(ARGS, probe=probe(answer(key_for(ARGS, environment={'A': 'b'}), path='/t'))),
+                    {'environment': '{{ env }}'})
+    plugin._templar = mock.Mock(template=lambda value: {'A': 'b'})
+    result, executed, _ = recorded_run(plugin)
+    assert executed == [] and result['path'] == '/t'
+
+
+def test_a_bad_probe_after_names_the_option():
+    plugin = action(dict(ARGS, probe_after='x'))
+    with pytest.raises(Exception) as refused:
+        recorded_run(plugin)
+    assert str(refused.value) == 'probe_after: a list of mappings (module, args) is required'
+
+
+def test_a_carrying_task_plans_and_places_its_probe_with_its_own_task_and_vars():
+    plugin = action(dict(ARGS, probe_after=[{'module': 'systemd_unit', 'args': {}}]))
+    seen = []
+
+    def defaults(action, module, args, task_vars):
+        seen.append((action, task_vars))
+        return dict(args)
+
+    def place(task):
+        seen.append(task)
+        return ('play-1', 0)
+    with mock.patch.object(converge, 'with_module_defaults', defaults), \
+            mock.patch.object(converge, 'probe_place', place):
+        result, executed, task_vars = recorded_run(plugin, {'run_result': {'changed': False}, 'answers': []})
+    assert seen == [(plugin, task_vars), plugin._task]
+    assert executed[0]['task_vars'] is task_vars and executed[0]['module_name'] == converge.PROBE_MODULE
+    assert result[converge.CARRIED_KEY]['play'] == 'play-1'
+
+
+def test_task_settings_are_the_play_contexts_and_the_templated_environment():
+    task = Task({}, environment=[{'A': '{{ a }}'}])
+    context = PlayContext(check_mode=1, diff=0, become='yes', become_user='root', become_method='su',
+                          remote_user='admin')
+    templar = mock.Mock(template=lambda value: [{'A': 'x'}])
+    assert converge.task_settings(task, context, templar) == {
+        'check_mode': True, 'diff': False, 'become': True, 'become_user': 'root', 'become_method': 'su',
+        'remote_user': 'admin', 'environment': [{'A': 'x'}]}
+    broken = mock.Mock(template=mock.Mock(side_effect=ValueError('undefined')))
+    assert converge.task_settings(task, PlayContext(), broken) == dict(SETTINGS, environment=[{'A': '{{ a }}'}])
