@@ -72,13 +72,14 @@ def resolve_mode(module, path, mode, current_mode, default_mode):
         try:
             value = int(text, 8)
         except ValueError:
-            fake = os.stat_result((stat.S_IFREG | base, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+            # only st_mode is read (what the bits are, and that it is no directory, for X)
+            fake = os.stat_result((stat.S_IFREG | base,) + (0,) * 9)
             try:
                 value = module._symbolic_mode_to_octal(fake, text)
             except Exception:  # ansible raises a bare ValueError or AnsibleError-like text here
                 raise FileError('mode', path, '%r is neither an octal mode such as "0644" nor a symbolic mode '
                                               'such as "u=rw,go=r"' % (mode,))
-    if value < 0 or value > 0o7777 or value != stat.S_IMODE(value):
+    if value < 0 or value > 0o7777:
         raise FileError('mode', path, '%r holds bits other than permissions (at most 07777)' % (mode,))
     check_mode_safe(path, mode, value)
     return value
@@ -185,9 +186,9 @@ def check_parents(path, field, parent_field):
 
     A problem in the directory part of ``path`` names ``parent_field``, one in the file name ``field``.
     """
-    directory, name = os.path.split(path or '')
     if not path or not os.path.isabs(path):
         raise FileError(parent_field, path, 'must be an absolute path')
+    directory, name = os.path.split(path)
     if '\0' in path:
         raise FileError(parent_field if '\0' in directory else field, path.replace('\0', '\\0'),
                         'contains a NUL byte')

@@ -17,15 +17,15 @@ import re
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.machine_ids import machine_id_problem
 
 NAME_RULES = {
-    'project': (re.compile(r'^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$'),
+    'project': (re.compile(r'^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\Z'),
                 '3-63 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit'),
-    'logstore': (re.compile(r'^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$'),
+    'logstore': (re.compile(r'^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]\Z'),
                  '3-63 characters: lowercase letters, digits, hyphens and underscores, starting and ending with a '
                  'letter or digit'),
-    'machine_group': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{1,126}[A-Za-z0-9]$'),
+    'machine_group': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{1,126}[A-Za-z0-9]\Z'),
                       '3-128 characters: letters, digits, hyphens and underscores, starting and ending with a '
                       'letter or digit'),
-    'config': (re.compile(r'^[a-z0-9][a-z0-9_-]{0,126}[a-z0-9]$'),
+    'config': (re.compile(r'^[a-z0-9][a-z0-9_-]{0,126}[a-z0-9]\Z'),
                '2-128 characters: lowercase letters, digits, hyphens and underscores, starting and ending with a '
                'letter or digit'),
 }
@@ -241,9 +241,10 @@ def plan_config(current, desired_body, form):
     else:
         have, wanted = _normal_pipeline(current), _normal_pipeline(desired_body)
         changed.extend(k for k in sorted(wanted) if have[k] != wanted[k])
-    if 'logSample' in desired_body and current.get('logSample') != desired_body['logSample']:
-        changed.append('logSample')
-    elif 'logSample' not in desired_body and current.get('logSample'):
+    if 'logSample' in desired_body:
+        if current.get('logSample') != desired_body['logSample']:
+            changed.append('logSample')
+    elif current.get('logSample'):
         after['logSample'] = current['logSample']
     return after, sorted(changed)
 
