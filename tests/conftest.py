@@ -21,6 +21,14 @@ sys.path.insert(0, os.path.join(REPO_ROOT, 'collections'))
 sys.path.insert(0, REPO_ROOT)
 
 
+def pytest_configure(config):
+    """`timeout` is pytest-timeout's mark (requirements-dev.txt): a test that would hang on a mutant (an endless
+    loop) fails instead. ansible-test units runs with --strict-markers and without that plugin: registered here,
+    the mark is known there and does nothing."""
+    if not config.pluginmanager.hasplugin('timeout'):
+        config.addinivalue_line('markers', 'timeout(seconds): fail the test after this long (pytest-timeout)')
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the marks into the node ids
 def pytest_collection_modifyitems(config, items):
     """Scheduling under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`): a test module runs whole on one
