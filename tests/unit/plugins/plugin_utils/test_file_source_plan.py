@@ -71,3 +71,34 @@ def test_shared_logstore_shares_the_union_of_index_fields_and_syslog_logstore_re
     assert 'the syslog logstore' in str(err.value) and 'web-1' in str(err.value)
     assert plan_file_sources({'web-1': [NGINX]}, HOST_VARS, PREFIX, syslog_logstore='syslog')[0]['logstore'] == \
         'nginx-access'
+
+
+# Issue 25: each refusal word for word, with the variable at fault.
+
+def test_a_bad_source_names_the_variable_and_the_host():
+    with pytest.raises(FileSourcePlanError) as err:
+        plan_file_sources({'web-1': [{'name': 'x'}]}, HOST_VARS, PREFIX)
+    assert str(err.value).startswith('alicloud_logging_file_sources') and str(err.value).endswith(' (host web-1)')
+    assert err.value.option == 'alicloud_logging_file_sources[0].name'  # the source's own field, under the variable
+
+
+def test_a_source_defined_twice_differently_is_refused_word_for_word():
+    with pytest.raises(FileSourcePlanError) as err:
+        plan_file_sources({'web-1': [NGINX], 'web-2': [dict(NGINX, paths=['/other.log'])]}, HOST_VARS, PREFIX)
+    assert str(err.value) == ("alicloud_logging_file_sources: source 'nginx-access' differs between hosts web-1 and "
+                              'web-2; give each definition its own name')
+
+
+def test_a_source_into_the_syslog_logstore_is_refused_word_for_word():
+    with pytest.raises(FileSourcePlanError) as err:
+        plan_file_sources({'web-1': [dict(NGINX, logstore='syslog')]}, HOST_VARS, PREFIX, syslog_logstore='syslog')
+    assert str(err.value) == ("alicloud_logging_file_sources: source 'nginx-access' (host web-1) writes to 'syslog', "
+                              'the syslog logstore (alicloud_logging_logstore), whose index is the syslog keys; give '
+                              'it a logstore of its own')
+
+
+def test_a_host_without_its_ip_is_refused_word_for_word():
+    with pytest.raises(FileSourcePlanError) as err:
+        plan_file_sources({'web-9': [NGINX]}, HOST_VARS, 'p', 'ip', ip_var='eip')
+    assert str(err.value) == ("alicloud_logging_file_sources: host web-9 collects source 'nginx-access' but has no eip "
+                              'hostvar for the ip machine group')

@@ -68,3 +68,43 @@ def test_null_keys_take_the_defaults():
                        'user_defined_ids': None, 'group_topic': None}], {'app': ['web-2']})
     assert groups[0]['machine_type'] == 'userdefined' and groups[0]['machines'] == ['fleet']
     assert groups[0]['append'] is False
+
+
+# Issue 25: each refusal word for word (the field first), and the append default.
+
+@pytest.mark.parametrize('specs, members, message', [
+    ('app', {}, "alicloud_logging_machine_groups: expected a list, got 'app'"),
+    ([{'name': 'a', 'hosts': 'web'}, 'b'], {'a': ['web-1']},
+     "alicloud_logging_machine_groups[1]: expected a dict with name and hosts, got 'b'"),
+    ([{'name': 'a', 'hosts': 'web', 'zz': 1, 'extra': 2}], {},
+     'alicloud_logging_machine_groups[0]: unknown key(s) extra, zz; known: name, hosts, machine_type, ip_var, '
+     'user_defined_ids, append, group_topic'),
+    ([{'name': ' ', 'hosts': 'web'}], {}, 'alicloud_logging_machine_groups[0]: name is required (a non-empty string)'),
+    ([{'name': 'a'}], {}, 'alicloud_logging_machine_groups[0]: hosts is required (a non-empty string)'),
+    ([{'name': 'a', 'hosts': 'web', 'machine_type': 'mac'}], {},
+     "alicloud_logging_machine_groups[0] (a): machine_type must be one of ip, userdefined, got 'mac'"),
+    ([{'name': 'a', 'hosts': 'web'}, {'name': 'a', 'hosts': 'cm'}], {'a': ['web-1']},
+     'alicloud_logging_machine_groups: machine group a is listed twice'),
+    ([{'name': 'a', 'hosts': 'nowhere'}], {'a': []},
+     "machine group a: host pattern 'nowhere' selects no hosts in the inventory"),
+    ([{'name': 'a', 'hosts': 'web', 'machine_type': 'ip', 'ip_var': 'eip'}], {'a': ['web-1', 'web-2', 'cm-1']},
+     'machine group a (hosts: web): web-1, cm-1 has no eip hostvar (set it, or alicloud_logging_machine_ip_var, or '
+     'use machine_type userdefined)'),
+    ([{'name': 'a', 'hosts': 'cm', 'user_defined_ids': []}], {'a': ['cm-1']},
+     'machine group a (hosts: cm): no user-defined ids'),
+])
+def test_each_refusal_word_for_word(specs, members, message):
+    with pytest.raises(MachineGroupError) as err:
+        resolve(specs, members)
+    assert str(err.value) == message
+
+
+def test_a_spec_without_machine_type_takes_the_default_type_and_append_defaults_to_false():
+    group, = resolve([{'name': 'a', 'hosts': 'cm'}], {'a': ['cm-1']}, machine_type='ip')
+    assert group['machine_type'] == 'ip' and group['machines'] == ['10.0.1.1']
+    defaults = dict(DEFAULTS)
+    del defaults['append']
+    group, = resolve_machine_groups([{'name': 'a', 'hosts': 'cm'}], {'a': ['cm-1']}, HOST_VARS, defaults)
+    assert group['append'] is False
+    group, = resolve([{'name': 'a', 'hosts': 'cm'}], {'a': ['cm-1']}, append=True)
+    assert group['append'] is True
