@@ -58,10 +58,11 @@ def diagnose_path(host, group, config_name, search=None, collects='syslog'):
         return ('not found YET: Log Service still answered Incomplete (the search was gathering), which is no '
                 'proof the line is missing; run verify.yml again')
     searchable_from = search.get('searchable_from')
-    if searchable_from is not None and float(host.get('written', 0)) < float(searchable_from):
+    written = float(host.get('written', 0))
+    if searchable_from is not None and written < float(searchable_from):
         return ('written at %d, before the logstore\'s index took effect at %d: Log Service never indexes a line '
                 'received before that (raise alicloud_logging_index_delay, or reindex)'
-                % (float(host['written']), float(searchable_from)))
+                % (written, float(searchable_from)))
     if group is not None and config_name and config_name not in (group.get('applied_configs') or []):
         return ('config %s is not applied to machine group %s: no agent collects %s for the logstore'
                 % (config_name, group.get('name'), collects))

@@ -1,6 +1,7 @@
 """playbooks/verify.yml's judgement (plugins/plugin_utils/canary_check.py) on plain dicts."""
 import pytest
 
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils import canary_check
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.canary_check import canary_query, canary_report
 
 GROUP = {'name': 'fleet', 'applied_configs': ['syslog-cfg'],
@@ -66,3 +67,89 @@ def test_a_silent_host_without_an_aliuid_file_is_told_about_it(files, hinted):
     assert 'the agent runs but is not in the group' in report['missing']['web-1']
     assert ('no AliUid file in /etc/ilogtail/users/' in report['missing']['web-1']) is hinted
     assert ('logtail_aliuids' in report['missing']['web-1']) is hinted
+
+
+# Issue 25: the diagnoses word for word, and the defaults of the facts a host may not report.
+
+GROUP = {'name': 'web-group', 'applied_configs': ['syslog-cfg'], 'machines': [{'ip': '10.0.0.1', 'alive': True}]}
+HOST = {'ip': '10.0.0.1', 'agent': 'ilogtaild', 'agent_active': True, 'dropin': '/etc/rsyslog.d/60-f.conf',
+        'dropin_present': True, 'written': 1000}
+
+
+@pytest.mark.parametrize('value, expected', [
+    (True, True), (False, False), ('true', True), (' Yes ', True), ('1', True), ('YES', True), ('false', False),
+    ('no', False), ('0', False), ('', False), (1, True), (0, False)])
+def test_a_fact_is_true_as_ansible_would_read_it(value, expected):
+    assert canary_check._true(value) is expected
+
+
+def test_an_incomplete_search_is_worded_as_not_yet():
+    assert canary_check.diagnose_path(HOST, GROUP, 'syslog-cfg', {'complete': 'false'}) == (
+        'not found YET: Log Service still answered Incomplete (the search was gathering), which is no proof the line '
+        'is missing; run verify.yml again')
+
+
+def test_a_line_before_the_index_is_worded_with_both_times():
+    assert canary_check.diagnose_path(HOST, GROUP, 'syslog-cfg', {'searchable_from': 1500.7}) == (
+        "written at 1000, before the logstore's index took effect at 1500: Log Service never indexes a line received "
+        'before that (raise alicloud_logging_index_delay, or reindex)')
+    # a host that did not say when it wrote counts from 0: before any index
+    unwritten = dict(HOST)
+    del unwritten['written']
+    assert canary_check.diagnose_path(unwritten, GROUP, 'syslog-cfg', {'searchable_from': 0.5}).startswith(
+        'written at 0, before')
+    assert canary_check.diagnose_path(unwritten, GROUP, 'syslog-cfg', {'searchable_from': 0}) is None
+
+
+def test_a_host_that_does_not_report_its_agent_is_taken_as_running():
+    quiet = dict(HOST)
+    del quiet['agent_active']
+    assert canary_check.diagnose_path(quiet, GROUP, 'syslog-cfg') is None
+    assert canary_check.diagnose_path(dict(HOST, agent_active='no'), GROUP, 'syslog-cfg') == (
+        'agent down: ilogtaild is not running on the host (no heartbeat from 10.0.0.1)')
+
+
+def test_no_heartbeat_is_worded_and_the_aliuid_hint_needs_a_reported_zero():
+    silent = dict(HOST, ip='10.0.0.9')
+    base = ("no heartbeat from 10.0.0.9 in machine group web-group: the agent runs but is not in the group (its IP or "
+            "user-defined id is not in the group's list) or cannot reach Log Service")
+    assert canary_check.diagnose_path(silent, GROUP, 'syslog-cfg') == base
+    assert canary_check.diagnose_path(dict(silent, aliuid_files=' 0 '), GROUP, 'syslog-cfg') == base + (
+        '; the host has no AliUid file in /etc/ilogtail/users/: if it is not an ECS instance of the account that owns '
+        'the project, its agent is ignored until logtail_aliuids names that account')
+    assert canary_check.diagnose_path(dict(silent, aliuid_files='1'), GROUP, 'syslog-cfg') == base
+
+
+def test_a_config_not_applied_is_worded_with_what_is_collected():
+    assert canary_check.diagnose_path(HOST, GROUP, 'file-cfg', collects='/var/log/app.log') == (
+        'config file-cfg is not applied to machine group web-group: no agent collects /var/log/app.log for the '
+        'logstore')
+
+
+def test_with_everything_fine_the_drop_in_is_named():
+    assert canary_check.diagnose(HOST, GROUP, 'syslog-cfg') == (
+        'heartbeat but no line: rsyslog is not forwarding to the agent (drop-in /etc/rsyslog.d/60-f.conf present)')
+    assert canary_check.diagnose(dict(HOST, dropin_present='false'), GROUP, 'syslog-cfg') == (
+        'heartbeat but no line: the rsyslog drop-in /etc/rsyslog.d/60-f.conf is missing')
+
+
+def test_a_host_that_does_not_report_its_drop_in_is_taken_as_having_it():
+    quiet = dict(HOST)
+    del quiet['dropin_present']
+    assert canary_check.diagnose(quiet, GROUP, 'syslog-cfg').startswith(
+        'heartbeat but no line: rsyslog is not forwarding')
+
+
+def test_by_default_the_config_collects_syslog():
+    assert canary_check.diagnose_path(HOST, GROUP, 'other-cfg') == (
+        'config other-cfg is not applied to machine group web-group: no agent collects syslog for the logstore')
+
+
+def test_a_found_canary_line_and_its_delay_to_a_tenth():
+    hosts = {'web-1': dict(HOST, canary='canary-1', written=1000.0)}
+    logs = [{'_content_': ' canary-1\n', '_hostname_': ' web-1 ', '_program_': 'logger', '_other_': 'x',
+             canary_check.RECEIVE_TIME: '1000.34'}]
+    report = canary_report(hosts, logs, 2000)
+    assert report['found'] == {'web-1': 0.3} and report['missing'] == {}
+    assert report['lines'] == ['web-1: canary searchable after 0.3 s: _hostname_=web-1 _program_=logger '
+                               '_content_=canary-1']
