@@ -3,6 +3,7 @@ one search per logstore, and the report with its diagnosis per host and source."
 import pytest
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_sources import SourceError
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils import file_canary_check
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.file_canary_check import (
     file_canaries, file_canary_report, file_canary_searches, written_plans)
 
@@ -151,3 +152,68 @@ def test_hosts_without_sources_report_nothing():
     assert file_canary_report({'web-1': {'ip': '10.0.0.1'}}, {}, 110) == {
         'found': {}, 'missing': {}, 'lines': [], 'pending': {}, 'groups': []}
     assert file_canary_searches({'web-1': {'ip': '10.0.0.1'}}) == {}
+
+
+# Issue 25: whole plans and searches (every key), quoting, the write's message and the token match at its edges.
+
+
+def test_a_plan_is_exactly_these_keys_and_a_problem_plan_keeps_the_defaults():
+    [plan] = file_canaries([JSON], 'c9', PREFIX, now=0)
+    assert sorted(plan) == ['canary', 'config_name', 'field', 'files', 'flush_wait', 'line', 'logstore', 'probe',
+                            'problem', 'query', 'source', 'value']
+    [problem] = file_canaries([dict(JAVA, verify_line=None)], 'c9', PREFIX)
+    assert {k: problem[k] for k in ('line', 'field', 'value', 'query', 'probe', 'files')} == {
+        'line': None, 'field': None, 'value': 'c9f0', 'query': 'c9f0', 'probe': None, 'files': []}
+    # a source whose line cannot be made does not stop the ones after it
+    plans = file_canaries([dict(JAVA, verify_line=None), NGINX], 'c9', PREFIX)
+    assert plans[0]['problem'] and plans[1]['problem'] is None and plans[1]['canary'] == 'c9f1'
+
+
+def test_the_line_is_made_for_the_time_given():
+    [early] = file_canaries([NGINX], 'c9', PREFIX, now=0)
+    [late] = file_canaries([NGINX], 'c9', PREFIX, now=1796610000)
+    assert '1970' in early['line'] and '2026' in late['line']
+
+
+def test_a_bad_source_names_the_variable():
+    with pytest.raises(SourceError) as err:
+        file_canaries([{'name': 'x'}], 'c', PREFIX)
+    assert str(err.value).startswith('alicloud_logging_file_sources[0]')
+
+
+@pytest.mark.parametrize('value, quoted', [('a', '"a"'), ('a\\b', '"a\\\\b"'), ('say "hi"', '"say \\"hi\\""'),
+                                           ('\\"', '"\\\\\\""')])
+def test_a_field_value_is_quoted_for_the_query(value, quoted):
+    assert file_canary_check._quoted(value) == quoted
+
+
+def test_a_written_plan_has_no_path_until_the_write_says_and_counts_from_zero_without_a_time():
+    plans = file_canaries([NGINX], 'c1', PREFIX)
+    facts = dict(written(plans), files_written=None, file_writes=[])
+    [plan] = written_plans(facts)
+    assert plan['written'] == 0.0 and plan['path'] is None and plan['problem'] == 'no canary written: not run'
+    failed = dict(written(plans), file_writes=[{'item': plans[0], 'rc': 1, 'stdout': '', 'msg': 'No such file'}])
+    assert written_plans(failed)[0]['problem'] == 'no canary written: No such file'
+
+
+def test_a_search_lists_each_canary_with_its_field_and_value_and_skips_only_the_failed():
+    bad = written(file_canaries([NGINX], 'c0', PREFIX), rc=2, stdout='refused')
+    hosts = {'a-1': bad, 'b-1': written(file_canaries([NGINX], 'c1', PREFIX)),
+             'c-1': written(file_canaries([NGINX], 'c2', PREFIX))}
+    web = file_canary_searches(hosts)['web-access']
+    assert web['canaries'] == [
+        {'canary': 'c1f0', 'field': 'request_uri', 'value': '/alicloud-verify/c1f0'},
+        {'canary': 'c2f0', 'field': 'request_uri', 'value': '/alicloud-verify/c2f0'}]
+    assert sorted(web) == ['canaries', 'query', 'rows', 'wait'] and web['rows'] == 2
+
+
+def test_a_canary_token_is_matched_whole_in_its_field_or_any_value_but_metadata():
+    canary = {'canary': 'Xf1', 'field': 'msg', 'value': 'Xf1'}
+    assert file_canary_check._holds({'msg': 'at Xf1.'}, canary)
+    assert not file_canary_check._holds({'msg': 'at Xf10'}, canary) and not file_canary_check._holds({}, canary)
+    assert not file_canary_check._holds({'msg': 'aXf1'}, canary)
+    assert not file_canary_check._holds({'msg': 'BXf1'}, canary)
+    unparsed = dict(canary, field=None)
+    assert file_canary_check._holds({'content': 'x Xf1'}, unparsed)
+    assert not file_canary_check._holds({'__tag__:__path__': 'Xf1', '__source__': 'Xf1'}, unparsed)
+    assert file_canary_check._holds({'_content_': 'Xf1'}, unparsed)
