@@ -55,7 +55,7 @@ def when_true(task, templar, task_vars):
 
 
 def time_task(task, task_vars, loader, engine, repeat):
-    """(fastest, first) seconds of the worker's templating of `task` for these variables, or None on error."""
+    """(fastest, first) seconds of the worker's templating of `task` for these variables."""
     times = []
     for _ in range(repeat):
         copy = task.copy()

@@ -207,7 +207,7 @@ class FileSet:
                 if item.is_dir:
                     self._make_directories(item, created)
             for item in self.planned:
-                if item.content_changed and not item.is_dir:
+                if item.content_changed:  # only want() plans content: never a directory or a removal
                     staged.append((self._stage(item, created), item))
             for item in self.planned:
                 if not item.content_changed and item.attrs:  # only want() plans attribute changes
