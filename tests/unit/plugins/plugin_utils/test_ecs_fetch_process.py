@@ -1,7 +1,10 @@
 """ecs_fetch_process: the child process that reads the ECS API, its framing, its errors and its lifetime."""
 import io
 import os
+import pickle
+import signal
 import sys
+import time
 
 import pytest
 
@@ -132,10 +135,7 @@ def test_an_unexpected_failure_in_the_child_still_reaches_the_plugin_masked():
 
 
 def test_a_child_that_dies_names_its_exit_code_and_last_words(tmp_path, monkeypatch):
-    fake = tmp_path / 'python'
-    fake.write_text('#!/bin/sh\nhead -c 1 >/dev/null\necho "Traceback: it broke" >&2\nexit 3\n')
-    fake.chmod(0o755)
-    monkeypatch.setattr(sys, 'executable', str(fake))
+    fake_python(tmp_path, monkeypatch, 'echo "Traceback: it broke" >&2\nexit 3\n')
     error, _seen = run_to_error(settings(refused_url()))
     assert not error.expected
     assert 'exited with code 3 before it finished: Traceback: it broke' in str(error)
@@ -158,3 +158,101 @@ def test_the_child_exits_on_its_own_when_the_parent_lets_go_of_it(silent_url):
         assert child.wait(timeout=10) == 3
     finally:
         process.close()
+
+
+# Where the real child cannot tell (issue 25's mutation run): the parent's side of the pipe on its own.
+
+def test_usable_cpus_counts_this_processs_affinity_else_the_machines(monkeypatch):
+    monkeypatch.setattr(ecs_fetch_process.os, 'sched_getaffinity', lambda pid: {0, 2, 5}, raising=False)
+    assert ecs_fetch_process.usable_cpus() == 3
+
+    def refused(pid):
+        raise OSError('not here')
+    monkeypatch.setattr(ecs_fetch_process.os, 'sched_getaffinity', refused)
+    monkeypatch.setattr(ecs_fetch_process.os, 'cpu_count', lambda: 6)
+    assert ecs_fetch_process.usable_cpus() == 6
+    monkeypatch.setattr(ecs_fetch_process.os, 'cpu_count', lambda: None)
+    assert ecs_fetch_process.usable_cpus() == 1
+
+
+def test_import_root_needs_the_collection_name_and_a_file(monkeypatch):
+    monkeypatch.setattr(ecs_fetch_process, '__name__', 'plugin_utils.ecs_fetch_process')
+    assert ecs_fetch_process.import_root() is None
+    monkeypatch.undo()
+    monkeypatch.setattr(ecs_fetch_process, '__file__', None)
+    assert ecs_fetch_process.import_root() is None
+
+
+def test_frames_use_the_newest_pickle_protocol():
+    stream = io.BytesIO()
+    write_frame(stream, 'done', None)
+    assert stream.getvalue()[8:10] == b'\x80' + bytes([pickle.HIGHEST_PROTOCOL])
+
+
+def test_a_process_never_started_closes_quietly():
+    process = FetchProcess({}, None, None)
+    assert process._proc is None and process._stderr is None
+    process.close()
+
+
+def test_without_an_import_root_the_process_does_not_start(monkeypatch):
+    monkeypatch.setattr(ecs_fetch_process, 'import_root', lambda: None)
+    with pytest.raises(FetchProcessError) as err:
+        FetchProcess({}, None, None).start()
+    assert str(err.value) == ('fetch_process: cannot find the directory holding ansible_collections/ this collection '
+                              'was imported from; set fetch_process to never')
+    assert not err.value.expected
+
+
+def fake_python(tmp_path, monkeypatch, body):
+    fake = tmp_path / 'python'
+    fake.write_text('#!/bin/sh\nhead -c 1 >/dev/null\n' + body)
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, 'executable', str(fake))
+    return str(fake)
+
+
+def test_a_broken_child_is_named_with_the_last_2000_characters_it_wrote(tmp_path, monkeypatch):
+    fake = fake_python(tmp_path, monkeypatch,
+                       "printf 'x%.0s' $(seq 1 500) >&2\nprintf 'tail-\\377-end' >&2\nseq 1 400 >&2\nexit 3\n")
+    process = FetchProcess({}, None, None).start()
+    with pytest.raises(FetchProcessError) as err:
+        list(process.batches())
+    written = b'x' * 500 + b'tail-\xff-end' + ''.join('%d\n' % n for n in range(1, 401)).encode()
+    prefix = 'the fetch process (%s) exited with code 3 before it finished: ' % fake
+    assert len(written) > 2000 and b'\xff' in written[-2000:]
+    assert str(err.value) == prefix + written[-2000:].decode('utf-8', 'replace').strip()
+
+
+def test_a_child_that_says_nothing_is_named_without_a_tail(tmp_path, monkeypatch):
+    fake = fake_python(tmp_path, monkeypatch, 'exit 4\n')
+    process = FetchProcess({}, None, None).start()
+    with pytest.raises(FetchProcessError) as err:
+        list(process.batches())
+    assert str(err.value) == 'the fetch process (%s) exited with code 4 before it finished' % fake
+
+
+def test_close_kills_a_child_that_does_not_stop_on_its_own(tmp_path, monkeypatch):
+    fake_python(tmp_path, monkeypatch, 'trap "" TERM\nexec sleep 60\n')
+    process = FetchProcess({}, None, None).start()
+    child, stderr = process._proc, process._stderr
+    started = time.monotonic()
+    process.close()
+    assert time.monotonic() - started < 10 and child.returncode == -signal.SIGKILL
+    assert stderr.closed and process._stderr is None and process._proc is None
+
+
+def test_the_child_holds_none_of_the_parents_inheritable_descriptors(tmp_path, monkeypatch):
+    # e.g. a socket a connection plugin made inheritable: the child, which may outlive a request, must not keep it
+    read_end, write_end = os.pipe()
+    os.set_inheritable(write_end, True)
+    try:
+        fake_python(tmp_path, monkeypatch, '[ -e /proc/self/fd/%d ] && echo "fd %d held" >&2\nexit 5\n'
+                    % (write_end, write_end))
+        process = FetchProcess({}, None, None).start()
+        with pytest.raises(FetchProcessError) as err:
+            list(process.batches())
+        assert str(err.value).endswith('exited with code 5 before it finished')
+    finally:
+        os.close(read_end)
+        os.close(write_end)
