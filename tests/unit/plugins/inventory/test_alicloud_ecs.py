@@ -8,20 +8,10 @@ from ansible_collections.alicloud_ops.logging.plugins.inventory import alicloud_
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory import (
     CREDENTIAL_OPTIONS, InventorySourceError)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import InventoryOptionError
+from tests.support.display import RecordingDisplay
 
 SECRET = 'Glue-Secret-never-printed'
 SOURCE = '/inventories/prod.alicloud_ecs.yml'
-
-
-class Display(object):
-    def __init__(self):
-        self.errors, self.vvvs = [], []
-
-    def error(self, text):
-        self.errors.append(text)
-
-    def vvv(self, text):
-        self.vvvs.append(text)
 
 
 @pytest.fixture
@@ -29,7 +19,7 @@ def plugin(monkeypatch):
     module = alicloud_ecs.InventoryModule()
     module._options = dict((name, None) for name in CREDENTIAL_OPTIONS)
     module._options['secret_key'] = SECRET
-    monkeypatch.setattr(module, 'display', Display())
+    monkeypatch.setattr(module, 'display', RecordingDisplay())
     return module
 
 

@@ -25,6 +25,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils import ecs_co
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_populate import populate_inventory
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import instance_hostvars
 from tests.support.constructed_cases import CASES, EXTRA_INSTANCES, FAILING_CASES, RUNNING_INSTANCES
+from tests.support.display import RecordingDisplay
 
 try:
     from ansible.template import trust_as_template
@@ -38,17 +39,6 @@ DEFAULTS = dict((name, spec.get('default')) for name, spec in
                 yaml.safe_load(alicloud_ecs.DOCUMENTATION)['options'].items())
 DEFAULTS.update(compose={}, groups={}, keyed_groups=[], strict=False, leading_separator=True, use_extra_vars=False)
 FALLBACK = "constructed features (compose, groups, keyed_groups) go through ansible-core's own path"
-
-
-class Display(object):
-    def __init__(self):
-        self.vvvs, self.warnings = [], []
-
-    def vvv(self, text):
-        self.vvvs.append(text)
-
-    def warning(self, text):
-        self.warnings.append(text)
 
 
 def trusted(value):
@@ -69,7 +59,7 @@ def new_plugin(case, fast=True):
     plugin.templar = Templar(loader=plugin.loader)
     plugin._vars = {}
     plugin._options = dict(DEFAULTS, **trusted(copy.deepcopy(case)))
-    plugin.display = Display()
+    plugin.display = RecordingDisplay()
     return plugin
 
 

@@ -15,6 +15,7 @@ from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_inventory
     read_record_batches, redact)
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_retry import EcsApiError
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_transform import instance_hostvars
+from tests.support.display import RecordingDisplay
 from tests.support.emulator import TEST_KEY_ID, TEST_KEY_SECRET, ecs_emulator  # noqa: F401 (fixture)
 
 SECRET = 'Inventory-Secret-0123'
@@ -24,23 +25,12 @@ DEFAULTS.update(endpoint_url=None, default_region='cn-hangzhou', max_workers=4, 
                 regions=[], filters={}, fetch_process='never')
 
 
-class Display(object):
-    def __init__(self):
-        self.warnings, self.vvvs = [], []
-
-    def warning(self, text):
-        self.warnings.append(text)
-
-    def vvv(self, text):
-        self.vvvs.append(text)
-
-
 class Plugin(object):
     """What ecs_inventory reads of the inventory plugin: get_option and display."""
 
     def __init__(self, **options):
         self.options = dict(DEFAULTS, **options)
-        self.display = Display()
+        self.display = RecordingDisplay()
 
     def get_option(self, name):
         return self.options[name]
