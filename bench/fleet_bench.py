@@ -6,13 +6,19 @@ alicloud-fleet-NN systemd containers, registered in the ECS API emulator, found 
   - the first site.yml run on the fresh hosts;
   - the idempotent run, median of --repeat (each must report changed=0);
   - `ansible -m ansible.builtin.ping` over the same inventory, median of --repeat;
+  - the floor (unless --no-floor), median of --repeat: a play giving each host as many task results as the
+    idempotent run did (argument-spec validations and skipped includes count) of which one is a module round trip
+    (ping) and the rest controller-only debug tasks: what ansible-core costs for a play of that shape, whatever
+    its tasks do;
   - module round trips per host of the idempotent run (site_bench.round_trips).
+With --first-repeat N, the first run is timed on N fleets of that size, each built afresh (median shown).
 Prints the issue's table and the per-host slopes (seconds per extra host, least squares over the sizes), and
 saves the figures under --label in bench/results/fleet_bench.json. The fleet is removed at the end (and on
 Ctrl-C) unless --keep. A size is skipped, with the reason printed, when MemAvailable is below what it needs
 (estimated from the memory per container measured on the sizes before, or on an earlier run of the bench).
 
-Usage: .venv/bin/python bench/fleet_bench.py [--sizes 3,10,20,50] [--repeat 3] [--forks N] [--pipelining on|off]
+Usage: .venv/bin/python bench/fleet_bench.py [--sizes 3,10,20,50] [--repeat 3] [--first-repeat 1] [--no-floor]
+         [--forks N] [--pipelining on|off]
          [--keep] [--reuse] [--strategy NAME] [--strategy-plugins DIR] [--label NAME] [--inventory DIR]
   --reuse  the fleet of that size left running by --keep (already converged): no rebuild, no first run
 """
@@ -154,51 +160,103 @@ def slope(points):
     return round(sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx, 3) if sxx else None
 
 
-def measure_size(size, args, forks, env, first_run):
+FLOOR_PLAY = """\
+# Written by bench/fleet_bench.py: the floor of a play of this shape. Each host gets %(tasks)d task results, as in
+# site.yml's idempotent run, and makes one module round trip (ping); the other tasks never reach the host.
+- name: Floor of a play with %(tasks)d tasks per host, one round trip
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: The one module round trip
+      ansible.builtin.ping:
+%(rest)s"""
+FLOOR_TASK = """\
+    - name: Controller-only task %d
+      ansible.builtin.debug:
+        msg: floor
+"""
+
+
+def write_floor_play(path, tasks):
+    """A playbook giving each host `tasks` task results: one ping, then tasks - 1 controller-only debug tasks."""
+    with open(path, 'w') as handle:
+        handle.write(FLOOR_PLAY % {'tasks': tasks, 'rest': ''.join(FLOOR_TASK % n for n in range(1, tasks))})
+    return path
+
+
+def measure_size(size, args, forks, env, first_runs, scratch):
+    """The figures for one fleet; `first_runs` are the first runs already timed on fresh fleets of this size
+    (--first-repeat), the last of them on this fleet."""
     playbook = os.path.join(REPO, 'site.yml')
     result = {'hosts': size}
-    if first_run:
-        seconds, changed, trips = timed_run(env, playbook=playbook, forks=forks)
-        result['first_run'] = {'seconds': round(seconds, 2), 'changed': changed,
-                               'round_trips_max': max(trips.values()) if trips else 0}
+    if first_runs:
+        result['first_run'] = {'seconds': round(statistics.median(run.seconds for run in first_runs), 2),
+                               'seconds_all': [round(run.seconds, 2) for run in first_runs],
+                               'changed': first_runs[-1].changed,
+                               'round_trips_max': max(first_runs[-1].trips.values()) if first_runs[-1].trips else 0}
     idempotent = [timed_run(env, playbook=playbook, forks=forks) for _ in range(args.repeat)]
     ping = [timed_run(env, module='ansible.builtin.ping', host_pattern='all', forks=forks)
             for _ in range(args.repeat)]
-    trips = idempotent[-1][2]
+    trips = idempotent[-1].trips
     fleet_trips = [count for host, count in trips.items() if host != 'localhost']
-    idem_seconds = statistics.median(run[0] for run in idempotent)
-    ping_seconds = statistics.median(run[0] for run in ping)
+    fleet_tasks = sorted(count for host, count in idempotent[-1].tasks.items() if host != 'localhost')
+    idem_seconds = statistics.median(run.seconds for run in idempotent)
+    ping_seconds = statistics.median(run.seconds for run in ping)
     result.update({
         'idempotent_run': {'seconds_median': round(idem_seconds, 2),
-                           'seconds_all': [round(run[0], 2) for run in idempotent],
-                           'changed': [run[1] for run in idempotent],
-                           'round_trips': trips},
-        'ping': {'seconds_median': round(ping_seconds, 2), 'seconds_all': [round(run[0], 2) for run in ping]},
+                           'seconds_all': [round(run.seconds, 2) for run in idempotent],
+                           'changed': [run.changed for run in idempotent],
+                           'round_trips': trips,
+                           'task_results_per_host': [fleet_tasks[0], fleet_tasks[-1]] if fleet_tasks else [0, 0]},
+        'ping': {'seconds_median': round(ping_seconds, 2), 'seconds_all': [round(run.seconds, 2) for run in ping]},
         'idempotent_over_ping': round(idem_seconds / ping_seconds, 2),
         'round_trips_per_host': [min(fleet_trips), max(fleet_trips)] if fleet_trips else [0, 0],
-        'pinged_hosts': len(ping[-1][2]),
+        'pinged_hosts': len(ping[-1].trips),
     })
-    if any(run[1] for run in idempotent):
+    if fleet_tasks and not args.no_floor:
+        tasks = int(statistics.median(fleet_tasks))
+        play = write_floor_play(os.path.join(scratch, 'floor-%d.yml' % tasks), tasks)
+        floor = [timed_run(env, playbook=play, forks=forks) for _ in range(args.repeat)]
+        floor_seconds = statistics.median(run.seconds for run in floor)
+        result['floor'] = {'tasks_per_host': tasks, 'seconds_median': round(floor_seconds, 2),
+                           'seconds_all': [round(run.seconds, 2) for run in floor],
+                           'round_trips_per_host': sorted(set(run.trips.get(host, 0) for run in floor[-1:]
+                                                              for host in run.tasks))}
+        result['floor_over_ping'] = round(floor_seconds / ping_seconds, 2)
+        result['idempotent_over_floor'] = round(idem_seconds / floor_seconds, 2)
+    if any(run.changed for run in idempotent):
         print('fleet_bench: WARNING: %d hosts: an idempotent run changed something: %s'
               % (size, result['idempotent_run']['changed']))
     return result
 
 
 def table(rows):
-    lines = ['| hosts | first run | idempotent (changed=0) | ping | idempotent / ping | round trips / host |',
-             '| --- | --- | --- | --- | --- | --- |']
+    """The issue's table, with the floor (a play of as many tasks per host, one round trip) beside ping."""
+    lines = ['| hosts | first run | idempotent (changed=0) | ping | floor (tasks / host) | idempotent / ping '
+             '| floor / ping | idempotent / floor | round trips / host |',
+             '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
     for row in sorted(rows, key=lambda row: row['hosts']):
         if 'skipped' in row:
-            lines.append('| %d | skipped: %s | | | | |' % (row['hosts'], row['skipped']))
+            lines.append('| %d | skipped: %s | | | | | | | |' % (row['hosts'], row['skipped']))
             continue
-        first = '%.2f s' % row['first_run']['seconds'] if 'first_run' in row else '(reused)'
+        if 'first_run' not in row:
+            first = '(reused)'
+        else:
+            runs = row['first_run'].get('seconds_all') or [row['first_run']['seconds']]
+            first = '%.2f s' % row['first_run']['seconds'] + (
+                ' (median of %d: %s)' % (len(runs), ', '.join('%.2f' % run for run in runs)) if len(runs) > 1 else '')
         changed = row['idempotent_run']['changed']
         idem = '%.2f s%s' % (row['idempotent_run']['seconds_median'],
                              '' if not any(changed) else ' (changed=%s!)' % changed)
+        floor = row.get('floor')
         low, high = row['round_trips_per_host']
         trips = str(low) if low == high else '%d-%d' % (low, high)
-        lines.append('| %d | %s | %s | %.2f s | %.2f× | %s |' % (
-            row['hosts'], first, idem, row['ping']['seconds_median'], row['idempotent_over_ping'], trips))
+        lines.append('| %d | %s | %s | %.2f s | %s | %.2f× | %s | %s | %s |' % (
+            row['hosts'], first, idem, row['ping']['seconds_median'],
+            '%.2f s (%d)' % (floor['seconds_median'], floor['tasks_per_host']) if floor else '-',
+            row['idempotent_over_ping'],
+            '%.2f×' % row['floor_over_ping'] if floor else '-',
+            '%.2f×' % row['idempotent_over_floor'] if floor else '-', trips))
     return '\n'.join(lines)
 
 
@@ -227,6 +285,16 @@ def mib_per_host_estimate(measured):
     return max(earlier) if earlier else DEFAULT_MIB_PER_HOST
 
 
+def bench_env(demo_env, args):
+    """ansible-runner's environment for the fleet tools/demo.sh left in `demo_env`, with the bench's settings."""
+    env = runner_env(demo_env, args.pipelining == 'on')
+    if args.strategy:
+        env['ANSIBLE_STRATEGY'] = args.strategy
+    if args.strategy_plugins:
+        env['ANSIBLE_STRATEGY_PLUGINS'] = os.path.abspath(args.strategy_plugins)
+    return env
+
+
 def interrupted(*_):
     """SIGTERM cleans up as Ctrl-C does."""
     raise KeyboardInterrupt()
@@ -237,6 +305,10 @@ def parse_args(argv):
     parser.add_argument('--sizes', default='3,10,20,50',
                         type=lambda text: [int(size) for size in text.split(',') if size.strip()])
     parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--first-repeat', type=int, default=1,
+                        help='first runs per size, each on a fleet built afresh (the median is shown)')
+    parser.add_argument('--no-floor', action='store_true',
+                        help='leave out the floor: a play of as many tasks per host, one round trip')
     parser.add_argument('--forks', type=int, default=None, help="default: ansible.cfg's (ansible-core's 5)")
     parser.add_argument('--pipelining', choices=['on', 'off'], default='on')
     parser.add_argument('--keep', action='store_true', help='leave the (last) fleet running')
@@ -250,6 +322,8 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if not args.sizes or min(args.sizes) < 1:
         parser.error('--sizes: host counts >= 1')
+    if args.first_repeat < 1:
+        parser.error('--first-repeat: 1 or more')
     return args
 
 
@@ -263,6 +337,7 @@ def main(argv=None):
     record = {'label': args.label, 'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
               'ansible_core': ANSIBLE_CORE, 'forks': forks, 'pipelining': args.pipelining == 'on',
               'strategy': args.strategy, 'strategy_plugins': args.strategy_plugins, 'repeat': args.repeat,
+              'first_repeat': args.first_repeat,
               'reuse': args.reuse, 'inventory': os.path.relpath(site_bench.INVENTORY, REPO),
               'command': ' '.join([os.path.relpath(__file__, REPO)] + sys.argv[1:]),
               'sizes': []}
@@ -283,26 +358,27 @@ def main(argv=None):
             row['load_before'] = load_average()
             if 'skipped' in row and not row['skipped']:
                 del row['skipped']
-            if not args.reuse and 'skipped' not in row:
-                print('fleet_bench: building a fleet of %d hosts (tools/demo.sh)' % size)
-                free_before = mem_available_mib()
-                seconds = build_fleet(size, os.path.join(scratch, 'demo-%d.log' % size))
-                if seconds is None:
-                    row['skipped'] = 'tools/demo.sh DEMO_FLEET=%d failed (its log above)' % size
-                else:
-                    row['build_seconds'] = round(seconds, 1)
-                    demo_env = read_state_env()
-            if 'skipped' in row:
-                print('fleet_bench: %d hosts skipped: %s' % (size, row['skipped']))
-                continue
-            env = runner_env(demo_env, args.pipelining == 'on')
-            if args.strategy:
-                env['ANSIBLE_STRATEGY'] = args.strategy
-            if args.strategy_plugins:
-                env['ANSIBLE_STRATEGY_PLUGINS'] = os.path.abspath(args.strategy_plugins)
-            print('fleet_bench: timing %d hosts' % size)
+            first_runs = []
             try:
-                row.update(measure_size(size, args, forks, env, first_run=not args.reuse))
+                for attempt in range(0 if args.reuse or 'skipped' in row else args.first_repeat):
+                    if attempt:
+                        clean_fleet()   # each first run on hosts built afresh
+                    print('fleet_bench: building a fleet of %d hosts (tools/demo.sh)%s' % (
+                        size, ' [%d/%d]' % (attempt + 1, args.first_repeat) if args.first_repeat > 1 else ''))
+                    free_before = mem_available_mib()
+                    seconds = build_fleet(size, os.path.join(scratch, 'demo-%d.log' % size))
+                    if seconds is None:
+                        row['skipped'] = 'tools/demo.sh DEMO_FLEET=%d failed (its log above)' % size
+                        break
+                    row.setdefault('build_seconds', []).append(round(seconds, 1))
+                    demo_env = read_state_env()
+                    first_runs.append(timed_run(bench_env(demo_env, args), playbook=os.path.join(REPO, 'site.yml'),
+                                                forks=forks))
+                if 'skipped' in row:
+                    print('fleet_bench: %d hosts skipped: %s' % (size, row['skipped']))
+                    continue
+                print('fleet_bench: timing %d hosts' % size)
+                row.update(measure_size(size, args, forks, bench_env(demo_env, args), first_runs, scratch))
             except SystemExit as failed:   # site_bench.timed_run: a run failed
                 row['skipped'] = str(failed)
                 print(failed)
@@ -328,14 +404,16 @@ def main(argv=None):
     record['slope_seconds_per_host'] = {
         'idempotent': slope([(row['hosts'], row['idempotent_run']['seconds_median']) for row in done]),
         'ping': slope([(row['hosts'], row['ping']['seconds_median']) for row in done]),
+        'floor': slope([(row['hosts'], row['floor']['seconds_median']) for row in done if 'floor' in row]),
     }
     print('\n== site.yml on fleets (%s): forks %d, pipelining %s, strategy %s\n' % (
         args.label, forks, args.pipelining, args.strategy or 'default'))
     print(table(record['sizes']))
     slopes = record['slope_seconds_per_host']
     if slopes['idempotent'] is not None:
-        print('\nper extra host (least squares over %s hosts): idempotent %.3f s, ping %.3f s' % (
-            ', '.join(str(row['hosts']) for row in done), slopes['idempotent'], slopes['ping']))
+        print('\nper extra host (least squares over %s hosts): idempotent %.3f s, ping %.3f s%s' % (
+            ', '.join(str(row['hosts']) for row in done), slopes['idempotent'], slopes['ping'],
+            ', floor %.3f s' % slopes['floor'] if slopes['floor'] is not None else ''))
     print('load average (1, 5, 15 min) before -> after: %s' % ', '.join(
         '%d hosts %s -> %s' % (row['hosts'], row['load_before'], row['load_after']) for row in done))
     save(args.label, record)

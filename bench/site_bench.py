@@ -31,6 +31,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INVENTORY = os.path.join(REPO, 'inventories', 'demo')
 STATE = os.path.join(REPO, '.cache', 'demo')
 ROUND_TRIP_EVENTS = ('runner_on_ok', 'runner_on_failed', 'runner_item_on_ok', 'runner_item_on_failed')
+# A task's result for one host (a loop's items come before it in their own events): the lines a user reads.
+TASK_RESULT_EVENTS = ('runner_on_ok', 'runner_on_failed', 'runner_on_skipped', 'runner_on_unreachable')
+# What timed_run() returns: wall seconds, changed count (all hosts), round trips and task results per host.
+Run = collections.namedtuple('Run', 'seconds changed trips tasks')
 
 
 def prepare_hosts(reuse):
@@ -74,6 +78,15 @@ def round_trips(events):
     return dict(per_host)
 
 
+def task_results(events):
+    """Task results per host (ok, changed, failed, skipped, unreachable): one per task a host ran or skipped,
+    argument-spec validations and skipped includes among them."""
+    per_host = collections.Counter(event.get('event_data', {}).get('host') for event in events
+                                   if event['event'] in TASK_RESULT_EVENTS)
+    per_host.pop(None, None)
+    return dict(per_host)
+
+
 def timed_run(env, **kwargs):
     private = tempfile.mkdtemp(prefix='site_bench_')
     started = time.monotonic()
@@ -90,7 +103,8 @@ def timed_run(env, **kwargs):
         sys.exit('bench: %s failed (rc %s); see %s\n%s' % (kwargs, runner.rc, private, '\n'.join(failures)))
     stats = runner.stats or {}
     changed = sum((stats.get('changed') or {}).values())
-    return elapsed, changed, round_trips(runner.events)
+    events = list(runner.events)
+    return Run(elapsed, changed, round_trips(events), task_results(events))
 
 
 def measure(demo_env, pipelining, repeat, first_run):
@@ -98,8 +112,9 @@ def measure(demo_env, pipelining, repeat, first_run):
     playbook = os.path.join(REPO, 'site.yml')
     result = {'pipelining': pipelining}
     if first_run:
-        seconds, changed, trips = timed_run(env, playbook=playbook)
-        result['first_run'] = {'seconds': round(seconds, 2), 'changed': changed, 'round_trips': trips}
+        first = timed_run(env, playbook=playbook)
+        result['first_run'] = {'seconds': round(first.seconds, 2), 'changed': first.changed,
+                               'round_trips': first.trips}
     idempotent = [timed_run(env, playbook=playbook) for _ in range(repeat)]
     ping = [timed_run(env, module='ansible.builtin.ping', host_pattern='all') for _ in range(repeat)]
     trips = idempotent[-1][2]

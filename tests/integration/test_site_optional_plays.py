@@ -71,3 +71,52 @@ def test_alicloud_logging_hosts_limits_the_optional_plays_too(tmp_path):
     # An extra var outranks the import's vars: the verify play takes the pattern, and its `when` skips plain-1.
     assert plays['Each host writes a canary line'] == {'verify-1', 'plain-1'}
     assert plays['Ship host logs into Log Service'] == {'verify-1', 'plain-1'}
+
+
+def scratch(tmp_path, name):
+    path = tmp_path / name
+    path.mkdir()
+    return path
+
+
+def controller_plays(result):
+    """The plays that ran a task on the controller (localhost), with how many task results each."""
+    plays = collections.Counter()
+    for ev in result.runner.events:
+        data = ev.get('event_data', {})
+        if ev.get('event') in ('runner_on_ok', 'runner_on_skipped') and data.get('host') == 'localhost':
+            plays[data.get('play')] += 1
+    return dict(plays)
+
+
+VERIFY_CONTROLLER = ("The logstore's index covers the lines written from now on",
+                     'Every canary is searchable in Log Service')
+ALARMS_CONTROLLER = 'Alert rules and metric rules'
+
+
+def test_the_controller_plays_of_a_switch_no_host_turns_on_are_skipped_whole(tmp_path):
+    # Every host with every switch off: verify's and alarms' controller plays match no host, so none of their
+    # tasks is even evaluated (issue 24: 33 skipped task results on localhost per idempotent run before).
+    off = {'all': {'hosts': dict((name, {'ansible_connection': 'local'}) for name in ('plain-1', 'plain-2'))}}
+    result = run_playbook(scratch(tmp_path, 'off'), SITE, inventory=off, cmdline='--tags always',
+                          extravars={'alicloud_logging_manage_log_service': False})
+    assert result.rc == 0, result.stdout
+    ran = controller_plays(result)
+    assert not set(ran) & set(VERIFY_CONTROLLER + (ALARMS_CONTROLLER,)), ran
+    # One host turns verify on: verify's two controller plays run (their roles' argument-spec validations, tagged
+    # always); alarms' still does not.
+    one = {'all': {'hosts': {'plain-1': {'ansible_connection': 'local'},
+                             'verify-1': {'ansible_connection': 'local', 'alicloud_logging_verify': True}}}}
+    result = run_playbook(scratch(tmp_path, 'one'), SITE, inventory=one, cmdline='--tags always',
+                          extravars={'alicloud_logging_manage_log_service': False, 'alicloud_logging_verify': True})
+    assert result.rc == 0, result.stdout
+    ran = controller_plays(result)
+    assert set(VERIFY_CONTROLLER) <= set(ran) and ALARMS_CONTROLLER not in ran, ran
+    # Alarms on one host: its controller play runs.
+    alarm = {'all': {'hosts': {'alarms-1': {'ansible_connection': 'local',
+                                            'alarms_webhook_url': 'http://127.0.0.1:9/hook'}}}}
+    result = run_playbook(scratch(tmp_path, 'alarm'), SITE, inventory=alarm, cmdline='--tags always',
+                          extravars={'alicloud_logging_manage_log_service': False})
+    assert result.rc == 0, result.stdout
+    ran = controller_plays(result)
+    assert ALARMS_CONTROLLER in ran and not set(VERIFY_CONTROLLER) & set(ran), ran
