@@ -53,10 +53,14 @@ unit: setup
 
 # Mutation testing (mutmut 3) of plugins/module_utils and plugins/plugin_utils against the unit tests (tools/mutation/run.py).
 # Per file and in total: mutants, killed, survived, kill rate, and every surviving mutant's diff; the report is also
-# written to .cache/mutation/report.txt and report.json. Hours for all files; a subset: FILES="plugins/module_utils/x.py ...",
-# (against the test files that import them; TESTS="tests/unit/..." chooses them), more mutants at once: MAX_CHILDREN=2.
+# written to .cache/mutation/report.txt and report.json. Each file measured whole is kept as its verdict in
+# tools/mutation/verdicts (with its source's hash): `make mutation` runs, one at a time, the files whose verdict is
+# missing or stale (MUTATION_ARGS="--budget 60": start none after an hour), then reports over every file from its
+# verdict; MUTATION_ARGS=--assemble only reports. A subset: FILES="plugins/module_utils/x.py ..." (against the test files
+# that import them; TESTS="tests/unit/..." chooses them, and keeps no verdict), more mutants at once: MAX_CHILDREN=2.
 mutation:
-	$(VENV)/python tools/mutation/run.py --max-children $(or $(MAX_CHILDREN),1) $(if $(FILES),--files $(FILES)) \
+	$(VENV)/python tools/mutation/run.py --verdicts tools/mutation/verdicts --max-children $(or $(MAX_CHILDREN),1) \
+	  $(if $(FILES),--files $(FILES)) \
 	  $(if $(TESTS),--tests $(TESTS)) $(MUTATION_ARGS)
 
 # ansible-test units on tests/unit/plugins, offline: the whole suite on 2.21, core-dependent tests on 2.18-2.20.

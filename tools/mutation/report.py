@@ -154,6 +154,39 @@ def build(files, meta=None):
     return {'meta': dict(meta or {}), 'files': out, 'total': total}
 
 
+def assemble(entries, meta=None):
+    """The report over every file from the verdicts kept of earlier runs (run.py --verdicts), as build() gives it.
+
+    entries: [{'path', 'state' ('current', 'stale' or 'missing'), 'verdict' (the file's kept record or None),
+               'source' (the file as it is now)}]. A current verdict counts with its counts and undetected mutants
+    and the marked lines of the source now (the same source: its hash matched); a stale or missing one is left out
+    of the total and named in meta['without_verdict'] ({path: state}). Each file's meta['measured'] entry is the
+    date of its verdict and the tests it was measured against."""
+    meta = dict(meta or {})
+    files, without, measured = [], {}, {}
+    for entry in sorted(entries, key=lambda e: e['path']):
+        verdict = entry.get('verdict')
+        if entry['state'] != 'current' or not verdict:
+            without[entry['path']] = entry['state'] if entry['state'] != 'current' else 'missing'
+            continue
+        marked = pragma_lines(entry.get('source') or '')
+        counts = dict.fromkeys(COLUMNS, 0)
+        counts.update(verdict['counts'])
+        counts['marked_lines'] = len(marked)
+        files.append({'path': entry['path'], 'counts': counts, 'marked': marked,
+                      'undetected': list(verdict.get('undetected') or ())})
+        measured[entry['path']] = {'date': verdict.get('measured'), 'tests': verdict.get('tests')}
+    total = dict.fromkeys(COLUMNS, 0)
+    for entry in files:
+        for column in COLUMNS:
+            total[column] += entry['counts'][column]
+    total['rate'] = rate(total['killed'], total['mutants'] - total['not_checked'], total['excluded'])
+    meta.update(without_verdict=without, measured=measured,
+                status='assembled from %d verdicts%s' % (len(files), ', %d file(s) without a current one' % len(
+                    without) if without else ''))
+    return {'meta': meta, 'files': files, 'total': total}
+
+
 def percent(value):
     return '-' if value is None else '%.1f%%' % (100 * value)
 
@@ -201,6 +234,20 @@ def render(report):
                      % (report['total']['not_checked'], report['total']['mutants']))
     lines.append('')
     lines.extend(table(report))
+    measured = meta.get('measured') or {}
+    if measured:
+        lines.append('')
+        lines.append('Each file from its verdict (tools/mutation/verdicts), measured against the test files that'
+                     ' import it:')
+        for path in sorted(measured):
+            lines.append('  %s  %s' % (measured[path]['date'], path))
+    without = meta.get('without_verdict') or {}
+    if without:
+        lines.append('')
+        lines.append('NOT IN THE TOTAL: %d file(s) without a current verdict (stale: the file changed since; '
+                     'missing: never measured):' % len(without))
+        for path in sorted(without):
+            lines.append('  %s  %s' % (without[path], path))
     marked = [(e['path'], line, reason) for e in report['files'] for line, reason in e['marked']]
     lines.append('')
     lines.append('Equivalents marked `# pragma: no mutate` (%d):' % len(marked))

@@ -3,6 +3,7 @@ against the unit tests, with a report per file and in total (tools/mutation/repo
 
     .venv/bin/python tools/mutation/run.py [--files plugins/module_utils/x.py ...] [--max-children 1]
         [--floor 90] [--work DIR] [--report-dir DIR] [--resume] [--report-only] [--with-slow-tests]
+        [--verdicts DIR] [--budget MINUTES] [--assemble] [--whole]
 
 How it works:
 - The plugins import each other, and the tests import them, as ansible_collections.alicloud_ops.logging.plugins.*,
@@ -26,6 +27,16 @@ How it works:
   the emulator's own tests import none. A test that runs the plugins in a subprocess cannot be used (mutmut's
   trampoline fails there): UNUSABLE_TESTS leaves those out, with why. With --files, only those files' test files: what makes the first pass
   short.
+- Verdicts (--verdicts DIR; `make mutation` gives tools/mutation/verdicts, committed): after a run, each file whose
+  mutants were all checked keeps its counts and undetected mutants, with the date, the test selection and the
+  SHA-256 of the source they were measured on (not after a run with --tests: a narrower selection could miss what
+  the file's other test files kill). Without --files, a run takes the files whose verdict is missing or stale (the
+  source changed since) one at a time, smallest first, each against the test files that import it, starting none
+  after --budget minutes, and then reports over every file from its verdict: what a whole run would report, file by
+  file (a file's own selection has fewer tests than the whole one, so its rate is if anything lower), spread over as
+  many runs as it takes (a whole run is about 16 hours at worst); a file without a current verdict is named and left
+  out of the total, and the run then fails. --assemble runs nothing and only reports. --whole is the single mutmut
+  run over every file against all the unit tests (it keeps verdicts too).
 - The report (printed, and written to .cache/mutation/report.txt and report.json) has per file and in total:
   mutants, killed, survived, no tests, timeout, the lines marked `# pragma: no mutate` (equivalents, listed with
   their reasons), the kill rate, and every undetected mutant with its file, line and diff. --floor N fails the
@@ -34,6 +45,7 @@ How it works:
 import argparse
 import ast
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -342,6 +354,168 @@ def mutmut_version():
         return 'unknown'
 
 
+# --- verdicts: each file's last complete result, kept beside this script -----------------------------------------
+
+def source_hash(root, rel):
+    with open(os.path.join(root, rel), 'rb') as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def verdict_path(verdicts, rel):
+    return os.path.join(verdicts, rel.replace('/', '__') + '.json')
+
+
+def write_verdicts(root, verdicts, data):
+    """One verdict per file of the report `data` whose mutants were all checked: its counts and undetected mutants,
+    with the hash of the source they were measured on, the date and the test selection. Returns the paths written."""
+    meta = data['meta']
+    os.makedirs(verdicts, exist_ok=True)
+    written = []
+    for entry in data['files']:
+        if entry['counts']['not_checked']:
+            continue  # a stopped run: this file has no complete result
+        record = {'path': entry['path'], 'sha256': source_hash(root, entry['path']), 'measured': meta.get('date'),
+                  'mutmut': meta.get('mutmut'), 'tests': meta.get('tests'),
+                  'tests_left_out': sorted(meta.get('tests_left_out') or ()),
+                  'counts': {k: v for k, v in entry['counts'].items() if k != 'marked_lines'},
+                  'undetected': entry['undetected']}
+        with open(verdict_path(verdicts, entry['path']), 'w') as handle:
+            handle.write(json.dumps(record, indent=1, sort_keys=True) + '\n')
+        written.append(entry['path'])
+    return written
+
+
+def read_verdicts(root, verdicts, files):
+    """{file: (verdict or None, state)}: 'current' when the verdict was measured on the file as it is now, 'stale'
+    when the file changed since, 'missing' when it has none."""
+    out = {}
+    for rel in files:
+        try:
+            with open(verdict_path(verdicts, rel)) as handle:
+                record = json.load(handle)
+        except (OSError, ValueError):
+            out[rel] = (None, 'missing')
+            continue
+        out[rel] = (record, 'current' if record.get('sha256') == source_hash(root, rel) else 'stale')
+    return out
+
+
+def assembled(root, verdicts, files, meta):
+    """The report over `files` from their verdicts (report.assemble), each file's marked lines read from its source
+    as it is now."""
+    entries = []
+    for rel, (record, state) in sorted(read_verdicts(root, verdicts, files).items()):
+        with open(os.path.join(root, rel), encoding='utf-8') as handle:
+            source = handle.read()
+        entries.append({'path': rel, 'state': state, 'verdict': record, 'source': source})
+    return report.assemble(entries, meta)
+
+
+def left_out_of(tests, with_slow):
+    """SLOW_TESTS not named in `tests` (none with --with-slow-tests), with why."""
+    return {} if with_slow else {rel: why for rel, why in SLOW_TESTS.items() if rel not in tests}
+
+
+def run_once(args, work, log_path, selected, tests, only, label, resume=False):
+    """One mutmut run mutating `only` (every file when empty) against `tests`, reported over `selected`: (report
+    data, mutmut's exit code, stopped)."""
+    left_out = left_out_of(tests, args.with_slow_tests)
+    # left out of a selected directory (a test file named in --tests is taken as given)
+    ignore = sorted(rel for rel in left_out if any(rel.startswith(t.rstrip('/') + '/') for t in tests))
+    meta = {'mutmut': mutmut_version(), 'max_children': args.max_children, 'tests': tests,
+            'tests_left_out': left_out, 'files_selected': label}
+    print('mutation: %d file(s), tests: %s; mutmut %s, %d at a time; log: %s' % (
+        len(selected), ' '.join(tests), meta['mutmut'], args.max_children, log_path), flush=True)
+    start = time.time()
+    meta['started'] = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC')
+    prepare(ROOT, work, only, tests, resume, ignore)
+    rc, stopped = run_mutmut(work, args.max_children, selected, log_path)
+    meta['wall_seconds'] = round(time.time() - start)
+    return finished(collect(ROOT, work, selected), meta, rc, stopped), rc, stopped
+
+
+def finished(entries, meta, rc=0, stopped=False):
+    """The report data of a run, dated and with its status."""
+    meta['date'] = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    data = report.build(entries, meta)
+    not_checked = data['total']['not_checked']
+    data['meta']['status'] = ('mutmut exited %s' % rc if rc else 'stopped' if stopped else 'complete') + (
+        ', %d mutants not checked' % not_checked if not_checked else '')
+    return data
+
+
+def write_report(data, args):
+    """report.txt and report.json in --report-dir; the text printed (the table only with --quiet)."""
+    text = report.render(data)
+    with open(os.path.join(args.report_dir, 'report.txt'), 'w') as handle:
+        handle.write(text)
+    with open(os.path.join(args.report_dir, 'report.json'), 'w') as handle:
+        handle.write(report.dump_json(data))
+    if not args.quiet:
+        print(text)
+    print(report.summary(data), end='')
+    print('report: %s (and report.json)' % os.path.join(args.report_dir, 'report.txt'))
+
+
+def keep_verdicts(data, args):
+    for rel in write_verdicts(ROOT, args.verdicts, data):
+        print('mutation: verdict kept: %s' % os.path.relpath(verdict_path(args.verdicts, rel), ROOT))
+
+
+def incremental(args, every, work, log_path):
+    """Each file without a current verdict, one at a time against the test files that import it (smallest first),
+    until --budget minutes have gone; then the report assembled from every file's verdict. Returns the exit code."""
+    states = read_verdicts(ROOT, args.verdicts, every)
+    todo = sorted((rel for rel, (_, state) in states.items() if state != 'current'),
+                  key=lambda rel: (os.path.getsize(os.path.join(ROOT, rel)), rel))
+    print('mutation: %d of %d files have a current verdict in %s; %d to run%s' % (
+        len(every) - len(todo), len(every), os.path.relpath(args.verdicts, ROOT), len(todo),
+        ' (budget %s min)' % args.budget if args.budget is not None else ''), flush=True)
+    started = time.time()
+    for rel in todo:
+        if args.budget is not None and time.time() - started > 60 * args.budget:
+            print('mutation: budget of %s minutes spent; %s and the files after it are left for the next run'
+                  % (args.budget, rel))
+            break
+        tests = tests_for(ROOT, [rel], args.with_slow_tests)
+        if not tests:
+            print('mutation: %s: no test file under tests/unit imports it; left without a verdict' % rel)
+            continue
+        data, rc, stopped = run_once(args, work, log_path, [rel], tests, [rel], [rel])
+        print(report.summary(data), end='', flush=True)
+        if stopped:
+            print('mutation: stopped during %s' % rel)
+            break
+        if rc:
+            print('mutation: mutmut exited %s on %s (see %s); no verdict kept' % (rc, rel, log_path))
+        else:
+            keep_verdicts(data, args)
+    meta = {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
+            'files_selected': 'all (%d files), each from its verdict' % len(every)}
+    return finish(assembled(ROOT, args.verdicts, every, meta), args)
+
+
+def finish(data, args):
+    """Write, print and judge an assembled report: 1 when a file has no current verdict or the total is under
+    --floor."""
+    write_report(data, args)
+    without = data['meta']['without_verdict']
+    if without:
+        print('mutation: %d file(s) without a current verdict: the total covers the others only' % len(without))
+        return 1
+    return judge(data, args)
+
+
+def judge(data, args):
+    if args.floor is not None:
+        total = data['total']['rate']
+        if total is None or 100 * total < args.floor:
+            print('mutation: total kill rate %s is below the floor of %s%%' % (report.percent(total), args.floor))
+            return 1
+        print('mutation: total kill rate %s, floor %s%%: ok' % (report.percent(total), args.floor))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--files', nargs='*', default=[],
@@ -358,13 +532,36 @@ def main(argv=None):
     parser.add_argument('--quiet', action='store_true', help='print the table only, not the undetected mutants')
     parser.add_argument('--with-slow-tests', action='store_true',
                         help='also select SLOW_TESTS (left out by default: see SLOW_TESTS for why)')
+    parser.add_argument('--verdicts', default=None,
+                        help='keep each complete file\'s result here (make mutation: tools/mutation/verdicts)')
+    parser.add_argument('--whole', action='store_true',
+                        help='without --files: one mutmut run over every file against all the unit tests, instead '
+                             'of the files without a current verdict one at a time')
+    parser.add_argument('--budget', type=float, default=None,
+                        help='minutes: start no further file after this long (the files one at a time)')
+    parser.add_argument('--assemble', action='store_true',
+                        help='run nothing: the report over every file from its verdict (--verdicts)')
     args = parser.parse_args(argv)
+    incremental_mode = not args.files and not args.whole and args.tests is None
+    if (args.assemble or incremental_mode) and not args.report_only and args.verdicts is None:
+        parser.error('--verdicts DIR is needed without --files (or give --whole)')
+    if args.verdicts:
+        args.verdicts = os.path.abspath(args.verdicts)
 
     every = targets(ROOT)
     files = sorted({f.replace(os.sep, '/').lstrip('./') for f in args.files if f.strip()})
     unknown = [f for f in files if f not in every]
     if unknown:
         parser.error('not a .py file of %s: %s' % (' or '.join(TARGET_DIRS), ' '.join(unknown)))
+    os.makedirs(args.report_dir, exist_ok=True)
+    if args.assemble:
+        meta = {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
+                'files_selected': 'all (%d files), each from its verdict' % len(every)}
+        return finish(assembled(ROOT, args.verdicts, every, meta), args)
+    if incremental_mode and not args.report_only:
+        work = os.path.abspath(args.work)
+        os.makedirs(work, exist_ok=True)
+        return incremental(args, every, work, os.path.join(work, 'mutmut.log'))
     selected = files or every
     if args.tests is not None:
         tests = args.tests
@@ -376,19 +573,14 @@ def main(argv=None):
         # every plugin unit test, and the other unit tests (tools/) that import one of the files
         tests = [ALL_TESTS] + [t for t in tests_for(ROOT, every, args.with_slow_tests)
                                if not t.startswith(ALL_TESTS + '/')]
-    # left out of a selected directory (a test file named in --tests is taken as given)
-    left_out = {} if args.with_slow_tests else {rel: why for rel, why in SLOW_TESTS.items() if rel not in tests}
-    ignore = sorted(rel for rel in left_out if any(rel.startswith(t.rstrip('/') + '/') for t in tests))
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
-    os.makedirs(args.report_dir, exist_ok=True)
     log_path = os.path.join(work, 'mutmut.log')
-
-    meta = {'mutmut': mutmut_version(), 'max_children': args.max_children, 'tests': tests,
-            'tests_left_out': left_out,
-            'files_selected': files or 'all (%d files)' % len(every)}
-    rc, stopped, wall = 0, False, None
+    label = files or 'all (%d files)' % len(every)
+    rc, stopped = 0, False
     if args.report_only:
+        meta = {'mutmut': mutmut_version(), 'max_children': args.max_children, 'tests': tests,
+                'tests_left_out': left_out_of(tests, args.with_slow_tests), 'files_selected': label}
         # what the run itself recorded (its wall time, its selection), when it wrote a report
         try:
             with open(os.path.join(args.report_dir, 'report.json')) as handle:
@@ -398,40 +590,17 @@ def main(argv=None):
                          if k in last})
         except (OSError, ValueError, KeyError):
             pass
+        data = finished(collect(ROOT, work, selected), meta)
     else:
-        print('mutation: %d file(s), tests: %s; mutmut %s, %d at a time; log: %s' % (
-            len(selected), ' '.join(tests), meta['mutmut'], args.max_children, log_path), flush=True)
-        start = time.time()
-        meta['started'] = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC')
-        prepare(ROOT, work, files, tests, args.resume, ignore)
-        rc, stopped = run_mutmut(work, args.max_children, selected, log_path)
-        wall = time.time() - start
-        meta['wall_seconds'] = round(wall)
-    meta['date'] = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
-
-    data = report.build(collect(ROOT, work, selected), meta)
-    not_checked = data['total']['not_checked']
-    data['meta']['status'] = ('mutmut exited %s' % rc if rc else 'stopped' if stopped else 'complete') + (
-        ', %d mutants not checked' % not_checked if not_checked else '')
-    text = report.render(data)
-    with open(os.path.join(args.report_dir, 'report.txt'), 'w') as handle:
-        handle.write(text)
-    with open(os.path.join(args.report_dir, 'report.json'), 'w') as handle:
-        handle.write(report.dump_json(data))
-    if not args.quiet:
-        print(text)
-    print(report.summary(data), end='')
-    print('report: %s (and report.json)' % os.path.join(args.report_dir, 'report.txt'))
+        data, rc, stopped = run_once(args, work, log_path, selected, tests, files, label, args.resume)
+    write_report(data, args)
+    if args.verdicts and not rc and not args.report_only and args.tests is None:
+        # only a selection by import or the whole one (a narrower --tests could miss what other test files kill)
+        keep_verdicts(data, args)
     if rc or stopped:
         print('mutation: mutmut %s; see %s' % ('was stopped' if stopped else 'exited %s' % rc, log_path))
         return rc or 1
-    if args.floor is not None:
-        total = data['total']['rate']
-        if total is None or 100 * total < args.floor:
-            print('mutation: total kill rate %s is below the floor of %s%%' % (report.percent(total), args.floor))
-            return 1
-        print('mutation: total kill rate %s, floor %s%%: ok' % (report.percent(total), args.floor))
-    return 0
+    return judge(data, args)
 
 
 if __name__ == '__main__':
