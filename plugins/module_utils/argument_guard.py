@@ -120,7 +120,7 @@ def guarded_spec(argument_spec, params=None, top=True):
         if not option.get('options'):
             continue
         values = value if option.get('type') == 'list' and isinstance(value, list) else [value]
-        if option.get('type') == 'list' and not isinstance(value, (list, str)):
+        if option.get('type') == 'list' and not isinstance(value, (list, str)):  # pragma: no mutate (equivalent: the line above already gives [value] here)
             values = [value]
         mappings = [_as_mapping(v) for v in values]
         if any(m is None for m in mappings):

@@ -4,6 +4,7 @@
     def test_x(sls_emulator):
         sls_emulator.sls_state()            # {'projects': {...}}, through GET /_emulator/sls/state
         sls_auth(sls_emulator)              # module options pointing at it
+        cms_auth(sls_emulator)              # the same for the cms_* modules (CloudMonitor, http://)
 """
 import json
 from urllib.request import Request, urlopen
@@ -45,6 +46,11 @@ def sls_emulator(sls_emulator_server, monkeypatch, tmp_path):
 
 def sls_auth(emu, secret=SLS_KEY_SECRET, key_id=SLS_KEY_ID):
     return {'endpoint': emu.endpoint, 'access_key_id': key_id, 'access_key_secret': secret}
+
+
+def cms_auth(emu, secret=SLS_KEY_SECRET, key_id=SLS_KEY_ID):
+    """The cms_* modules' auth: the same emulator and keys, with http:// (their endpoint defaults to https)."""
+    return dict(sls_auth(emu, secret, key_id), endpoint='http://' + emu.endpoint)
 
 
 def sls_env(emu, secret=SLS_KEY_SECRET, key_id=SLS_KEY_ID):

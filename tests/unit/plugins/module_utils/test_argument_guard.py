@@ -2,13 +2,15 @@
 
 Runs under `make units` on every supported ansible-core release (tools/sanity/units.sh UNITS_INTERNALS): the crash
 it works around (https://github.com/ansible/ansible/pull/81631) is in every one of them."""
+import os
 import re
 
 import pytest
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import guarded_spec
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.argument_guard import (
+    finite_int, guarded_spec, plain_path, plain_text)
 from ansible_collections.alicloud_ops.logging.plugins.modules import logtail_config, rsyslog_dropin
-from tests.support.module_harness import run_module
+from tests.support.module_harness import patch_module_args, run_module
 
 SPEC = {'forward': {'type': 'dict', 'aliases': ['fwd'], 'options': {
     'port': {'type': 'int'}, 'queue': {'type': 'dict', 'apply_defaults': True, 'options': {'size': {'type': 'int'}}}}},
@@ -103,3 +105,93 @@ def test_a_nul_in_top_level_text_is_refused_by_name_before_ansible_logs_the_invo
     assert callable(spec['plain']['type']) and spec['forward'] == SPEC['forward']
     result = run_module(rsyslog_dropin.main, {'name': 'fwd\x00', 'content': 'x'})
     assert result.failed and "argument 'name'" in result.msg and 'NUL' in result.msg, result.msg
+
+
+# The guard's pieces on their own: which value gets which checker, and what each checker says.
+TEXT = {'name': {'type': 'str', 'aliases': ['n']}, 'untyped': {}, 'root': {'type': 'path'},
+        'ids': {'type': 'list', 'elements': 'str'}, 'paths': {'type': 'list', 'elements': 'path'},
+        'ports': {'type': 'list', 'elements': 'int'}, 'port': {'type': 'int', 'default': 514}}
+
+
+def test_finite_int_and_plain_text_messages():
+    with pytest.raises(ValueError) as caught:
+        finite_int(float('inf'))
+    assert str(caught.value) == 'inf is not a finite number, so it cannot be an integer'
+    for value, message in [(float('nan'), 'nan is not a finite number, and not text either'),
+                           (float('-inf'), '-inf is not a finite number, and not text either'),
+                           ({}, 'expected text, got a mapping'), ([], 'expected text, got a list'),
+                           (('a',), 'expected text, got a list'),
+                           ('a\x00b', 'contains a NUL character, which no path, name or log line can hold')]:
+        with pytest.raises(ValueError) as caught:
+            plain_text(value)
+        assert str(caught.value) == message
+    assert (plain_text('x'), plain_text(5), plain_text(1.5), plain_text(True)) == ('x', '5', '1.5', 'True')
+    assert plain_path('~/x') == os.path.expanduser('~/x') and plain_path('/a/$NO_SUCH_VAR_X') == '/a/$NO_SUCH_VAR_X'
+    with pytest.raises(ValueError, match='expected text, got a mapping'):
+        plain_path({'a': 1})
+
+
+@pytest.mark.parametrize('params, checkers', [
+    ({'name': {}}, {'name': plain_text}), ({'n': ['x']}, {'name': plain_text}), ({'untyped': ('x',)}, {'untyped': plain_text}),
+    ({'root': {'a': 1}}, {'root': plain_path}), ({'root': float('inf')}, {'root': plain_path}),
+    ({'name': 'a\x00'}, {'name': plain_text}), ({'root': '/a\x00'}, {'root': plain_path}),
+    ({'ids': float('nan')}, {'ids': plain_text}), ({'port': float('-inf')}, {'port': finite_int}),
+    ({'name': 'x', 'n': {}}, {}), ({'name': None, 'root': None, 'port': None}, {}),
+    ({'name': 5, 'root': '/x', 'ids': 'a,b', 'port': 1.0e300, 'ports': [float('nan')]}, {}),
+])
+def test_which_option_gets_which_checker(params, checkers):
+    spec = guarded_spec(TEXT, params)
+    changed = dict((name, option['type']) for name, option in spec.items() if option != TEXT[name])
+    assert changed == checkers
+    for name in checkers:
+        assert dict(spec[name], type=TEXT[name].get('type')) == dict(TEXT[name], type=TEXT[name].get('type'))
+
+
+@pytest.mark.parametrize('params, elements', [
+    ({'ids': ['a', {}]}, {'ids': plain_text}), ({'ids': [['x']]}, {'ids': plain_text}),
+    ({'paths': ['/a', float('nan')]}, {'paths': plain_path}), ({'ids': ['a', 'b\x00']}, {}),
+    ({'ids': ['a', 1]}, {}), ({'ports': [{}]}, {}), ({'ids': 'a,b'}, {}),
+])
+def test_lists_of_text_get_an_element_checker_for_items_that_are_not_text(params, elements):
+    spec = guarded_spec(TEXT, params)
+    assert dict((name, option['elements']) for name, option in spec.items() if option != TEXT[name]) == elements
+    for name in elements:
+        assert spec[name]['type'] == 'list'
+
+
+def test_every_option_is_guarded_whatever_was_guarded_before_it():
+    spec = {'port': {'type': 'int'}, 'name': {'type': 'str'}, 'ids': {'type': 'list'},
+            'paths': {'type': 'list', 'elements': 'path'}, 'forward': {'type': 'dict', 'options': {'x': {}}},
+            'last': {'type': 'str'}}
+    guarded = guarded_spec(spec, {'port': float('inf'), 'name': {}, 'ids': float('nan'), 'paths': [[]],
+                                  'forward': False, 'last': []})
+    assert [guarded[k].get('type') for k in spec] == [finite_int, plain_text, plain_text, 'list', 'dict', plain_text]
+    assert guarded['paths']['elements'] is plain_path and 'options' not in guarded['forward']
+
+
+def test_a_nul_inside_sub_options_is_left_to_ansible():
+    spec = {'forward': {'type': 'dict', 'options': {'target': {'type': 'str'}}}}
+    assert guarded_spec(spec, {'forward': {'target': 'h\x00'}}) == spec
+    assert guarded_spec(spec, {'forward': {'target': {}}})['forward']['options']['target']['type'] is plain_text
+
+
+@pytest.mark.parametrize('value', ['garbage', '', 'a=1 b', 5, None])
+def test_text_that_is_no_mapping_drops_the_sub_options(value):
+    spec = guarded_spec(SPEC, {'forward': value})
+    if value is None:
+        assert spec == SPEC
+    else:
+        assert spec['forward'] == {'type': 'dict', 'aliases': ['fwd']}
+
+
+def test_a_list_option_given_one_mapping_or_text_is_guarded_as_one_item():
+    assert guarded_spec(SPEC, {'formats': {'version': {}}})['formats']['options']['version']['type'] is plain_text
+    assert guarded_spec(SPEC, {'formats': 'version=1'}) == SPEC
+    assert guarded_spec(SPEC, {'formats': [{'version': '1'}, {'version': ['x']}]})['formats']['options'][
+        'version']['type'] is plain_text
+
+
+def test_params_read_from_the_module_arguments_or_left_alone():
+    with patch_module_args({'forward': False}):
+        assert 'options' not in guarded_spec(SPEC)['forward']
+    assert guarded_spec(SPEC, ['forward']) is SPEC

@@ -42,3 +42,43 @@ def test_a_validation_error_from_real_code_carries_its_option():
     with pytest.raises(UnitSpecError) as err:
         validate_unit_name('-bad.service')
     assert err.value.option == 'name' and isinstance(err.value, ValueError)
+
+
+@pytest.mark.parametrize('message,option', [
+    (None, None),
+    ('Field2: x', 'Field2'),
+    ('_x[12].Y_1.z: bad', '_x[12].Y_1.z'),
+    (' name: leading blank', None),
+    ('name:no blank', None),
+    ('2name: digit first', None),
+    ('name[a]: not an index', None),
+    ('name[]: empty index', None),
+    ('a.2b: digit after the dot', None),
+    ('name.: nothing after the dot', None),
+    ('two words: x', None),
+])
+def test_leading_option_boundaries(message, option):
+    assert leading_option(message) == option
+
+
+class FromMessage(AlicloudOpsError):
+    option_from_message = True
+
+
+def test_a_class_that_reads_the_option_from_its_message():
+    assert (str(FromMessage('port: bad')), FromMessage('port: bad').option) == ('port: bad', 'port')
+    assert FromMessage('port: bad', option='forward.port').option == 'forward.port'
+    assert FromMessage(ValueError('queue.size: too big')).option == 'queue.size'
+    assert FromMessage('no option here').option is None and FromMessage().option is None
+    assert FromMessage(None).option is None
+
+
+def test_the_base_without_arguments():
+    err = AlicloudOpsError()
+    assert (str(err), err.args, err.option) == ('', ('',), None)
+    assert AlicloudOpsError('x', 'name').option == 'name' and str(AlicloudOpsError('x', 'name')) == 'x'
+
+
+def test_option_at_fault_reads_any_object_with_an_option():
+    assert option_at_fault(FromMessage('machines[0]: bad')) == {'invalid_options': ['machines[0]']}
+    assert option_at_fault(type('E', (Exception,), {'option': ''})()) == {}

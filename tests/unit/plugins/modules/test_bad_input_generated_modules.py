@@ -24,7 +24,7 @@ from tests.support.bad_input import (
     set_path)
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixture
-    SLS_KEY_ID, SLS_KEY_SECRET, mutating_calls, sls_auth, sls_emulator)
+    SLS_KEY_ID, SLS_KEY_SECRET, cms_auth, mutating_calls, sls_auth, sls_emulator)
 from tools.alicloud_emulator import start_emulator
 
 TALLIES = {}
@@ -294,11 +294,6 @@ SLS_MODULES = {
     'sls_alert_action': (sls_alert_action.main, dict(name='ops', webhook_url='https://hooks.example.com/x',
                                                      webhook_headers={'X-Team': 'sre-team'}), ()),
 }
-
-
-def cms_auth(emu):
-    """The cms_* modules' auth: the same emulator and keys, with http:// (their endpoint defaults to https)."""
-    return dict(sls_auth(emu), endpoint='http://' + emu.endpoint)
 
 
 # The CloudMonitor modules, against the same emulator (its cms 2019-01-01 API): {name: (main, base, multiline)}.
