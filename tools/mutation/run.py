@@ -29,8 +29,8 @@ How it works:
   short.
 - Verdicts (--verdicts DIR; `make mutation` gives tools/mutation/verdicts, committed): after a run, each file whose
   mutants were all checked keeps its counts and undetected mutants, with the date, the test selection and the
-  SHA-256 of the source they were measured on (not after a run with --tests: a narrower selection could miss what
-  the file's other test files kill). Without --files, a run takes the files whose verdict is missing or stale (the
+  SHA-256 of the source they were measured on (after a run with --tests too: fewer tests kill no more mutants, so
+  its rate is if anything lower; the verdict names the tests). Without --files, a run takes the files whose verdict is missing or stale (the
   source changed since) one at a time, smallest first, each against the test files that import it, starting none
   after --budget minutes, and then reports over every file from its verdict: what a whole run would report, file by
   file (a file's own selection has fewer tests than the whole one, so its rate is if anything lower), spread over as
@@ -594,8 +594,8 @@ def main(argv=None):
     else:
         data, rc, stopped = run_once(args, work, log_path, selected, tests, files, label, args.resume)
     write_report(data, args)
-    if args.verdicts and not rc and not args.report_only and args.tests is None:
-        # only a selection by import or the whole one (a narrower --tests could miss what other test files kill)
+    if args.verdicts and not rc and not args.report_only:
+        # also after a narrower --tests: fewer tests kill no more mutants, so its rate is if anything lower
         keep_verdicts(data, args)
     if rc or stopped:
         print('mutation: mutmut %s; see %s' % ('was stopped' if stopped else 'exited %s' % rc, log_path))
