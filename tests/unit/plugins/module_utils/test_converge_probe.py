@@ -185,3 +185,77 @@ def test_a_carrying_task_that_fails_or_raises_answers_nothing(probe_run, tmp_pat
     assert crashed == {'failed': True, 'msg': 'MODULE FAILURE: RuntimeError: boom'} and answers == []
     unknown, answers = converge_probe.carry({'module': 'ansible.builtin.copy', 'args': {}}, after, INTERNAL, False)
     assert unknown['failed'] is True and 'ansible.builtin.copy' in unknown['msg'] and answers == []
+
+
+def test_deprecations_make_an_answer_unusable_and_do_not_leak_into_the_next_module(probe_run):
+    def deprecates():
+        module = AnsibleModule(argument_spec={}, supports_check_mode=True)
+        module.deprecate('an old option', version='9.0.0', collection_name='x.y')
+        module.exit_json(changed=False)
+
+    def quiet():
+        module = AnsibleModule(argument_spec={}, supports_check_mode=True)
+        module.exit_json(changed=False)
+
+    with mock.patch.dict(converge_probe.MODULES, {'x.y.old': deprecates, 'x.y.quiet': quiet}):
+        answers = converge_probe.answer_tasks(
+            [task({}, 'd', 'x.y.old'), task({}, 'q', 'x.y.quiet')], INTERNAL, check_mode=True)
+    assert [(a['key'], a['usable']) for a in answers] == [('d', False), ('q', True)]
+    assert not answers[1]['result'].get('deprecations')
+
+
+def test_the_probe_s_own_parsed_arguments_are_put_back(probe_run, monkeypatch):
+    # ansible-core 2.19 and later keep a module's parsed arguments in basic._PARSED_MODULE_ARGS; each module the
+    # probe runs parses its own, and the probe's are put back afterwards. 2.18 has no such attribute: none is made.
+    def quiet():
+        module = AnsibleModule(argument_spec={'n': {'type': 'int'}}, supports_check_mode=True)
+        module.exit_json(changed=False)
+
+    mine = {'tasks': [], 'marker': 'the probe'}
+    with mock.patch.dict(converge_probe.MODULES, {'x.y.quiet': quiet}):
+        monkeypatch.setattr(basic, '_PARSED_MODULE_ARGS', mine, raising=False)
+        answers = converge_probe.answer_tasks([task({'n': 3}, 'q', 'x.y.quiet')], INTERNAL, check_mode=True)
+        assert answers[0]['usable'] is True
+        assert basic._PARSED_MODULE_ARGS is mine
+        monkeypatch.delattr(basic, '_PARSED_MODULE_ARGS', raising=False)
+        answers = converge_probe.answer_tasks([task({'n': 3}, 'q', 'x.y.quiet')], INTERNAL, check_mode=True)
+        assert answers[0]['usable'] is True
+
+
+def test_a_change_without_a_message_gives_the_default_reason(probe_run):
+    def changes():
+        module = AnsibleModule(argument_spec={}, supports_check_mode=True)
+        module.exit_json(changed=True)
+
+    with mock.patch.dict(converge_probe.MODULES, {'x.y.changes': changes}):
+        answers = converge_probe.answer_tasks([task({}, 'c', 'x.y.changes')], INTERNAL, check_mode=False)
+    assert answers == [{'key': 'c', 'module': 'x.y.changes', 'usable': False, 'reason': 'it would change the host'}]
+
+
+def test_no_result_names_the_end_of_the_output():
+    text = 'a' * 600 + 'tail'
+    with pytest.raises(ValueError) as raised:
+        converge_probe._parse_result(text)
+    assert str(raised.value) == 'no module result in its output: %r' % text[-500:]
+    assert converge_probe._parse_result('noise\n{"changed": false}\n') == {'changed': False}
+
+
+def test_an_unknown_module_name_is_a_key_error_naming_it():
+    with pytest.raises(KeyError) as raised:
+        converge_probe.module_main('alicloud_ops.logging.sls_nothing')
+    assert raised.value.args == ('sls_nothing',)
+
+
+def test_a_carrying_task_runs_under_its_own_module_name_and_an_unknown_one_is_named(probe_run):
+    seen = []
+
+    def record():
+        module = AnsibleModule(argument_spec={}, supports_check_mode=True)
+        seen.append((module._name, module.check_mode))
+        module.exit_json(changed=False)
+
+    with mock.patch.dict(converge_probe.MODULES, {DROPIN: record}):
+        result, answers = converge_probe.carry({'module': DROPIN, 'args': {}}, [], INTERNAL, check_mode=False)
+    assert seen == [(DROPIN, False)] and result['changed'] is False and answers == []
+    unknown, answers = converge_probe.carry({'module': 'ansible.builtin.copy', 'args': {}}, [], INTERNAL, False)
+    assert unknown == {'failed': True, 'msg': 'run: ansible.builtin.copy is not a module converge_probe can run'}
