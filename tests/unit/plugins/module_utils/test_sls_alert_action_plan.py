@@ -1,4 +1,5 @@
 """sls_alert_action's pure planning: the webhook and action-policy records, and the URL never in a view."""
+import hashlib
 import json
 
 import pytest
@@ -87,3 +88,80 @@ def test_boundaries_and_absent():
     assert p.action_problems(params(name='ab', display_name='x' * 64)) == []
     assert p.action_problems(params(name='x' * 120, webhook_url='http://h')) == []
     assert p.action_problems(params(state='absent', webhook_url=None)) == []
+
+
+# Issue 25: exact values, defaults and messages.
+def test_fingerprint_is_the_urls_short_sha256():
+    assert p.fingerprint(URL) == 'sha256:' + hashlib.sha256(URL.encode('utf-8')).hexdigest()[:12]
+    assert p.fingerprint(None) == ''
+
+
+def test_records_defaults():
+    hook, policy = p.desired_records(params(webhook_headers=None, display_name='', webhook_type='dingtalk',
+                                            webhook_method='PUT'))
+    assert hook == {'id': 'ops-webhook', 'name': 'ops', 'type': 'dingtalk', 'url': URL, 'method': 'PUT',
+                    'headers': []}
+    assert policy == {'action_policy_id': 'ops', 'action_policy_name': 'ops', 'labels': {}, 'is_default': False,
+                      'primary_policy_script': 'fire(type="webhook", webhook_id="ops-webhook", period="any")',
+                      'secondary_policy_script': ''}
+    assert p.desired_records(params(display_name='Ops'))[0]['name'] == 'Ops'
+
+
+def test_view_of_each_record_alone():
+    hook, policy = p.desired_records(params(display_name='Ops'))
+    assert p.view('ops', hook, policy) == {
+        'name': 'ops', 'display_name': 'Ops', 'webhook_id': 'ops-webhook', 'webhook_type': 'slack',
+        'webhook_url': p.fingerprint(URL), 'webhook_method': 'POST',
+        'webhook_headers': {'X-A': p.fingerprint('1'), 'X-B': p.fingerprint('2')},
+        'script': 'fire(type="webhook", webhook_id="ops-webhook", period="any")'}
+    assert p.view('ops', dict(hook, headers=[{'key': 'K'}]), None) == {
+        'name': 'ops', 'display_name': 'Ops', 'webhook_id': 'ops-webhook', 'webhook_type': 'slack',
+        'webhook_url': p.fingerprint(URL), 'webhook_method': 'POST', 'webhook_headers': {'K': ''}, 'script': None}
+    assert p.view('ops', None, dict(policy, action_policy_name='P')) == {
+        'name': 'ops', 'display_name': 'P', 'webhook_id': 'ops-webhook', 'webhook_type': None, 'webhook_url': '',
+        'webhook_method': None, 'webhook_headers': {}, 'script': policy['primary_policy_script']}
+    assert p.view('ops', dict(hook, name='H'), dict(policy, action_policy_name=''))['display_name'] == 'H'
+
+
+def test_steps_carry_the_merged_records():
+    hook, policy = p.desired_records(params())
+    changes, steps = p.plan_action('ops', None, None, hook, policy)
+    assert steps == [('create', p.WEBHOOK_RESOURCE, hook), ('create', p.POLICY_RESOURCE, policy)]
+    current_hook = dict(hook, secret='s3', method='GET')
+    changes, steps = p.plan_action('ops', current_hook, policy, hook, policy)
+    assert changes == ['webhook_method']
+    assert steps == [('update', p.WEBHOOK_RESOURCE, dict(hook, secret='s3'))]
+    changes, steps = p.plan_action('ops', None, policy, hook, policy)
+    assert changes == ['webhook_type', 'webhook_url', 'webhook_method', 'webhook_headers']
+    assert steps == [('create', p.WEBHOOK_RESOURCE, hook)]
+    new_hook, new_policy = p.desired_records(params(display_name='Ops'))
+    changes, steps = p.plan_action('ops', hook, policy, new_hook, new_policy)
+    assert changes == ['display_name'] and [(v, r) for v, r, _ in steps] == [
+        ('update', p.WEBHOOK_RESOURCE), ('update', p.POLICY_RESOURCE)]
+    assert p.WEBHOOK_RESOURCE == 'sls.alert.action_webhook' and p.POLICY_RESOURCE == 'sls.alert.action_policy'
+
+
+@pytest.mark.parametrize('over,problems', [
+    ({'name': None}, [('name', 'must be 2-120 letters, digits, - or _, starting and ending with a letter or '
+                               'digit, got None')]),
+    ({'name': '_a'}, [('name', "must be 2-120 letters, digits, - or _, starting and ending with a letter or "
+                               "digit, got '_a'")]),
+    ({'name': 'a-'}, None), ({'name': 'x' * 122}, None),
+    ({'display_name': ''}, [('display_name', 'must be 1-64 characters')]),
+    ({'webhook_url': ''}, [('webhook_url', 'required with state=present')]),
+    ({'webhook_url': 'http://'}, [('webhook_url', 'must be an http:// or https:// URL')]),
+    ({'webhook_url': 'https:// h'}, None), ({'webhook_url': 'ftp://h'}, None), ({'webhook_url': 'xhttps://h'}, None),
+    ({'webhook_headers': {'A': 'x', 'B': None}}, [('webhook_headers.B', 'must be a string')]),
+    ({'state': 'absent', 'webhook_url': 'ftp://h', 'webhook_headers': {'A': 1}}, []),
+])
+def test_problems_exact(over, problems):
+    got = p.action_problems(params(**over))
+    if problems is None:
+        assert [o for o, _ in got] == [sorted(over)[0]]
+    else:
+        assert got == problems
+
+
+@pytest.mark.parametrize('name', ['ab', 'A_b-9', '9' * 2, 'Ops_Hook-1'])
+def test_names_accepted(name):
+    assert p.action_problems(params(name=name, display_name='x', webhook_headers=None)) == []

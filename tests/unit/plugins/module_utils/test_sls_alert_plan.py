@@ -191,3 +191,171 @@ def test_expressions_refused_say_why(text, why):
 ])
 def test_service_fields_map_to_options(message, option):
     assert p.service_option(message) == option
+
+
+# Issue 25: exact messages, the view and body field by field, defaults.
+@pytest.mark.parametrize('text,message', [
+    ('x' * 129, 'at most 128 characters'),
+    (' ', "not an evaluate expression (blank): ' '"),
+    ('a > 1 $', "not an evaluate expression (unexpected character '$' at 5): 'a > 1 $'"),
+    ('a > 1  ', None), ('  a > 1', None),
+    ('a > 1 #  ', "not an evaluate expression (unexpected character '#' at 5): 'a > 1 #  '"),
+    ('false', "not an evaluate expression (false is a reserved word): 'false'"),
+    ('a > true', "not an evaluate expression (true is a reserved word): 'a > true'"),
+    ('a b', "not an evaluate expression (unexpected 'b'): 'a b'"),
+    ('(a b)', "not an evaluate expression (unexpected 'b'): '(a b)'"),
+    ('a >', "not an evaluate expression (incomplete expression): 'a >'"),
+    ('(a > 1', "not an evaluate expression (unbalanced parentheses): '(a > 1'"),
+    ('(-1', "not an evaluate expression (unbalanced parentheses): '(-1'"),
+    ('(-', "not an evaluate expression (a negative number must be in parentheses): '(-'"),
+    ('(-a)', "not an evaluate expression (a negative number must be in parentheses): '(-a)'"),
+    ('a > (-1) && (- 2.5) < b', None), ('((-1)) < a', None), ('(-1)', None), ('(-1) < a', None),
+    ('(a', "not an evaluate expression (unbalanced parentheses): '(a'"),
+    ('(a 1)', "not an evaluate expression (unexpected '1'): '(a 1)'"),
+    ('a > *', "not an evaluate expression (unexpected '*'): 'a > *'"),
+    (')', "not an evaluate expression (unexpected ')'): ')'"),
+    ('a > -1', "not an evaluate expression (a negative number must be in parentheses): 'a > -1'"),
+])
+def test_expression_messages_exact(text, message):
+    assert p.expression_problem(text) == message
+
+
+@pytest.mark.parametrize('message,option', [
+    ('queryList[0].end must be now', 'queries[0].end'), ('queryList[1].query is empty', 'queries[1].query'),
+    ('schedule.cronExpression is invalid', 'schedule.cron_expression'), ('bad cron', 'schedule.cron_expression'),
+    ('noDataSeverity must be 2..10', 'no_data_severity'), ('threshold must be >= 1', 'threshold'),
+    ('displayName too long', 'display_name'), (None, None), ('', None),
+])
+def test_more_service_fields(message, option):
+    assert p.service_option(message) == option
+
+
+def test_problem_messages_exact():
+    query = {'logstore': '', 'query': None, 'start': '15m', 'end': 'then'}
+    got = p.alert_problems(params(
+        name='Host', display_name='', queries=[query, dict(query, start=None, end=None)],
+        schedule={'type': 'Cron', 'cron_expression': '* * *'}, threshold=0, no_data_severity='low',
+        repeat_interval='1 h', labels={'a': 1}, annotations={'b': None},
+        conditions=[{'severity': 'low', 'condition': 'a >', 'count_condition': 'b <'}]))
+    assert got == [
+        ('name', "must be 2-128 lower-case letters, digits, - or _, starting and ending with a letter or digit, "
+                 "got 'Host'"),
+        ('display_name', 'must be 1-64 characters'),
+        ('queries[0].logstore', 'required'), ('queries[0].query', 'required'),
+        ('queries[0].start', "must be a relative time like -15m, got '15m'"),
+        ('queries[0].end', "must be now (or absolute), got 'then'"),
+        ('queries[1].logstore', 'required'), ('queries[1].query', 'required'),
+        ('queries[1].start', 'must be a relative time like -15m, got None'),
+        ('queries[1].end', 'must be now (or absolute), got None'),
+        ('queries', 'one query per rule (joins of several queries are not supported)'),
+        ('schedule.cron_expression', "type Cron needs five cron fields, got '* * *'"),
+        ('conditions[0].condition', "not an evaluate expression (incomplete expression): 'a >'"),
+        ('conditions[0].count_condition', "not an evaluate expression (incomplete expression): 'b <'"),
+        ('threshold', 'must be at least 1, got 0'),
+        ('no_data_severity', 'only means something with no_data_fire=true'),
+        ('repeat_interval', "must be a duration like 1h (a number and s, m, h or d), got '1 h'"),
+        ('labels.a', 'must be a string, got 1'), ('annotations.b', 'must be a string, got None')]
+    assert p.alert_problems(params(name=None, state='absent')) == [
+        ('name', 'must be 2-128 lower-case letters, digits, - or _, starting and ending with a letter or digit, '
+                 'got None')]
+    assert p.alert_problems(params(queries=None, conditions=None, action_policy='')) == [
+        ('queries', 'required with state=present'), ('conditions', 'required with state=present'),
+        ('action_policy', 'required with state=present')]
+    assert p.alert_problems(params(schedule=None)) == []
+    assert p.alert_problems(params(schedule={'type': 'FixedRate', 'interval': 90})) == [
+        ('schedule.interval', 'must be a duration like 1m (a number and s, m, h or d), got 90')]
+    assert p.alert_problems(params(schedule={'type': 'Cron'})) == [
+        ('schedule.cron_expression', 'type Cron needs five cron fields, got None')]
+
+
+@pytest.mark.parametrize('over', [
+    {'display_name': 'x'}, {'queries': [{'logstore': 's', 'query': 'q', 'start': '-2d', 'end': 'absolute'}]},
+    {'schedule': {'type': 'FixedRate', 'interval': '90s'}}, {'repeat_interval': None}, {'threshold': None},
+    {'no_data_fire': True, 'no_data_severity': None}, {'labels': None, 'annotations': {'t': 'x'}},
+])
+def test_more_boundaries_accepted(over):
+    assert p.alert_problems(params(**over)) == []
+
+
+def test_desired_view_every_field():
+    got = p.desired_view(params(
+        display_name='Host silent', description='d',
+        schedule={'type': None, 'interval': '5m', 'cron_expression': '* * * * *'},
+        conditions=[{'severity': 'low', 'condition': None}], no_data_fire=False, no_data_severity='low',
+        group_by=('host',), labels={'a': 'b'}))
+    assert got == {
+        'name': 'host-silent', 'display_name': 'Host silent', 'description': 'd', 'enabled': True,
+        'queries': [{'logstore': 'syslog', 'query': '* | select count(*) as c', 'start': '-15m', 'end': 'now',
+                     'time_span_type': 'Relative'}],
+        'schedule': {'type': 'FixedRate', 'interval': '5m', 'cron_expression': None, 'run_immediately': False},
+        'group_by': ['host'], 'conditions': [{'severity': 'low', 'condition': '', 'count_condition': ''}],
+        'threshold': 1, 'no_data_fire': False, 'no_data_severity': None, 'send_resolved': False,
+        'labels': {'a': 'b'}, 'annotations': {}, 'action_policy': 'ops', 'alert_policy': 'sls.builtin.dynamic',
+        'repeat_interval': '1h'}
+    got = p.desired_view(params(schedule={'type': 'Cron', 'interval': '5m', 'cron_expression': '0 * * * *',
+                                          'run_immediately': 1},
+                                conditions=[{'severity': 'low', 'condition': 'a > 1', 'count_condition': 'b > 2'}],
+                                no_data_fire=True, no_data_severity='low'))
+    assert got['schedule'] == {'type': 'Cron', 'interval': None, 'cron_expression': '0 * * * *',
+                               'run_immediately': True}
+    assert got['conditions'] == [{'severity': 'low', 'condition': 'a > 1', 'count_condition': 'b > 2'}]
+    assert got['no_data_severity'] == 'low'
+    assert p.desired_view(params(schedule=None))['schedule'] == {
+        'type': 'FixedRate', 'interval': None, 'cron_expression': None, 'run_immediately': False}
+
+
+def test_view_every_field():
+    body = {'name': 'r', 'displayName': 'R', 'description': 'd', 'status': 'enabled',
+            'schedule': {'type': 'Cron', 'interval': '1m', 'cronExpression': '0 * * * *', 'runImmediately': True},
+            'configuration': {
+                'queryList': [{'store': 's', 'logStore': 'other', 'query': 'q', 'start': '-5m', 'end': 'absolute',
+                               'timeSpanType': 'Truncated'}],
+                'groupConfiguration': {'type': 'no_group', 'fields': ['host']},
+                'severityConfigurations': [{'severity': 6, 'evalCondition': {'condition': 'a > 1',
+                                                                             'countCondition': 'b > 2'}}],
+                'threshold': 0, 'noDataFire': True, 'noDataSeverity': 8, 'sendResolved': True,
+                'labels': [{'key': 'k', 'value': 'v'}, {'key': 'e'}, 'junk'],
+                'annotations': [{'key': 'title', 'value': 't'}],
+                'policyConfiguration': {'alertPolicyId': 'ap', 'actionPolicyId': 'op', 'repeatInterval': '2h'}}}
+    assert p.view(body) == {
+        'name': 'r', 'display_name': 'R', 'description': 'd', 'enabled': True,
+        'queries': [{'logstore': 's', 'query': 'q', 'start': '-5m', 'end': 'absolute',
+                     'time_span_type': 'Truncated'}],
+        'schedule': {'type': 'Cron', 'interval': None, 'cron_expression': '0 * * * *', 'run_immediately': True},
+        'group_by': [], 'conditions': [{'severity': 'medium', 'condition': 'a > 1', 'count_condition': 'b > 2'}],
+        'threshold': 0, 'no_data_fire': True, 'no_data_severity': 'high', 'send_resolved': True,
+        'labels': {'k': 'v', 'e': ''}, 'annotations': {'title': 't'}, 'action_policy': 'op', 'alert_policy': 'ap',
+        'repeat_interval': '2h'}
+    assert p.view({'name': 'r'}) == {
+        'name': 'r', 'display_name': None, 'description': '', 'enabled': True, 'queries': [],
+        'schedule': {'type': None, 'interval': None, 'cron_expression': None, 'run_immediately': False},
+        'group_by': [], 'conditions': [], 'threshold': 1, 'no_data_fire': False, 'no_data_severity': None,
+        'send_resolved': False, 'labels': {}, 'annotations': {}, 'action_policy': None, 'alert_policy': None,
+        'repeat_interval': None}
+    fixed = p.view({'schedule': {'type': 'FixedRate', 'interval': '1m', 'cronExpression': '* * * * *'},
+                    'configuration': {'noDataSeverity': 8, 'severityConfigurations': [{'severity': 2}],
+                                      'groupConfiguration': {'type': 'custom'}}})
+    assert fixed['schedule'] == {'type': 'FixedRate', 'interval': '1m', 'cron_expression': None,
+                                 'run_immediately': False}
+    assert fixed['no_data_severity'] is None and fixed['group_by'] == []
+    assert fixed['conditions'] == [{'severity': 'report', 'condition': '', 'count_condition': ''}]
+    assert p.view({'status': 'DISABLED', 'state': 'ENABLED'})['enabled'] is False
+
+
+def test_created_view_description_is_empty_not_none():
+    after, _, _ = p.plan_alert(None, p.desired_view(params()))
+    assert after['description'] == ''
+    after, _, _ = p.plan_alert(None, p.desired_view(params(description='d')))
+    assert after['description'] == 'd' and p.alert_body('proj', after)['description'] == 'd'
+
+
+def test_body_for_a_disabled_rule_without_groups():
+    after, _, _ = p.plan_alert(None, p.desired_view(params(enabled=False, description='d')))
+    body = p.alert_body('proj', after)
+    assert body['status'] == 'Disabled' and body['description'] == 'd'
+    assert body['configuration']['dashboard'] == 'internal-alert-analysis'
+    assert body['configuration']['groupConfiguration'] == {'type': 'no_group', 'fields': []}
+    update = p.alert_body('proj', after, {'status': 'ENABLED', 'state': 'x', 'lastModifiedBy': 'u',
+                                          'configuration': {'dashboard': 'mine'}})
+    assert 'status' not in update and 'state' not in update and 'lastModifiedBy' not in update
+    assert update['configuration']['dashboard'] == 'mine' and 'type' not in update['configuration']
