@@ -385,6 +385,28 @@ def write_verdicts(root, verdicts, data):
     return written
 
 
+def import_report(root, verdicts, report_json, source_root):
+    """Verdicts from a finished run's report.json made in another checkout (`source_root`, e.g. a worktree): for
+    each complete file whose source there is the one measured (not modified after the run started) and the same as
+    in `root` now. Returns {file: why not} for the files left out."""
+    with open(report_json) as handle:
+        data = json.load(handle)
+    started = datetime.datetime.strptime(data['meta']['started'], '%Y-%m-%d %H:%M:%S UTC').replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+    refused, kept = {}, []
+    for entry in data['files']:
+        rel = entry['path']
+        if os.path.getmtime(os.path.join(source_root, rel)) >= started:
+            refused[rel] = 'modified after the run started'
+        elif source_hash(source_root, rel) != source_hash(root, rel):
+            refused[rel] = 'not the same source here'
+        else:
+            kept.append(entry)
+    written = write_verdicts(root, verdicts, dict(data, files=kept))
+    refused.update((entry['path'], 'not complete') for entry in kept if entry['path'] not in written)
+    return refused
+
+
 def read_verdicts(root, verdicts, files):
     """{file: (verdict or None, state)}: 'current' when the verdict was measured on the file as it is now, 'stale'
     when the file changed since, 'missing' when it has none."""
@@ -539,6 +561,8 @@ def main(argv=None):
                              'of the files without a current verdict one at a time')
     parser.add_argument('--budget', type=float, default=None,
                         help='minutes: start no further file after this long (the files one at a time)')
+    parser.add_argument('--import-report', nargs=2, metavar=('REPORT_JSON', 'CHECKOUT'),
+                        help='keep the verdicts of a run made in another checkout of this repo (a worktree)')
     parser.add_argument('--assemble', action='store_true',
                         help='run nothing: the report over every file from its verdict (--verdicts)')
     args = parser.parse_args(argv)
@@ -554,6 +578,13 @@ def main(argv=None):
     if unknown:
         parser.error('not a .py file of %s: %s' % (' or '.join(TARGET_DIRS), ' '.join(unknown)))
     os.makedirs(args.report_dir, exist_ok=True)
+    if args.import_report:
+        if args.verdicts is None:
+            parser.error('--import-report needs --verdicts DIR')
+        refused = import_report(ROOT, args.verdicts, args.import_report[0], os.path.abspath(args.import_report[1]))
+        for rel, why in sorted(refused.items()):
+            print('mutation: no verdict for %s: %s' % (rel, why))
+        return 1 if refused else 0
     if args.assemble:
         meta = {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
                 'files_selected': 'all (%d files), each from its verdict' % len(every)}

@@ -205,3 +205,27 @@ def test_assemble_reports_the_kept_verdicts_and_judges_the_floor(tmp_path, monke
     data = json.loads((tmp_path / 'r' / 'report.json').read_text())
     assert data['total']['mutants'] == 12 and data['total']['killed'] == 6 and data['total']['excluded'] == 3
     assert 'below the floor of 67.0%' in capsys.readouterr().out
+
+
+def test_a_report_from_another_checkout_keeps_the_verdicts_of_its_unchanged_files(tmp_path):
+    here, there = tmp_path / 'here', tmp_path / 'there'
+    for root in (here, there):
+        write(root, 'plugins/module_utils/a.py', 'def f():\n    return 1\n')
+        write(root, 'plugins/module_utils/b.py', 'y = 2\n')
+        write(root, 'plugins/module_utils/c.py', 'z = 3\n')
+    write(there, 'plugins/module_utils/b.py', 'y = 20\n')    # not what `here` has
+    data = report.build([{'path': rel, 'exit_codes': CODES, 'source': ''} for rel in (
+        'plugins/module_utils/a.py', 'plugins/module_utils/b.py', 'plugins/module_utils/c.py')],
+        {'date': '2026-12-07 06:00 UTC', 'started': '2026-12-07 05:50:00 UTC', 'tests': ['t.py']})
+    path = write(tmp_path, 'report.json', report.dump_json(data))
+    started = 1796622600.0   # 2026-12-07 05:50:00 UTC
+    for rel in ('a.py', 'b.py'):
+        os.utime(str(there / 'plugins/module_utils' / rel), (started - 60, started - 60))
+    os.utime(str(there / 'plugins/module_utils/c.py'), (started + 60, started + 60))   # edited during the run
+    verdicts = str(tmp_path / 'verdicts')
+    refused = run.import_report(str(here), verdicts, path, str(there))
+    assert refused == {'plugins/module_utils/b.py': 'not the same source here',
+                       'plugins/module_utils/c.py': 'modified after the run started'}
+    states = run.read_verdicts(str(here), verdicts, ['plugins/module_utils/a.py', 'plugins/module_utils/b.py'])
+    assert states['plugins/module_utils/a.py'][1] == 'current' and states['plugins/module_utils/b.py'][1] == 'missing'
+    assert states['plugins/module_utils/a.py'][0]['measured'] == '2026-12-07 06:00 UTC'
