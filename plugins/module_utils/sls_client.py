@@ -117,8 +117,11 @@ class _Transient(AlicloudOpsError):
 def is_transient(err):
     """True for a throttled or 5xx answer, or a connection that broke in a way that is not FAIL_FAST_KINDS."""
     if err.get_error_code() == 'LogRequestError':
+        # The SDK's code both for a failed connection (the requests error is its __context__) and for an answer
+        # without a Log Service error body, such as a gateway's 502 or 503: that one is judged by its status.
         failure = transport_failure(err.__context__)
-        return failure is not None and failure[0] not in FAIL_FAST_KINDS
+        if failure is not None:
+            return failure[0] not in FAIL_FAST_KINDS
     status = getattr(err, 'resp_status', None) or 0
     return err.get_error_code() in TRANSIENT_CODES or status == 429 or status >= 500
 
