@@ -94,7 +94,7 @@ def _parsed(source, line):
 def canary_line(source, canary, now=None):
     """{'line', 'field', 'value'}: the canary line of ``source``, and the parsed field whose value it is found by
     (field None: not parsed, found by full text). CanaryError when the line would not parse or start an event."""
-    now = time.time() if now is None else now
+    now = time.time() if now is None else now  # pragma: no mutate - time.gmtime(None) is the current time as well
     template = source.get('verify_line')
     if template is not None:
         if not isinstance(template, str) or template.count(PLACEHOLDER) != 1 or '\n' in template:
@@ -127,8 +127,8 @@ def canary_line(source, canary, now=None):
 def _probe_char(klass):
     """A character a glob's [...] class matches."""
     negated = klass[:1] in ('!', '^')
-    body = klass[1:] if negated else klass
-    for char in ('v', 'x', '0', '_') if negated else body.replace('-', '')[:1] or 'v':
+    # Not negated: the class's first character; a class of '-' alone has none and gets 'v' below.
+    for char in ('v', 'x', '0', '_') if negated else klass.replace('-', '')[:1]:
         if fnmatch.fnmatchcase(char, '[%s]' % klass):
             return char
     return 'v'

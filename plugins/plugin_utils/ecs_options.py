@@ -68,6 +68,8 @@ _SESSION_NAME = re.compile(r'^[A-Za-z0-9.@_-]{2,64}$')
 _HOST = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$'
                    r'|^\[[0-9A-Fa-f:.]+\]$')
 _WILDCARD = re.compile(r'[*?\[]')
+# What `{region}` stands for when an endpoint's host is checked (any region id is a valid host label).
+_REGION_SAMPLE = 'cn-hangzhou'
 
 
 class InventoryOptionError(AlicloudOpsError, ValueError):
@@ -122,12 +124,13 @@ def check_written(written, definitions):
     for key in written:
         option = key if key in definitions else aliases.get(key)
         if option is None:
-            near = difflib.get_close_matches(str(key), list(definitions) + list(aliases), n=1)
+            near = difflib.get_close_matches(str(key), list(definitions) + list(aliases),
+                                             n=1)  # pragma: no mutate - only the best match, near[0], is shown
             raise InventoryOptionError('unknown option %r%s' % (key, '; did you mean %r?' % near[0] if near else ''))
         if option in given:
             raise InventoryOptionError('%s: given twice, as %r and %r' % (option, given[option], key))
         given[option] = key
-        kind = ((definitions[option] or {}).get('type') or '').lower()
+        kind = ((definitions[option] or {}).get('type') or '').lower()  # pragma: no mutate - no type: '' or 'XXXX', no type checked below
         value = written[key]
         if value is None:
             continue
@@ -381,7 +384,7 @@ def check_endpoint(option, url, schemes=('http', 'https')):
     host, port = rest, None
     if rest.count(':') == 1 or (rest.startswith('[') and ']:' in rest):
         host, port = rest.rsplit(':', 1)
-    if not _HOST.match(host.replace('{region}', 'cn-hangzhou')) or (
+    if not _HOST.match(host.replace('{region}', _REGION_SAMPLE)) or (
             port is not None and not (port.isdigit() and 0 < int(port) < 65536)):
         raise InventoryOptionError('%s: %r is not %shost[:port] (a host name or IP, no path, query or spaces; '
                                    '{region} is the only placeholder)'

@@ -108,7 +108,7 @@ def run(module):
         module.warn(warning)
     path = os.path.join(params['dropin_dir'], basename)
     rsyslogd = _rsyslogd(module) if params['validate'] else None
-    result = dict(path=path, validated=False, restart_required=False)
+    result = dict(path=path, validated=False)
     diffs = []
     # Plan (every check, rsyslogd -N1) first; nothing on the host changes until files.commit().
     files = file_state.FileSet(module)

@@ -182,3 +182,86 @@ def test_the_probe_is_preferred_else_the_literal_files_in_order():
         'probe': '/a/app-alicloud-verify.log', 'files': ['/a/app.log']}
     assert canary_target({'paths': ['/a/one.log', '/b/two.log']}) == {
         'probe': None, 'files': ['/a/one.log', '/b/two.log']}
+
+
+@pytest.mark.parametrize('glob, probe', [
+    ('[!v]*.log', 'xalicloud-verify.log'),
+    ('[!vx]*.log', '0alicloud-verify.log'),
+    ('[!vx0]*.log', '_alicloud-verify.log'),
+    ('[-a]x.log', 'ax.log'),
+    ('x[--a].log', 'xa.log'),
+])
+def test_a_negated_class_takes_the_first_of_v_x_0_and_underscore_it_allows_and_a_range_its_first_end(glob, probe):
+    assert probe_path('/var/log/app/' + glob) == '/var/log/app/' + probe
+
+
+@pytest.mark.parametrize('name', ['APP-X.log', 'XX.log', 'app.log'])
+def test_a_name_without_a_wildcard_is_a_literal_path(name):
+    assert probe_path('/var/log/' + name) is None
+
+
+def test_the_default_access_line_in_full_with_dashes_for_fields_it_has_no_value_for():
+    source = fs.normalize_source({'name': 'nginx-access', 'paths': ['/a/access.log'], 'format': 'nginx'})
+    assert canary_line(source, CANARY, now=1765015200)['line'] == (
+        '127.0.0.1 - - [06/Dec/2025:10:00:00 +0000] "GET /alicloud-verify/%s HTTP/1.1" 200 0 "-" "alicloud-verify"'
+        % CANARY)
+
+
+def test_a_delimiter_line_has_one_separator_fewer_than_keys():
+    source = fs.normalize_source({'name': 'csv-app', 'paths': ['/a/app.csv'], 'format': 'delimiter',
+                                  'separator': '||', 'keys': ['a', 'b', 'c']})
+    assert canary_line(source, CANARY)['line'] == CANARY + '||||'
+
+
+def test_json_values_that_are_no_strings_are_read_as_json_and_a_line_that_is_no_object_does_not_parse():
+    source = {'format': 'json', 'verify_line': '{"a": 5, "b": ["{canary}"]}'}
+    assert canary_line(source, CANARY) == {'line': '{"a": 5, "b": ["%s"]}' % CANARY, 'field': 'b',
+                                           'value': '["%s"]' % CANARY}
+    with pytest.raises(CanaryError) as err:
+        canary_line({'format': 'json', 'verify_line': '["{canary}"]'}, CANARY)
+    assert str(err.value) == "the canary line '[\"%s\"]' does not parse as json" % CANARY
+
+
+def test_an_unmatched_regex_group_is_an_empty_field():
+    source = {'format': 'regex', 'regex': r'(a)?(.*)', 'keys': ['first', 'rest'], 'verify_line': '{canary}'}
+    assert canary_line(source, 'XX') == {'line': 'XX', 'field': 'rest', 'value': 'XX'}
+
+
+def test_the_keys_order_decides_before_the_other_fields_names():
+    # Nested groups: both fields hold the canary; the source's first key wins over the name that sorts first.
+    source = {'format': 'regex', 'regex': r'(b(\S+))', 'keys': ['outer', 'inner'], 'verify_line': 'b{canary}'}
+    assert canary_line(source, CANARY) == {'line': 'b' + CANARY, 'field': 'outer', 'value': 'b' + CANARY}
+
+
+def test_canary_errors_in_full():
+    def message(source):
+        with pytest.raises(CanaryError) as err:
+            canary_line(source, CANARY, now=1765015200)
+        return str(err.value)
+    assert message({'format': 'raw', 'verify_line': 'no placeholder'}) == (
+        "must be one line with {canary} in it once, got 'no placeholder'")
+    assert message({'format': 'raw', 'verify_line': 5}) == 'must be one line with {canary} in it once, got 5'
+    assert message({'format': 'raw', 'multiline_start': 'x'}) == (
+        "the canary line 'alicloud-verify %s' does not start an event (multiline_start 'x'): set verify_line to a "
+        "line that does, with {canary} in a parsed field" % CANARY)
+    assert message({'format': 'nginx', 'keys': ['remote_addr'], 'regex': r'(\S+)'}) == (
+        'the nginx log format has no request line ($request, $request_uri or %r) to put the canary in: set '
+        'verify_line')
+    assert message({'format': 'regex', 'regex': r'(\S+) .*', 'keys': ['a'], 'verify_line': 'x {canary}'}) == (
+        "the canary line 'x %s' parses, but no field holds the canary" % CANARY)
+
+
+@pytest.mark.parametrize('glob, probe', [('.app*.log', '.appalicloud-verify.log'), ('[.]app*.log', None),
+                                         ('[.a]pp*.log', None)])
+def test_a_probe_is_a_hidden_file_only_for_a_glob_that_starts_with_a_dot(glob, probe):
+    if probe is not None:
+        assert probe_path('/var/log/' + glob) == '/var/log/' + probe
+        return
+    with pytest.raises(CanaryError) as err:
+        probe_path('/var/log/' + glob)
+    assert str(err.value) == "no probe file name matches the glob %r: add a literal path, or a simpler glob" % glob
+
+
+def test_a_key_the_line_gives_no_field_for_holds_nothing():
+    source = {'format': 'json', 'keys': ['missing'], 'verify_line': '{"b": "{canary}"}'}
+    assert canary_line(source, 'XX') == {'line': '{"b": "XX"}', 'field': 'b', 'value': 'XX'}

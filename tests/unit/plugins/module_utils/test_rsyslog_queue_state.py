@@ -172,3 +172,100 @@ def test_unread_records_start_at_the_read_position():
     assert unread_records('q.00000003', first, read) == 2    # the read file, from the offset
     assert unread_records('q.00000004', first, read) == 3
     assert unread_records('q.00000003', first, None) == 3    # no .qi: every record counts
+
+
+def test_legacy_name_is_what_follows_the_last_prefix_and_precedes_the_first_origin():
+    # No prefix at all: the name is the whole head.
+    assert parse_stats_line('fwd queue: origin=core.queue size=3') == ('fwd queue', {'origin': 'core.queue', 'size': 3})
+    # Two prefixes ending in ': ' (impstats' log.file time, then a syslog tag): the name follows the last.
+    line = 'Sat Dec  5 21:30:00 2026: web1 rsyslogd-pstats: fwd queue[DA]: origin=core.queue size=1'
+    assert parse_stats_line(line) == ('fwd queue[DA]', {'origin': 'core.queue', 'size': 1})
+    # Text after the counters that looks like another origin does not move the name.
+    assert parse_stats_line('fwd queue: origin=core.queue size=3 note: origin=x') == (
+        'fwd queue', {'origin': 'core.queue', 'size': 3})
+
+
+def test_legacy_counters_are_whole_numbers_after_the_first_equals_sign():
+    name, counters = parse_stats_line('fwd queue: origin=core.queue size=-2 rate=1.5 mode=fast a=b=1 flag enqueued=7')
+    assert name == 'fwd queue'
+    assert counters == {'origin': 'core.queue', 'size': -2, 'enqueued': 7}
+
+
+def test_legacy_line_without_a_name_or_counters_is_not_a_stats_line():
+    assert parse_stats_line('fwd queue: origin=') is None
+    assert parse_stats_line(': origin=core.queue size=1') is None
+    assert parse_stats_line('web1 rsyslogd-pstats:  : origin=core.queue size=1') is None
+
+
+def test_json_counters_are_integers_only_and_origin_only_as_text():
+    line = '{"name": "fwd queue", "origin": ["core.queue"], "size": 2, "full": true, "rate": 1.5, "mode": "fast", "enqueued": 0}'
+    assert parse_stats_line(line) == ('fwd queue', {'size': 2, 'enqueued': 0})
+    nested = '{"name": "fwd queue", "origin": "core.queue", "size": 1, "values": {"a": 2}}'
+    assert parse_stats_line(nested) == ('fwd queue', {'origin': 'core.queue', 'size': 1})
+    for other in ('["fwd queue"]', '{"name": 5, "size": 1}', 'x { "name": "fwd queue", "size": }'):
+        assert parse_stats_line(other) is None, other
+
+
+def test_a_marker_is_never_a_line_with_counters():
+    assert stats_marker('size=1 END') is None
+    assert stats_marker('{ END') is None
+    assert stats_marker('   ') is None
+    assert stats_marker('Sat Dec  5 21:33:09 2026:END') == 'END'
+
+
+def test_queue_state_takes_counters_as_found():
+    def passes(*records):
+        return complete_passes(['BEGIN'] + list(records) + ['END'])
+    # A memory queue without a size is not reported; the disk part without one counts 0.
+    assert forward_queue_state(passes('{"name":"fwd queue","origin":"core.queue"}'), 'fwd') is None
+    state = forward_queue_state(passes('{"name":"fwd queue","origin":"core.queue","size":3}',
+                                       '{"name":"fwd queue[DA]","origin":"core.queue","enqueued":4}'), 'fwd')
+    assert (state['queued'], state['disk_queued'], state['empty']) == (3, 0, False)
+    assert state['disk_queue'] == {'size': None, 'enqueued': 4, 'full': None, 'discarded_full': None,
+                                   'discarded_nf': None, 'maxqsize': None}
+    # The action's counters only from core.action.
+    other = forward_queue_state(passes('{"name":"fwd","origin":"dynstats","processed":1}',
+                                       '{"name":"fwd queue","origin":"core.queue","size":0}'), 'fwd')
+    assert other['action'] is None and other['empty']
+    own = forward_queue_state(passes('{"name":"fwd","origin":"core.action","processed":1}',
+                                     '{"name":"fwd queue","origin":"core.queue","size":0}'), 'fwd')
+    assert own['action'] == {'processed': 1, 'failed': None, 'suspended': None, 'suspended_duration': None,
+                             'resumed': None}
+
+
+def test_bracketed_passes_ignore_what_lies_outside_and_other_text_inside():
+    lines = ['{"name":"fwd queue","origin":"core.queue","size":8}', 'END', 'BEGIN', 'rsyslogd: started',
+             '{"name":"fwd queue","origin":"core.queue","size":1}', 'END',
+             '{"name":"fwd queue","origin":"core.queue","size":9}', 'BEGIN', 'END']
+    assert complete_passes(lines) == [{'fwd queue': {'origin': 'core.queue', 'size': 1}}, {}]
+
+
+def test_unbracketed_passes_skip_only_the_first():
+    lines = ['a: origin=x n=%d' % n if n % 2 == 0 else 'b: origin=x n=%d' % n for n in range(8)]
+    lines.insert(3, 'rsyslogd: some other line')
+    assert [p['a']['n'] for p in complete_passes(lines)] == [0, 2, 4]
+    assert [p['a']['n'] for p in complete_passes(lines, skip_first=True)] == [2, 4]
+
+
+def test_qi_object_kind_is_its_third_field_exactly():
+    size = '+iQueueSize:2:1:7:\n'
+    assert parse_qi('<OPB:1:qqueue\n' + size)['size'] == 7
+    for head in ('<qqueue', '<OPB:qqueue', '<OPB:1:qqueueX', '<OPB:1:qqueue ', '<OPB:1:strm:1:'):
+        assert parse_qi(head + '\n' + size)['size'] is None, head
+    # A property before any object, or not in the +name:type:length: form, belongs to none.
+    assert parse_qi(size + '<OPB:1:qqueue:1:\n+iQueueSize 7\n')['size'] is None
+
+
+def test_qi_numbers_are_type_2_values_that_are_whole_numbers():
+    text = ('<OPB:1:qqueue:1:\n+iQueueSize:2:3:abc:\n+tVars.disk.sizeOnDisk:1:3:512:\n>End\n'
+            '<Obj:1:strm:1:\n+tOperationsMode:2:1:1:\n+iCurrFNum:2:2:-1:\n+iCurrOffs:1:2:40:\n>End\n')
+    assert parse_qi(text) == {'size': None, 'bytes': None, 'write': None, 'read': {'file_number': -1, 'offset': '40'}}
+
+
+def test_unread_records_of_a_file_that_is_no_data_file_or_without_offset():
+    record = b'<Obj:1:msg:1:\n>End\n.\n'
+    read = {'file_number': 3, 'offset': None}
+    assert unread_records('q.00000003', record * 2, read) == 2
+    assert unread_records('q.qi', record * 2, {'file_number': 3, 'offset': 10}) == 2
+    assert unread_records('q.00000003', record * 2, {'file_number': None, 'offset': len(record)}) == 2
+    assert unread_records('q.00000003', record * 2, {}) == 2

@@ -1,10 +1,14 @@
 """rsyslog_dropin through run_module, with a temp main config and drop-in dir, validating with the real rsyslogd."""
+import grp
 import os
+import pwd
 from unittest import mock
 
 import pytest
 from ansible.module_utils import basic
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import rsyslog_dropin as rsyslog_dropin_code
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules.rsyslog_dropin import _sub
 from ansible_collections.alicloud_ops.logging.plugins.modules import rsyslog_dropin
 from tests.support.module_harness import run_module
 
@@ -167,3 +171,162 @@ def test_warns_when_main_config_does_not_include_the_dir(etc):
     assert not result.failed, result
     assert result.data['validated']
     assert any('does not include' in call.args[0] for call in warn.call_args_list)
+
+
+def test_sub_options_carry_each_type_its_default_unless_none_and_its_choices():
+    assert _sub({'kind': 'str', 'size': 'int', 'save': 'bool', 'path': 'path'},
+                {'kind': 'Disk', 'size': None, 'save': False, 'other': 1}, {'kind': ['Disk', 'Direct']}) == {
+        'kind': {'type': 'str', 'default': 'Disk', 'choices': ['Disk', 'Direct']}, 'size': {'type': 'int'},
+        'save': {'type': 'bool', 'default': False}, 'path': {'type': 'path'}}
+    assert _sub({'name': 'str'}, {}) == {'name': {'type': 'str'}}
+
+
+def test_a_refused_change_names_the_option_that_made_it(etc):
+    run_module(rsyslog_dropin.main, args(etc))
+    bad = args(etc, content='action(type="omfwd" target="127.0.0.1" bogus="1")\n')
+    del bad['forward']
+    result = run_module(rsyslog_dropin.main, bad)
+    assert result.msg.startswith('content: rsyslogd -N1 rejected the configuration with the new %s' % path(etc))
+    assert 'invalid_options' not in result.data
+    assert (result.data['path'], result.data['validated'], result.data['restart_required'], result.data['changed']) \
+        == (path(etc), False, False, False)
+    forward = args(etc)
+    forward['forward']['extra_params'] = {'bogus': '1'}
+    result = run_module(rsyslog_dropin.main, forward)
+    assert result.failed and result.msg.startswith('forward: rsyslogd -N1 rejected'), result.msg
+    (etc / 'rsyslog.d' / '20-tmpl.conf').write_text('template(name="T" type="string" string="%msg%")\n')
+    (etc / 'rsyslog.d' / '30-use.conf').write_text('*.* action(type="omfile" file="/dev/null" template="T")\n')
+    gone = args(etc, name='tmpl', weight=20, state='absent')
+    del gone['forward']
+    result = run_module(rsyslog_dropin.main, gone)
+    assert result.msg.startswith('state: rsyslogd -N1 rejected the configuration removing'), result.msg
+    assert result.data['path'] == path(etc, '20-tmpl.conf')
+
+
+def test_a_file_that_cannot_be_written_names_its_option(etc):
+    (etc / 'blocked').write_text('a file, not a directory\n')
+    result = run_module(rsyslog_dropin.main, args(etc, dropin_dir=str(etc / 'blocked'), validate=False))
+    assert result.failed and result.data['invalid_options'] == ['dropin_dir'], result
+    assert (result.data['path'], result.data['validated'], result.data['restart_required'], result.data['changed']) \
+        == (str(etc / 'blocked' / '50-fwd.conf'), False, False, False)
+
+
+@pytest.mark.parametrize('where, found', [('directory', '{}'), ('not executable', '{}'), ('not on PATH', None)])
+def test_no_rsyslogd_to_validate_with_says_where_it_looked(etc, where, found):
+    rsyslogd = etc / 'rsyslogd'
+    if where == 'directory':
+        rsyslogd.mkdir()
+    else:
+        rsyslogd.write_text('#!/bin/sh\n')
+    given = args(etc, rsyslogd_path=None if found is None else str(rsyslogd))
+    with mock.patch.object(basic.AnsibleModule, 'get_bin_path', return_value=None):
+        result = run_module(rsyslog_dropin.main, given)
+    shown = 'not on PATH' if found is None else str(rsyslogd)
+    assert result.msg == ('rsyslogd_path: no rsyslogd found (%s); install rsyslog, set rsyslogd_path, or set '
+                          'validate=false to skip the check' % shown)
+    assert not os.path.exists(path(etc))
+
+
+def test_rsyslogd_is_looked_for_in_the_sbin_directories(etc):
+    with mock.patch.object(basic.AnsibleModule, 'get_bin_path', return_value='/usr/sbin/rsyslogd') as get_bin_path, \
+            mock.patch.object(basic.AnsibleModule, 'warn') as warn:
+        result = run_module(rsyslog_dropin.main, args(etc))
+    assert not result.failed and result.data['validated'], result
+    get_bin_path.assert_called_once_with('rsyslogd', opt_dirs=['/usr/sbin', '/sbin'])
+    assert warn.call_args_list == []  # the main config includes the drop-in directory
+
+
+@pytest.mark.parametrize('kind', ['is not a file', 'does not exist'])
+def test_a_main_config_that_is_no_file_cannot_validate(etc, kind):
+    main = etc / 'main.d'
+    if kind == 'is not a file':
+        main.mkdir()
+    result = run_module(rsyslog_dropin.main, args(etc, main_config=str(main)))
+    assert result.msg == 'main_config: %s %s, so the configuration cannot be validated' % (main, kind)
+
+
+def test_an_unreadable_main_config_is_named(etc):
+    with mock.patch.object(rsyslog_dropin_code, 'main_includes_dir', side_effect=OSError(13, 'Permission denied')):
+        result = run_module(rsyslog_dropin.main, args(etc))
+    assert result.msg == 'main_config: cannot read %s: [Errno 13] Permission denied' % (etc / 'rsyslog.conf')
+
+
+def test_the_warnings_say_what_is_wrong(etc):
+    (etc / 'rsyslog.conf').write_text('*.* /dev/null\n')
+    small = args(etc)
+    small['forward']['queue']['size'] = 1000
+    with mock.patch.object(basic.AnsibleModule, 'warn') as warn:
+        result = run_module(rsyslog_dropin.main, small)
+    assert not result.failed, result
+    warnings = [call.args[0] for call in warn.call_args_list]
+    assert warnings[0].startswith('forward.queue.size 1000: a disk-assisted queue this small can drop a line')
+    assert warnings[1] == 'main_config %s does not include %s; rsyslog will not load this drop-in' % (
+        etc / 'rsyslog.conf', etc / 'rsyslog.d')
+    assert len(warnings) == 2
+
+
+def test_a_missing_spool_directory_alone_is_a_change_without_restart(etc):
+    first = run_module(rsyslog_dropin.main, args(etc))
+    assert first.data['spool_directory'] == str(etc / 'spool')
+    os.rmdir(str(etc / 'spool'))
+    again = run_module(rsyslog_dropin.main, args(etc), diff=True)
+    assert again.changed and not again.data['restart_required'] and not again.data['validated']
+    assert again.data['diff'] == [{'before': {'path': str(etc / 'spool'), 'state': 'absent'},
+                                   'after': {'path': str(etc / 'spool'), 'state': 'directory'}}]
+    assert oct(os.stat(str(etc / 'spool')).st_mode & 0o777) == '0o700'
+    assert again.data['content'] == first.data['content']
+
+
+def test_absent_without_the_file_or_without_validation_validates_nothing(etc):
+    gone = args(etc, state='absent')
+    del gone['forward']
+    missing = run_module(rsyslog_dropin.main, gone)
+    assert not missing.changed and missing.data['validated'] is False and missing.data['restart_required'] is False
+    assert missing.data['path'] == path(etc) and 'content' not in missing.data
+    run_module(rsyslog_dropin.main, args(etc))
+    unchecked = run_module(rsyslog_dropin.main, dict(gone, validate=False, rsyslogd_path='/nonexistent'))
+    assert unchecked.changed and unchecked.data['validated'] is False and unchecked.data['restart_required'] is True
+    assert not os.path.exists(path(etc))
+
+
+def test_removing_a_forward_does_not_warn_about_its_queue(etc):
+    gone = args(etc, state='absent')
+    gone['forward']['queue']['size'] = 1000
+    with mock.patch.object(basic.AnsibleModule, 'warn') as warn:
+        result = run_module(rsyslog_dropin.main, gone)
+    assert not result.failed and not result.changed, result
+    assert warn.call_args_list == []
+
+
+def test_each_path_that_cannot_be_written_names_its_own_option(etc):
+    (etc / 'rsyslog.d' / '50-fwd.conf').mkdir()
+    target = run_module(rsyslog_dropin.main, args(etc, validate=False))
+    assert target.failed and target.data['invalid_options'] == ['name'], target
+    gone = args(etc, state='absent', validate=False)
+    del gone['forward']
+    assert run_module(rsyslog_dropin.main, gone).data['invalid_options'] == ['name']
+    (etc / 'blocked').write_text('a file, not a directory\n')
+    assert run_module(rsyslog_dropin.main, dict(gone, dropin_dir=str(etc / 'blocked'))).data['invalid_options'] \
+        == ['dropin_dir']
+    spool = args(etc, name='other', validate=False)
+    spool['forward']['queue']['spool_directory'] = str(etc / 'blocked' / 'spool')
+    result = run_module(rsyslog_dropin.main, spool)
+    assert result.failed and result.data['invalid_options'] == ['forward.queue.spool_directory'], result
+    assert not os.path.exists(path(etc, '50-other.conf'))
+
+
+def test_a_missing_dropin_dir_is_created_and_the_owner_and_group_set(etc):
+    dropins = etc / 'new' / 'rsyslog.d'
+    given = args(etc, dropin_dir=str(dropins), validate=False, owner='nobody', group='nogroup')
+    result = run_module(rsyslog_dropin.main, given)
+    assert not result.failed and result.changed, result
+    info = os.stat(str(dropins / '50-fwd.conf'))
+    assert (info.st_uid, info.st_gid) == (pwd.getpwnam('nobody').pw_uid, grp.getgrnam('nogroup').gr_gid)
+
+
+def test_a_template_format_may_span_lines(etc):
+    given = args(etc, validate=False)
+    given['forward']['template'] = {'name': 'Two', 'format': 'a %msg%\nb'}
+    result = run_module(rsyslog_dropin.main, given)
+    assert not result.failed, result
+    assert 'template(name="Two"' in result.data['content']

@@ -7,7 +7,8 @@ import yaml
 
 from ansible_collections.alicloud_ops.logging.plugins.inventory import alicloud_ecs
 from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.ecs_options import (
-    FILTER_FIELDS, HOSTNAME_SOURCES, INSTANCE_STATUSES, InventoryOptionError, check_written, validate_options)
+    FILTER_FIELDS, HOSTNAME_SOURCES, INSTANCE_STATUSES, InventoryOptionError, check_written, parse_hostnames,
+    validate_options)
 
 SECRET = 'Options-Secret-Value-never-shown'
 # The options as get_option returns them with the plugin's defaults.
@@ -385,3 +386,128 @@ def test_the_file_as_written_accepted(written):
 def test_the_plugins_example_passes():
     example = yaml.safe_load(alicloud_ecs.EXAMPLES)
     validate_options(dict(DEFAULTS, **example))
+
+
+def test_the_file_as_written_messages_in_full():
+    def message(written, definitions=DEFINITIONS):
+        with pytest.raises(InventoryOptionError) as err:
+            check_written(written, definitions)
+        return str(err.value)
+    assert message({'colour': 'red'}) == "unknown option 'colour'"
+    assert message({'regoins': []}) == "unknown option 'regoins'; did you mean 'regions'?"
+    assert message({'alicloud_profile': False}) == (
+        "alicloud_profile: expected a string, got the boolean False (YAML reads yes/no/true/false unquoted as "
+        "booleans; quote the value)")
+    # Every spelling of the types ansible-core takes.
+    assert message({'n': True}, {'n': {'type': 'integer'}}) == 'n: expected a number, got True'
+    assert message({'s': True}, {'s': {'type': 'string'}}).startswith('s: expected a string, got the boolean True')
+    assert message({'b': 'maybe'}, {'b': {'type': 'BOOLEAN'}}) == "b: expected true or false, got 'maybe'"
+    # A null value is not checked, and the keys after it still are.
+    assert message({'profile': None, 'strict_permissions': 'flase'}) == (
+        "strict_permissions: expected true or false, got 'flase'")
+    # No definition or no type: any value.
+    check_written({'x': True, 'y': 'z'}, {'x': None, 'y': {}})
+
+
+@pytest.mark.parametrize('url', ['http://ecs.example.com://x', 'https://ecs.example.com/http://x'])
+def test_endpoint_url_with_a_second_scheme_is_no_host(url):
+    assert refused(endpoint_url=url) == (
+        "endpoint_url: %r is not [http://|https://]host[:port] (a host name or IP, no path, query or spaces; "
+        "{region} is the only placeholder)" % url)
+
+
+@pytest.mark.parametrize('url, ok', [
+    ('http://[::1]', True), ('http://[::1]/', True), ('http://[::1]:8080/', True), ('http://127.0.0.1:1/', True),
+    ('http://ecs.example.com//', False), ('http://[::1]:8080//', False),
+])
+def test_endpoint_url_one_trailing_slash_and_a_bracketed_ip_without_port(url, ok):
+    if ok:
+        accepted(endpoint_url=url)
+    else:
+        assert refused(endpoint_url=url).startswith("endpoint_url: %r is not [http://|https://]host[:port]" % url)
+
+
+def test_a_local_filter_value_that_is_no_string_is_named_with_its_type():
+    assert refused(include_filters=[{'zone_id': 5}]) == (
+        'include_filters[0].zone_id: expected a string or a list of strings (quote numbers and booleans), got 5 (int)')
+
+
+@pytest.mark.parametrize('changes, message', [
+    ({'config_file': ''}, 'config_file: empty; expected a string'),
+    ({'config_file': 5}, 'config_file: expected a string, got 5 (int)'),
+    ({'role_arn': ''}, 'role_arn: empty; expected a string'),
+    ({'role_arn': ' acs:ram::1:role/x'}, "role_arn: ' acs:ram::1:role/x' has leading or trailing whitespace"),
+    ({'sts_endpoint': ''}, 'sts_endpoint: empty; expected a string'),
+    ({'sts_endpoint': 443}, 'sts_endpoint: expected a string, got 443 (int)'),
+])
+def test_credential_texts_refused_naming_the_option(changes, message):
+    assert refused(**changes) == message
+
+
+def test_a_keyed_groups_key_may_span_lines_like_compose_and_groups():
+    accepted(keyed_groups=[{'key': "ecs_tags.env\n| default('none')", 'prefix': 'env'}])
+    assert refused(keyed_groups=[{'key': 'ecs_tags.env\x00'}]).startswith('keyed_groups[0].key: must not contain a NUL')
+
+
+@pytest.mark.parametrize('hostnames, message', [
+    ([{'name': 5}], 'hostnames[0].name: expected a hostname source string, got 5 (int)'),
+    (['tag: Name'], "hostnames[0]: 'tag: Name' is not tag:Key or tag:Key=Value (no spaces around the key, a value "
+                    "after =)"),
+    (['ipv6'], "hostnames[0]: unknown hostname source 'ipv6'; use one of private_ip, public_ip, eip, instance_id, "
+               "instance_name, hostname, tag:Key or tag:Key=Value"),
+    ([{'name': 'instance_id', 'sep': '-'}], "hostnames[0]: a dict entry takes name (required), prefix and separator, "
+                                            "got ['name', 'sep']"),
+    ([{'nmae': 'instance_id'}], "hostnames[0]: a dict entry takes name (required), prefix and separator, got ['nmae']"),
+    ([{'tag': 'Name', 'prefix': 'x'}], "hostnames[0]: a dict entry takes name (required), prefix and separator, got "
+                                       "['prefix', 'tag']"),
+])
+def test_hostnames_messages_in_full(hostnames, message):
+    assert refused(hostnames=hostnames) == message
+
+
+@pytest.mark.parametrize('options, message', [
+    # A null option is skipped, and the ones after it are still checked.
+    ({'retry_deadline': None, 'retry_base_delay': 0}, 'retry_base_delay: must be more than 0 seconds, got 0'),
+    ({'max_workers': None, 'role_session_duration': 1}, 'role_session_duration: must be from 900 to 43200, got 1'),
+    ({'filters': {'status': None, 'vpc_id': ''}}, 'filters.vpc_id: empty; expected a string'),
+    ({'include_filters': [{'tags': {'env': 'a'}, 'status': 'bogus'}]},
+     "include_filters[0].status: 'bogus' is not an ECS instance status (matched as written); use one of Pending, "
+     "Running, Starting, Stopping, Stopped"),
+    ({'filters': {'instance_ids': 5}}, 'filters.instance_ids: expected an instance id or a non-empty list of them '
+                                       '(null: no id filter), got 5'),
+    ({'filters': {'instance_ids': []}}, 'filters.instance_ids: expected an instance id or a non-empty list of them '
+                                        '(null: no id filter), got []'),
+    ({'exclude_filters': [{'tags': {'': 'x'}}]}, 'exclude_filters[0].tags: empty; expected tag keys as non-empty '
+                                                 'strings'),
+    ({'filters': {'colour': 'red'}}, "filters: unknown key 'colour'; use one of image_id, instance_ids, "
+                                     "instance_name, instance_type, resource_group_id, security_group_id, status, "
+                                     "tags, vpc_id, vswitch_id, zone_id"),
+    ({'include_filters': [{'colour': 'red'}]}, "include_filters[0]: unknown key 'colour'; use one of instance_id, "
+                                               "instance_ids, instance_name, hostname, region_id, zone_id, vpc_id, "
+                                               "vswitch_id, status, instance_type, os_name, os_type, image_id, "
+                                               "private_ip, public_ip, eip, security_group_id, resource_group_id, "
+                                               "tags"),
+    ({'regions': ['cn-hangzhou', 'cn-hangzhou']}, 'regions[1]: cn-hangzhou is listed twice'),
+])
+def test_options_alone_refused_with_the_whole_message(options, message):
+    with pytest.raises(InventoryOptionError) as err:
+        validate_options(options)
+    assert str(err.value) == message
+
+
+def test_one_retry_delay_alone_and_the_file_as_written_only_with_definitions():
+    validate_options({'retry_base_delay': 1.0})
+    validate_options({'retry_max_delay': 1.0})
+    validate_options({'regions': [], 'default_region': None})
+    validate_options(DEFAULTS, {'colour': 'red'}, None)
+    validate_options(DEFAULTS, {'colour': 'red'}, {})
+    validate_options(DEFAULTS, None, DEFINITIONS)
+
+
+def test_parse_hostnames_gives_source_prefix_and_separator():
+    assert parse_hostnames(None) == [('private_ip', None, '_')]
+    assert parse_hostnames([]) == [('private_ip', None, '_')]
+    assert parse_hostnames((), default=('instance_id', 'eip')) == [('instance_id', None, '_'), ('eip', None, '_')]
+    assert parse_hostnames(('public_ip', {'name': 'tag:Name', 'prefix': 'instance_id'},
+                            {'name': 'eip', 'separator': '-'})) == [
+        ('public_ip', None, '_'), ('tag:Name', 'instance_id', '_'), ('eip', None, '-')]
