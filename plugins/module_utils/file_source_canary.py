@@ -126,7 +126,7 @@ def canary_line(source, canary, now=None):
 
 def _probe_char(klass):
     """A character a glob's [...] class matches."""
-    negated = klass[:1] in ('!', '^')
+    negated = klass[:1] == '!'   # '[^' is '[!' already (posix_glob)
     # Not negated: the class's first character; a class of '-' alone has none and gets 'v' below.
     for char in ('v', 'x', '0', '_') if negated else klass.replace('-', '')[:1]:
         if fnmatch.fnmatchcase(char, '[%s]' % klass):
@@ -134,16 +134,24 @@ def _probe_char(klass):
     return 'v'
 
 
+def posix_glob(name):
+    """A glob as the agent's fnmatch(3) reads it, for Python's fnmatch: glibc takes a class opened by '[^' as
+    negated, as '[!' (LoongCollector matches file names with fnmatch on Linux:
+    core/file_server/FileDiscoveryOptions.cpp); Python's fnmatch would take that '^' as one of the characters."""
+    return name.replace('[^', '[!')
+
+
 def probe_path(pattern):
     """For a path whose file name is a glob: a file in that directory whose name the glob matches, else None
     (a literal path). CanaryError when no name can be derived."""
-    directory, name = posixpath.split(pattern)
-    if not any(c in name for c in '*?['):
+    directory, given = posixpath.split(pattern)
+    if not any(c in given for c in '*?['):
         return None
+    name = posix_glob(given)
     probe = re.sub(r'\[([^\]]+)\]', lambda m: _probe_char(m.group(1)), name)
     probe = probe.replace('*', PROBE_WORD, 1).replace('*', '').replace('?', 'v')
     if not probe or probe.startswith('.') and not name.startswith('.') or not fnmatch.fnmatchcase(probe, name):
-        raise CanaryError('no probe file name matches the glob %r: add a literal path, or a simpler glob' % name)
+        raise CanaryError('no probe file name matches the glob %r: add a literal path, or a simpler glob' % given)
     return posixpath.join(directory, probe)
 
 

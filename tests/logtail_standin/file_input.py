@@ -299,7 +299,10 @@ class FileTailer(object):
     def _matches(self):
         found = {}
         for pattern in self.config.paths:
-            for path in sorted(glob.glob(pattern)):
+            # The agent matches file names with fnmatch(3) on Linux (core/file_server/FileDiscoveryOptions.cpp
+            # includes <fnmatch.h>): glibc's reads a class opened by '[^' as negated, like '[!'; Python's glob would
+            # take that '^' as a member of the class.
+            for path in sorted(glob.glob(pattern.replace('[^', '[!'))):
                 try:
                     stat = os.stat(path)
                 except OSError:

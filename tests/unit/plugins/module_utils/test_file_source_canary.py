@@ -195,6 +195,20 @@ def test_a_negated_class_takes_the_first_of_v_x_0_and_underscore_it_allows_and_a
     assert probe_path('/var/log/app/' + glob) == '/var/log/app/' + probe
 
 
+@pytest.mark.parametrize('glob, probe', [
+    ('[^v]*.log', 'xalicloud-verify.log'),
+    ('[^vx]*.log', '0alicloud-verify.log'),
+    ('app-[^a-u].log', 'app-v.log'),
+])
+def test_a_class_opened_by_a_caret_is_negated_as_the_agent_s_fnmatch_reads_it(glob, probe):
+    # glibc's fnmatch(3), which the agent matches file names with, reads '[^v]' as "not v"; Python's fnmatch as
+    # "'^' or 'v'". A probe named 'v...' would be one the agent never collects.
+    assert probe_path('/var/log/app/' + glob) == '/var/log/app/' + probe
+    with pytest.raises(CanaryError) as err:
+        probe_path('/var/log/[^vx0_]*')
+    assert str(err.value) == "no probe file name matches the glob '[^vx0_]*': add a literal path, or a simpler glob"
+
+
 @pytest.mark.parametrize('name', ['APP-X.log', 'XX.log', 'app.log'])
 def test_a_name_without_a_wildcard_is_a_literal_path(name):
     assert probe_path('/var/log/' + name) is None

@@ -130,6 +130,16 @@ def test_a_new_file_matching_the_glob_is_read_from_its_beginning(tmp_path):
         ('a.log', 'a1'), ('b.log', 'b1'), ('b.log', 'b2')]
 
 
+def test_a_class_opened_by_a_caret_is_negated_as_glibc_fnmatch_reads_it(tmp_path):
+    (tmp_path / 'logs').mkdir()
+    for name in ('v.log', 'x.log', '^.log'):
+        append(tmp_path / 'logs' / name, name + '\n')
+    tail, events = tailer(tmp_path, {'FilePaths': [str(tmp_path / 'logs' / '[^v].log')]})
+    tail.poll()
+    # "not v": x.log and ^.log; Python's own glob would have taken v.log and ^.log
+    assert sorted(e['contents']['content'] for e in events) == ['^.log', 'x.log']
+
+
 def test_a_file_found_when_the_config_is_applied_is_read_from_its_last_tail_size(tmp_path):
     log = tmp_path / 'big.log'
     line = 'y' * 99 + '\n'  # 100 bytes
