@@ -42,7 +42,7 @@ def download(module, url, dest, timeout):
     digest = hashlib.sha256()
     with open(dest, 'wb') as handle:
         while True:
-            chunk = response.read(65536)
+            chunk = response.read(65536)  # pragma: no mutate (equivalent: the size only bounds memory)
             if not chunk:
                 break
             digest.update(chunk)

@@ -93,7 +93,7 @@ def main():
         merged = merge_logtail_config(current, wanted)
         # Nothing to set and no agent config yet: do not invent one.
         config_text = render_logtail_config(current_text, current, merged) if wanted or current_text else None
-        ids_text = None
+        ids_text = None  # pragma: no mutate (equivalent: read only when user_defined_ids is set, which sets it)
         if p['user_defined_ids'] is not None:
             ids_text = render_user_defined_id(p['user_defined_ids'])
         create, remove = [], []

@@ -1,11 +1,15 @@
+import errno
 import json
 import os
+import re
 
+import pytest
 import yaml
 
 from ansible_collections.alicloud_ops.logging.plugins.doc_fragments import attributes as attributes_fragment
 from ansible_collections.alicloud_ops.logging.plugins.modules import logtail_config
 from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import logtail_config as logtail_config_code
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_state import ValidationFailed
 from tests.support.module_harness import run_module
 
 INSTALLER_TEXT = '''{
@@ -148,3 +152,130 @@ def test_documentation_matches_argument_spec():
     assert attributes['diff_mode']['support'] == 'full'
     yaml.safe_load(logtail_config.EXAMPLES)
     yaml.safe_load(logtail_config.RETURN)
+
+
+# -- issue 25: the options' types, the validator, the field each failure names, modes and the returned config --------
+def test_argument_spec_types_of_list_options():
+    spec = logtail_config_code.argument_spec()
+    assert spec['aliuids'] == dict(type='list', elements='str')
+    assert spec['user_defined_ids'] == dict(type='list', elements='str')
+    assert spec['streamlog_formats'] == dict(type='list', elements='dict', options=dict(
+        version=dict(type='str', required=True), fields=dict(type='list', elements='str', required=True)))
+    assert spec['streamlog_open'] == dict(type='bool') and spec['cpu_usage_limit'] == dict(type='float')
+    assert spec['streamlog_tcp_port'] == dict(type='int') and spec['streamlog_tcp_addr'] == dict(type='str')
+
+
+def test_account_ids_given_as_numbers_are_file_names(tmp_path):
+    # A YAML account id is an int unless quoted: elements='str' makes it the file's name.
+    args = paths(tmp_path)
+    res = run_module(logtail_config.main, dict(args, aliuids=[1234567890]))
+    assert not res.failed and res.data['changed_files'] == [os.path.join(args['aliuids_dir'], '1234567890')]
+
+
+def test_streamlog_formats_entries_need_version_and_fields(tmp_path):
+    args = seed(tmp_path)
+    for entry, missing in (({'fields': ['msg']}, 'version'), ({'version': '0.1'}, 'fields')):
+        res = run_module(logtail_config.main, dict(args, streamlog_formats=[entry]))
+        assert res.failed and res.msg == 'missing required arguments: %s found in streamlog_formats' % missing, res
+    assert open(args['config_path']).read() == INSTALLER_TEXT
+
+
+def test_validate_json_names_the_config_path_option(tmp_path):
+    candidate = tmp_path / 'ilogtail_config.json'
+    candidate.write_text('{"a": 1}')
+    assert logtail_config_code.validate_json(str(candidate)) is None
+    candidate.write_text('{"a": ')
+    with pytest.raises(ValidationFailed) as exc:
+        logtail_config_code.validate_json(str(candidate))
+    assert exc.value.option == 'config_path'
+    assert str(exc.value).startswith('config_path: %s is not valid JSON (Expecting value: ' % candidate)
+    assert str(exc.value).endswith('); nothing was written')
+    candidate.write_text('[1]')
+    with pytest.raises(ValidationFailed, match=r'^config_path: %s holds a JSON array, not an object; nothing was '
+                                               r'written$' % re.escape(str(candidate))):
+        logtail_config_code.validate_json(str(candidate))
+
+
+def test_merged_config_is_validated_before_it_is_written(tmp_path, monkeypatch):
+    args = seed(tmp_path)
+    seen = []
+
+    def refuse(candidate):
+        seen.append(json.load(open(candidate)))
+        raise ValidationFailed('config_path: refused by the validator', 'config_path')
+
+    monkeypatch.setattr(logtail_config_code, 'validate_json', refuse)
+    res = run_module(logtail_config.main, dict(args, streamlog_open=True, user_defined_ids=['web']))
+    assert res.failed and res.msg == 'config_path: refused by the validator'
+    assert res.data['changed'] is False and res.data['invalid_options'] == ['config_path']
+    assert seen[0]['streamlog_open'] is True and seen[0]['unknown_future_key'] == [1, 2]
+    assert open(args['config_path']).read() == INSTALLER_TEXT and not os.path.exists(args['user_defined_id_path'])
+
+
+def dangle(path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    os.symlink(path + '.missing-target', path)
+
+
+def test_each_file_failure_names_its_option(tmp_path):
+    args = seed(tmp_path)
+    cases = [
+        (dict(streamlog_open=True), 'config_path', args['config_path']),
+        (dict(user_defined_ids=[]), 'user_defined_id_path', args['user_defined_id_path']),
+        (dict(user_defined_ids=['web']), 'user_defined_id_path', args['user_defined_id_path']),
+        (dict(aliuids=['123']), 'aliuids', os.path.join(args['aliuids_dir'], '123')),
+    ]
+    for extra, option, path in cases:
+        moved = str(tmp_path / 'moved')
+        if path == args['config_path']:
+            os.rename(path, moved)
+        dangle(path)
+        res = run_module(logtail_config.main, dict(args, **extra))
+        assert res.failed and res.msg == '%s: %s: is a dangling symbolic link' % (option, path), (extra, res)
+        assert res.data['changed'] is False and res.data['invalid_options'] == [option], (extra, res)
+        os.unlink(path)
+        if path == args['config_path']:
+            os.rename(moved, path)
+
+
+def test_a_removal_that_fails_names_aliuids_dir(tmp_path, monkeypatch):
+    args = seed(tmp_path)
+    os.makedirs(args['aliuids_dir'])
+    old = os.path.join(args['aliuids_dir'], '111')
+    open(old, 'w').close()
+    real_unlink = os.unlink
+
+    def unlink(path, *rest, **kwargs):
+        if path == old:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return real_unlink(path, *rest, **kwargs)
+
+    monkeypatch.setattr(os, 'unlink', unlink)
+    res = run_module(logtail_config.main, dict(args, aliuids=['222'], aliuids_exclusive=True))
+    assert res.failed and res.msg == 'aliuids_dir: %s: %s' % (old, os.strerror(errno.EROFS)), res
+    assert res.data['invalid_options'] == ['aliuids_dir']
+
+
+def test_id_files_are_0644_and_account_files_empty(tmp_path):
+    args = seed(tmp_path)
+    os.makedirs(os.path.dirname(args['user_defined_id_path']))
+    with open(args['user_defined_id_path'], 'w') as handle:
+        handle.write('web\n')
+    os.chmod(args['user_defined_id_path'], 0o600)
+    res = run_module(logtail_config.main, dict(args, user_defined_ids=['web'], aliuids=['42']))
+    assert res.changed and res.data['changed_files'] == [args['user_defined_id_path'],
+                                                         os.path.join(args['aliuids_dir'], '42')]
+    assert os.stat(args['user_defined_id_path']).st_mode & 0o777 == 0o644
+    assert open(args['user_defined_id_path']).read() == 'web\n'
+    account = os.path.join(args['aliuids_dir'], '42')
+    assert os.path.getsize(account) == 0 and os.stat(account).st_mode & 0o777 == 0o644
+
+
+def test_the_merged_config_is_returned(tmp_path):
+    args = seed(tmp_path)
+    res = run_module(logtail_config.main, dict(args, streamlog_tcp_port=12222, extra_config={'working_ip': '10.0.0.5'}))
+    assert res.data['config'] == {
+        'config_server_address': 'http://logtail.cn-hangzhou-intranet.log.aliyuncs.com', 'streamlog_open': False,
+        'streamlog_tcp_port': 12222, 'unknown_future_key': [1, 2], 'working_ip': '10.0.0.5'}
+    assert list(res.data['config']) == ['config_server_address', 'streamlog_open', 'streamlog_tcp_port',
+                                        'unknown_future_key', 'working_ip']
