@@ -62,3 +62,35 @@ def test_deadline_is_measured_from_the_first_attempt_on_a_clock_far_from_zero(de
     assert str(err.value) == 'gave up after %d in %.1f' % (len(sleeps) + 1, sum(sleeps))
     assert run(Backoff(deadline=deadline, sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0),
                [Busy(), 'ok']) == 'ok'
+
+
+def test_default_delays_double_from_a_fifth_of_a_second_up_to_five():
+    # Issue 25: the defaults the inventory and the Log Service modules rely on.
+    clock = FakeClock()
+    with pytest.raises(ValueError):
+        run(Backoff(sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0), [Busy()] * 30)
+    assert clock.sleeps[:7] == pytest.approx([0.2, 0.4, 0.8, 1.6, 3.2, 5.0, 5.0])
+    # 6.2 s, then 5 s each: ten more end at 56.2 s, an eleventh would end past the 60 s deadline.
+    assert clock.sleeps[5:] == [5.0] * 10
+
+
+def test_the_default_deadline_is_sixty_seconds_counting_the_attempts_own_time():
+    clock = FakeClock()
+
+    def attempt():
+        if not clock.sleeps:
+            clock.now += 54.5   # the first attempt takes 54.5 s
+        raise Busy('busy %d' % len(clock.sleeps))
+    backoff = Backoff(sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0)
+    with pytest.raises(ValueError) as err:
+        backoff.retry(attempt, lambda exc: True, None,
+                      lambda exc, attempts, seconds: ValueError('%s: gave up after %d in %.1f' % (exc, attempts, seconds)))
+    # 54.5 + 0.2 + 0.4 + 0.8 + 1.6 = 57.5 s; the next 3.2 s would end at 60.7 s. The last failure is the one named.
+    assert str(err.value) == 'busy 4: gave up after 5 in 57.5'
+
+
+def test_the_delay_is_the_random_fraction_of_its_cap():
+    clock = FakeClock()
+    backoff = Backoff(base_delay=2, max_delay=3, deadline=100, sleep=clock.sleep, clock=clock.clock, rand=lambda: 0.25)
+    assert run(backoff, [Busy(), Busy(), Busy(), 'ok']) == 'ok'
+    assert clock.sleeps == [0.5, 0.75, 0.75]

@@ -110,3 +110,112 @@ def test_verify_refused_setting_counts_with_and_without_root():
     expected = out.strip().splitlines()
     assert verify_problems(out, [CAND], 1, strict_rc=False) == expected
     assert verify_problems(out, [CAND], 1) == expected
+
+
+# Issue 25 (mutation testing): messages word for word, the name length at its limit, where a unit's directories
+# lie, and every line of systemd-analyze's output read.
+
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.systemd_render import (  # noqa: E402
+    has_default_instance, is_template, unit_directories)
+
+
+def test_a_leading_dash_is_refused_though_the_pattern_takes_it():
+    with pytest.raises(UnitSpecError) as refused:
+        validate_unit_name('-.slice')
+    assert str(refused.value) == "name: '-.slice' begins with '-', which systemctl would read as an option"
+
+
+def test_a_unit_name_may_be_255_characters_and_no_more():
+    assert validate_unit_name('x' * 247 + '.service') == 'x' * 247 + '.service'
+    with pytest.raises(UnitSpecError) as refused:
+        validate_unit_name('x' * 248 + '.service')
+    assert str(refused.value) == (
+        "name: %r is not a valid unit name; expected e.g. 'ilogtaild.service' (letters, digits, ':_.-\\', an "
+        "optional '@', and one of the suffixes .service, .socket, .device, .mount, .automount, .swap, .target, "
+        ".path, .timer, .slice, .scope)" % ('x' * 248 + '.service'))
+
+
+def test_templates_and_their_default_instance():
+    assert is_template('getty@.service') is True
+    assert is_template('getty@tty1.service') is False
+    assert is_template('agent.service') is False
+    for text in ('[Install]\nDefaultInstance=tty1\n', '[Unit]\n  DefaultInstance \t= tty1\n'):
+        assert has_default_instance(text) is True, text
+    for text in (None, '', '[Install]\nDefaultInstance=\n', '[Install]\n#DefaultInstance=tty1\n',
+                 '[Install]\ndefaultinstance=tty1\n', '[Install]\nXDefaultInstance=tty1\n'):
+        assert has_default_instance(text) is False, text
+
+
+def test_a_bad_dropin_name_says_what_a_good_one_is():
+    with pytest.raises(UnitSpecError) as refused:
+        normalize_dropin_name('a/b')
+    assert str(refused.value) == ("dropin: 'a/b' is not a valid drop-in name; use letters, digits and "
+                                  "\":_.@-\" (e.g. '10-restart'), without a directory")
+
+
+def test_paths_under_a_root_keep_every_letter_of_the_unit_dir():
+    assert unit_file_path('/Xunits/', 'a.service', dropin='x', root='/mnt/img') == '/mnt/img/Xunits/a.service.d/x.conf'
+
+
+def test_unit_directories_outermost_first_each_with_its_option():
+    assert unit_directories('/etc/systemd/system', 'a.service') == [('/etc/systemd/system', 'unit_dir')]
+    assert unit_directories('/etc/systemd/system', 'a.service', dropin='10-x') == [
+        ('/etc/systemd/system', 'unit_dir'), ('/etc/systemd/system/a.service.d', 'name')]
+    assert unit_directories('/Xunits/', 'a.service', dropin='10-x', root='/mnt/img') == [
+        ('/mnt/img', 'root'), ('/mnt/img/Xunits/', 'unit_dir'), ('/mnt/img/Xunits/a.service.d', 'name')]
+    assert unit_directories('/etc/systemd/system', 'a.service', root='') == [('/etc/systemd/system', 'unit_dir')]
+
+
+def test_render_values_none_floats_and_no_header():
+    text = render_sections({'Service': {'ExecStart': None, 'CPUWeight': 1.5, 'Nice': -3}}, header=None)
+    assert text == '[Service]\nExecStart=\nCPUWeight=1.5\nNice=-3\n'
+
+
+@pytest.mark.parametrize('value, message', [
+    ({'A': 1}, 'sections.Service.Environment: nested dict is not allowed; a value is a string, number, boolean or '
+               '(for repeated keys) a list of those'),
+    (['ok', ('a',)], 'sections.Service.Environment[1]: nested tuple is not allowed; a value is a string, number, '
+                     'boolean or (for repeated keys) a list of those'),
+    (float('nan'), 'sections.Service.Environment: nan is not a finite number'),
+    ([float('-inf')], 'sections.Service.Environment[0]: -inf is not a finite number'),
+])
+def test_render_value_errors_word_for_word(value, message):
+    with pytest.raises(UnitSpecError) as refused:
+        render_sections({'Service': {'Environment': value}})
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize('section', [5, '', 'Ser\nvice', '[Service', 'Service]'])
+def test_render_refuses_a_section_name_systemd_cannot_read(section):
+    with pytest.raises(UnitSpecError) as refused:
+        render_sections({section: {'A': 1}})
+    assert str(refused.value) == 'sections: %r is not a valid section name' % (section,)
+
+
+def test_render_takes_any_letter_in_a_section_name_and_names_a_bad_keys_type():
+    assert render_sections({'X-Extra': {'A': 1}}, header='') == '[X-Extra]\nA=1\n'
+    with pytest.raises(UnitSpecError) as refused:
+        render_sections({'Service': ['A=1']})
+    assert str(refused.value) == 'sections.Service: expected a mapping of keys to values, got list'
+
+
+def test_verify_reads_every_line_after_each_kind():
+    seen = []
+
+    def exists(command):
+        seen.append(command)
+        return command == '/opt/here'
+    out = ('%s:1: first\n'
+           '%s:2: second\n'
+           'a.service: Command /opt/here is not executable: No such file\n'
+           'a.service: Command /opt/gone is not executable: No such file\n'
+           'a.service: Service has more than one ExecStart= setting. Refusing.\n'
+           'Unit a.service has a bad unit file setting.\n'
+           '\n'
+           'a.service: unrelated\n') % (CAND, CAND)
+    assert verify_problems(out, [CAND], 1, executable_exists=exists) == [
+        '%s:1: first' % CAND, '%s:2: second' % CAND,
+        'a.service: Command /opt/gone is not executable: No such file',
+        'a.service: Service has more than one ExecStart= setting. Refusing.',
+        'Unit a.service has a bad unit file setting.', 'a.service: unrelated']
+    assert seen == ['/opt/here', '/opt/gone']

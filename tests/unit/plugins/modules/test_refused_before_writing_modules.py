@@ -4,6 +4,7 @@ generated suite, test_bad_input_generated_modules.py, does the same over every o
 import json
 import os
 import stat
+import sys
 
 import pytest
 
@@ -100,8 +101,7 @@ def test_a_file_in_the_way_of_root_or_unit_dir_blames_that_option(tmp_path):
     assert result.msg.startswith('unit_dir: '), result.msg
 
 
-RECORDING_SYSTEMCTL = r'''#!/usr/bin/env python3
-import json, os, sys
+RECORDING_SYSTEMCTL = '#!%s\n' % sys.executable + r'''import json, os, sys
 with open(os.environ['ARGV_LOG'], 'a') as handle:
     handle.write(json.dumps(sys.argv[1:]) + '\n')
 print('inactive' if 'is-active' in sys.argv else 'disabled')

@@ -8,6 +8,7 @@ PID-1 probe at a temp dir; real systemd as PID 1 is covered by the Molecule scen
 import json
 import os
 import stat
+import sys
 
 import pytest
 from ansible.module_utils.common.warnings import get_warning_messages
@@ -160,8 +161,8 @@ def test_offline_root_verify_judges_commands_inside_the_root(tmp_path):
 
 # --- the systemd-is-PID-1 branch, with a recording systemctl double -------------------------
 
-FAKE_SYSTEMCTL = r'''#!/usr/bin/env python3
-"""Recording systemctl double for unit tests: state in $FAKE_STATE (json)."""
+# Run by this test's own interpreter: a `python3` found on PATH may be a shim that costs a third of a second per call.
+FAKE_SYSTEMCTL = '#!%s\n' % sys.executable + r'''"""Recording systemctl double for unit tests: state in $FAKE_STATE (json)."""
 import json, os, sys
 path = os.environ['FAKE_STATE']
 state = json.load(open(path))
@@ -256,3 +257,252 @@ def test_check_mode_tolerates_a_command_an_earlier_task_would_install(unit_dir):
     assert not res.failed and res.changed, res
     assert any('/nonexistent/agent does not exist yet' in w for w in get_warning_messages())
     assert run({'name': 'agent.service', 'content': content, 'unit_dir': unit_dir}).failed
+
+
+# Issue 25 (mutation testing): the whole result of each path through main(), the systemctl calls in their order,
+# and the option each refusal names.
+
+def unit_path(unit_dir, name='agent.service'):
+    return os.path.join(unit_dir, name)
+
+
+def test_running_systemd_result_word_for_word(unit_dir, running_systemd):
+    args = {'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir, 'enabled': True,
+            'service_state': 'started'}
+    check = run(args, check_mode=True)
+    path = unit_path(unit_dir)
+    assert check.data == {
+        'changed': True, 'path': path, 'state': 'present', 'verified': True,
+        'actions': ['daemon-reload', 'enabled', 'started'], 'daemon_reloaded': True, 'enabled': True,
+        'active_state': 'inactive', 'systemd_running': True,
+        'msg': '%s changed; daemon-reload, enabled, started' % path}
+    assert running_systemd()['calls'] == ['is-enabled agent.service', 'is-active agent.service']
+    res = run(args)
+    assert res.data == dict(check.data, active_state='active')
+    assert running_systemd()['calls'] == ['daemon-reload', 'is-enabled agent.service', 'enable agent.service',
+                                          'is-active agent.service', 'start agent.service', 'is-active agent.service']
+    again = run(args)
+    assert again.data == {
+        'changed': False, 'path': path, 'state': 'present', 'verified': False, 'actions': [],
+        'daemon_reloaded': False, 'enabled': True, 'active_state': 'active', 'systemd_running': True,
+        'msg': '%s unchanged' % path}
+
+
+def test_running_systemd_disables_and_stops_only_what_is_on(unit_dir, running_systemd):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir, 'enabled': True,
+         'service_state': 'started'})
+    running_systemd()
+    res = run({'name': 'agent.service', 'unit_dir': unit_dir, 'enabled': False, 'service_state': 'stopped'})
+    assert res.data['actions'] == ['disabled', 'stopped'] and res.data['enabled'] is False
+    assert res.data['active_state'] == 'inactive' and res.msg == 'agent.service; disabled, stopped'
+    assert running_systemd()['calls'] == ['is-enabled agent.service', 'disable agent.service',
+                                          'is-active agent.service', 'stop agent.service', 'is-active agent.service']
+    again = run({'name': 'agent.service', 'unit_dir': unit_dir, 'enabled': False, 'service_state': 'stopped'})
+    assert not again.changed and again.data['actions'] == [] and again.msg == 'agent.service'
+
+
+def test_running_systemd_forced_reload_alone_is_a_change(unit_dir, running_systemd):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir})
+    running_systemd()
+    res = run({'name': 'agent.service', 'daemon_reload': True, 'unit_dir': unit_dir}, check_mode=True)
+    assert res.changed and res.data['actions'] == ['daemon-reload'] and res.data['daemon_reloaded']
+    assert res.data['enabled'] is None and res.data['active_state'] is None
+    assert running_systemd()['calls'] == []
+
+
+def test_running_systemd_absent_steps_in_order_and_check_mode_takes_none(unit_dir, running_systemd):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir, 'enabled': True,
+         'service_state': 'started'})
+    running_systemd()
+    path = unit_path(unit_dir)
+    check = run({'name': 'agent.service', 'state': 'absent', 'unit_dir': unit_dir}, check_mode=True)
+    assert check.data == {
+        'changed': True, 'path': path, 'state': 'absent', 'verified': False,
+        'actions': ['stopped', 'disabled', 'daemon-reload'], 'daemon_reloaded': True, 'enabled': False,
+        'active_state': None, 'systemd_running': True, 'msg': '%s changed; stopped, disabled, daemon-reload' % path}
+    data = running_systemd()
+    assert data['calls'] == ['is-active agent.service', 'is-enabled agent.service']
+    assert data['active'] and data['enabled'] and os.path.exists(path)
+    res = run({'name': 'agent.service', 'state': 'absent', 'unit_dir': unit_dir})
+    assert res.data == check.data
+    assert running_systemd()['calls'] == ['is-active agent.service', 'is-enabled agent.service',
+                                          'stop agent.service', 'disable agent.service', 'daemon-reload']
+
+
+def test_running_systemd_absent_of_a_stopped_disabled_unit_only_removes_it(unit_dir, running_systemd):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir})
+    running_systemd()
+    res = run({'name': 'agent.service', 'state': 'absent', 'unit_dir': unit_dir})
+    assert res.data['actions'] == ['daemon-reload']
+    assert running_systemd()['calls'] == ['is-active agent.service', 'is-enabled agent.service', 'daemon-reload']
+
+
+def test_offline_absent_never_asks_whether_the_unit_runs(unit_dir, running_systemd, tmp_path):
+    root = str(tmp_path / 'image')
+    run({'name': 'agent.service', 'sections': SECTIONS, 'root': root})
+    running_systemd()
+    res = run({'name': 'agent.service', 'state': 'absent', 'root': root})
+    assert res.changed and res.data['actions'] == [] and res.data['enabled'] is False
+    assert not res.data['daemon_reloaded'] and res.data['systemd_running'] is True
+    assert running_systemd()['calls'] == ['is-enabled agent.service']
+
+
+def test_absent_dropin_leaves_the_directory_to_the_other_dropins(unit_dir):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir})
+    for dropin in ('10-a', '20-b'):
+        run({'name': 'agent.service', 'dropin': dropin, 'unit_dir': unit_dir,
+             'sections': {'Service': {'LimitNOFILE': 1024}}})
+    dropins = os.path.join(unit_dir, 'agent.service.d')
+    check = run({'name': 'agent.service', 'dropin': '10-a', 'state': 'absent', 'unit_dir': unit_dir},
+                check_mode=True)
+    assert check.changed and check.data['enabled'] is None and check.data['actions'] == []
+    assert sorted(os.listdir(dropins)) == ['10-a.conf', '20-b.conf']
+    res = run({'name': 'agent.service', 'dropin': '10-a', 'state': 'absent', 'unit_dir': unit_dir})
+    assert res.changed and os.listdir(dropins) == ['20-b.conf']
+    assert res.msg == '%s changed' % os.path.join(dropins, '10-a.conf')
+    res = run({'name': 'agent.service', 'dropin': '20-b', 'state': 'absent', 'unit_dir': unit_dir}, check_mode=True)
+    assert res.changed and os.listdir(dropins) == ['20-b.conf']
+    res = run({'name': 'agent.service', 'dropin': '20-b', 'state': 'absent', 'unit_dir': unit_dir})
+    assert not os.path.exists(dropins) and os.path.exists(unit_path(unit_dir))
+
+
+@pytest.mark.parametrize('args, option', [
+    ({'name': 'agent'}, 'name'),
+    ({'name': 'agent.service', 'dropin': '../x'}, 'dropin'),
+    ({'name': 'agent.service', 'sections': {'Service': {'ExecStart': 'a\nb'}}}, 'sections.Service.ExecStart'),
+])
+def test_refusals_name_their_option(unit_dir, args, option):
+    res = run(dict(args, unit_dir=unit_dir))
+    assert res.failed and res.data['invalid_options'] == [option], res
+    assert not os.path.exists(unit_dir)
+
+
+@pytest.mark.parametrize('dropin, option', [(None, 'name'), ('10-x', 'dropin')])
+def test_a_directory_in_the_files_place_is_the_option_of_its_name(unit_dir, dropin, option):
+    target = os.path.join(unit_dir, 'agent.service.d', '10-x.conf') if dropin else unit_path(unit_dir)
+    os.makedirs(target)
+    res = run({'name': 'agent.service', 'dropin': dropin, 'unit_dir': unit_dir, 'content': '[Service]\nNice=1\n'})
+    assert res.failed and res.msg.startswith('%s: ' % option) and res.data['invalid_options'] == [option], res
+    assert res.data['path'] == target
+
+
+@pytest.mark.parametrize('given, text', [
+    ('content', '[Service]\nExecStart=/bin/true\nBogusKey=1\n'),
+    ('sections', {'Service': {'ExecStart': '/bin/true', 'BogusKey': 1}}),
+])
+def test_a_verify_refusal_names_the_option_that_gave_the_text_and_the_file(unit_dir, given, text):
+    res = run({'name': 'agent.service', given: text, 'unit_dir': unit_dir})
+    path = unit_path(unit_dir)
+    assert res.failed and res.msg.startswith('%s: %s: systemd-analyze verify refused the new file:\n' % (given, path))
+    # refused while planning, before any systemctl step
+    assert res.data['path'] == path and 'actions' not in res.data and not os.path.exists(path), res
+
+
+def test_an_unreadable_unit_for_a_dropins_verify_fails_before_writing(unit_dir, monkeypatch):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir})
+
+    def unreadable(src, dst):
+        raise OSError(5, 'Input/output error')
+    monkeypatch.setattr(systemd_control.shutil, 'copyfile', unreadable)
+    res = run({'name': 'agent.service', 'dropin': '10-x', 'unit_dir': unit_dir, 'content': '[Service]\nNice=1\n'})
+    assert res.failed and res.msg.startswith('name: %s cannot be read' % unit_path(unit_dir)), res
+    assert res.data['path'] == os.path.join(unit_path(unit_dir) + '.d', '10-x.conf')
+    assert not os.path.exists(unit_path(unit_dir) + '.d')
+
+
+def test_written_with_the_mode_asked_and_without_verify_no_verdict(unit_dir):
+    res = run({'name': 'agent.service', 'content': '[Service]\nExecStart=/bin/true\n', 'unit_dir': unit_dir,
+               'mode': '0640', 'verify': False})
+    assert res.changed and res.data['verified'] is False
+    assert stat.S_IMODE(os.stat(unit_path(unit_dir)).st_mode) == 0o640
+
+
+def test_running_systemd_mode_alone_changes_without_a_reload(unit_dir, running_systemd):
+    content = '[Service]\nExecStart=/bin/true\n'
+    run({'name': 'agent.service', 'content': content, 'unit_dir': unit_dir})
+    running_systemd()
+    res = run({'name': 'agent.service', 'content': content, 'unit_dir': unit_dir, 'mode': '0600'})
+    assert res.changed and res.data['actions'] == [] and res.data['daemon_reloaded'] is False
+    assert running_systemd()['calls'] == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='chown needs root')
+def test_owner_and_group_are_set(unit_dir):
+    import grp
+    import pwd
+    res = run({'name': 'agent.service', 'content': '[Service]\nExecStart=/bin/true\n', 'unit_dir': unit_dir,
+               'owner': 'nobody', 'group': 'nogroup'})
+    assert res.changed, res
+    info = os.stat(unit_path(unit_dir))
+    assert (info.st_uid, info.st_gid) == (pwd.getpwnam('nobody').pw_uid, grp.getgrnam('nogroup').gr_gid)
+
+
+def test_removing_a_directory_in_the_units_place_is_refused_naming_the_unit(unit_dir):
+    os.makedirs(unit_path(unit_dir))
+    res = run({'name': 'agent.service', 'state': 'absent', 'unit_dir': unit_dir})
+    assert res.failed and res.msg.startswith('name: ') and res.data['invalid_options'] == ['name'], res
+    assert os.path.isdir(unit_path(unit_dir))
+
+
+def test_a_file_in_the_place_of_the_dropin_directory_names_the_unit(unit_dir):
+    os.makedirs(unit_dir)
+    with open(unit_path(unit_dir) + '.d', 'w') as handle:
+        handle.write('not a directory')
+    res = run({'name': 'agent.service', 'dropin': '10-x', 'unit_dir': unit_dir, 'content': '[Service]\nNice=1\n'})
+    assert res.failed and res.msg.startswith('name: ') and res.data['invalid_options'] == ['name'], res
+
+
+def test_removing_from_a_unit_dir_without_write_permission_names_unit_dir(unit_dir, monkeypatch):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir})
+    access = os.access
+    monkeypatch.setattr(os, 'access', lambda path, mode: False if path == unit_dir and mode & os.W_OK
+                        else access(path, mode))
+    res = run({'name': 'agent.service', 'state': 'absent', 'unit_dir': unit_dir})
+    assert res.failed and res.data['invalid_options'] == ['unit_dir'], res
+    assert res.msg == 'unit_dir: %s: no permission to write in %s' % (unit_path(unit_dir), unit_dir)
+    assert os.path.exists(unit_path(unit_dir))
+
+
+def test_writing_into_a_unit_dir_without_write_permission_names_unit_dir(unit_dir, monkeypatch):
+    os.makedirs(unit_dir)
+    access = os.access
+    monkeypatch.setattr(os, 'access', lambda path, mode: False if path == unit_dir and mode & os.W_OK
+                        else access(path, mode))
+    res = run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir})
+    assert res.failed and res.data['invalid_options'] == ['unit_dir'], res
+    assert res.msg == 'unit_dir: %s: no permission to write in %s' % (unit_path(unit_dir), unit_dir)
+    assert os.listdir(unit_dir) == []
+
+
+def test_a_removal_that_fails_after_stopping_says_what_was_done(unit_dir, running_systemd, monkeypatch):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir, 'enabled': True,
+         'service_state': 'started'})
+    running_systemd()
+    path = unit_path(unit_dir)
+    unlink = os.unlink
+
+    def busy(target, *args, **kwargs):
+        if target == path:
+            raise OSError(16, 'Device or resource busy')
+        return unlink(target, *args, **kwargs)
+    monkeypatch.setattr(os, 'unlink', busy)
+    res = run({'name': 'agent.service', 'state': 'absent', 'unit_dir': unit_dir})
+    assert res.failed and res.data == {
+        'msg': res.msg, 'path': path, 'actions': ['stopped', 'disabled'], 'invalid_options': ['name']}, res
+    assert res.msg.startswith('name: %s: ' % path) and 'Device or resource busy' in res.msg
+    assert os.path.exists(path)
+
+
+def test_removing_the_last_unit_keeps_its_directory(unit_dir):
+    run({'name': 'agent.service', 'sections': SECTIONS, 'unit_dir': unit_dir})
+    assert run({'name': 'agent.service', 'state': 'absent', 'unit_dir': unit_dir}).changed
+    assert os.path.isdir(unit_dir) and os.listdir(unit_dir) == []
+
+
+def test_the_offline_warning_names_the_unit_and_the_root(tmp_path):
+    root = str(tmp_path / 'image')
+    res = run({'name': 'agent.service', 'sections': SECTIONS, 'root': root, 'service_state': 'stopped'})
+    warning = ('service_state=stopped was not applied to agent.service: root=%s is an offline system tree; the unit '
+               'file and the enabled state are handled offline' % root)
+    assert res.msg == '%s changed; %s' % (res.data['path'], warning)
+    assert warning in get_warning_messages() and res.data['active_state'] is None
