@@ -385,6 +385,16 @@ def write_verdicts(root, verdicts, data):
     return written
 
 
+def newer(verdicts, rel, date, sha):
+    """Whether `rel` has a verdict of the source `sha` measured after `date` ('YYYY-MM-DD HH:MM UTC' sorts)."""
+    try:
+        with open(verdict_path(verdicts, rel)) as handle:
+            record = json.load(handle)
+    except (OSError, ValueError):
+        return False
+    return record.get('sha256') == sha and (record.get('measured') or '') > (date or '')
+
+
 def import_report(root, verdicts, report_json, source_root):
     """Verdicts from a finished run's report.json made in another checkout (`source_root`, e.g. a worktree): for
     each complete file whose source there is the one measured (not modified after the run started) and the same as
@@ -400,6 +410,8 @@ def import_report(root, verdicts, report_json, source_root):
             refused[rel] = 'modified after the run started'
         elif source_hash(source_root, rel) != source_hash(root, rel):
             refused[rel] = 'not the same source here'
+        elif newer(verdicts, rel, data['meta'].get('date'), source_hash(root, rel)):
+            refused[rel] = 'a later verdict of the same source is kept'
         else:
             kept.append(entry)
     written = write_verdicts(root, verdicts, dict(data, files=kept))

@@ -229,3 +229,22 @@ def test_a_report_from_another_checkout_keeps_the_verdicts_of_its_unchanged_file
     states = run.read_verdicts(str(here), verdicts, ['plugins/module_utils/a.py', 'plugins/module_utils/b.py'])
     assert states['plugins/module_utils/a.py'][1] == 'current' and states['plugins/module_utils/b.py'][1] == 'missing'
     assert states['plugins/module_utils/a.py'][0]['measured'] == '2026-12-07 06:00 UTC'
+
+
+def test_an_older_report_does_not_replace_a_later_verdict_of_the_same_source(tmp_path):
+    here = tmp_path / 'here'
+    write(here, 'plugins/module_utils/a.py', 'def f():\n    return 1\n')
+    os.utime(str(here / 'plugins/module_utils/a.py'), (0, 0))
+    verdicts = str(tmp_path / 'verdicts')
+    paths = {}
+    for name, date, started, codes in (('late', '2026-12-07 07:00 UTC', '2026-12-07 06:50:00 UTC', CODES),
+                                       ('early', '2026-12-07 06:00 UTC', '2026-12-07 05:50:00 UTC',
+                                        {'m.x_f__mutmut_1': 0})):
+        data = report.build([{'path': 'plugins/module_utils/a.py', 'exit_codes': codes, 'source': ''}],
+                            {'date': date, 'started': started, 'tests': ['t.py']})
+        paths[name] = write(tmp_path, name + '.json', report.dump_json(data))
+    assert run.import_report(str(here), verdicts, paths['late'], str(here)) == {}
+    assert run.import_report(str(here), verdicts, paths['early'], str(here)) == {
+        'plugins/module_utils/a.py': 'a later verdict of the same source is kept'}
+    record, state = run.read_verdicts(str(here), verdicts, ['plugins/module_utils/a.py'])['plugins/module_utils/a.py']
+    assert state == 'current' and record['measured'] == '2026-12-07 07:00 UTC' and record['counts']['killed'] == 2
