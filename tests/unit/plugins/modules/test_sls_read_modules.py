@@ -15,7 +15,7 @@ from ansible_collections.alicloud_ops.logging.plugins.modules import (
     sls_machine_group_info, sls_project)
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
-    mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
+    mutating_calls, sls_auth, sls_emulator, sls_emulator_server, sls_sdk_client)
 from tools.alicloud_emulator import DEFAULT_ACCOUNT_ALIUID
 
 
@@ -111,10 +111,8 @@ def test_index_errors_name_the_field(store):
 
 
 def _put(emu, lines):
-    from aliyun.log import LogClient, LogItem, PutLogsRequest
-    auth = sls_auth(emu)
-    client = LogClient(auth['endpoint'], auth['access_key_id'], auth['access_key_secret'], source='10.0.0.9')
-    client._isRowIp = True
+    from aliyun.log import LogItem, PutLogsRequest
+    client = sls_sdk_client(emu, source='10.0.0.9')
     items = [LogItem(int(time.time()), [('_hostname_', h), ('_content_', c)]) for h, c in lines]
     client.put_logs(PutLogsRequest('proj-r', 'syslog', '', '', items))
 
