@@ -2,10 +2,14 @@
 (sls_index_plan, sls_search) on plain dicts."""
 import json
 import time
+from unittest import mock
 from urllib.request import Request, urlopen
 
 import pytest
+from ansible.module_utils import basic
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import alicloud_module
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
     DEFAULT_TOKENS, SYSLOG_FIELDS, desired_index, index_body, index_view, plan_index)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import (
@@ -16,6 +20,7 @@ from ansible_collections.alicloud_ops.logging.plugins.modules import (
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     mutating_calls, sls_auth, sls_emulator, sls_emulator_server, sls_sdk_client)
+from tests.unit.plugins.modules.test_sls_modules import failing_after_first
 from tools.alicloud_emulator import DEFAULT_ACCOUNT_ALIUID
 
 
@@ -108,6 +113,121 @@ def test_index_errors_name_the_field(store):
     bad = run(sls_index, store, project='proj-r', logstore='syslog', tokens=[])
     assert bad.failed and bad.msg == 'tokens: must be a non-empty list of single characters'
     assert store.stats()['calls'] == {}
+
+
+# Issue 25: sls_index's result, diff and writes word for word, its option defaults and its messages.
+INDEX_ARGS = dict(project='proj-r', logstore='syslog')
+NARROW_ARGS = dict(INDEX_ARGS, tokens=['\n', ','], case_sensitive=True, full_text=False,
+                   fields=[{'name': 'host', 'tokens': ['\t', '\n']}, {'name': 'n', 'type': 'long', 'analytics': False}])
+NARROW = {'name': 'syslog', 'full_text': None,
+          'fields': {'host': {'type': 'text', 'tokens': ['\t', '\n'], 'case_sensitive': True, 'analytics': True},
+                     'n': {'type': 'long', 'analytics': False}}}
+
+
+def default_index():
+    view, _ = desired_index({})
+    return dict(view, name='syslog')
+
+
+def test_index_results_of_each_run_show_the_logstore_name(store):
+    for check in (True, False):
+        created = run(sls_index, store, check=check, **INDEX_ARGS)
+        assert created.data == {'changed': True, 'changes': ['created'], 'index': default_index(),
+                                'diff': {'before': {}, 'after': default_index()}}
+    assert mutating_calls(store) == {'CreateIndex': 1}
+    held = store.sls_state()['projects']['proj-r']['logstores']['syslog']['index']
+    assert held['line']['token'] == DEFAULT_TOKENS and sorted(held['keys']) == sorted(SYSLOG_FIELDS)
+    kept = run(sls_index, store, **INDEX_ARGS)
+    assert kept.data == {'changed': False, 'changes': [], 'index': default_index(),
+                         'diff': {'before': default_index(), 'after': default_index()}}
+
+    for check in (True, False):
+        narrowed = run(sls_index, store, check=check, **NARROW_ARGS)
+        assert narrowed.data == {'changed': True, 'changes': sorted(['full_text', 'fields.host', 'fields.n'] + [
+            'fields.' + name for name in SYSLOG_FIELDS]), 'index': NARROW,
+            'diff': {'before': default_index(), 'after': NARROW}}
+    assert mutating_calls(store) == {'CreateIndex': 1, 'UpdateIndex': 1}
+    assert not run(sls_index, store, **NARROW_ARGS).changed
+
+    for check in (True, False):
+        deleted = run(sls_index, store, check=check, state='absent', **INDEX_ARGS)
+        assert deleted.data == {'changed': True, 'changes': ['deleted'], 'index': NARROW,
+                                'diff': {'before': NARROW, 'after': {}}}
+    assert store.sls_state()['projects']['proj-r']['logstores']['syslog']['index'] is None
+    assert run(sls_index, store, state='absent', **INDEX_ARGS).data == {
+        'changed': False, 'changes': [], 'index': {}, 'diff': {'before': {}, 'after': {}}}
+    assert mutating_calls(store) == {'CreateIndex': 1, 'UpdateIndex': 1, 'DeleteIndex': 1}
+
+
+def test_index_field_options_default_to_the_index_wide_ones(store):
+    view = run(sls_index, store, check=True, case_sensitive=True, tokens=['|'], probe=None, probe_after=None,
+               fields=[{'name': 'a'}, {'name': 'b', 'case_sensitive': False, 'type': 'double'},
+                       {'name': 'c', 'case_sensitive': False, 'analytics': False}], **INDEX_ARGS)
+    assert view.data['index'] == {'name': 'syslog', 'full_text': {'tokens': ['|'], 'case_sensitive': True},
+                                  'fields': {'a': {'type': 'text', 'tokens': ['|'], 'case_sensitive': True,
+                                                   'analytics': True},
+                                             'c': {'type': 'text', 'tokens': ['|'], 'case_sensitive': False,
+                                                   'analytics': False},
+                                             'b': {'type': 'double', 'analytics': True}}}
+
+
+def test_index_tokens_are_text_and_no_secret(store):
+    # Numbers in YAML become delimiters as text; a list named tokens is declared not secret (no_log=False): no
+    # delimiter among the values ansible would mask in the result, and no warning.
+    masked = []
+
+    def exit_json(self, **result):
+        masked.append(set(self.module.no_log_values))
+        self.module.exit_json(**result)
+    with mock.patch.object(basic.AnsibleModule, 'warn') as warn, \
+            mock.patch.object(alicloud_module.AlicloudModule, 'exit_json', exit_json):
+        result = run(sls_index, store, check=True, tokens=[1, ','], fields=[{'name': 'a', 'tokens': [2]}],
+                     **INDEX_ARGS)
+    assert warn.call_args_list == [] and len(masked) == 1 and not masked[0] & {'1', ',', '2'}
+    assert (result.data['index']['full_text']['tokens'], result.data['index']['fields']['a']['tokens']) == (
+        ['1', ','], ['2'])
+
+
+def test_index_logstore_gone_before_its_read_back_is_named(store):
+    patch, calls = failing_after_first('get_index_config', SlsApiError('gone', code='LogStoreNotExist'))
+    with patch:
+        result = run(sls_index, store, **INDEX_ARGS)
+    assert result.failed and result.msg == ('name: logstore syslog does not exist in project proj-r; create it '
+                                            'first (alicloud_ops.logging.sls_logstore)')
+    assert calls == [('proj-r', 'syslog'), ('proj-r', 'syslog')] and mutating_calls(store) == {'CreateIndex': 1}
+
+
+@pytest.mark.parametrize('fields, msg', [
+    ([{'type': 'long'}], 'missing required arguments: name found in fields'),
+    ([{'name': 'a', 'type': 'date'}], 'value of type must be one of: text, long, double, got: date found in fields'),
+])
+def test_index_field_options_checked_by_their_spec(store, fields, msg):
+    result = run(sls_index, store, fields=fields, **INDEX_ARGS)
+    assert result.failed and msg in result.msg and store.stats()['calls'] == {}
+
+
+@pytest.mark.parametrize('args, msg', [
+    ({'project': 'Proj_R', 'logstore': 'syslog'},
+     "project: invalid project name 'Proj_R': 3-63 characters: lowercase letters, digits and hyphens, starting and "
+     "ending with a letter or digit"),
+    ({'project': 'proj-r', 'logstore': 'S'},
+     "name: invalid logstore name 'S': 3-63 characters: lowercase letters, digits, hyphens and underscores, "
+     "starting and ending with a letter or digit"),
+])
+def test_index_names_checked_before_any_call(store, args, msg):
+    store.reset_stats()
+    result = run(sls_index, store, **args)
+    assert result.failed and result.msg == msg and store.stats()['calls'] == {}
+
+
+def test_index_missing_parents_word_for_word(store):
+    project = run(sls_index, store, project='proj-none', logstore='syslog')
+    assert project.msg == ('project: project proj-none does not exist; create it first '
+                           '(alicloud_ops.logging.sls_project)')
+    logstore = run(sls_index, store, project='proj-r', logstore='nostore')
+    assert logstore.msg == ('name: logstore nostore does not exist in project proj-r; create it first '
+                            '(alicloud_ops.logging.sls_logstore)')
+    assert logstore.data['invalid_options'] == ['name'] and mutating_calls(store) == {}
 
 
 def _put(emu, lines):
