@@ -1,5 +1,5 @@
-"""sls_index, sls_log_search and sls_machine_group_info in-process against the emulator, and their pure helpers
-(sls_index_plan, sls_search) on plain dicts."""
+"""sls_index, sls_log_search, sls_machine_group_info and sls_logtail_config_info in-process against the emulator, and
+their pure helpers (sls_index_plan, sls_search, the config listing) on plain dicts."""
 import json
 import time
 from unittest import mock
@@ -9,6 +9,8 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import alicloud_module
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import (
+    sls_logtail_config_info as sls_logtail_config_info_code)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
     DEFAULT_TOKENS, SYSLOG_FIELDS, desired_index, index_body, index_view, plan_index)
@@ -313,3 +315,97 @@ def test_logtail_config_info_lists_both_forms_every_page_by_name_start(sls_emula
 
     missing = run(sls_logtail_config_info, sls_emulator, project='no-such-proj')
     assert not missing.failed and missing.data['configs'] == []
+
+
+# Issue 25: sls_logtail_config_info's paging and listing, on stand-ins of the client's list calls.
+class _Page(object):
+    def __init__(self, names):
+        self.names = names
+
+    def get_configs(self):
+        return self.names
+
+
+class _Listing(object):
+    """Stand-in client: the names of each form, served `size` at a time from `offset`; or an error. Its calls
+    take no defaults (the SDK's size default is its own, not the module's page)."""
+
+    def __init__(self, pipeline=(), legacy=(), error=None):
+        self.forms, self.error, self.calls = {'pipeline': list(pipeline), 'legacy': list(legacy)}, error, []
+
+    def _page(self, form, project, name, offset, size):
+        self.calls.append((form, project, name, offset, size))
+        if self.error:
+            raise self.error
+        return _Page(self.forms[form][offset:offset + size])
+
+    def list_logtail_pipeline_config(self, project, config_name, offset, size):
+        return self._page('pipeline', project, config_name, offset, size)
+
+    def list_logtail_config(self, project, config, offset, size):
+        return self._page('legacy', project, config, offset, size)
+
+
+class _Exit(Exception):
+    pass
+
+
+class _InfoModule(object):
+    def exit_json(self, **result):
+        raise _Exit(result)
+
+
+def list_configs(client, prefix):
+    with pytest.raises(_Exit) as done:
+        sls_logtail_config_info_code.list_configs(_InfoModule(), client, 'proj-c', prefix)
+    return done.value.args[0]
+
+
+@pytest.mark.parametrize('count, offsets', [(0, [0]), (99, [0]), (100, [0, 100]), (101, [0, 100]),
+                                            (200, [0, 100, 200])])
+def test_all_names_reads_pages_of_100_until_a_short_one(count, offsets):
+    names, calls = ['n%03d' % i for i in range(count)], []
+
+    def page(offset, size):
+        calls.append((offset, size))
+        return _Page(names[offset:offset + size])
+    assert sls_logtail_config_info_code.all_names(page) == names
+    assert calls == [(offset, 100) for offset in offsets]
+
+
+def test_all_names_takes_no_configs_as_none():
+    assert sls_logtail_config_info_code.all_names(lambda offset, size: _Page(None)) == []
+
+
+def test_list_configs_by_name_then_form_from_the_start_of_the_name():
+    client = _Listing(pipeline=['web', 'b-web', 'a'], legacy=['web', 'webby', 'x-web'])
+    assert list_configs(client, 'web') == {'changed': False, 'configs': [
+        {'name': 'web', 'form': 'legacy'}, {'name': 'web', 'form': 'pipeline'}, {'name': 'webby', 'form': 'legacy'}]}
+    assert client.calls == [('pipeline', 'proj-c', 'web', 0, 100), ('legacy', 'proj-c', 'web', 0, 100)]
+
+
+@pytest.mark.parametrize('prefix', [None, ''])
+def test_list_configs_without_a_prefix_asks_for_every_name(prefix):
+    client = _Listing(pipeline=['b'], legacy=['a'])
+    assert list_configs(client, prefix)['configs'] == [{'name': 'a', 'form': 'legacy'},
+                                                       {'name': 'b', 'form': 'pipeline'}]
+    assert client.calls == [('pipeline', 'proj-c', None, 0, 100), ('legacy', 'proj-c', None, 0, 100)]
+
+
+def test_list_configs_of_a_missing_project_is_empty_and_other_errors_raise():
+    assert list_configs(_Listing(error=SlsApiError('gone', code='ProjectNotExist')), 'x') == {
+        'changed': False, 'configs': []}
+    denied = SlsApiError('denied', code='Unauthorized')
+    with pytest.raises(SlsApiError) as raised:
+        sls_logtail_config_info_code.list_configs(_InfoModule(), _Listing(error=denied), 'proj-c', 'x')
+    assert raised.value is denied
+
+
+def test_logtail_config_info_refuses_a_bad_project_name_and_takes_the_probe_options(sls_emulator):
+    assert run(sls_logtail_config_info, sls_emulator).msg == 'missing required arguments: project'
+    bad = run(sls_logtail_config_info, sls_emulator, project='Proj_C')
+    assert bad.failed and bad.msg == ("project: invalid project name 'Proj_C': 3-63 characters: lowercase letters, "
+                                      "digits and hyphens, starting and ending with a letter or digit")
+    assert sls_emulator.stats()['calls'] == {}
+    assert run(sls_logtail_config_info, sls_emulator, check=True, project='proj-c', name_prefix=5, probe=None,
+               probe_after=None).data == {'changed': False, 'configs': []}
