@@ -84,12 +84,8 @@ def plan_logtail_config(params, current, groups_before):
             write_body['logSample'] = after['logSample']
         plan['write'] = 'create' if current is None or rebuild else 'update'
         plan['write_body'] = write_body
-    if present and 'form' in changes:
-        groups_after = sorted(attach)
-    elif present:
-        groups_after = sorted((set(groups_before) | set(attach)) - set(detach))
-    else:
-        groups_after = []
+    # Also after a form switch (attach is every kept group, detach the others) and for absent (detach is all).
+    groups_after = sorted((set(groups_before) | set(attach)) - set(detach))
     plan.update(changes=changes, after=after, attach=attach, detach=detach, rebuild=rebuild,
                 unbind=list(groups_before) if rebuild else list(detach), groups_after=groups_after)
     return plan

@@ -53,6 +53,16 @@ def cms_auth(emu, secret=SLS_KEY_SECRET, key_id=SLS_KEY_ID):
     return dict(sls_auth(emu, secret, key_id), endpoint='http://' + emu.endpoint)
 
 
+def sls_sdk_client(emu, **kwargs):
+    """The official SDK's LogClient on the emulator (kwargs: LogClient's, e.g. source); the emulator listens on
+    127.0.0.1:port, so the client is told the endpoint is an address, as the sls_* modules do themselves."""
+    from aliyun.log import LogClient
+    auth = sls_auth(emu)
+    client = LogClient(auth['endpoint'], auth['access_key_id'], auth['access_key_secret'], **kwargs)
+    client._isRowIp = True
+    return client
+
+
 def sls_env(emu, secret=SLS_KEY_SECRET, key_id=SLS_KEY_ID):
     """Environment for a playbook run: credentials and endpoint the way users give them."""
     return {'ALIBABA_CLOUD_ACCESS_KEY_ID': key_id, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': secret,

@@ -22,11 +22,12 @@ from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_module im
 
 
 def read_index(module, client, project, logstore):
-    """The index's view, or None when the logstore has none."""
+    """The index's view with the logstore's name (as the module returns it), or None when the logstore has none."""
     try:
-        return index_view(client.get_index_config(project, logstore).get_body())
+        body = client.get_index_config(project, logstore).get_body()
     except SlsApiError as err:
-        return module.absent_on(err, ('IndexConfigNotExist',), logstore_parents(project, logstore, 'name', True))
+        return module.absent_on(err, ('IndexConfigNotExist',), logstore_parents(project, logstore, 'name'))
+    return dict(index_view(body), name=logstore)
 
 
 def ensure_index(module, client, desired):

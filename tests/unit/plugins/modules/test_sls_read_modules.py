@@ -1,11 +1,17 @@
-"""sls_index, sls_log_search and sls_machine_group_info in-process against the emulator, and their pure helpers
-(sls_index_plan, sls_search) on plain dicts."""
+"""sls_index, sls_log_search, sls_machine_group_info and sls_logtail_config_info in-process against the emulator, and
+their pure helpers (sls_index_plan, sls_search, the config listing) on plain dicts."""
 import json
 import time
+from unittest import mock
 from urllib.request import Request, urlopen
 
 import pytest
+from ansible.module_utils import basic
 
+from ansible_collections.alicloud_ops.logging.plugins.module_utils import alicloud_module
+from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules import (
+    sls_logtail_config_info as sls_logtail_config_info_code)
+from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_client import SlsApiError
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_index_plan import (
     DEFAULT_TOKENS, SYSLOG_FIELDS, desired_index, index_body, index_view, plan_index)
 from ansible_collections.alicloud_ops.logging.plugins.module_utils.sls_search import (
@@ -15,7 +21,8 @@ from ansible_collections.alicloud_ops.logging.plugins.modules import (
     sls_machine_group_info, sls_project)
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
-    mutating_calls, sls_auth, sls_emulator, sls_emulator_server)
+    mutating_calls, sls_auth, sls_emulator, sls_emulator_server, sls_sdk_client)
+from tests.unit.plugins.modules.test_sls_modules import failing_after_first
 from tools.alicloud_emulator import DEFAULT_ACCOUNT_ALIUID
 
 
@@ -110,11 +117,124 @@ def test_index_errors_name_the_field(store):
     assert store.stats()['calls'] == {}
 
 
+# Issue 25: sls_index's result, diff and writes word for word, its option defaults and its messages.
+INDEX_ARGS = dict(project='proj-r', logstore='syslog')
+NARROW_ARGS = dict(INDEX_ARGS, tokens=['\n', ','], case_sensitive=True, full_text=False,
+                   fields=[{'name': 'host', 'tokens': ['\t', '\n']}, {'name': 'n', 'type': 'long', 'analytics': False}])
+NARROW = {'name': 'syslog', 'full_text': None,
+          'fields': {'host': {'type': 'text', 'tokens': ['\t', '\n'], 'case_sensitive': True, 'analytics': True},
+                     'n': {'type': 'long', 'analytics': False}}}
+
+
+def default_index():
+    view, _ = desired_index({})
+    return dict(view, name='syslog')
+
+
+def test_index_results_of_each_run_show_the_logstore_name(store):
+    for check in (True, False):
+        created = run(sls_index, store, check=check, **INDEX_ARGS)
+        assert created.data == {'changed': True, 'changes': ['created'], 'index': default_index(),
+                                'diff': {'before': {}, 'after': default_index()}}
+    assert mutating_calls(store) == {'CreateIndex': 1}
+    held = store.sls_state()['projects']['proj-r']['logstores']['syslog']['index']
+    assert held['line']['token'] == DEFAULT_TOKENS and sorted(held['keys']) == sorted(SYSLOG_FIELDS)
+    kept = run(sls_index, store, **INDEX_ARGS)
+    assert kept.data == {'changed': False, 'changes': [], 'index': default_index(),
+                         'diff': {'before': default_index(), 'after': default_index()}}
+
+    for check in (True, False):
+        narrowed = run(sls_index, store, check=check, **NARROW_ARGS)
+        assert narrowed.data == {'changed': True, 'changes': sorted(['full_text', 'fields.host', 'fields.n'] + [
+            'fields.' + name for name in SYSLOG_FIELDS]), 'index': NARROW,
+            'diff': {'before': default_index(), 'after': NARROW}}
+    assert mutating_calls(store) == {'CreateIndex': 1, 'UpdateIndex': 1}
+    assert not run(sls_index, store, **NARROW_ARGS).changed
+
+    for check in (True, False):
+        deleted = run(sls_index, store, check=check, state='absent', **INDEX_ARGS)
+        assert deleted.data == {'changed': True, 'changes': ['deleted'], 'index': NARROW,
+                                'diff': {'before': NARROW, 'after': {}}}
+    assert store.sls_state()['projects']['proj-r']['logstores']['syslog']['index'] is None
+    assert run(sls_index, store, state='absent', **INDEX_ARGS).data == {
+        'changed': False, 'changes': [], 'index': {}, 'diff': {'before': {}, 'after': {}}}
+    assert mutating_calls(store) == {'CreateIndex': 1, 'UpdateIndex': 1, 'DeleteIndex': 1}
+
+
+def test_index_field_options_default_to_the_index_wide_ones(store):
+    view = run(sls_index, store, check=True, case_sensitive=True, tokens=['|'], probe=None, probe_after=None,
+               fields=[{'name': 'a'}, {'name': 'b', 'case_sensitive': False, 'type': 'double'},
+                       {'name': 'c', 'case_sensitive': False, 'analytics': False}], **INDEX_ARGS)
+    assert view.data['index'] == {'name': 'syslog', 'full_text': {'tokens': ['|'], 'case_sensitive': True},
+                                  'fields': {'a': {'type': 'text', 'tokens': ['|'], 'case_sensitive': True,
+                                                   'analytics': True},
+                                             'c': {'type': 'text', 'tokens': ['|'], 'case_sensitive': False,
+                                                   'analytics': False},
+                                             'b': {'type': 'double', 'analytics': True}}}
+
+
+def test_index_tokens_are_text_and_no_secret(store):
+    # Numbers in YAML become delimiters as text; a list named tokens is declared not secret (no_log=False): no
+    # delimiter among the values ansible would mask in the result, and no warning.
+    masked = []
+
+    def exit_json(self, **result):
+        masked.append(set(self.module.no_log_values))
+        self.module.exit_json(**result)
+    with mock.patch.object(basic.AnsibleModule, 'warn') as warn, \
+            mock.patch.object(alicloud_module.AlicloudModule, 'exit_json', exit_json):
+        result = run(sls_index, store, check=True, tokens=[1, ','], fields=[{'name': 'a', 'tokens': [2]}],
+                     **INDEX_ARGS)
+    assert warn.call_args_list == [] and len(masked) == 1 and not masked[0] & {'1', ',', '2'}
+    assert (result.data['index']['full_text']['tokens'], result.data['index']['fields']['a']['tokens']) == (
+        ['1', ','], ['2'])
+
+
+def test_index_logstore_gone_before_its_read_back_is_named(store):
+    patch, calls = failing_after_first('get_index_config', SlsApiError('gone', code='LogStoreNotExist'))
+    with patch:
+        result = run(sls_index, store, **INDEX_ARGS)
+    assert result.failed and result.msg == ('name: logstore syslog does not exist in project proj-r; create it '
+                                            'first (alicloud_ops.logging.sls_logstore)')
+    assert calls == [('proj-r', 'syslog'), ('proj-r', 'syslog')] and mutating_calls(store) == {'CreateIndex': 1}
+
+
+@pytest.mark.parametrize('fields, msg', [
+    ([{'type': 'long'}], 'missing required arguments: name found in fields'),
+    ([{'name': 'a', 'type': 'date'}], 'value of type must be one of: text, long, double, got: date found in fields'),
+])
+def test_index_field_options_checked_by_their_spec(store, fields, msg):
+    result = run(sls_index, store, fields=fields, **INDEX_ARGS)
+    assert result.failed and msg in result.msg and store.stats()['calls'] == {}
+
+
+@pytest.mark.parametrize('args, msg', [
+    ({'project': 'Proj_R', 'logstore': 'syslog'},
+     "project: invalid project name 'Proj_R': 3-63 characters: lowercase letters, digits and hyphens, starting and "
+     "ending with a letter or digit"),
+    ({'project': 'proj-r', 'logstore': 'S'},
+     "name: invalid logstore name 'S': 3-63 characters: lowercase letters, digits, hyphens and underscores, "
+     "starting and ending with a letter or digit"),
+])
+def test_index_names_checked_before_any_call(store, args, msg):
+    store.reset_stats()
+    result = run(sls_index, store, **args)
+    assert result.failed and result.msg == msg and store.stats()['calls'] == {}
+
+
+def test_index_missing_parents_word_for_word(store):
+    project = run(sls_index, store, project='proj-none', logstore='syslog')
+    assert project.msg == ('project: project proj-none does not exist; create it first '
+                           '(alicloud_ops.logging.sls_project)')
+    logstore = run(sls_index, store, project='proj-r', logstore='nostore')
+    assert logstore.msg == ('name: logstore nostore does not exist in project proj-r; create it first '
+                            '(alicloud_ops.logging.sls_logstore)')
+    assert logstore.data['invalid_options'] == ['name'] and mutating_calls(store) == {}
+
+
 def _put(emu, lines):
-    from aliyun.log import LogClient, LogItem, PutLogsRequest
-    auth = sls_auth(emu)
-    client = LogClient(auth['endpoint'], auth['access_key_id'], auth['access_key_secret'], source='10.0.0.9')
-    client._isRowIp = True
+    from aliyun.log import LogItem, PutLogsRequest
+    client = sls_sdk_client(emu, source='10.0.0.9')
     items = [LogItem(int(time.time()), [('_hostname_', h), ('_content_', c)]) for h, c in lines]
     client.put_logs(PutLogsRequest('proj-r', 'syslog', '', '', items))
 
@@ -195,3 +315,97 @@ def test_logtail_config_info_lists_both_forms_every_page_by_name_start(sls_emula
 
     missing = run(sls_logtail_config_info, sls_emulator, project='no-such-proj')
     assert not missing.failed and missing.data['configs'] == []
+
+
+# Issue 25: sls_logtail_config_info's paging and listing, on stand-ins of the client's list calls.
+class _Page(object):
+    def __init__(self, names):
+        self.names = names
+
+    def get_configs(self):
+        return self.names
+
+
+class _Listing(object):
+    """Stand-in client: the names of each form, served `size` at a time from `offset`; or an error. Its calls
+    take no defaults (the SDK's size default is its own, not the module's page)."""
+
+    def __init__(self, pipeline=(), legacy=(), error=None):
+        self.forms, self.error, self.calls = {'pipeline': list(pipeline), 'legacy': list(legacy)}, error, []
+
+    def _page(self, form, project, name, offset, size):
+        self.calls.append((form, project, name, offset, size))
+        if self.error:
+            raise self.error
+        return _Page(self.forms[form][offset:offset + size])
+
+    def list_logtail_pipeline_config(self, project, config_name, offset, size):
+        return self._page('pipeline', project, config_name, offset, size)
+
+    def list_logtail_config(self, project, config, offset, size):
+        return self._page('legacy', project, config, offset, size)
+
+
+class _Exit(Exception):
+    pass
+
+
+class _InfoModule(object):
+    def exit_json(self, **result):
+        raise _Exit(result)
+
+
+def list_configs(client, prefix):
+    with pytest.raises(_Exit) as done:
+        sls_logtail_config_info_code.list_configs(_InfoModule(), client, 'proj-c', prefix)
+    return done.value.args[0]
+
+
+@pytest.mark.parametrize('count, offsets', [(0, [0]), (99, [0]), (100, [0, 100]), (101, [0, 100]),
+                                            (200, [0, 100, 200])])
+def test_all_names_reads_pages_of_100_until_a_short_one(count, offsets):
+    names, calls = ['n%03d' % i for i in range(count)], []
+
+    def page(offset, size):
+        calls.append((offset, size))
+        return _Page(names[offset:offset + size])
+    assert sls_logtail_config_info_code.all_names(page) == names
+    assert calls == [(offset, 100) for offset in offsets]
+
+
+def test_all_names_takes_no_configs_as_none():
+    assert sls_logtail_config_info_code.all_names(lambda offset, size: _Page(None)) == []
+
+
+def test_list_configs_by_name_then_form_from_the_start_of_the_name():
+    client = _Listing(pipeline=['web', 'b-web', 'a'], legacy=['web', 'webby', 'x-web'])
+    assert list_configs(client, 'web') == {'changed': False, 'configs': [
+        {'name': 'web', 'form': 'legacy'}, {'name': 'web', 'form': 'pipeline'}, {'name': 'webby', 'form': 'legacy'}]}
+    assert client.calls == [('pipeline', 'proj-c', 'web', 0, 100), ('legacy', 'proj-c', 'web', 0, 100)]
+
+
+@pytest.mark.parametrize('prefix', [None, ''])
+def test_list_configs_without_a_prefix_asks_for_every_name(prefix):
+    client = _Listing(pipeline=['b'], legacy=['a'])
+    assert list_configs(client, prefix)['configs'] == [{'name': 'a', 'form': 'legacy'},
+                                                       {'name': 'b', 'form': 'pipeline'}]
+    assert client.calls == [('pipeline', 'proj-c', None, 0, 100), ('legacy', 'proj-c', None, 0, 100)]
+
+
+def test_list_configs_of_a_missing_project_is_empty_and_other_errors_raise():
+    assert list_configs(_Listing(error=SlsApiError('gone', code='ProjectNotExist')), 'x') == {
+        'changed': False, 'configs': []}
+    denied = SlsApiError('denied', code='Unauthorized')
+    with pytest.raises(SlsApiError) as raised:
+        sls_logtail_config_info_code.list_configs(_InfoModule(), _Listing(error=denied), 'proj-c', 'x')
+    assert raised.value is denied
+
+
+def test_logtail_config_info_refuses_a_bad_project_name_and_takes_the_probe_options(sls_emulator):
+    assert run(sls_logtail_config_info, sls_emulator).msg == 'missing required arguments: project'
+    bad = run(sls_logtail_config_info, sls_emulator, project='Proj_C')
+    assert bad.failed and bad.msg == ("project: invalid project name 'Proj_C': 3-63 characters: lowercase letters, "
+                                      "digits and hyphens, starting and ending with a letter or digit")
+    assert sls_emulator.stats()['calls'] == {}
+    assert run(sls_logtail_config_info, sls_emulator, check=True, project='proj-c', name_prefix=5, probe=None,
+               probe_after=None).data == {'changed': False, 'configs': []}
