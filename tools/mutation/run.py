@@ -385,16 +385,6 @@ def write_verdicts(root, verdicts, data):
     return written
 
 
-def newer(verdicts, rel, date, sha):
-    """Whether `rel` has a verdict of the source `sha` measured after `date` ('YYYY-MM-DD HH:MM UTC' sorts)."""
-    try:
-        with open(verdict_path(verdicts, rel)) as handle:
-            record = json.load(handle)
-    except (OSError, ValueError):
-        return False
-    return record.get('sha256') == sha and (record.get('measured') or '') > (date or '')
-
-
 def import_report(root, verdicts, report_json, source_root):
     """Verdicts from a finished run's report.json made in another checkout (`source_root`, e.g. a worktree): for
     each complete file whose source there is the one measured (not modified after the run started) and the same as
@@ -403,14 +393,17 @@ def import_report(root, verdicts, report_json, source_root):
         data = json.load(handle)
     started = datetime.datetime.strptime(data['meta']['started'], '%Y-%m-%d %H:%M:%S UTC').replace(
         tzinfo=datetime.timezone.utc).timestamp()
+    kept_now = read_verdicts(root, verdicts, [entry['path'] for entry in data['files']])
     refused, kept = {}, []
     for entry in data['files']:
         rel = entry['path']
+        record, state = kept_now[rel]
         if os.path.getmtime(os.path.join(source_root, rel)) >= started:
             refused[rel] = 'modified after the run started'
         elif source_hash(source_root, rel) != source_hash(root, rel):
             refused[rel] = 'not the same source here'
-        elif newer(verdicts, rel, data['meta'].get('date'), source_hash(root, rel)):
+        elif state == 'current' and (record.get('measured') or '') > (data['meta'].get('date') or ''):
+            # 'YYYY-MM-DD HH:MM UTC' sorts as it reads
             refused[rel] = 'a later verdict of the same source is kept'
         else:
             kept.append(entry)
@@ -434,15 +427,21 @@ def read_verdicts(root, verdicts, files):
     return out
 
 
-def assembled(root, verdicts, files, meta):
-    """The report over `files` from their verdicts (report.assemble), each file's marked lines read from its source
-    as it is now."""
+def assembled(root, verdicts, files):
+    """The report over `files` from their verdicts (report.assemble), dated now, each file's marked lines read from
+    its source as it is now."""
+    meta = {'date': now_utc(), 'files_selected': 'all (%d files), each from its verdict' % len(files)}
     entries = []
     for rel, (record, state) in sorted(read_verdicts(root, verdicts, files).items()):
         with open(os.path.join(root, rel), encoding='utf-8') as handle:
             source = handle.read()
         entries.append({'path': rel, 'state': state, 'verdict': record, 'source': source})
     return report.assemble(entries, meta)
+
+
+def now_utc():
+    """The date a report and a verdict carry."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
 
 
 def left_out_of(tests, with_slow):
@@ -470,7 +469,7 @@ def run_once(args, work, log_path, selected, tests, only, label, resume=False):
 
 def finished(entries, meta, rc=0, stopped=False):
     """The report data of a run, dated and with its status."""
-    meta['date'] = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    meta['date'] = now_utc()
     data = report.build(entries, meta)
     not_checked = data['total']['not_checked']
     data['meta']['status'] = ('mutmut exited %s' % rc if rc else 'stopped' if stopped else 'complete') + (
@@ -524,9 +523,7 @@ def incremental(args, every, work, log_path):
             print('mutation: mutmut exited %s on %s (see %s); no verdict kept' % (rc, rel, log_path))
         else:
             keep_verdicts(data, args)
-    meta = {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
-            'files_selected': 'all (%d files), each from its verdict' % len(every)}
-    return finish(assembled(ROOT, args.verdicts, every, meta), args)
+    return finish(assembled(ROOT, args.verdicts, every), args)
 
 
 def finish(data, args):
@@ -598,9 +595,7 @@ def main(argv=None):
             print('mutation: no verdict for %s: %s' % (rel, why))
         return 1 if refused else 0
     if args.assemble:
-        meta = {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
-                'files_selected': 'all (%d files), each from its verdict' % len(every)}
-        return finish(assembled(ROOT, args.verdicts, every, meta), args)
+        return finish(assembled(ROOT, args.verdicts, every), args)
     if incremental_mode and not args.report_only:
         work = os.path.abspath(args.work)
         os.makedirs(work, exist_ok=True)
