@@ -220,8 +220,8 @@ def measure_size(size, args, forks, env, first_runs, scratch):
         floor_seconds = statistics.median(run.seconds for run in floor)
         result['floor'] = {'tasks_per_host': tasks, 'seconds_median': round(floor_seconds, 2),
                            'seconds_all': [round(run.seconds, 2) for run in floor],
-                           'round_trips_per_host': sorted(set(run.trips.get(host, 0) for run in floor[-1:]
-                                                              for host in run.tasks))}
+                           'round_trips_per_host': sorted(set(floor[-1].trips.get(host, 0)
+                                                              for host in floor[-1].tasks))}
         result['floor_over_ping'] = round(floor_seconds / ping_seconds, 2)
         result['idempotent_over_floor'] = round(idem_seconds / floor_seconds, 2)
     if any(run.changed for run in idempotent):
