@@ -464,7 +464,18 @@ def run_once(args, work, log_path, selected, tests, only, label, resume=False):
     prepare(ROOT, work, only, tests, resume, ignore)
     rc, stopped = run_mutmut(work, args.max_children, selected, log_path)
     meta['wall_seconds'] = round(time.time() - start)
+    if rc and not stopped and nothing_to_mutate(work, selected):
+        # mutmut 3 mutates function bodies only, and exits 1 ("could not find any test case for any mutant") when
+        # it made no mutant at all: a file of constants is complete with 0 mutants, not a failed run
+        meta['note'] = 'no mutants: mutmut mutates function bodies only, and the selected files have none'
+        rc = 0
     return finished(collect(ROOT, work, selected), meta, rc, stopped), rc, stopped
+
+
+def nothing_to_mutate(work, files):
+    """True when mutmut generated its results for every file of `files` (a .meta each) and made no mutant."""
+    results = read_results(work, files)
+    return bool(results) and all(codes == {} for codes in results.values())
 
 
 def finished(entries, meta, rc=0, stopped=False):

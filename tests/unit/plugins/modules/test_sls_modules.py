@@ -8,8 +8,7 @@ from ansible.module_utils import basic
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import sls_client, sls_module
 from ansible_collections.alicloud_ops.logging.plugins.module_utils._modules.sls_logtail_config import ConfigTasks
 from ansible_collections.alicloud_ops.logging.plugins.modules import (
-    sls_index, sls_logstore, sls_logtail_config, sls_logtail_config_info, sls_machine_group, sls_project)
-from tests.support.module_docs import spec_mismatches
+    sls_logstore, sls_logtail_config, sls_machine_group, sls_project)
 from tests.support.module_harness import run_module
 from tests.support.sls_emulator import (  # noqa: F401 - fixtures
     SLS_KEY_ID, SLS_KEY_SECRET, mutating_calls, sls_auth, sls_emulator, sls_emulator_server, sls_sdk_client,
@@ -498,12 +497,6 @@ def test_the_probe_options_are_accepted(sls_emulator, module, args):
     # The action plugin's options (converge_probe): the module takes them (a probe run hands them on).
     result = run(module, sls_emulator, check=True, probe=None, probe_after=None, **args)
     assert not result.failed, result
-
-
-@pytest.mark.parametrize('module', [sls_index, sls_logtail_config, sls_logtail_config_info, sls_machine_group])
-def test_documentation_matches_argument_spec(module):
-    # Issue 25: types, defaults, required, choices, elements, aliases and no_log, as validate-modules compares them.
-    assert spec_mismatches(module) == []
 
 
 def config_reads(emu):

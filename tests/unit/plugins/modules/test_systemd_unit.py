@@ -9,8 +9,10 @@ import json
 import os
 import stat
 import sys
+import tempfile
 
 import pytest
+from ansible.module_utils import basic
 from ansible.module_utils.common.warnings import get_warning_messages
 
 from ansible_collections.alicloud_ops.logging.plugins.module_utils import systemd_control
@@ -26,6 +28,19 @@ SECTIONS = {
 
 def run(args, **kw):
     return run_module(systemd_unit.main, args, **kw)
+
+
+def test_the_guard_refuses_the_host_trees(tmp_path):
+    """conftest.py's guard (tests/support/host_guard.py) is on: a mutant that drops `root` fails, writing nothing."""
+    with pytest.raises(AssertionError, match='os.rename on the host'):
+        os.rename(str(tmp_path / 'a'), '/etc/systemd/system/agent.service')
+    with pytest.raises(AssertionError, match='tempfile.mkstemp on the host'):
+        tempfile.mkstemp(dir='/etc/systemd/system')
+    os.mkdir(str(tmp_path / 'fine'))
+    assert os.path.isdir(str(tmp_path / 'fine'))
+    module = basic.AnsibleModule.__new__(basic.AnsibleModule)
+    with pytest.raises(AssertionError, match="systemctl enable without --root"):
+        module.run_command(['/usr/bin/systemctl', 'enable', '--', 'agent.service'])
 
 
 @pytest.fixture

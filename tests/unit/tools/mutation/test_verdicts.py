@@ -248,3 +248,25 @@ def test_an_older_report_does_not_replace_a_later_verdict_of_the_same_source(tmp
         'plugins/module_utils/a.py': 'a later verdict of the same source is kept'}
     record, state = run.read_verdicts(str(here), verdicts, ['plugins/module_utils/a.py'])['plugins/module_utils/a.py']
     assert state == 'current' and record['measured'] == '2026-12-07 07:00 UTC' and record['counts']['killed'] == 2
+
+
+@pytest.mark.parametrize('codes, rc_after', [({}, 0), ({'m.x_f__mutmut_1': 33}, 1), (None, 1)])
+def test_a_file_mutmut_makes_no_mutant_of_is_complete_with_none(tmp_path, monkeypatch, codes, rc_after):
+    """mutmut 3 mutates function bodies only and exits 1 when it made no mutant at all (a file of constants): that
+    file is complete with 0 mutants. A file whose mutants no test ran (33), or without results, stays a failed run."""
+    rel = 'plugins/module_utils/consts.py'
+    write(tmp_path, rel, 'X = (1, 2)\n')
+    monkeypatch.setattr(run, 'ROOT', str(tmp_path))
+    work = tmp_path / 'work'
+    if codes is not None:
+        write(work, os.path.join('mutants', run.COLLECTION, rel + '.meta'), json.dumps({'exit_code_by_key': codes}))
+    monkeypatch.setattr(run, 'prepare', lambda *a, **k: None)
+    monkeypatch.setattr(run, 'run_mutmut', lambda *a, **k: (1, False))
+    data, rc, stopped = run.run_once(Args(tmp_path), str(work), 'log', [rel], ['tests/unit/t.py'], [rel], [rel])
+    assert (rc, stopped) == (rc_after, False)
+    if rc_after == 0:
+        assert data['meta']['note'].startswith('no mutants')
+        assert data['files'][0]['counts']['mutants'] == 0
+        assert run.write_verdicts(str(tmp_path), str(tmp_path / 'verdicts'), data) == [rel]
+    else:
+        assert 'note' not in data['meta']
