@@ -11,12 +11,16 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_install import InstallError, flavor_facts
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.rsyslog_render import dropin_filename
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.deferred import deferred
+
+# imported when called (plugin_utils/deferred.py says why)
+flavor_facts = deferred('module_utils.logtail_install', 'flavor_facts')
+dropin_filename = deferred('module_utils.rsyslog_render', 'dropin_filename')
 
 
 def logtail_flavor_facts(flavor):
     """What differs between the agent flavours, as the roles read it: unit, init script, PID globs, config."""
+    from ansible_collections.alicloud_ops.logging.plugins.module_utils.logtail_install import InstallError
     try:
         facts = flavor_facts(flavor)
     except InstallError as exc:

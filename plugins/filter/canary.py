@@ -10,13 +10,18 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_sources import SourceError
-from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.canary_check import canary_query, canary_report
-from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.file_canary_check import (
-    file_canaries, file_canary_report, file_canary_searches)
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.deferred import deferred
+
+# imported when called (plugin_utils/deferred.py says why)
+canary_query = deferred('plugin_utils.canary_check', 'canary_query')
+canary_report = deferred('plugin_utils.canary_check', 'canary_report')
+file_canaries = deferred('plugin_utils.file_canary_check', 'file_canaries')
+file_canary_searches = deferred('plugin_utils.file_canary_check', 'file_canary_searches')
+file_canary_report = deferred('plugin_utils.file_canary_check', 'file_canary_report')
 
 
 def file_canaries_filter(sources, canary, prefix):
+    from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_sources import SourceError
     try:
         return file_canaries(sources, canary, prefix)
     except SourceError as err:

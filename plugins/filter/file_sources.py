@@ -11,7 +11,10 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.alicloud_ops.logging.plugins.module_utils.file_sources import config_name
+from ansible_collections.alicloud_ops.logging.plugins.plugin_utils.deferred import deferred
+
+# imported when called (plugin_utils/deferred.py says why)
+config_name = deferred('module_utils.file_sources', 'config_name')
 
 
 def file_source_id(name, prefix):
