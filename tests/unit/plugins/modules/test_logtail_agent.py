@@ -343,9 +343,12 @@ def test_installer_that_hangs_is_stopped_at_timeout(tmp_path):
 
 
 def test_an_installer_that_removes_its_own_directory(tmp_path):
+    # It runs in a directory of its own, not the caller's (here conftest.py's temporary working directory).
+    open('caller-marker', 'w').close()
     url, _digest, install_dir = fake_installer(tmp_path, extra='rm -rf "$PWD"')
     res = run_module(logtail_agent.main, dict(region='cn-hangzhou', installer_url=url, install_dir=install_dir))
     assert not res.failed and res.data['installed_version'] == '1.8.0', res
+    assert os.path.exists('caller-marker')
 
 
 def test_the_probe_options_are_accepted(tmp_path):
