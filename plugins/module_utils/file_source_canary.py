@@ -134,11 +134,20 @@ def _probe_char(klass):
     return 'v'
 
 
+# A class as fnmatch(3) reads one: '[', then '!' or '^' right after it (negated; a '^' there must be taken so),
+# then a ']' first is a member, then up to the next ']'. Else a '[' starts no class: a literal.
+_CLASS = re.compile(r'\[(?:([!^])|(?![!^]))(\][^\]]*|[^\]]+)\]|\[')
+
+
 def posix_glob(name):
     """A glob as the agent's fnmatch(3) reads it, for Python's fnmatch: glibc takes a class opened by '[^' as
     negated, as '[!' (LoongCollector matches file names with fnmatch on Linux:
-    core/file_server/FileDiscoveryOptions.cpp); Python's fnmatch would take that '^' as one of the characters."""
-    return name.replace('[^', '[!')
+    core/file_server/FileDiscoveryOptions.cpp); Python's fnmatch would take that '^' as one of the characters.
+    Only the '^' right after a class's '[' negates: classes are read as both read them (a ']' first in a class is
+    a member, a '[' inside one is a member, a '[' that no ']' closes is a literal), so '[[^a]' stays the class of
+    '[', '^' and 'a'. Not read as fnmatch(3) reads them: backslash escapes and '[:alpha:]'-style classes."""
+    return _CLASS.sub(lambda m: '[[]' if m.group(2) is None else '[%s%s]' % ('!' if m.group(1) else '', m.group(2)),
+                      name)
 
 
 def probe_path(pattern):

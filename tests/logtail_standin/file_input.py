@@ -62,6 +62,8 @@ under core/ (line numbers are that snapshot's). What the stand-in does, and wher
 Python 3.5+ standard library only.
 """
 
+import ctypes
+import ctypes.util
 import glob
 import json
 import os
@@ -277,6 +279,33 @@ def fix_to_line_start(handle, offset, start=None):
         begin = newline + 1
 
 
+def _c_fnmatch():
+    libc = ctypes.CDLL(ctypes.util.find_library('c'))
+    libc.fnmatch.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int]
+    return libc.fnmatch
+
+
+def _paths_matching(pattern):
+    """The files a path pattern names, file names matched by the C library's fnmatch(3) itself, flags 0: the agent
+    matches file names with fnmatch on Linux (LoongCollector core/file_server/FileDiscoveryOptions.cpp includes
+    <fnmatch.h>), which reads '[^v]' as "not v", where Python's glob reads '^' as a member. A name starting with
+    '.' only for a pattern starting with '.' (as Python's glob; the agent's fnmatch without FNM_PERIOD would take
+    more: stricter here)."""
+    directory, name_glob = os.path.split(pattern)
+    directories = sorted(glob.glob(directory)) if any(c in directory for c in '*?[') else [directory]
+    fnmatch_c = _c_fnmatch()
+    found = []
+    for parent in directories:
+        try:
+            entries = os.listdir(parent)
+        except OSError:
+            continue
+        found.extend(os.path.join(parent, entry) for entry in entries
+                     if (name_glob.startswith('.') or not entry.startswith('.'))
+                     and fnmatch_c(name_glob.encode(), entry.encode(), 0) == 0)
+    return sorted(found)
+
+
 class FileTailer(object):
     """Tails the files of one input_file config; ``emit(event)`` gets each event: {'contents', 'path', 'time'}."""
 
@@ -299,10 +328,7 @@ class FileTailer(object):
     def _matches(self):
         found = {}
         for pattern in self.config.paths:
-            # The agent matches file names with fnmatch(3) on Linux (core/file_server/FileDiscoveryOptions.cpp
-            # includes <fnmatch.h>): glibc's reads a class opened by '[^' as negated, like '[!'; Python's glob would
-            # take that '^' as a member of the class.
-            for path in sorted(glob.glob(pattern.replace('[^', '[!'))):
+            for path in _paths_matching(pattern):
                 try:
                     stat = os.stat(path)
                 except OSError:

@@ -140,6 +140,21 @@ def test_a_class_opened_by_a_caret_is_negated_as_glibc_fnmatch_reads_it(tmp_path
     assert sorted(e['contents']['content'] for e in events) == ['^.log', 'x.log']
 
 
+@pytest.mark.parametrize('pattern, taken', [
+    ('[[^a].log', ['[.log', '^.log', 'a.log']),   # one class of '[', '^' and 'a': no negation inside a class
+    ('[^]a].log', ['[.log', '^.log', 'v.log', 'x.log']),   # ']' first is a member: "neither ']' nor 'a'"
+    ('*.log', ['[.log', '^.log', 'a.log', 'v.log', 'x.log']),   # '.hidden.log' only for a pattern starting with '.'
+    ('.*.log', ['.hidden.log']),
+])
+def test_file_names_are_matched_by_the_c_library_s_fnmatch(tmp_path, pattern, taken):
+    (tmp_path / 'logs').mkdir()
+    for name in ('v.log', 'x.log', '^.log', '[.log', 'a.log', '.hidden.log'):
+        append(tmp_path / 'logs' / name, name + '\n')
+    tail, events = tailer(tmp_path, {'FilePaths': [str(tmp_path / 'logs' / pattern)]})
+    tail.poll()
+    assert sorted(e['contents']['content'] for e in events) == taken
+
+
 def test_a_file_found_when_the_config_is_applied_is_read_from_its_last_tail_size(tmp_path):
     log = tmp_path / 'big.log'
     line = 'y' * 99 + '\n'  # 100 bytes
