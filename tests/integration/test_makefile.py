@@ -32,3 +32,9 @@ def test_help_lists_every_target_with_a_description():
         listed[name] = description.strip()
     assert sorted(listed) == sorted(targets())
     assert all(listed.values()), listed
+
+
+def test_make_mutation_judges_the_total_against_a_floor_of_95_unless_told():
+    # issue 25's goal: the run fails when the total kill rate is under it
+    assert '--floor 95 ' in make('-n', 'mutation').stdout
+    assert '--floor 90 ' in make('-n', 'mutation', 'MUTATION_FLOOR=90').stdout
