@@ -63,7 +63,6 @@ Python 3.5+ standard library only.
 """
 
 import ctypes
-import ctypes.util
 import glob
 import json
 import os
@@ -279,10 +278,15 @@ def fix_to_line_start(handle, offset, start=None):
         begin = newline + 1
 
 
-def _c_fnmatch():
-    libc = ctypes.CDLL(ctypes.util.find_library('c'))
-    libc.fnmatch.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int]
-    return libc.fnmatch
+# The C library's fnmatch(3), from the symbols this process already has (dlopen(NULL): no library search, no
+# subprocess), loaded once: the tailer matches on every poll.
+_FNMATCH = ctypes.CDLL(None).fnmatch
+_FNMATCH.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int]
+
+
+def c_fnmatch(pattern, name):
+    """Whether the C library's fnmatch(3), flags 0 as the agent calls it, matches ``name`` against ``pattern``."""
+    return _FNMATCH(pattern.encode(), name.encode(), 0) == 0
 
 
 def _paths_matching(pattern):
@@ -293,7 +297,6 @@ def _paths_matching(pattern):
     more: stricter here)."""
     directory, name_glob = os.path.split(pattern)
     directories = sorted(glob.glob(directory)) if any(c in directory for c in '*?[') else [directory]
-    fnmatch_c = _c_fnmatch()
     found = []
     for parent in directories:
         try:
@@ -302,7 +305,7 @@ def _paths_matching(pattern):
             continue
         found.extend(os.path.join(parent, entry) for entry in entries
                      if (name_glob.startswith('.') or not entry.startswith('.'))
-                     and fnmatch_c(name_glob.encode(), entry.encode(), 0) == 0)
+                     and c_fnmatch(name_glob, entry))
     return sorted(found)
 
 
