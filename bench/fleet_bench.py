@@ -10,7 +10,10 @@ alicloud-fleet-NN systemd containers, registered in the ECS API emulator, found 
     idempotent run did (argument-spec validations and skipped includes count) of which one is a module round trip
     (ping) and the rest controller-only debug tasks: what ansible-core costs for a play of that shape, whatever
     its tasks do;
-  - module round trips per host of the idempotent run (site_bench.round_trips).
+  - module round trips per host of the idempotent run (site_bench.round_trips);
+  - where the last idempotent run's and the last ping's wall time went, task by task (site_bench.task_spans:
+    each task's span, first host's start to last host's result, and its host-seconds), with what no task's span
+    covers (start-up, inventory, play set-up): printed after the size's row, saved as `spans`.
 With --first-repeat N, the first run is timed on N fleets of that size, each built afresh (median shown).
 Prints the issue's table and the per-host slopes (seconds per extra host, least squares over the sizes), and
 saves the figures under --label in bench/results/fleet_bench.json. The fleet is removed at the end (and on
@@ -212,6 +215,7 @@ def measure_size(size, args, forks, env, first_runs, scratch):
         'idempotent_over_ping': round(idem_seconds / ping_seconds, 2),
         'round_trips_per_host': [min(fleet_trips), max(fleet_trips)] if fleet_trips else [0, 0],
         'pinged_hosts': len(ping[-1].trips),
+        'spans': {'idempotent_run': breakdown(idempotent[-1]), 'ping': breakdown(ping[-1])},
     })
     if fleet_tasks and not args.no_floor:
         tasks = int(statistics.median(fleet_tasks))
@@ -228,6 +232,33 @@ def measure_size(size, args, forks, env, first_runs, scratch):
         print('fleet_bench: WARNING: %d hosts: an idempotent run changed something: %s'
               % (size, result['idempotent_run']['changed']))
     return result
+
+
+def breakdown(run):
+    """A run's task spans (site_bench.task_spans) and, last, the wall time no task's span covers."""
+    spans = list(run.spans)
+    covered = sum(span['span_seconds'] for span in spans)
+    spans.append({'task': '(outside any task: start-up, inventory, play set-up)', 'hosts': 0,
+                  'span_seconds': round(max(0.0, run.seconds - covered), 3), 'host_seconds': 0.0})
+    return {'seconds': round(run.seconds, 3), 'tasks': spans}
+
+
+def spans_table(name, spans, top=12):
+    """The `top` tasks of a breakdown() by span, with their share of the run and per host."""
+    seconds = spans['seconds']
+    lines = ['%s, %.2f s: where the wall time went (task spans, largest first)' % (name, seconds),
+             '| task | hosts | span | share of the run | host-seconds per host |', '| --- | --- | --- | --- | --- |']
+    ranked = sorted(spans['tasks'], key=lambda span: -span['span_seconds'])
+    for span in ranked[:top]:
+        lines.append('| %s | %d | %.2f s | %.0f%% | %s |' % (
+            span['task'], span['hosts'], span['span_seconds'], 100.0 * span['span_seconds'] / seconds if seconds else 0,
+            '%.3f s' % (span['host_seconds'] / span['hosts']) if span['hosts'] else '-'))
+    rest = ranked[top:]
+    if rest:
+        lines.append('| (%d more tasks) | | %.2f s | %.0f%% | |' % (
+            len(rest), sum(span['span_seconds'] for span in rest),
+            100.0 * sum(span['span_seconds'] for span in rest) / seconds if seconds else 0))
+    return '\n'.join(lines)
 
 
 def table(rows):
@@ -389,6 +420,8 @@ def main(argv=None):
                 measured_mib.append(row['mib_per_host'])
             row['load_after'] = load_average()
             print(table([row]).splitlines()[-1])
+            for name in ('idempotent_run', 'ping'):
+                print('\n' + spans_table('%d hosts, the last %s' % (size, name.replace('_', ' ')), row['spans'][name]))
     except KeyboardInterrupt:
         print('\nfleet_bench: interrupted; cleaning up')
         record['interrupted'] = True

@@ -17,6 +17,7 @@ Hosts come from tools/demo.sh (DEMO_SITE=0: containers, ECS emulator, installer 
 """
 import argparse
 import collections
+import datetime
 import json
 import os
 import statistics
@@ -33,8 +34,9 @@ STATE = os.path.join(REPO, '.cache', 'demo')
 ROUND_TRIP_EVENTS = ('runner_on_ok', 'runner_on_failed', 'runner_item_on_ok', 'runner_item_on_failed')
 # A task's result for one host (a loop's items come before it in their own events): the lines a user reads.
 TASK_RESULT_EVENTS = ('runner_on_ok', 'runner_on_failed', 'runner_on_skipped', 'runner_on_unreachable')
-# What timed_run() returns: wall seconds, changed count (all hosts), round trips and task results per host.
-Run = collections.namedtuple('Run', 'seconds changed trips tasks')
+# What timed_run() returns: wall seconds, changed count (all hosts), round trips and task results per host, and
+# where the wall time went, task by task (task_spans()).
+Run = collections.namedtuple('Run', 'seconds changed trips tasks spans')
 
 
 def prepare_hosts(reuse):
@@ -87,6 +89,37 @@ def task_results(events):
     return dict(per_host)
 
 
+def _instant(text):
+    """An event's ISO 8601 time (ansible-runner writes them with an offset) as seconds since the epoch."""
+    return datetime.datetime.fromisoformat(text).timestamp()
+
+
+def task_spans(events):
+    """Where a run's wall time went, task by task, from ansible-runner's events: for each task in the order it
+    started, its name as ansible-playbook prints it ("role : task"), the hosts that ran or skipped it, its span
+    (the first host's start to the last host's result: under the linear strategy no other task runs meanwhile,
+    so the spans of a play's tasks add up to its time) and its host-seconds (each host's own start to result,
+    summed: what the task cost the hosts' workers, waiting for a free CPU included)."""
+    spans = collections.OrderedDict()
+    for event in events:
+        data = event.get('event_data', {})
+        if event['event'] not in TASK_RESULT_EVENTS or not data.get('host') or not data.get('start') \
+                or not data.get('end'):
+            continue
+        start, end = _instant(data['start']), _instant(data['end'])
+        span = spans.get(data.get('task_uuid'))
+        if span is None:
+            role = data.get('role')
+            span = spans[data.get('task_uuid')] = {
+                'task': '%s : %s' % (role, data.get('task')) if role else data.get('task'), 'hosts': 0,
+                'start': start, 'end': end, 'host_seconds': 0.0}
+        span['hosts'] += 1
+        span['start'], span['end'] = min(span['start'], start), max(span['end'], end)
+        span['host_seconds'] += end - start
+    return [dict(task=span['task'], hosts=span['hosts'], span_seconds=round(span['end'] - span['start'], 3),
+                 host_seconds=round(span['host_seconds'], 3)) for span in spans.values()]
+
+
 def timed_run(env, **kwargs):
     private = tempfile.mkdtemp(prefix='site_bench_')
     started = time.monotonic()
@@ -104,7 +137,7 @@ def timed_run(env, **kwargs):
     stats = runner.stats or {}
     changed = sum((stats.get('changed') or {}).values())
     events = list(runner.events)
-    return Run(elapsed, changed, round_trips(events), task_results(events))
+    return Run(elapsed, changed, round_trips(events), task_results(events), task_spans(events))
 
 
 def measure(demo_env, pipelining, repeat, first_run):

@@ -15,6 +15,7 @@ Layout (tests/README.md, "Where a unit test lives"):
   tests/unit/plugins/X/test_<topic>_X.py                 tests several plugins of plugins/X/ (e.g. test_sls_modules.py)
   tests/unit/plugins/test_plugin_<topic>.py              tests every plugin type at once
   tests/unit/tools/D/test_<topic>.py                     tests the project's tools/D/ or tests/D/ (emulator, stand-in)
+  tests/unit/tools/bench/test_<topic>.py                 tests the benchmarks' own code in bench/
   plus __init__.py and conftest.py; nothing else ending in .py, no test files directly in tests/unit/"""
 
 
@@ -35,7 +36,8 @@ def plugin_test_ok(root, rel):
 def tool_test_ok(root, rel):
     parts = rel.split('/')[3:]  # below tests/unit/tools
     return len(parts) == 2 and (os.path.isdir(os.path.join(root, 'tools', parts[0]))
-                                or os.path.isdir(os.path.join(root, 'tests', parts[0])))
+                                or os.path.isdir(os.path.join(root, 'tests', parts[0]))
+                                or (parts[0] == 'bench' and os.path.isdir(os.path.join(root, 'bench'))))
 
 
 def placed(root, rel):

@@ -35,7 +35,8 @@ def test_each_rule_of_the_readme_is_accepted(tree):
           'tests/unit/plugins/module_utils/test_rsyslog_render_endpoint.py',
           'tests/unit/plugins/inventory/test_alicloud_ecs.py', 'tests/unit/plugins/test_plugin_examples.py',
           'tests/unit/tools/alicloud_emulator/test_anything.py', 'tests/unit/tools/logtail_standin/test_server.py',
-          'tests/unit/plugins/modules/fixtures/reply.json')
+          'tests/unit/plugins/modules/fixtures/reply.json', 'bench/fleet_bench.py',
+          'tests/unit/tools/bench/test_fleet_bench.py')
     assert unit_layout.misplaced(str(tree)) == []
 
 
@@ -49,7 +50,8 @@ def test_each_rule_of_the_readme_is_accepted(tree):
     'tests/unit/plugins/filter/test_anything_filter.py',         # no plugins/filter/
     'tests/unit/plugins/modules/helpers.py',                     # not a test, not __init__/conftest
     'tests/unit/tools/test_ecs.py',                              # tools tests sit in a directory per tool
-    'tests/unit/tools/bench/test_figures.py',                    # no tools/bench/ nor tests/bench/
+    'tests/unit/tools/bench/test_figures.py',                    # no tools/bench/, tests/bench/ nor bench/
+    'tests/unit/tools/benches/test_figures.py',                  # no tools/benches/ nor tests/benches/
 ])
 def test_misplaced_files_are_named(tree, rel, capsys):
     place(tree, rel)
