@@ -243,10 +243,12 @@ def breakdown(run):
     return {'seconds': round(run.seconds, 3), 'tasks': spans}
 
 
-def spans_table(name, spans, top=12):
-    """The `top` tasks of a breakdown() by span, with their share of the run and per host."""
+def spans_table(name, spans, top=12, overlap=False):
+    """The `top` tasks of a breakdown() by span, with their share of the run and per host; ``overlap`` for a
+    strategy other than linear, whose hosts run different tasks at once (the spans then overlap)."""
     seconds = spans['seconds']
-    lines = ['%s, %.2f s: where the wall time went (task spans, largest first)' % (name, seconds),
+    lines = ['%s, %.2f s: where the wall time went (task spans, largest first%s)' % (
+        name, seconds, '; they overlap: hosts run different tasks at once under this strategy' if overlap else ''),
              '| task | hosts | span | share of the run | host-seconds per host |', '| --- | --- | --- | --- | --- |']
     ranked = sorted(spans['tasks'], key=lambda span: -span['span_seconds'])
     for span in ranked[:top]:
@@ -421,7 +423,8 @@ def main(argv=None):
             row['load_after'] = load_average()
             print(table([row]).splitlines()[-1])
             for name in ('idempotent_run', 'ping'):
-                print('\n' + spans_table('%d hosts, the last %s' % (size, name.replace('_', ' ')), row['spans'][name]))
+                title = '%d hosts, the last %s' % (size, name.replace('_', ' '))
+                print('\n' + spans_table(title, row['spans'][name], overlap=args.strategy not in (None, 'linear')))
     except KeyboardInterrupt:
         print('\nfleet_bench: interrupted; cleaning up')
         record['interrupted'] = True

@@ -120,3 +120,19 @@ def test_the_controller_plays_of_a_switch_no_host_turns_on_are_skipped_whole(tmp
     assert result.rc == 0, result.stdout
     ran = controller_plays(result)
     assert ALARMS_CONTROLLER in ran and not set(VERIFY_CONTROLLER) & set(ran), ran
+
+
+def test_the_gathering_play_keeps_to_linear_where_the_run_chooses_free(tmp_path):
+    """A fleet run under the free strategy (ansible.cfg `strategy = free`, or ANSIBLE_STRATEGY) still gathers the
+    optional plays' hosts: the free strategy refuses add_host ("bypasses the host loop"), so that play says linear."""
+    result = run_playbook(tmp_path, SITE, inventory=inventory(), cmdline='--tags always',
+                          envvars={'ANSIBLE_STRATEGY': 'free'},
+                          extravars={'alicloud_logging_manage_log_service': False})
+    assert result.rc == 0, result.stdout
+    assert 'bypasses the host loop' not in result.stdout
+    joined = dict((res['add_host']['host_name'], sorted(res['add_host']['groups']))
+                  for name, res in result.task_results('runner_item_on_ok') if res.get('add_host'))
+    assert sorted(joined) == ['alarms-1', 'all-on', 'preflight-1', 'verify-1']
+    plays = hosts_by_play(result)
+    assert plays['Network preflight to Log Service'] == {'preflight-1', 'all-on'}
+    assert plays['Ship host logs into Log Service'] == set(HOSTS)

@@ -79,3 +79,10 @@ def test_the_table_ranks_tasks_by_span_and_folds_the_rest():
 def test_a_run_of_no_time_has_no_shares():
     table = fleet_bench.spans_table('x', fleet_bench.breakdown(run(0.0, [])))
     assert table.splitlines()[-1] == '| (outside any task: start-up, inventory, play set-up) | 0 | 0.00 s | 0% | - |'
+
+
+def test_the_table_says_when_spans_overlap():
+    result = fleet_bench.breakdown(run(10.0, site_bench.task_spans(EVENTS)))
+    assert fleet_bench.spans_table('x', result, overlap=True).splitlines()[0] == (
+        'x, 10.00 s: where the wall time went (task spans, largest first; they overlap: hosts run different tasks '
+        'at once under this strategy)')
