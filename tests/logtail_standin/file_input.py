@@ -290,22 +290,29 @@ def c_fnmatch(pattern, name):
 
 
 def _paths_matching(pattern):
-    """The files a path pattern names, file names matched by the C library's fnmatch(3) itself, flags 0: the agent
-    matches file names with fnmatch on Linux (LoongCollector core/file_server/FileDiscoveryOptions.cpp includes
-    <fnmatch.h>), which reads '[^v]' as "not v", where Python's glob reads '^' as a member. A name starting with
-    '.' only for a pattern starting with '.' (as Python's glob; the agent's fnmatch without FNM_PERIOD would take
-    more: stricter here)."""
-    directory, name_glob = os.path.split(pattern)
-    directories = sorted(glob.glob(directory)) if any(c in directory for c in '*?[') else [directory]
-    found = []
-    for parent in directories:
-        try:
-            entries = os.listdir(parent)
-        except OSError:
-            continue
-        found.extend(os.path.join(parent, entry) for entry in entries
-                     if (name_glob.startswith('.') or not entry.startswith('.'))
-                     and c_fnmatch(name_glob, entry))
+    """The files a path pattern names, each wildcard component (a directory's or the file name's) matched by the C
+    library's fnmatch(3) itself, flags 0: the agent matches names with fnmatch on Linux (LoongCollector
+    core/file_server/FileDiscoveryOptions.cpp includes <fnmatch.h>), which reads '[^v]' as "not v", where Python's
+    glob reads '^' as a member. A name starting with '.' only for a component starting with '.' (as Python's glob;
+    the agent's fnmatch without FNM_PERIOD would take more: stricter here)."""
+    parts = [part for part in pattern.split('/') if part]
+    found = ['/']
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        taken = []
+        for parent in found:
+            if any(c in part for c in '*?['):
+                try:
+                    entries = os.listdir(parent)
+                except OSError:
+                    continue
+                names = [entry for entry in entries
+                         if (part.startswith('.') or not entry.startswith('.')) and c_fnmatch(part, entry)]
+            else:
+                names = [part]
+            taken.extend(path for path in (os.path.join(parent, name) for name in names)
+                         if (os.path.exists(path) if last else os.path.isdir(path)))
+        found = taken
     return sorted(found)
 
 

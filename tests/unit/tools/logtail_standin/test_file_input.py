@@ -155,6 +155,21 @@ def test_file_names_are_matched_by_the_c_library_s_fnmatch(tmp_path, pattern, ta
     assert sorted(e['contents']['content'] for e in events) == taken
 
 
+@pytest.mark.parametrize('directory, taken', [
+    ('logs-[^a]', ['logs-^', 'logs-b']),   # "not a" for the agent's fnmatch (Python's glob: '^' or 'a')
+    ('logs-[[^a]', ['logs-^', 'logs-a']),   # one class of '[', '^' and 'a'
+    ('*', ['logs-^', 'logs-a', 'logs-b']),   # not '.logs-c' (a '.' name for a '.' pattern only), not a file
+])
+def test_a_directory_wildcard_is_matched_by_the_c_library_s_fnmatch_too(tmp_path, directory, taken):
+    for name in ('logs-a', 'logs-b', 'logs-^', '.logs-c'):
+        (tmp_path / name).mkdir()
+        append(tmp_path / name / 'x.log', name + '\n')
+    append(tmp_path / 'logs-d', 'a file, not a directory\n')
+    tail, events = tailer(tmp_path, {'FilePaths': [str(tmp_path / directory / 'x.log')]})
+    tail.poll()
+    assert sorted(e['contents']['content'] for e in events) == taken
+
+
 def test_a_file_found_when_the_config_is_applied_is_read_from_its_last_tail_size(tmp_path):
     log = tmp_path / 'big.log'
     line = 'y' * 99 + '\n'  # 100 bytes
