@@ -250,16 +250,18 @@ def spans_table(name, spans, top=12, overlap=False):
     lines = ['%s, %.2f s: where the wall time went (task spans, largest first%s)' % (
         name, seconds, '; they overlap: hosts run different tasks at once under this strategy' if overlap else ''),
              '| task | hosts | span | share of the run | host-seconds per host |', '| --- | --- | --- | --- | --- |']
+
+    def share(part):
+        return 100.0 * part / seconds if seconds else 0
+
     ranked = sorted(spans['tasks'], key=lambda span: -span['span_seconds'])
     for span in ranked[:top]:
         lines.append('| %s | %d | %.2f s | %.0f%% | %s |' % (
-            span['task'], span['hosts'], span['span_seconds'], 100.0 * span['span_seconds'] / seconds if seconds else 0,
+            span['task'], span['hosts'], span['span_seconds'], share(span['span_seconds']),
             '%.3f s' % (span['host_seconds'] / span['hosts']) if span['hosts'] else '-'))
-    rest = ranked[top:]
-    if rest:
-        lines.append('| (%d more tasks) | | %.2f s | %.0f%% | |' % (
-            len(rest), sum(span['span_seconds'] for span in rest),
-            100.0 * sum(span['span_seconds'] for span in rest) / seconds if seconds else 0))
+    rest = sum(span['span_seconds'] for span in ranked[top:])
+    if ranked[top:]:
+        lines.append('| (%d more tasks) | | %.2f s | %.0f%% | |' % (len(ranked[top:]), rest, share(rest)))
     return '\n'.join(lines)
 
 
