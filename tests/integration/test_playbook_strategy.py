@@ -4,9 +4,9 @@ A large fleet's ansible.cfg may choose the free strategy (`strategy = free`, ANS
 takes unless it names its own. Under it ansible-core refuses an action that bypasses the host loop (add_host:
 "currently not supported in the free strategy") and runs a `run_once` task on every host, with a warning, so a
 play holding either must keep to linear. The scan follows each play's tasks into the role task files it imports or
-includes (import_role / include_role with tasks_from, a play's `roles:` and their dependencies, include_tasks /
-import_tasks inside a role; a templated file name stands for all the role's task files), blocks included. Running
-site.yml under free: test_site_optional_plays.py.
+includes (import_role / include_role with tasks_from, a play's `roles:` and their dependencies, the roles'
+handlers, include_tasks / import_tasks inside a role; a templated file name stands for all the role's task files),
+blocks included. Running site.yml under free: test_site_optional_plays.py.
 """
 import glob
 import importlib
@@ -64,6 +64,10 @@ def role_tasks(role, tasks_from, seen):
         return []
     seen.add(path)
     found = []
+    handlers = os.path.join(ROLES, role, 'handlers', 'main.yml')   # a role's handlers come with any of its entry points
+    if handlers not in seen and os.path.exists(handlers):
+        seen.add(handlers)
+        found += once_tasks(load(handlers), role, seen)
     if tasks_from == 'main':
         meta = os.path.join(ROLES, role, 'meta', 'main.yml')
         for dependency in (load(meta) or {}).get('dependencies') or [] if os.path.exists(meta) else []:
@@ -144,3 +148,10 @@ def test_a_play_running_a_task_once_keeps_to_linear(book, name, strategy, tasks)
 ])
 def test_what_counts_as_once_for_the_play(task, found):
     assert once_tasks([task], None, set()) == found
+
+
+def test_a_role_s_handlers_and_the_files_they_include_are_scanned():
+    seen = set()
+    role_tasks('alicloud_ops.logging.rsyslog_forward', 'main', seen)
+    assert {os.path.join(ROLES, 'rsyslog_forward', 'handlers', 'main.yml'),
+            os.path.join(ROLES, 'rsyslog_forward', 'tasks', 'restart.yml')} <= seen
